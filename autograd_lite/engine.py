@@ -1,0 +1,388 @@
+"""The reverse-mode core that :class:`~autograd_lite.Value` and :class:`~autograd_lite.Tensor` share.
+
+A computation is a graph of :class:`Node` objects. Every node made by an operation remembers the
+:class:`Primitive` that made it, the inputs it was made from and the keyword parameters of the call —
+nothing else (no closures, so no reference cycles: dropping the output frees the graph at once).
+
+A :class:`Primitive` is a function on raw data (Python floats or NumPy arrays) together with one
+vector-Jacobian product (VJP) per input. ``backward`` walks the graph in reverse topological order,
+iteratively, and hands each VJP the upstream gradient ``g``, the output ``out`` and the inputs. The
+VJPs are written with ordinary operators and primitives, so they work on raw data (fast) and, with
+``create_graph=True``, on nodes — which records the gradient computation as a graph of its own, ready
+to be differentiated again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+__all__ = [
+    "DomainError",
+    "Node",
+    "Primitive",
+    "apply",
+    "backward",
+    "data_of",
+    "enable_grad",
+    "gradients",
+    "is_grad_enabled",
+    "no_grad",
+    "primitive",
+    "topological_order",
+]
+
+
+class DomainError(ValueError):
+    """An operation (or its gradient) is undefined at the given input, e.g. ``log(-1.0)``."""
+
+
+# --------------------------------------------------------------------------------------------
+# Grad mode: whether operations record a graph. Per thread, so one thread's ``no_grad`` never
+# leaks into another.
+# --------------------------------------------------------------------------------------------
+
+
+class _GradMode(threading.local):
+    enabled = True
+
+
+_grad_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations on nodes that require grad are recorded, in the calling thread."""
+    return _grad_mode.enabled
+
+
+@contextlib.contextmanager
+def _grad_enabled_as(enabled: bool) -> Iterator[None]:
+    previous = _grad_mode.enabled
+    _grad_mode.enabled = enabled
+    try:
+        yield
+    finally:
+        _grad_mode.enabled = previous
+
+
+def no_grad() -> contextlib.AbstractContextManager[None]:
+    """Stop recording graphs in the calling thread (a context manager and a decorator).
+
+    >>> from autograd_lite import Value, no_grad
+    >>> x = Value(2.0)
+    >>> with no_grad():
+    ...     y = x * x
+    >>> y.requires_grad
+    False
+    """
+    return _grad_enabled_as(False)
+
+
+def enable_grad() -> contextlib.AbstractContextManager[None]:
+    """Record graphs again inside a ``no_grad`` block (a context manager and a decorator)."""
+    return _grad_enabled_as(True)
+
+
+# --------------------------------------------------------------------------------------------
+# Nodes and primitives
+# --------------------------------------------------------------------------------------------
+
+
+class Node:
+    """A value in a computation graph: its ``data``, its ``grad`` and how it was made.
+
+    Subclasses (``Value``, ``Tensor``) decide what ``data`` is and how a primitive's forward runs on
+    it (:meth:`_forward`), and how a gradient is fitted to their shape (:meth:`_fit_grad`).
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_op", "_inputs", "_params", "_keeps_grad",
+                 "__weakref__")
+
+    #: The class of the results of operations on this kind of node (``Tensor`` for a ``Parameter``).
+    _result_type: type[Node]
+    #: Whether every node of this kind keeps its gradient after ``backward`` (micrograd-style), or
+    #: only leaves and nodes that called :meth:`retain_grad` (PyTorch-style, frees memory early).
+    _all_keep_grad: bool = False
+
+    # Hooks for subclasses -------------------------------------------------------------------
+    @classmethod
+    def _forward(cls, op: Primitive, datas: list[Any], params: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def _make(cls, data: Any, op: Primitive | None = None, inputs: tuple = (),
+              params: dict[str, Any] | None = None) -> Node:
+        """Create a node without validating ``data`` (it comes from a primitive's forward)."""
+        node = object.__new__(cls)
+        node.data = data
+        node.grad = cls._empty_grad
+        node.requires_grad = op is not None
+        node._op = op
+        node._inputs = inputs
+        node._params = params
+        node._keeps_grad = cls._all_keep_grad
+        return node
+
+    _empty_grad: Any = None
+
+    def _fit_grad(self, grad: Any) -> Any:
+        """Bring a gradient flowing into this node to this node's shape and dtype."""
+        return grad
+
+    def _seed_grad(self, gradient: Any) -> Any:
+        """The gradient that starts ``backward`` from this node."""
+        raise NotImplementedError
+
+    # Public graph API -------------------------------------------------------------------------
+    @property
+    def is_leaf(self) -> bool:
+        """True for nodes made by the user rather than by an operation."""
+        return self._op is None
+
+    @property
+    def op(self) -> str:
+        """Name of the operation that made this node (``""`` for a leaf)."""
+        return "" if self._op is None else self._op.name
+
+    def retain_grad(self) -> None:
+        """Keep this (non-leaf) node's gradient in ``.grad`` after ``backward``."""
+        self._keeps_grad = True
+
+    def detach(self) -> Node:
+        """A new leaf with the same data that is cut off from the graph (requires no grad)."""
+        node = self._result_type._make(self.data)
+        node.requires_grad = False
+        return node
+
+    def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
+
+        ``gradient`` is d(loss)/d(self); it may be left out when ``self`` holds a single number.
+        Gradients *add up* over calls, as in PyTorch: clear them (``zero_grad``) between steps.
+        With ``create_graph=True`` the gradients are themselves nodes that can be differentiated.
+        """
+        backward(self, gradient, create_graph)
+
+
+def data_of(x: Any) -> Any:
+    """The raw data behind ``x``: ``x.data`` for a node, ``x`` itself otherwise."""
+    return x.data if isinstance(x, Node) else x
+
+
+VJP = Callable[..., Any]
+
+
+class Primitive:
+    """A differentiable operation: a forward function on raw data and one VJP per input.
+
+    Calling a primitive on plain numbers or arrays runs the forward function and returns plain data;
+    calling it on nodes returns a node that remembers how it was made. This is the public way to add
+    an operation; every built-in operation is defined this way::
+
+        @primitive
+        def cube(x):
+            "x³.  d/dx x³ = 3x²"
+            return x ** 3
+
+        cube.defvjp(lambda g, out, x: g * 3 * x ** 2)
+
+    A VJP receives the upstream gradient ``g``, the output ``out``, every input of the call and its
+    keyword parameters, and returns ``g`` times the derivative of the output with respect to *its*
+    input. Write it with operators and primitives only, so that it also runs on nodes (needed for
+    higher-order gradients). Broadcasting is undone by the engine: a VJP may return a gradient of the
+    broadcast shape.
+    """
+
+    def __init__(self, forward: Callable[..., Any], *, scalar_forward: Callable[..., Any] | None = None,
+                 name: str | None = None) -> None:
+        functools.update_wrapper(self, forward)
+        self.forward = forward
+        self.scalar_forward = scalar_forward or forward
+        self.name = name or forward.__name__
+        self.vjps: tuple[VJP, ...] = ()
+
+    def defvjp(self, *vjps: VJP) -> Primitive:
+        """Set the VJPs, one per positional input, in order. Returns the primitive."""
+        self.vjps = vjps
+        return self
+
+    def __call__(self, *args: Any, **params: Any) -> Any:
+        for arg in args:
+            if isinstance(arg, Node):
+                return apply(self, args, params)
+        if all(type(arg) in _PYTHON_NUMBERS for arg in args):
+            return self.scalar_forward(*args, **params)
+        return self.forward(*args, **params)
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+_PYTHON_NUMBERS = (float, int, bool)
+
+
+def primitive(forward: Callable[..., Any] | None = None, *,
+              scalar: Callable[..., Any] | None = None, name: str | None = None) -> Any:
+    """Decorator that turns a function on raw data into a :class:`Primitive`.
+
+    ``scalar`` optionally gives a faster forward for Python floats (``math.exp`` for ``np.exp``).
+
+    >>> import numpy as np
+    >>> from autograd_lite import Value, primitive
+    >>> @primitive
+    ... def cube(x):
+    ...     return x ** 3
+    >>> _ = cube.defvjp(lambda g, out, x: g * 3 * x ** 2)
+    >>> x = Value(2.0)
+    >>> cube(x).backward()
+    >>> x.grad
+    12.0
+    """
+    if forward is None:
+        return functools.partial(primitive, scalar=scalar, name=name)
+    return Primitive(forward, scalar_forward=scalar, name=name)
+
+
+_NO_PARAMS: dict[str, Any] = {}
+
+
+def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = None) -> Node:
+    """Run ``op`` on ``args`` (nodes and constants) and record it in the graph when needed."""
+    result_type = None
+    requires_grad = False
+    datas = []
+    for arg in args:
+        if isinstance(arg, Node):
+            if result_type is None:
+                result_type = arg._result_type
+            elif arg._result_type is not result_type:
+                raise TypeError(f"{op.name}: cannot combine a {result_type.__name__} with a "
+                                f"{arg._result_type.__name__}; convert one of them first")
+            requires_grad = requires_grad or arg.requires_grad
+            datas.append(arg.data)
+        else:
+            datas.append(arg)
+    params = params or _NO_PARAMS
+    out = result_type._forward(op, datas, params)
+    if requires_grad and _grad_mode.enabled:
+        return result_type._make(out, op, tuple(args), params)
+    node = result_type._make(out)
+    node.requires_grad = False
+    return node
+
+
+# --------------------------------------------------------------------------------------------
+# Backpropagation
+# --------------------------------------------------------------------------------------------
+
+
+def topological_order(root: Node, stop_at: frozenset[int] = frozenset()) -> list[Node]:
+    """Nodes that require grad and lead to ``root``, inputs before outputs, found without recursion.
+
+    The parents of nodes whose ``id`` is in ``stop_at`` are not explored.
+    """
+    order: list[Node] = []
+    visited: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        if id(node) in stop_at:
+            continue
+        for parent in node._inputs:
+            if isinstance(parent, Node) and parent.requires_grad and id(parent) not in visited:
+                stack.append((parent, False))
+    return order
+
+
+def _backpropagate(root: Node, seed: Any, create_graph: bool,
+                   targets: Sequence[Node] | None) -> dict[int, Any]:
+    """Push ``seed`` = d(loss)/d(root) back through the graph.
+
+    Without ``targets``: accumulate into ``.grad`` of leaves (and nodes that keep their grad).
+    With ``targets``: return {id(target): gradient} and touch no ``.grad``.
+    """
+    stop_at = frozenset(map(id, targets)) if targets is not None else frozenset()
+    order = topological_order(root, stop_at)
+    grads: dict[int, Any] = {id(root): seed}
+    collected: dict[int, Any] = {}
+    with _grad_enabled_as(create_graph):
+        for node in reversed(order):
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            if targets is not None:
+                if id(node) in stop_at:
+                    collected[id(node)] = g
+                    continue
+            elif node._op is None or node._keeps_grad:
+                node.grad = g if node.grad is None else node.grad + g
+            op = node._op
+            if op is None:
+                continue
+            inputs = node._inputs
+            if create_graph:
+                out, args = node, inputs
+            else:
+                out, args = node.data, [data_of(x) for x in inputs]
+            for parent, vjp in zip(inputs, op.vjps):
+                if not (isinstance(parent, Node) and parent.requires_grad):
+                    continue
+                try:
+                    parent_grad = parent._fit_grad(vjp(g, out, *args, **node._params))
+                except (ArithmeticError, ValueError) as error:
+                    raise DomainError(
+                        f"the gradient of {op.name} at {_describe(args)} is undefined: {error}"
+                    ) from error
+                key = id(parent)
+                previous = grads.get(key)
+                grads[key] = parent_grad if previous is None else previous + parent_grad
+    return collected
+
+
+def _describe(args: Sequence[Any]) -> str:
+    return "(" + ", ".join(_short_repr(data_of(a)) for a in args) + ")"
+
+
+def _short_repr(x: Any) -> str:
+    shape = getattr(x, "shape", None)
+    if shape:
+        return f"<array of shape {shape}>"
+    return repr(x.item() if hasattr(x, "item") else x)
+
+
+def backward(root: Node, gradient: Any = None, create_graph: bool = False) -> None:
+    """Accumulate d(root)/d(leaf) into ``leaf.grad`` for every leaf behind ``root``.
+
+    See :meth:`Node.backward`.
+    """
+    if not root.requires_grad:
+        raise RuntimeError("backward() on a node that does not require grad: nothing it depends "
+                           "on requires grad (or it was computed under no_grad())")
+    _backpropagate(root, root._seed_grad(gradient), create_graph, None)
+
+
+def gradients(output: Node, inputs: Sequence[Node], gradient: Any = None,
+              create_graph: bool = False) -> list[Any]:
+    """d(output)/d(input) for each of ``inputs``, without touching any ``.grad``.
+
+    Like ``torch.autograd.grad``. An input that ``output`` does not depend on gets ``None``.
+
+    >>> from autograd_lite import Value, gradients
+    >>> x, y = Value(3.0), Value(4.0)
+    >>> gradients(x * y, [x, y])
+    [4.0, 3.0]
+    """
+    if not output.requires_grad:
+        return [None for _ in inputs]
+    collected = _backpropagate(output, output._seed_grad(gradient), create_graph, inputs)
+    return [collected.get(id(node)) for node in inputs]

@@ -1,0 +1,97 @@
+"""Function transforms in the style of JAX: ``grad`` and ``value_and_grad``.
+
+They take a function of plain numbers (or nodes) and return a function that computes its derivative.
+Plain in, plain out: ``grad(f)(0.1)`` returns a float. They compose: ``grad(grad(f))`` is the second
+derivative, because when the argument is itself a node that requires grad, the derivative is recorded
+as a graph (``create_graph=True``) and can be differentiated again.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .engine import Node, apply, gradients, is_grad_enabled, primitive
+from .value import Value
+
+__all__ = ["grad", "value_and_grad"]
+
+ArgNums = int | Sequence[int]
+
+
+@primitive
+def _identity(x: Any) -> Any:
+    return x
+
+
+_identity.defvjp(lambda g, out, x: g)
+
+
+def _as_variable(x: Any) -> Node:
+    """A fresh node to differentiate with respect to, still connected to ``x`` if ``x`` is a node."""
+    if isinstance(x, Node):
+        if x.requires_grad and is_grad_enabled():
+            return apply(_identity, (x,))
+        return x._result_type._make(x.data)
+    return Value(x)
+
+
+def _zero_like(x: Node) -> Any:
+    return x._result_type._empty_grad if x._result_type._empty_grad is not None else 0 * x.data
+
+
+def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., tuple[Any, Any]]:
+    """Turn ``f`` into a function that returns ``(f(*args), ∂f/∂args[argnums])``.
+
+    ``f`` must return a scalar. ``argnums`` is an int (one gradient) or a tuple of ints (a tuple of
+    gradients).
+
+    >>> from autograd_lite import value_and_grad
+    >>> value_and_grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
+    (12.0, (4.0, 3.0))
+    """
+    single = isinstance(argnums, int)
+    positions = (argnums,) if single else tuple(argnums)
+
+    @functools.wraps(f)
+    def value_and_grad_f(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        args = list(args)
+        for i in positions:
+            if not -len(args) <= i < len(args):
+                raise IndexError(f"argnums={argnums!r} but the function was called with "
+                                 f"{len(args)} positional argument(s)")
+        nested = is_grad_enabled() and any(
+            isinstance(args[i], Node) and args[i].requires_grad for i in positions)
+        variables = [_as_variable(args[i]) for i in positions]
+        for i, variable in zip(positions, variables):
+            args[i] = variable
+        out = f(*args, **kwargs)
+        if isinstance(out, Node) and out.requires_grad:
+            grads = gradients(out, variables, create_graph=nested)
+        else:
+            grads = [None] * len(variables)
+        grads = [_zero_like(v) if g is None else g for g, v in zip(grads, variables)]
+        if not nested:
+            out = out.data if isinstance(out, Node) else out
+            grads = [g.data if isinstance(g, Node) else g for g in grads]
+        return out, (grads[0] if single else tuple(grads))
+
+    return value_and_grad_f
+
+
+def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
+    """Turn ``f`` into a function that returns ∂f/∂args[argnums]; composes for higher order.
+
+    >>> from autograd_lite import grad
+    >>> cube = lambda x: x ** 3
+    >>> grad(cube)(2.0), grad(grad(cube))(2.0)
+    (12.0, 12.0)
+    """
+    value_and_grad_f = value_and_grad(f, argnums)
+
+    @functools.wraps(f)
+    def grad_f(*args: Any, **kwargs: Any) -> Any:
+        return value_and_grad_f(*args, **kwargs)[1]
+
+    return grad_f

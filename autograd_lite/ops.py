@@ -1,0 +1,221 @@
+"""Elementwise operations, each defined once with its gradient beside it.
+
+Every operation here works on ``Value`` (through a fast ``math`` forward) and on ``Tensor`` (through
+NumPy), and on plain numbers and arrays too (plain in, plain out). Subgradients at kinks:
+``relu'(0) = 0``, ``abs'(0) = 0``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import operator
+from typing import Any
+
+import numpy as np
+
+from .engine import Node, apply, data_of, primitive
+
+__all__ = [
+    "abs", "add", "divide", "exp", "log", "maximum", "minimum", "multiply", "negative", "power",
+    "relu", "sigmoid", "sign", "sqrt", "subtract", "tanh", "Arithmetic",
+]
+
+
+def sign(x: Any) -> Any:
+    """−1, 0 or +1 by the sign of ``x`` (plain data out; it has no useful gradient)."""
+    x = data_of(x)
+    if isinstance(x, np.ndarray):
+        return np.sign(x)
+    return float((x > 0) - (x < 0))
+
+
+# ---- arithmetic -----------------------------------------------------------------------------
+
+add = primitive(np.add, scalar=operator.add, name="add").defvjp(
+    lambda g, out, x, y: g,
+    lambda g, out, x, y: g,
+)
+add.__doc__ = "x + y.  ∂/∂x = 1, ∂/∂y = 1"
+
+subtract = primitive(np.subtract, scalar=operator.sub, name="subtract").defvjp(
+    lambda g, out, x, y: g,
+    lambda g, out, x, y: -g,
+)
+subtract.__doc__ = "x − y.  ∂/∂x = 1, ∂/∂y = −1"
+
+multiply = primitive(np.multiply, scalar=operator.mul, name="multiply").defvjp(
+    lambda g, out, x, y: g * y,
+    lambda g, out, x, y: g * x,
+)
+multiply.__doc__ = "x · y.  ∂/∂x = y, ∂/∂y = x"
+
+divide = primitive(np.divide, scalar=operator.truediv, name="divide").defvjp(
+    lambda g, out, x, y: g / y,
+    lambda g, out, x, y: -g * out / y,
+)
+divide.__doc__ = "x / y.  ∂/∂x = 1/y, ∂/∂y = −x/y² = −out/y"
+
+negative = primitive(np.negative, scalar=operator.neg, name="negative").defvjp(
+    lambda g, out, x: -g,
+)
+negative.__doc__ = "−x.  d/dx = −1"
+
+
+def _scalar_power(x: float, y: float) -> float:
+    result = x ** y
+    if isinstance(result, complex):
+        raise ValueError("a negative number to a fractional power is not a real number")
+    return result
+
+
+power = primitive(np.power, scalar=_scalar_power, name="power").defvjp(
+    lambda g, out, x, y: g * y * x ** (y - 1),
+    lambda g, out, x, y: g * out * log(x),
+)
+power.__doc__ = "xʸ.  ∂/∂x = y·xʸ⁻¹, ∂/∂y = xʸ·ln x"
+
+
+# ---- elementwise functions ------------------------------------------------------------------
+
+
+@primitive(scalar=math.exp)
+def exp(x: Any) -> Any:
+    """eˣ.  d/dx eˣ = eˣ = out"""
+    return np.exp(x)
+
+
+exp.defvjp(lambda g, out, x: g * out)
+
+
+@primitive(scalar=math.log)
+def log(x: Any) -> Any:
+    """Natural logarithm ln x, for x > 0.  d/dx ln x = 1/x"""
+    return np.log(x)
+
+
+log.defvjp(lambda g, out, x: g / x)
+
+
+@primitive(scalar=math.sqrt)
+def sqrt(x: Any) -> Any:
+    """√x, for x ≥ 0.  d/dx √x = 1/(2√x) = 1/(2·out)"""
+    return np.sqrt(x)
+
+
+sqrt.defvjp(lambda g, out, x: g / (2 * out))
+
+
+@primitive(scalar=math.tanh)
+def tanh(x: Any) -> Any:
+    """Hyperbolic tangent.  d/dx tanh x = 1 − tanh² x = 1 − out²"""
+    return np.tanh(x)
+
+
+tanh.defvjp(lambda g, out, x: g * (1 - out * out))
+
+
+def _scalar_sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@primitive(scalar=_scalar_sigmoid)
+def sigmoid(x: Any) -> Any:
+    """Logistic function σ(x) = 1/(1 + e⁻ˣ), finite for any x.  d/dx σ = σ(1 − σ) = out·(1 − out)"""
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+sigmoid.defvjp(lambda g, out, x: g * out * (1 - out))
+
+
+def _scalar_relu(x: float) -> float:
+    return x if x > 0 else 0.0
+
+
+@primitive(scalar=_scalar_relu)
+def relu(x: Any) -> Any:
+    """max(x, 0).  d/dx relu = 1 where x > 0, else 0 (the subgradient 0 at x = 0)"""
+    return np.maximum(x, 0.0)
+
+
+relu.defvjp(lambda g, out, x: g * (x > 0))
+
+
+@primitive(scalar=builtins.abs, name="abs")
+def absolute(x: Any) -> Any:
+    """|x|.  d/dx |x| = sign(x) (the subgradient 0 at x = 0)"""
+    return np.abs(x)
+
+
+absolute.defvjp(lambda g, out, x: g * sign(x))
+abs = absolute  # noqa: A001 - NumPy's name, as ag.abs
+
+
+def _scalar_maximum(x: float, y: float) -> float:
+    return x if x >= y else y
+
+
+def _scalar_minimum(x: float, y: float) -> float:
+    return x if x <= y else y
+
+
+def _larger_share(x: Any, y: Any) -> Any:
+    """The share of the gradient that goes to ``x`` in max(x, y): 1 where x > y, ½ at ties."""
+    x, y = data_of(x), data_of(y)
+    return (x > y) + 0.5 * (x == y)
+
+
+maximum = primitive(np.maximum, scalar=_scalar_maximum, name="maximum").defvjp(
+    lambda g, out, x, y: g * _larger_share(x, y),
+    lambda g, out, x, y: g * _larger_share(y, x),
+)
+maximum.__doc__ = "Elementwise max(x, y).  The gradient goes to the larger input; ties split it ½–½."
+
+minimum = primitive(np.minimum, scalar=_scalar_minimum, name="minimum").defvjp(
+    lambda g, out, x, y: g * _larger_share(y, x),
+    lambda g, out, x, y: g * _larger_share(x, y),
+)
+minimum.__doc__ = "Elementwise min(x, y).  The gradient goes to the smaller input; ties split it ½–½."
+
+
+class Arithmetic:
+    """Python's operators and the elementwise methods, shared by ``Value`` and ``Tensor``.
+
+    Comparisons compare the data and return plain ``bool`` (or boolean arrays): they are not
+    differentiable, so ``x if x >= 0 else 0`` runs unchanged on nodes.
+    """
+
+    __slots__ = ()
+
+    def __add__(self, other): return apply(add, (self, other))
+    def __radd__(self, other): return apply(add, (other, self))
+    def __sub__(self, other): return apply(subtract, (self, other))
+    def __rsub__(self, other): return apply(subtract, (other, self))
+    def __mul__(self, other): return apply(multiply, (self, other))
+    def __rmul__(self, other): return apply(multiply, (other, self))
+    def __truediv__(self, other): return apply(divide, (self, other))
+    def __rtruediv__(self, other): return apply(divide, (other, self))
+    def __pow__(self, other): return apply(power, (self, other))
+    def __rpow__(self, other): return apply(power, (other, self))
+    def __neg__(self): return apply(negative, (self,))
+    def __pos__(self): return self
+    def __abs__(self): return apply(absolute, (self,))
+
+    def __lt__(self, other): return self.data < data_of(other)
+    def __le__(self, other): return self.data <= data_of(other)
+    def __gt__(self, other): return self.data > data_of(other)
+    def __ge__(self, other): return self.data >= data_of(other)
+    def __eq__(self, other): return self.data == data_of(other)
+    def __ne__(self, other): return self.data != data_of(other)
+    __hash__ = Node.__hash__  # identity, so nodes can be dictionary keys
+
+    def exp(self): return apply(exp, (self,))
+    def log(self): return apply(log, (self,))
+    def sqrt(self): return apply(sqrt, (self,))
+    def tanh(self): return apply(tanh, (self,))
+    def sigmoid(self): return apply(sigmoid, (self,))
+    def relu(self): return apply(relu, (self,))
+    def abs(self): return apply(absolute, (self,))
