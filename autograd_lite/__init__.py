@@ -1,5 +1,9 @@
 """autograd_lite: reverse-mode automatic differentiation on Python floats and NumPy arrays.
 
+``Value`` (a scalar) and ``Tensor`` (an array) share one engine; every operation is a
+:class:`Primitive` with its gradient beside it, and the functions below work on nodes, on plain
+numbers and on plain arrays alike (plain in, plain out).
+
 >>> from autograd_lite import Value, grad
 >>> def cost(m):
 ...     return (m * 2.0 - 1.0) ** 2
@@ -11,13 +15,14 @@ from .engine import (
     DomainError,
     Node,
     Primitive,
+    ShapeError,
     enable_grad,
     gradients,
     is_grad_enabled,
     no_grad,
     primitive,
 )
-from .functional import grad, value_and_grad
+from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .ops import (
     abs,
     add,
@@ -31,9 +36,36 @@ from .ops import (
     power,
     relu,
     sigmoid,
+    sign,
     sqrt,
     subtract,
     tanh,
+)
+from .tensor import Tensor, tensor
+from .tensor_ops import (
+    astype,
+    broadcast_to,
+    clip,
+    concatenate,
+    expand_dims,
+    flatten,
+    getitem,
+    log_softmax,
+    logsumexp,
+    matmul,
+    max,
+    mean,
+    min,
+    reshape,
+    softmax,
+    squeeze,
+    stack,
+    sum,
+    sum_to,
+    swapaxes,
+    transpose,
+    var,
+    where,
 )
 from .value import Value
 from .viz import draw_graph
@@ -41,8 +73,11 @@ from .viz import draw_graph
 __version__ = "0.1.0"
 
 __all__ = [
-    "DomainError", "Node", "Primitive", "Value", "abs", "add", "divide", "draw_graph", "enable_grad",
-    "exp", "grad", "gradients", "is_grad_enabled", "log", "maximum", "minimum", "multiply",
-    "negative", "no_grad", "power", "primitive", "relu", "sigmoid", "sqrt", "subtract", "tanh",
-    "value_and_grad",
+    "DomainError", "Node", "Primitive", "ShapeError", "Tensor", "Value", "abs", "add", "astype",
+    "broadcast_to", "clip", "concatenate", "divide", "draw_graph", "enable_grad", "exp", "expand_dims",
+    "flatten", "getitem", "grad", "gradients", "hessian", "hvp", "is_grad_enabled", "jacobian", "log",
+    "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply",
+    "negative", "no_grad", "power", "primitive", "relu", "reshape", "sigmoid", "sign", "softmax", "sqrt",
+    "squeeze", "stack", "subtract", "sum", "sum_to", "swapaxes", "tanh", "tensor", "transpose",
+    "value_and_grad", "var", "where",
 ]

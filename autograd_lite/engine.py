@@ -23,6 +23,7 @@ from typing import Any
 __all__ = [
     "DomainError",
     "Node",
+    "ShapeError",
     "Primitive",
     "apply",
     "backward",
@@ -38,6 +39,10 @@ __all__ = [
 
 class DomainError(ValueError):
     """An operation (or its gradient) is undefined at the given input, e.g. ``log(-1.0)``."""
+
+
+class ShapeError(ValueError):
+    """The shapes given to an operation do not fit together; the message names the op and shapes."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -132,6 +137,10 @@ class Node:
         """Bring a gradient flowing into this node to this node's shape and dtype."""
         return grad
 
+    def _accumulate_grad(self, grad: Any) -> None:
+        """Add ``grad`` to ``self.grad`` (out of place: earlier gradients are never mutated)."""
+        self.grad = grad if self.grad is None else self.grad + grad
+
     def _seed_grad(self, gradient: Any) -> Any:
         """The gradient that starts ``backward`` from this node."""
         raise NotImplementedError
@@ -202,12 +211,23 @@ class Primitive:
         self.forward = forward
         self.scalar_forward = scalar_forward or forward
         self.name = name or forward.__name__
-        self.vjps: tuple[VJP, ...] = ()
+        self.vjps: tuple[VJP | None, ...] = ()
+        self.argnum_vjp: Callable[..., Any] | None = None
 
-    def defvjp(self, *vjps: VJP) -> Primitive:
-        """Set the VJPs, one per positional input, in order. Returns the primitive."""
+    def defvjp(self, *vjps: VJP | None) -> Primitive:
+        """Set the VJPs, one per positional input, in order (``None``: not differentiable there)."""
         self.vjps = vjps
         return self
+
+    def defvjp_argnum(self, vjp: Callable[..., Any]) -> Primitive:
+        """Set one VJP for every input of a variadic primitive: ``vjp(i, g, out, *inputs)``."""
+        self.argnum_vjp = vjp
+        return self
+
+    def _vjps_for(self, count: int) -> Sequence[VJP | None]:
+        if self.argnum_vjp is None:
+            return self.vjps
+        return [functools.partial(self.argnum_vjp, i) for i in range(count)]
 
     def __call__(self, *args: Any, **params: Any) -> Any:
         for arg in args:
@@ -325,7 +345,7 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                     collected[id(node)] = g
                     continue
             elif node._op is None or node._keeps_grad:
-                node.grad = g if node.grad is None else node.grad + g
+                node._accumulate_grad(g)
             op = node._op
             if op is None:
                 continue
@@ -334,8 +354,8 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                 out, args = node, inputs
             else:
                 out, args = node.data, [data_of(x) for x in inputs]
-            for parent, vjp in zip(inputs, op.vjps):
-                if not (isinstance(parent, Node) and parent.requires_grad):
+            for parent, vjp in zip(inputs, op._vjps_for(len(inputs))):
+                if vjp is None or not (isinstance(parent, Node) and parent.requires_grad):
                     continue
                 try:
                     parent_grad = parent._fit_grad(vjp(g, out, *args, **node._params))

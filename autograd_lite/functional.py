@@ -12,10 +12,14 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from .engine import Node, apply, gradients, is_grad_enabled, primitive
+from .tensor import Tensor
+from .tensor_ops import reshape, stack
 from .value import Value
 
-__all__ = ["grad", "value_and_grad"]
+__all__ = ["grad", "hessian", "hvp", "jacobian", "value_and_grad"]
 
 ArgNums = int | Sequence[int]
 
@@ -34,18 +38,25 @@ def _as_variable(x: Any) -> Node:
         if x.requires_grad and is_grad_enabled():
             return apply(_identity, (x,))
         return x._result_type._make(x.data)
-    return Value(x)
+    if isinstance(x, (float, int)):
+        return Value(x)
+    array = np.asarray(x)
+    if array.dtype.kind != "f":  # gradients of integers are real numbers
+        array = array.astype(np.float64)
+    return Tensor(array, requires_grad=True)
 
 
 def _zero_like(x: Node) -> Any:
-    return x._result_type._empty_grad if x._result_type._empty_grad is not None else 0 * x.data
+    empty = x._result_type._empty_grad
+    return np.zeros_like(x.data) if empty is None else empty
 
 
 def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., tuple[Any, Any]]:
     """Turn ``f`` into a function that returns ``(f(*args), ∂f/∂args[argnums])``.
 
-    ``f`` must return a scalar. ``argnums`` is an int (one gradient) or a tuple of ints (a tuple of
-    gradients).
+    ``f`` must return a scalar. Arguments may be numbers (differentiated as :class:`Value`), arrays
+    (as :class:`Tensor`) or nodes; gradients come back in the same kind. ``argnums`` is an int (one
+    gradient) or a tuple of ints (a tuple of gradients).
 
     >>> from autograd_lite import value_and_grad
     >>> value_and_grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
@@ -95,3 +106,67 @@ def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
         return value_and_grad_f(*args, **kwargs)[1]
 
     return grad_f
+
+
+def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
+    """Turn ``f`` into a function that returns the Jacobian ∂f(x)/∂x, of shape out.shape + x.shape.
+
+    Built one output element at a time (reverse mode), each a vector-Jacobian product.
+
+    >>> import numpy as np
+    >>> from autograd_lite import jacobian
+    >>> jacobian(lambda x: x ** 2)(np.array([1.0, 2.0]))
+    array([[2., 0.],
+           [0., 4.]])
+    """
+
+    @functools.wraps(f)
+    def jacobian_f(*args: Any, **kwargs: Any) -> Any:
+        args = list(args)
+        nested = is_grad_enabled() and isinstance(args[argnums], Node) and args[argnums].requires_grad
+        variable = _as_variable(args[argnums])
+        args[argnums] = variable
+        out = f(*args, **kwargs)
+        out_shape = np.shape(out.data if isinstance(out, Node) else out)
+        rows = []
+        for index in np.ndindex(*out_shape):
+            if isinstance(out, Node) and out.requires_grad:
+                seed = np.zeros(out_shape, dtype=out.data.dtype)
+                seed[index] = 1
+                (row,) = gradients(out, [variable], gradient=seed, create_graph=nested)
+            else:
+                row = None
+            rows.append(_zero_like(variable) if row is None else row)
+        if nested:
+            return reshape(stack(*rows), out_shape + variable.shape)
+        return np.reshape(np.array([np.asarray(r.data if isinstance(r, Node) else r) for r in rows]),
+                          out_shape + np.shape(variable.data))
+
+    return jacobian_f
+
+
+def hessian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
+    """Turn a scalar ``f`` into a function that returns its Hessian ∂²f/∂x², of shape x.shape * 2.
+
+    >>> import numpy as np
+    >>> from autograd_lite import hessian
+    >>> hessian(lambda w: (w ** 3).sum())(np.ones(3))
+    array([[6., 0., 0.],
+           [0., 6., 0.],
+           [0., 0., 6.]])
+    """
+    return jacobian(grad(f, argnums), argnums)
+
+
+def hvp(f: Callable[..., Any], x: Any, v: Any) -> Any:
+    """The Hessian-vector product ∇²f(x)·v, without building the Hessian.
+
+    Computed as the gradient of ⟨∇f(x), v⟩: two backward passes, each as cheap as one gradient.
+
+    >>> import numpy as np
+    >>> from autograd_lite import hvp
+    >>> hvp(lambda w: (w ** 3).sum(), np.ones(3), np.array([1.0, 0.0, 2.0]))
+    array([ 6.,  0., 12.])
+    """
+    v = v.data if isinstance(v, Node) else np.asarray(v)
+    return grad(lambda x: (grad(f)(x) * v).sum())(x)

@@ -1,0 +1,266 @@
+"""``Tensor``: a differentiable NumPy array on the same core as ``Value``."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import tensor_ops as T
+from .engine import Node, Primitive, ShapeError
+from .ops import Arithmetic
+
+__all__ = ["Tensor", "tensor"]
+
+_SUPPORTED_KINDS = "biuf"  # bool, signed and unsigned integers, floats
+
+
+class Tensor(Arithmetic, Node):
+    """An N-dimensional array that remembers how it was computed.
+
+    NumPy broadcasting applies; Python numbers and arrays mix in on either side (``ndarray + Tensor``
+    is a Tensor). Only leaves created with ``requires_grad=True`` (and what is computed from them)
+    are tracked. After ``backward`` the leaves hold ``.grad``: a NumPy array of the leaf's shape and
+    dtype, its own memory. Gradients *add up* over ``backward`` calls, as in PyTorch; call
+    ``zero_grad()`` (or set ``.grad = None``) between steps. Intermediate results keep their gradient
+    only if :meth:`retain_grad` was called.
+
+    ``Tensor(data)`` copies ``data``. Integer or bool data that requires grad is converted to float64
+    with a warning (gradients of integers are not integers). ``float32 ⊕ float64`` gives float64, and
+    a Python number keeps the tensor's dtype (NumPy 2 rules).
+
+    >>> import numpy as np
+    >>> from autograd_lite import Tensor
+    >>> w = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> loss = (np.array([1.0, 1.0, 2.0]) * w).sum()
+    >>> loss.backward()
+    >>> w.grad
+    array([1., 1., 2.])
+    """
+
+    __slots__ = ()
+    __array_ufunc__ = None  # make NumPy defer ndarray ⊕ Tensor to Tensor's reflected operators
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        if isinstance(data, Node):
+            data = data.data
+        try:
+            array = np.array(data, dtype=dtype)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"Tensor: cannot make an array of {type(data).__name__} {data!r:.60}: "
+                            f"{error}") from None
+        if array.dtype.kind not in _SUPPORTED_KINDS:
+            raise TypeError(f"Tensor: unsupported dtype {array.dtype}; use float, integer or bool data")
+        if requires_grad and array.dtype.kind != "f":
+            warnings.warn(f"Tensor: {array.dtype} data that requires grad is converted to float64",
+                          stacklevel=2)
+            array = array.astype(np.float64)
+        self.data = array
+        self.grad = None
+        self.requires_grad = requires_grad
+        self._op = None
+        self._inputs = ()
+        self._params = None
+        self._keeps_grad = False
+
+    # ---- engine hooks -------------------------------------------------------------------------
+    @classmethod
+    def _forward(cls, op: Primitive, datas: list[Any], params: dict[str, Any]) -> np.ndarray:
+        try:
+            out = op.forward(*datas, **params)
+        except ValueError as error:
+            shapes = ", ".join(str(np.shape(d)) for d in datas)
+            raise ShapeError(f"{op.name} on inputs of shapes {shapes}: {error}") from None
+        return out if type(out) is np.ndarray else np.asarray(out)
+
+    def _fit_grad(self, grad: Any) -> Any:
+        data = self.data
+        if isinstance(grad, Node):
+            if grad.data.shape != data.shape:
+                grad = T.sum_to(grad, data.shape)
+            return grad if grad.data.dtype == data.dtype else T.astype(grad, data.dtype)
+        if grad.shape != data.shape:
+            grad = T.sum_to(grad, data.shape)
+        if type(grad) is not np.ndarray or grad.dtype != data.dtype:
+            grad = np.asarray(grad, dtype=data.dtype)
+        return grad
+
+    def _accumulate_grad(self, grad: Any) -> None:
+        if self.grad is not None:
+            self.grad = self.grad + grad
+        elif isinstance(grad, Node):
+            self.grad = grad
+        else:  # the gradient array may be shared with other nodes or be a read-only view: copy it
+            self.grad = np.array(grad, dtype=self.data.dtype, copy=True)
+
+    def _seed_grad(self, gradient: Any) -> Any:
+        dtype = self.data.dtype
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward() without a gradient needs a single-number tensor, but this one has "
+                    f"shape {self.shape}: reduce it first (e.g. .sum() or .mean()), or pass "
+                    f"gradient=<array of shape {self.shape}> (d loss / d this tensor)")
+            return np.ones(self.shape, dtype)
+        gradient = gradient.data if isinstance(gradient, Node) else np.array(gradient, dtype=dtype)
+        if gradient.shape != self.shape:
+            raise ShapeError(f"backward: the gradient has shape {gradient.shape}, but the tensor has "
+                             f"shape {self.shape}; they must be equal")
+        return gradient
+
+    # ---- array attributes ---------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The array's shape."""
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The array's dtype."""
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        """Number of axes."""
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        """Number of elements."""
+        return self.data.size
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def item(self) -> Any:
+        """The single element as a Python number."""
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        """The data as a NumPy array (shared, not copied; it is not tracked)."""
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated gradient (``.grad = None``)."""
+        self.grad = None
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(", threshold=20)
+        extras = []
+        if self._op is not None:
+            extras.append(f"op={self._op.name!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.dtype != np.float64:
+            extras.append(f"dtype={self.dtype}")
+        return "Tensor(" + ", ".join([body, *extras]) + ")"
+
+    # ---- operations ---------------------------------------------------------------------------
+    def __matmul__(self, other: Any) -> Tensor: return T.matmul(self, other)
+    def __rmatmul__(self, other: Any) -> Tensor: return T.matmul(other, self)
+    def __getitem__(self, index: Any) -> Tensor: return T.getitem(self, _index_data(index))
+
+    def sum(self, axis: T.Axis = None, keepdims: bool = False) -> Tensor:
+        """Σ over ``axis``; see :func:`autograd_lite.sum`."""
+        return T.sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis: T.Axis = None, keepdims: bool = False) -> Tensor:
+        """Mean over ``axis``."""
+        return T.mean(self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis: T.Axis = None, keepdims: bool = False) -> Tensor:
+        """Maximum over ``axis`` (ties share the gradient)."""
+        return T.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis: T.Axis = None, keepdims: bool = False) -> Tensor:
+        """Minimum over ``axis`` (ties share the gradient)."""
+        return T.min(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis: T.Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Variance over ``axis``."""
+        return T.var(self, axis=axis, keepdims=keepdims, ddof=ddof)
+
+    def logsumexp(self, axis: T.Axis = None, keepdims: bool = False) -> Tensor:
+        """Stable log Σ exp over ``axis``."""
+        return T.logsumexp(self, axis=axis, keepdims=keepdims)
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        """Stable softmax along ``axis``."""
+        return T.softmax(self, axis=axis)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        """Stable log-softmax along ``axis``."""
+        return T.log_softmax(self, axis=axis)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        """Same data in a new shape: ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
+        return T.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """Permute the axes (reverse them when none are given)."""
+        return T.transpose(self, axes=(axes[0] if len(axes) == 1 else axes) or None)
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 - NumPy's name
+        """The tensor with its axes reversed."""
+        return T.transpose(self)
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        """Exchange two axes."""
+        return T.swapaxes(self, axis1=axis1, axis2=axis2)
+
+    def squeeze(self, axis: int | Sequence[int] | None = None) -> Tensor:
+        """Remove size-1 axes."""
+        return T.squeeze(self, axis=axis)
+
+    def expand_dims(self, axis: int | Sequence[int]) -> Tensor:
+        """Insert a size-1 axis at ``axis``."""
+        return T.expand_dims(self, axis=axis)
+
+    def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
+        """Broadcast to ``shape``."""
+        return T.broadcast_to(self, shape=tuple(shape))
+
+    def flatten(self) -> Tensor:
+        """The tensor as 1-D."""
+        return T.flatten(self)
+
+    def clip(self, a_min: Any, a_max: Any) -> Tensor:
+        """Limit values to [a_min, a_max]."""
+        return T.clip(self, a_min, a_max)
+
+    def astype(self, dtype: Any) -> Tensor:
+        """Convert to ``dtype`` (differentiable)."""
+        return T.astype(self, dtype=np.dtype(dtype))
+
+
+Tensor._result_type = Tensor
+
+
+def _index_data(index: Any) -> Any:
+    """An index with any tensors in it replaced by their arrays (indices are not differentiable)."""
+    if isinstance(index, tuple):
+        return tuple(i.data if isinstance(i, Node) else i for i in index)
+    return index.data if isinstance(index, Node) else index
+
+
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+    """Make a :class:`Tensor` (a copy of ``data``), like ``torch.tensor``.
+
+    >>> from autograd_lite import tensor
+    >>> tensor([[1, 2], [3, 4]], dtype=float, requires_grad=True).T
+    Tensor([[1., 3.],
+            [2., 4.]], op='transpose')
+    """
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)

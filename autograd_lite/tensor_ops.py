@@ -1,0 +1,339 @@
+"""Array operations — reductions, shapes, indexing, linear algebra — each with its gradient beside it.
+
+Like the elementwise operations in :mod:`autograd_lite.ops`, each is a :class:`~autograd_lite.Primitive`:
+called on a ``Tensor`` it records the graph, called on a plain array it is just NumPy. The VJPs use
+only these same functions, so they also run on tensors, which is what makes higher-order gradients
+work. Ties in ``max``/``min`` share the gradient equally; ``clip`` passes the gradient at its bounds.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .engine import data_of, primitive
+from .ops import exp
+
+__all__ = [
+    "astype", "broadcast_to", "clip", "concatenate", "expand_dims", "flatten", "getitem", "log_softmax",
+    "logsumexp", "matmul", "max", "mean", "min", "reshape", "softmax", "squeeze", "stack", "sum",
+    "sum_to", "swapaxes", "transpose", "var", "where",
+]
+
+Axis = int | Sequence[int] | None
+
+
+def _axes(axis: Axis, ndim: int) -> tuple[int, ...]:
+    """``axis`` as a tuple of non-negative ints (all axes for ``None``)."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, int):
+        axis = (axis,)
+    return tuple(a + ndim if a < 0 else a for a in axis)
+
+
+def _keepdims_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
+    """The shape a reduction over ``axis`` has with ``keepdims=True``."""
+    reduced = _axes(axis, len(shape))
+    return tuple(1 if i in reduced else n for i, n in enumerate(shape))
+
+
+def _unreduce(g: Any, shape: tuple[int, ...], axis: Axis, keepdims: bool) -> Any:
+    """Spread the gradient of a reduction back over the reduced axes."""
+    if not keepdims:
+        g = reshape(g, _keepdims_shape(shape, axis))
+    return broadcast_to(g, shape)
+
+
+# ---- shapes ---------------------------------------------------------------------------------
+
+
+@primitive
+def sum_to(x: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``x`` down to ``shape`` — the inverse of broadcasting.  VJP: broadcast_to(g, x.shape)"""
+    if x.shape == shape:
+        return x
+    leading = x.ndim - len(shape)
+    axes = tuple(range(leading)) + tuple(
+        leading + i for i, n in enumerate(shape) if n == 1 and x.shape[leading + i] != 1)
+    return np.sum(x, axis=axes, keepdims=True).reshape(shape)
+
+
+@primitive
+def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
+    """NumPy's broadcast_to (a read-only view).  VJP: sum_to(g, x.shape)"""
+    return np.broadcast_to(x, shape)
+
+
+sum_to.defvjp(lambda g, out, x, shape: broadcast_to(g, x.shape))
+broadcast_to.defvjp(lambda g, out, x, shape: sum_to(g, x.shape))
+
+
+@primitive
+def reshape(x: Any, shape: int | tuple[int, ...]) -> Any:
+    """Same data, new shape.  VJP: reshape(g, x.shape)"""
+    return np.reshape(x, shape)
+
+
+reshape.defvjp(lambda g, out, x, shape: reshape(g, x.shape))
+
+
+def flatten(x: Any) -> Any:
+    """``x`` as a 1-D array (a reshape)."""
+    return reshape(x, (-1,))
+
+
+@primitive
+def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
+    """Permute axes (reverse them by default).  VJP: transpose(g, inverse permutation)"""
+    return np.transpose(x, axes)
+
+
+transpose.defvjp(lambda g, out, x, axes=None: transpose(
+    g, None if axes is None else tuple(np.argsort(axes))))
+
+
+@primitive
+def swapaxes(x: Any, axis1: int, axis2: int) -> Any:
+    """Exchange two axes.  VJP: swapaxes(g, axis1, axis2)"""
+    return np.swapaxes(x, axis1, axis2)
+
+
+swapaxes.defvjp(lambda g, out, x, axis1, axis2: swapaxes(g, axis1, axis2))
+
+
+@primitive
+def expand_dims(x: Any, axis: int | Sequence[int]) -> Any:
+    """Insert size-1 axes.  VJP: reshape(g, x.shape)"""
+    return np.expand_dims(x, axis)
+
+
+@primitive
+def squeeze(x: Any, axis: int | Sequence[int] | None = None) -> Any:
+    """Remove size-1 axes.  VJP: reshape(g, x.shape)"""
+    return np.squeeze(x, axis)
+
+
+expand_dims.defvjp(lambda g, out, x, axis: reshape(g, x.shape))
+squeeze.defvjp(lambda g, out, x, axis=None: reshape(g, x.shape))
+
+
+@primitive
+def astype(x: Any, dtype: Any) -> Any:
+    """Convert to ``dtype``.  VJP: the gradient converted back to x's dtype"""
+    return np.asarray(x).astype(dtype, copy=False)
+
+
+astype.defvjp(lambda g, out, x, dtype: astype(g, x.dtype))
+
+
+# ---- indexing and joining -------------------------------------------------------------------
+
+
+def _is_basic_index(index: Any) -> bool:
+    """True for indices made of ints, slices, None and Ellipsis only (they never repeat elements)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return builtins.all(isinstance(p, (int, slice, type(None), type(Ellipsis))) and not isinstance(p, bool)
+                        for p in parts)
+
+
+@primitive
+def getitem(x: Any, index: Any) -> Any:
+    """``x[index]`` with slices, ints, integer and boolean arrays.  VJP: scatter-add g into zeros"""
+    return x[index]
+
+
+@primitive
+def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
+    """Zeros of ``shape`` with ``g`` added at ``index``; repeated indices accumulate.  VJP: g[index]"""
+    out = np.zeros(shape, dtype=np.result_type(g, np.float16))
+    if _is_basic_index(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+getitem.defvjp(lambda g, out, x, index: scatter_add(g, index, x.shape))
+scatter_add.defvjp(lambda g, out, x, index, shape: getitem(g, index))
+
+
+def _along(axis: int, ndim: int, position: Any) -> tuple[Any, ...]:
+    """An index that picks ``position`` (an int or slice) along ``axis`` and everything elsewhere."""
+    return (slice(None),) * (axis % ndim) + (position,)
+
+
+@primitive
+def concatenate(*arrays: Any, axis: int = 0) -> Any:
+    """Join arrays along an existing axis.  VJP for input i: the slice of g where it landed"""
+    return np.concatenate(arrays, axis=axis)
+
+
+def _concatenate_vjp(i: int, g: Any, out: Any, *arrays: Any, axis: int = 0) -> Any:
+    start = builtins.sum(a.shape[axis] for a in arrays[:i])
+    return getitem(g, _along(axis, out.ndim, slice(start, start + arrays[i].shape[axis])))
+
+
+concatenate.defvjp_argnum(_concatenate_vjp)
+
+
+@primitive
+def stack(*arrays: Any, axis: int = 0) -> Any:
+    """Join arrays along a new axis.  VJP for input i: g[..., i, ...] along that axis"""
+    return np.stack(arrays, axis=axis)
+
+
+stack.defvjp_argnum(lambda i, g, out, *arrays, axis=0: getitem(g, _along(axis, out.ndim, i)))
+
+
+def where(condition: Any, x: Any, y: Any) -> Any:
+    """``x`` where ``condition`` holds, else ``y``.  ∂/∂x = condition, ∂/∂y = not condition"""
+    return _where(data_of(condition), x, y)
+
+
+@primitive(name="where")
+def _where(condition: Any, x: Any, y: Any) -> Any:
+    return np.where(condition, x, y)
+
+
+_where.defvjp(
+    None,
+    lambda g, out, c, x, y: _where(c, g, 0.0),
+    lambda g, out, c, x, y: _where(c, 0.0, g),
+)
+
+
+@primitive
+def clip(x: Any, a_min: Any, a_max: Any) -> Any:
+    """Limit values to [a_min, a_max].  d/dx = 1 inside (bounds included), 0 outside"""
+    return np.clip(x, a_min, a_max)
+
+
+clip.defvjp(lambda g, out, x, a_min, a_max: g * ((data_of(x) >= a_min) & (data_of(x) <= a_max)))
+
+
+# ---- linear algebra -------------------------------------------------------------------------
+
+
+@primitive
+def matmul(x: Any, y: Any) -> Any:
+    """Matrix product ``x @ y`` with NumPy's rules for 1-D and batched operands.
+
+    ∂/∂x = g @ yᵀ, ∂/∂y = xᵀ @ g (1-D operands are treated as a row or column, then squeezed)
+    """
+    return np.matmul(x, y)
+
+
+def _matmul_vjp_x(g: Any, out: Any, x: Any, y: Any) -> Any:
+    if y.ndim == 1:
+        return expand_dims(g, -1) * y if x.ndim > 1 else g * y
+    if x.ndim == 1:
+        return squeeze(matmul(y, expand_dims(g, -1)), -1)
+    return matmul(g, swapaxes(y, -1, -2))
+
+
+def _matmul_vjp_y(g: Any, out: Any, x: Any, y: Any) -> Any:
+    if x.ndim == 1:
+        return expand_dims(x, -1) * expand_dims(g, -2) if y.ndim > 1 else g * x
+    if y.ndim == 1:
+        return squeeze(matmul(swapaxes(x, -1, -2), expand_dims(g, -1)), -1)
+    return matmul(swapaxes(x, -1, -2), g)
+
+
+matmul.defvjp(_matmul_vjp_x, _matmul_vjp_y)
+
+
+# ---- reductions -----------------------------------------------------------------------------
+
+
+@primitive(name="sum")
+def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001 - NumPy's name
+    """Σ over ``axis`` (all axes by default).  VJP: g spread back over the summed axes"""
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+sum.defvjp(lambda g, out, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis, keepdims))
+
+
+@primitive
+def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
+    """Arithmetic mean over ``axis``.  VJP: g / n spread back over the n averaged elements"""
+    return np.mean(x, axis=axis, keepdims=keepdims)
+
+
+mean.defvjp(lambda g, out, x, axis=None, keepdims=False:
+            _unreduce(g, x.shape, axis, keepdims) * (out.size / x.size))
+
+
+def _extremum_vjp(g: Any, out: Any, x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
+    """The gradient goes to the elements equal to the extremum, shared equally among ties."""
+    hits = data_of(x) == np.reshape(data_of(out), _keepdims_shape(x.shape, axis))
+    share = hits / np.sum(hits, axis=axis, keepdims=True)
+    return _unreduce(g, x.shape, axis, keepdims) * share
+
+
+@primitive(name="max")
+def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Largest element over ``axis``.  VJP: g to the maximal elements, ties sharing equally"""
+    return np.max(x, axis=axis, keepdims=keepdims)
+
+
+@primitive(name="min")
+def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Smallest element over ``axis``.  VJP: g to the minimal elements, ties sharing equally"""
+    return np.min(x, axis=axis, keepdims=keepdims)
+
+
+max.defvjp(_extremum_vjp)
+min.defvjp(_extremum_vjp)
+
+
+def var(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Any:
+    """Variance Σ(x − mean)² / (n − ddof), composed from differentiable ops."""
+    deviation = x - mean(x, axis=axis, keepdims=True)
+    count = np.prod([x.shape[a] for a in _axes(axis, x.ndim)], dtype=int)
+    return sum(deviation * deviation, axis=axis, keepdims=keepdims) / (count - ddof)
+
+
+# ---- normalisers: numerically stable at any magnitude -----------------------------------------
+
+
+def _stable_shift(x: np.ndarray, axis: Axis) -> np.ndarray:
+    """max(x) over ``axis`` (keepdims), with non-finite maxima replaced by 0 so x − shift is safe."""
+    shift = np.max(x, axis=axis, keepdims=True)
+    return np.where(np.isfinite(shift), shift, 0.0)
+
+
+@primitive
+def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
+    """log Σ exp(x), computed as m + log Σ exp(x − m) with m = max x.  VJP: g · softmax(x)"""
+    shift = _stable_shift(x, axis)
+    out = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
+    return out if keepdims else np.squeeze(out, axis=_axes(axis, np.ndim(x)))
+
+
+logsumexp.defvjp(lambda g, out, x, axis=None, keepdims=False:
+                 _unreduce(g, x.shape, axis, keepdims)
+                 * exp(x - reshape(out, _keepdims_shape(x.shape, axis))))
+
+
+@primitive
+def softmax(x: Any, axis: int = -1) -> Any:
+    """exp(x) / Σ exp(x) along ``axis``.  VJP: out · (g − Σ g·out)"""
+    e = np.exp(x - _stable_shift(x, axis))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+softmax.defvjp(lambda g, out, x, axis=-1: out * (g - sum(g * out, axis=axis, keepdims=True)))
+
+
+@primitive
+def log_softmax(x: Any, axis: int = -1) -> Any:
+    """x − logsumexp(x) along ``axis``.  VJP: g − softmax(x) · Σ g"""
+    return x - logsumexp(x, axis=axis, keepdims=True)
+
+
+log_softmax.defvjp(lambda g, out, x, axis=-1: g - exp(out) * sum(g, axis=axis, keepdims=True))

@@ -1,0 +1,244 @@
+"""Gradient checking for your own tests: autodiff against central finite differences.
+
+>>> import numpy as np
+>>> from autograd_lite import Tensor
+>>> from autograd_lite.testing import gradcheck
+>>> W = Tensor(np.random.default_rng(0).normal(size=(3, 2)), requires_grad=True)
+>>> x = np.ones((4, 3))
+>>> gradcheck(lambda W: (x @ W).sigmoid().sum(), W)
+True
+
+A non-scalar output is projected on a fixed random direction ``r`` (the check is of ``rᵀJ``, which a
+wrong Jacobian fails for almost every ``r``). Inputs with more than ``max_elements`` elements are
+checked along random directions instead of element by element.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..engine import Node, gradients
+from ..tensor import Tensor
+
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "numerical_grad"]
+
+
+class GradcheckError(AssertionError):
+    """Autodiff and finite differences disagree; the message says where and by how much."""
+
+
+#: Default tolerances per dtype: |analytic − numeric| ≤ atol + rtol·|numeric|.
+#: Central differences with step h = ε^⅓·max(1, |x|) are accurate to about ε^⅔ relative
+#: (4e-11 in float64, 2e-5 in float32); the defaults leave room for curvature while still
+#: catching a gradient that is off by 1% (rtol is 100× smaller than that in float64).
+TOLERANCES = {
+    np.dtype(np.float64): (1e-6, 1e-4),
+    np.dtype(np.float32): (1e-3, 1e-2),
+    np.dtype(np.float16): (1e-1, 1e-1),
+}
+
+
+def _step(x: np.ndarray, eps: float | None) -> np.ndarray:
+    """Finite-difference step per element: ε^⅓ of the dtype times max(1, |x|), unless ``eps`` is given."""
+    if eps is not None:
+        return np.full(x.shape, eps, dtype=x.dtype)
+    return (np.finfo(x.dtype).eps ** (1 / 3) * np.maximum(1.0, np.abs(x))).astype(x.dtype)
+
+
+def _as_arrays(inputs: Sequence[Any]) -> list[np.ndarray]:
+    arrays = []
+    for x in inputs:
+        array = np.array(x.data if isinstance(x, Node) else x)
+        if array.dtype.kind != "f":
+            array = array.astype(np.float64)
+        arrays.append(array)
+    return arrays
+
+
+def _scalar_function(f: Callable[..., Any], direction: np.ndarray | None) -> Callable[..., float]:
+    """f as a float-valued function of raw arrays: Σ direction·f(x) (Σ f(x) without a direction)."""
+
+    def scalar_f(*xs: np.ndarray) -> float:
+        result = f(*[Tensor(x) for x in xs])
+        result = np.asarray(result.data if isinstance(result, Node) else result)
+        return float(np.sum(result * direction) if direction is not None else np.sum(result))
+
+    return scalar_f
+
+
+def _random_direction(f: Callable[..., Any], arrays: list[np.ndarray], seed: int) -> np.ndarray | None:
+    """A fixed random cotangent for a non-scalar output of f (None for a scalar output)."""
+    out = f(*[Tensor(a) for a in arrays])
+    out_data = np.asarray(out.data if isinstance(out, Node) else out)
+    if out_data.size == 1:
+        return None
+    return np.random.default_rng(seed).normal(size=out_data.shape).astype(out_data.dtype)
+
+
+def numerical_grad(f: Callable[..., Any], *inputs: Any, eps: float | None = None,
+                   direction: Any = None) -> list[np.ndarray]:
+    """Central-difference gradients of ``Σ direction·f(*inputs)`` (of ``f`` if ``direction`` is None).
+
+    >>> import numpy as np
+    >>> from autograd_lite.testing import numerical_grad
+    >>> [g.round(6) for g in numerical_grad(lambda x: (x ** 2).sum(), np.array([1.0, 3.0]))]
+    [array([2., 6.])]
+    """
+    arrays = _as_arrays(inputs)
+    scalar_f = _scalar_function(f, direction)
+    return [_central(scalar_f, arrays, i, eps)[0] for i in range(len(arrays))]
+
+
+def _central(scalar_f: Callable[..., float], arrays: list[np.ndarray], which: int,
+             eps: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Central differences for every element of input ``which``, and the two one-sided differences."""
+    x = arrays[which]
+    steps = _step(x, eps)
+    numeric = np.zeros(x.shape, dtype=np.float64)
+    forward = np.zeros(x.shape, dtype=np.float64)
+    backward = np.zeros(x.shape, dtype=np.float64)
+    base = scalar_f(*arrays)
+    for index in np.ndindex(*x.shape):
+        h = float(steps[index])
+        values = []
+        for delta in (h, -h):
+            shifted = x.copy()
+            shifted[index] += delta
+            values.append(scalar_f(*arrays[:which], shifted, *arrays[which + 1:]))
+        plus, minus = values
+        numeric[index] = (plus - minus) / (2 * h)
+        forward[index], backward[index] = (plus - base) / h, (base - minus) / h
+    return numeric, forward, backward
+
+
+def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float | None = None, atol: float | None = None,
+              rtol: float | None = None, max_elements: int = 200, directions: int = 8,
+              seed: int = 0) -> bool:
+    """Check the gradients of ``f`` at ``inputs`` against central finite differences.
+
+    Every floating input is differentiated. Returns ``True``, or raises :class:`GradcheckError` whose
+    message names the input, the multi-indices of the worst elements with the analytic (autodiff) and
+    numeric (finite-difference) values, their errors and the tolerance. Elements at a kink (the two
+    one-sided differences disagree) pass if the analytic value lies between them. Inputs with more than
+    ``max_elements`` elements are checked along ``directions`` random directions.
+    """
+    arrays = _as_arrays(inputs)
+    for position, array in enumerate(arrays):
+        if array.dtype != np.float64:
+            warnings.warn(f"gradcheck: input {position} is {array.dtype}; finite differences are only "
+                          "trustworthy in float64", stacklevel=2)
+    originals = [a.copy() for a in arrays]
+    direction = _random_direction(f, arrays, seed)
+    scalar_f = _scalar_function(f, direction)
+    leaves = [Tensor(a, requires_grad=True) for a in arrays]
+    out = f(*leaves)
+    loss = out if direction is None else (out * direction).sum()
+    analytic = gradients(loss, leaves) if isinstance(loss, Node) and loss.requires_grad else \
+        [None] * len(leaves)
+    for position, (array, original) in enumerate(zip(arrays, originals)):
+        if not np.array_equal(array, original, equal_nan=True):
+            raise GradcheckError(f"gradcheck: f modified input {position} in place")
+    for position, (array, grad) in enumerate(zip(arrays, analytic)):
+        grad = np.zeros_like(array) if grad is None else np.asarray(grad)
+        if grad.shape != array.shape or grad.dtype != array.dtype:
+            raise GradcheckError(f"gradcheck: the gradient of input {position} has shape {grad.shape} "
+                                 f"and dtype {grad.dtype}, but the input has {array.shape} {array.dtype}")
+        default_atol, default_rtol = TOLERANCES.get(array.dtype, TOLERANCES[np.dtype(np.float64)])
+        tolerance = (default_atol if atol is None else atol, default_rtol if rtol is None else rtol)
+        if array.size > max_elements:
+            _check_directions(scalar_f, arrays, position, grad, eps, tolerance, directions, seed)
+        else:
+            _check_elements(scalar_f, arrays, position, grad, eps, tolerance)
+    return True
+
+
+def _check_elements(scalar_f: Callable[..., float], arrays: list[np.ndarray], position: int,
+                    analytic: np.ndarray, eps: float | None, tolerance: tuple[float, float]) -> None:
+    atol, rtol = tolerance
+    numeric, forward, backward = _central(scalar_f, arrays, position, eps)
+    allowed = atol + rtol * np.abs(numeric)
+    bad = ~(np.abs(analytic - numeric) <= allowed)       # NaN counts as bad
+    # At a kink the one-sided slopes disagree, and any value between them is a valid subgradient.
+    kink = np.abs(forward - backward) > allowed
+    between = (analytic >= np.minimum(forward, backward) - allowed) & \
+        (analytic <= np.maximum(forward, backward) + allowed)
+    bad &= ~(kink & between)
+    if bad.any():
+        raise GradcheckError(_report(position, arrays[position], analytic, numeric, bad, eps, tolerance))
+
+
+def _check_directions(scalar_f: Callable[..., float], arrays: list[np.ndarray], position: int,
+                      analytic: np.ndarray, eps: float | None, tolerance: tuple[float, float],
+                      directions: int, seed: int) -> None:
+    atol, rtol = tolerance
+    x = arrays[position]
+    rng = np.random.default_rng(seed + 1)
+    h = float(_step(np.array([np.abs(x).max()], dtype=x.dtype), eps)[0])
+    for k in range(directions):
+        d = rng.normal(size=x.shape).astype(x.dtype)
+        d /= np.linalg.norm(d)
+        plus = scalar_f(*arrays[:position], x + h * d, *arrays[position + 1:])
+        minus = scalar_f(*arrays[:position], x - h * d, *arrays[position + 1:])
+        numeric = (plus - minus) / (2 * h)
+        expected = float(np.sum(analytic * d))
+        if not abs(expected - numeric) <= atol + rtol * abs(numeric):
+            raise GradcheckError(
+                f"gradcheck failed for input {position} (shape {x.shape}, {x.dtype}) along random "
+                f"direction {k}: analytic (autodiff) {expected:.6g} vs numeric (finite differences) "
+                f"{numeric:.6g}; abs error {abs(expected - numeric):.3g} > atol + rtol·|numeric| "
+                f"with atol={atol:g}, rtol={rtol:g}, step {h:.3g}")
+
+
+def _report(position: int, x: np.ndarray, analytic: np.ndarray, numeric: np.ndarray, bad: np.ndarray,
+            eps: float | None, tolerance: tuple[float, float], worst: int = 5) -> str:
+    atol, rtol = tolerance
+    error = np.abs(analytic - numeric)
+    relative = error / np.maximum(np.abs(numeric), np.finfo(np.float64).tiny)
+    bad_indices = np.argwhere(bad) if x.ndim else np.zeros((1, 0), dtype=int)
+    order = np.argsort(-np.nan_to_num(error[bad], nan=np.inf))[:worst]
+    lines = [
+        f"gradcheck failed for input {position} (shape {x.shape}, {x.dtype}): "
+        f"{int(bad.sum())} of {x.size} elements differ; the worst:",
+        f"  {'index':<14}{'analytic (autodiff)':>22}{'numeric (finite diff)':>24}{'abs error':>12}"
+        f"{'rel error':>12}",
+    ]
+    for k in order:
+        index = tuple(int(i) for i in bad_indices[k])
+        lines.append(f"  {index!s:<14}{analytic[index]:>22.8g}{numeric[index]:>24.8g}"
+                     f"{error[index]:>12.2e}{relative[index]:>12.2e}")
+    step = f"{eps:g}" if eps is not None else f"{np.finfo(x.dtype).eps ** (1 / 3):.2g}·max(1, |x|)"
+    lines.append(f"tolerance: |analytic − numeric| ≤ atol + rtol·|numeric| with atol={atol:g}, "
+                 f"rtol={rtol:g}; finite-difference step {step}")
+    return "\n".join(lines)
+
+
+def gradgradcheck(f: Callable[..., Any], *inputs: Any, seed: int = 0, **options: Any) -> bool:
+    """Check second derivatives: gradcheck of the (randomly projected) gradient of ``f``.
+
+    >>> import numpy as np
+    >>> from autograd_lite.testing import gradgradcheck
+    >>> gradgradcheck(lambda x: (x.tanh() * x).sum(), np.array([0.3, -1.2]))
+    True
+    """
+    arrays = _as_arrays(inputs)
+    rng = np.random.default_rng(seed + 2)
+    weights = [rng.normal(size=a.shape) for a in arrays]
+    direction = _random_direction(f, arrays, seed)
+
+    def projected_gradient(*xs: Tensor) -> Any:
+        # finite differences call this with constants: differentiate them all the same
+        xs = [x if x.requires_grad else Tensor(x.data, requires_grad=True) for x in xs]
+        out = f(*xs)
+        loss = out if direction is None else (out * direction).sum()
+        grads = gradients(loss, xs, create_graph=True)
+        total = 0.0
+        for g, w in zip(grads, weights):
+            if g is not None:
+                total = total + (g * w).sum()
+        return total if isinstance(total, Node) else Tensor(total)
+
+    return gradcheck(projected_gradient, *arrays, seed=seed, **options)
