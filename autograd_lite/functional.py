@@ -37,7 +37,9 @@ def _as_variable(x: Any) -> Node:
     if isinstance(x, Node):
         if x.requires_grad and is_grad_enabled():
             return apply(_identity, (x,))
-        return x._result_type._make(x.data)
+        leaf = x._result_type._make(x.data)
+        leaf.requires_grad = True
+        return leaf
     if isinstance(x, (float, int)):
         return Value(x)
     array = np.asarray(x)

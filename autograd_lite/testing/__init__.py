@@ -197,7 +197,8 @@ def _report(position: int, x: np.ndarray, analytic: np.ndarray, numeric: np.ndar
             eps: float | None, tolerance: tuple[float, float], worst: int = 5) -> str:
     atol, rtol = tolerance
     error = np.abs(analytic - numeric)
-    relative = error / np.maximum(np.abs(numeric), np.finfo(np.float64).tiny)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = error / np.abs(numeric)
     bad_indices = np.argwhere(bad) if x.ndim else np.zeros((1, 0), dtype=int)
     order = np.argsort(-np.nan_to_num(error[bad], nan=np.inf))[:worst]
     lines = [
