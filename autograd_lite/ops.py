@@ -146,7 +146,7 @@ relu.defvjp(lambda g, out, x: g * (x > 0))
 
 @primitive(scalar=builtins.abs, name="abs")
 def absolute(x: Any) -> Any:
-    """|x|.  d/dx |x| = sign(x) (the subgradient 0 at x = 0)"""
+    """Absolute value ``|x|``.  d/dx ``|x|`` = sign(x) (the subgradient 0 at x = 0)"""
     return np.abs(x)
 
 

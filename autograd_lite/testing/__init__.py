@@ -149,10 +149,16 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float | None = None, ato
                                  f"and dtype {grad.dtype}, but the input has {array.shape} {array.dtype}")
         default_atol, default_rtol = TOLERANCES.get(array.dtype, TOLERANCES[np.dtype(np.float64)])
         tolerance = (default_atol if atol is None else atol, default_rtol if rtol is None else rtol)
-        if array.size > max_elements:
-            _check_directions(scalar_f, arrays, position, grad, eps, tolerance, directions, seed)
-        else:
-            _check_elements(scalar_f, arrays, position, grad, eps, tolerance)
+        try:
+            if array.size > max_elements:
+                _check_directions(scalar_f, arrays, position, grad, eps, tolerance, directions, seed)
+            else:
+                _check_elements(scalar_f, arrays, position, grad, eps, tolerance)
+        except GradcheckError as error:
+            if direction is None:
+                raise
+            raise GradcheckError(f"{error}\n(f's output has shape {direction.shape}: the values are "
+                                 f"gradients of Σ r·f for a fixed random r, seed={seed})") from None
     return True
 
 
