@@ -125,6 +125,8 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
     @functools.wraps(f)
     def jacobian_f(*args: Any, **kwargs: Any) -> Any:
         args = list(args)
+        if isinstance(args[argnums], (int, float)):  # a number is a 0-d array here
+            args[argnums] = np.asarray(args[argnums], dtype=np.float64)
         nested = is_grad_enabled() and isinstance(args[argnums], Node) and args[argnums].requires_grad
         variable = _as_variable(args[argnums])
         args[argnums] = variable
@@ -133,7 +135,7 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
         rows = []
         for index in np.ndindex(*out_shape):
             if isinstance(out, Node) and out.requires_grad:
-                seed = np.zeros(out_shape, dtype=out.data.dtype)
+                seed = np.zeros(out_shape, dtype=np.result_type(out.data))
                 seed[index] = 1
                 (row,) = gradients(out, [variable], gradient=seed, create_graph=nested)
             else:

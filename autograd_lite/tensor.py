@@ -169,7 +169,7 @@ class Tensor(Arithmetic, Node):
     # ---- operations ---------------------------------------------------------------------------
     def __matmul__(self, other: Any) -> Tensor: return T.matmul(self, other)
     def __rmatmul__(self, other: Any) -> Tensor: return T.matmul(other, self)
-    def __getitem__(self, index: Any) -> Tensor: return T.getitem(self, _index_data(index))
+    def __getitem__(self, index: Any) -> Tensor: return T.getitem(self, index=_index_data(index))
 
     def sum(self, axis: T.Axis = None, keepdims: bool = False) -> Tensor:
         """Σ over ``axis``; see :func:`autograd_lite.sum`."""
@@ -205,7 +205,7 @@ class Tensor(Arithmetic, Node):
 
     def reshape(self, *shape: Any) -> Tensor:
         """Same data in a new shape: ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
-        return T.reshape(self, shape[0] if len(shape) == 1 else shape)
+        return T.reshape(self, shape=shape[0] if len(shape) == 1 else shape)
 
     def transpose(self, *axes: Any) -> Tensor:
         """Permute the axes (reverse them when none are given)."""
@@ -238,7 +238,7 @@ class Tensor(Arithmetic, Node):
 
     def clip(self, a_min: Any, a_max: Any) -> Tensor:
         """Limit values to [a_min, a_max]."""
-        return T.clip(self, a_min, a_max)
+        return T.clip(self, a_min=a_min, a_max=a_max)
 
     def astype(self, dtype: Any) -> Tensor:
         """Convert to ``dtype`` (differentiable)."""
