@@ -11,6 +11,7 @@ numbers and on plain arrays alike (plain in, plain out).
 -4.0
 """
 
+from . import nn, optim, testing  # noqa: E402,I001 - subpackages built on the names above
 from .engine import (
     DomainError,
     Node,
@@ -79,5 +80,5 @@ __all__ = [
     "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply",
     "negative", "no_grad", "power", "primitive", "relu", "reshape", "sigmoid", "sign", "softmax", "sqrt",
     "squeeze", "stack", "subtract", "sum", "sum_to", "swapaxes", "tanh", "tensor", "transpose",
-    "value_and_grad", "var", "where",
+    "value_and_grad", "var", "where", "nn", "optim", "testing",
 ]

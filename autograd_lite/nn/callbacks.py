@@ -1,0 +1,126 @@
+"""Training history and callbacks, as in Keras: ``History``, ``EarlyStopping``, ``TerminateOnNaN``."""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+from typing import Any
+
+__all__ = ["Callback", "EarlyStopping", "History", "ProgressLogger", "TerminateOnNaN"]
+
+
+class Callback:
+    """Hooks called by ``fit``; ``self.model`` is the model being trained.
+
+    Set ``self.model.stop_training = True`` to end training after the current epoch.
+    """
+
+    model: Any = None
+
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
+        """Before the first epoch."""
+
+    def on_batch_end(self, batch: int, logs: dict[str, float]) -> None:
+        """After each optimisation step; ``logs['loss']`` is that batch's loss."""
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        """After each epoch, with the epoch's mean loss and metrics (and validation ones)."""
+
+    def on_train_end(self, logs: dict[str, float] | None = None) -> None:
+        """After the last epoch (also after an interruption)."""
+
+
+class History(Callback):
+    """What ``fit`` returns: ``history[name]`` is the per-epoch list of each loss and metric.
+
+    >>> h = History()
+    >>> h.on_epoch_end(0, {"loss": 0.5, "accuracy": 0.75})
+    >>> h.history, h.epoch
+    ({'loss': [0.5], 'accuracy': [0.75]}, [0])
+    """
+
+    def __init__(self) -> None:
+        self.history: dict[str, list[float]] = {}
+        self.epoch: list[int] = []
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        self.epoch.append(epoch)
+        for name, value in logs.items():
+            self.history.setdefault(name, []).append(value)
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs.
+
+    ``mode`` is ``'min'``, ``'max'`` or ``'auto'`` (max for accuracies, min otherwise). With
+    ``restore_best_weights`` the model gets back the weights of its best epoch.
+    """
+
+    def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0,
+                 mode: str = "auto", restore_best_weights: bool = False) -> None:
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(f"EarlyStopping: mode must be 'auto', 'min' or 'max', not {mode!r}")
+        self.monitor, self.min_delta, self.patience = monitor, abs(min_delta), patience
+        maximise = mode == "max" or (mode == "auto" and ("acc" in monitor))
+        self.sign = -1.0 if maximise else 1.0   # compare sign·value: smaller is better
+        self.restore_best_weights = restore_best_weights
+
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
+        self.best, self.wait, self.best_weights, self.stopped_epoch = math.inf, 0, None, None
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        if self.monitor not in logs:
+            warnings.warn(f"EarlyStopping: '{self.monitor}' is not among the logs {sorted(logs)}",
+                          stacklevel=2)
+            return
+        value = self.sign * logs[self.monitor]
+        if value < self.best - self.min_delta:
+            self.best, self.wait = value, 0
+            if self.restore_best_weights:
+                self.best_weights = self.model.state_dict()
+            return
+        self.wait += 1
+        if self.wait > self.patience:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+            if self.best_weights is not None:
+                self.model.load_state_dict(self.best_weights)
+
+
+class TerminateOnNaN(Callback):
+    """Stop training as soon as a batch's loss is NaN or infinite."""
+
+    def on_batch_end(self, batch: int, logs: dict[str, float]) -> None:
+        if not math.isfinite(logs["loss"]):
+            print(f"Batch {batch}: the loss is {logs['loss']}; terminating training", file=sys.stderr)
+            self.model.stop_training = True
+
+
+def _format(logs: dict[str, float]) -> str:
+    return " - ".join(f"{name}: {value:.4f}" for name, value in logs.items())
+
+
+class ProgressLogger(Callback):
+    """What ``verbose`` prints: 1 → a live bar on a terminal (one line per epoch otherwise), 2 → a line
+    per epoch. The bar is drawn by ``tqdm``."""
+
+    def __init__(self, verbose: int, epochs: int, stream: Any = None) -> None:
+        self.stream = stream or sys.stdout
+        self.epochs = epochs
+        self.bar = None
+        if verbose == 1 and getattr(self.stream, "isatty", lambda: False)():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=epochs, unit="epoch", file=self.stream, dynamic_ncols=True)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix_str(_format(logs), refresh=False)
+        else:
+            print(f"Epoch {epoch + 1}/{self.epochs} - {_format(logs)}", file=self.stream)
+
+    def on_train_end(self, logs: dict[str, float] | None = None) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -1,0 +1,186 @@
+"""Activations and losses as functions of tensors, each with its math in the docstring.
+
+Losses return the mean over the batch. Names follow PyTorch (``mse_loss``, ``cross_entropy``) and
+Keras (``binary_crossentropy``, ``sparse_categorical_crossentropy``); :data:`LOSSES` maps Keras' names.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..engine import Node, data_of, primitive
+from ..ops import log, relu, sigmoid, tanh
+from ..tensor_ops import clip, getitem, log_softmax, matmul, mean, reshape, softmax, transpose
+from ..tensor_ops import sum as sum_over
+
+__all__ = [
+    "LOSSES", "binary_cross_entropy", "binary_cross_entropy_with_logits", "categorical_crossentropy",
+    "cross_entropy", "gelu", "hinge", "leaky_relu", "linear", "mse_loss", "relu", "sigmoid", "softmax",
+    "softplus", "sparse_categorical_crossentropy", "step", "tanh",
+]
+
+#: probabilities are kept in [ε, 1 − ε] before a log, as Keras does
+PROBABILITY_EPSILON = 1e-7
+
+
+# ---- layers and activations -------------------------------------------------------------------
+
+
+@primitive
+def linear(x: Any, weight: Any, bias: Any = None) -> Any:
+    """x @ weightᵀ + bias (weight of shape (out, in), as in PyTorch).
+
+    ∂/∂x = g @ weight, ∂/∂weight = gᵀ @ x (summed over the batch), ∂/∂bias = Σ_batch g
+    """
+    out = x @ weight.T
+    if bias is not None:
+        out += bias
+    return out
+
+
+def _linear_weight_vjp(g: Any, out: Any, x: Any, weight: Any, bias: Any = None) -> Any:
+    rows_g = reshape(g, (-1, g.shape[-1]))
+    rows_x = reshape(x, (-1, x.shape[-1]))
+    return matmul(transpose(rows_g), rows_x)
+
+
+linear.defvjp(
+    lambda g, out, x, weight, bias=None: matmul(g, weight),
+    _linear_weight_vjp,
+    lambda g, out, x, weight, bias=None: g,   # the engine sums over the batch axes
+)
+
+
+@primitive
+def step(x: Any) -> Any:
+    """Heaviside step: 1 where x ≥ 0, else 0 (the tutorial's OR neuron).
+
+    Its gradient is zero everywhere (and undefined at 0): a step neuron cannot be trained by
+    gradient descent — which is why networks use sigmoid or ReLU instead.
+    """
+    return (np.asarray(x) >= 0).astype(np.result_type(x, np.float16))
+
+
+step.defvjp(lambda g, out, x: g * 0.0)
+
+
+@primitive
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
+    """x where x > 0, else negative_slope·x.  d/dx = 1 or negative_slope (the latter at 0)"""
+    return np.where(x > 0, x, x * negative_slope)
+
+
+leaky_relu.defvjp(lambda g, out, x, negative_slope=0.01: g * np.where(data_of(x) > 0, 1.0, negative_slope))
+
+
+@primitive
+def softplus(x: Any) -> Any:
+    """log(1 + eˣ), computed stably.  d/dx = σ(x)"""
+    return np.logaddexp(0.0, x)
+
+
+softplus.defvjp(lambda g, out, x: g * sigmoid(x))
+
+
+def gelu(x: Any) -> Any:
+    """GELU with the tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+
+    This is Keras' ``gelu(approximate=True)`` and PyTorch's ``gelu(approximate='tanh')``; composed
+    from differentiable ops, so its gradient is exact for this formula.
+    """
+    return 0.5 * x * (1.0 + tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)))
+
+
+# ---- losses -----------------------------------------------------------------------------------
+
+
+def mse_loss(prediction: Any, target: Any) -> Any:
+    """Mean squared error: mean((prediction − target)²)."""
+    difference = prediction - target
+    return mean(difference * difference)
+
+
+def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
+    """Binary cross-entropy of sigmoid(logits) against targets in {0, 1}, stable for any logits.
+
+    mean(softplus(z) − y·z), which equals mean(−y·log σ(z) − (1 − y)·log(1 − σ(z))).
+    """
+    return mean(softplus(logits) - logits * target)
+
+
+def _made_by(node: Any, op: Any) -> bool:
+    return isinstance(node, Node) and node._op is op
+
+
+def binary_cross_entropy(probability: Any, target: Any) -> Any:
+    """Binary cross-entropy −mean(y·log p + (1 − y)·log(1 − p)) of probabilities p.
+
+    When ``p`` is the output of :func:`sigmoid`, it is computed from the logits (exact and stable,
+    as Keras does); otherwise ``p`` is clipped to [1e-7, 1 − 1e-7] before the logs.
+    """
+    if _made_by(probability, sigmoid):
+        return binary_cross_entropy_with_logits(probability._inputs[0], target)
+    p = clip(probability, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
+    return -mean(target * log(p) + (1.0 - target) * log(1.0 - p))
+
+
+def cross_entropy(logits: Any, target: Any, axis: int = -1) -> Any:
+    """Softmax cross-entropy from logits (PyTorch's ``cross_entropy``), stable through log-softmax.
+
+    ``target`` holds class indices (shape of logits without ``axis``) or class probabilities
+    (the shape of logits, e.g. one-hot): −mean Σ target·log_softmax(logits).
+    """
+    log_probabilities = log_softmax(logits, axis=axis)
+    labels = np.asarray(data_of(target))
+    if labels.dtype.kind in "iu" or labels.ndim == np.ndim(data_of(logits)) - 1:
+        return -mean(_pick(log_probabilities, labels))
+    return -mean(sum_over(log_probabilities * target, axis=axis))
+
+
+def _pick(values: Any, labels: np.ndarray) -> Any:
+    """values[i, labels[i]] for each row i (the last axis indexed by the labels)."""
+    labels = labels.astype(np.intp).reshape(-1)
+    rows = reshape(values, (-1, values.shape[-1]))
+    return getitem(rows, (np.arange(len(labels)), labels))
+
+
+def _log_probabilities(probability: Any) -> Any:
+    """log p, from the logits when p came out of a softmax."""
+    if _made_by(probability, softmax):
+        return log_softmax(probability._inputs[0], axis=probability._params.get("axis", -1))
+    return log(clip(probability, PROBABILITY_EPSILON, 1.0))
+
+
+def categorical_crossentropy(probability: Any, target: Any) -> Any:
+    """Keras' categorical cross-entropy of probabilities against one-hot (or soft) targets.
+
+    −mean Σ target·log p; computed through log-softmax when ``p`` came out of :func:`softmax`.
+    """
+    return -mean(sum_over(_log_probabilities(probability) * target, axis=-1))
+
+
+def sparse_categorical_crossentropy(probability: Any, target: Any) -> Any:
+    """Keras' sparse categorical cross-entropy: integer class labels, −mean log p[label]."""
+    return -mean(_pick(_log_probabilities(probability), np.asarray(data_of(target))))
+
+
+def hinge(prediction: Any, target: Any) -> Any:
+    """Hinge loss mean(max(1 − t·prediction, 0)); labels in {0, 1} are mapped to t ∈ {−1, 1}."""
+    labels = np.asarray(data_of(target), dtype=np.result_type(data_of(prediction), np.float16))
+    if np.all((labels == 0) | (labels == 1)):
+        labels = 2.0 * labels - 1.0
+    return mean(relu(1.0 - labels * prediction))
+
+
+#: Keras names (and PyTorch-like aliases) of the losses, for ``model.compile(loss=...)``
+LOSSES = {
+    "mean_squared_error": mse_loss, "mse": mse_loss,
+    "binary_crossentropy": binary_cross_entropy,
+    "binary_crossentropy_from_logits": binary_cross_entropy_with_logits,
+    "categorical_crossentropy": categorical_crossentropy,
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "hinge": hinge,
+}

@@ -1,0 +1,249 @@
+"""The update rules: SGD, Adam, AdamW, RMSprop and Adagrad, as defined in PyTorch's ``torch.optim``.
+
+Each rule is written for one parameter θ (the array, changed in place) with gradient g. The step
+number t that Adam and Adagrad use is the parameter's own (``state["step"]``): it counts the steps
+in which *that* parameter had a gradient, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .base import Optimizer, ParamGroup, Params
+
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "RMSprop"]
+
+State = dict[str, Any]
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with (Nesterov) momentum, as ``torch.optim.SGD``.
+
+    With learning rate γ, momentum μ, dampening τ and weight decay λ, at step t::
+
+        g ← g + λθ                                      if λ ≠ 0
+        if μ ≠ 0:
+            b ← g                      if t = 1,  else  b ← μb + (1 − τ)g
+            g ← g + μb                 if nesterov,  else  g ← b
+        θ ← θ − γg
+
+    >>> from autograd_lite import Tensor
+    >>> from autograd_lite.optim import SGD
+    >>> w = Tensor([1.0, -2.0], requires_grad=True)
+    >>> optimizer = SGD([w], lr=0.1, momentum=0.9)
+    >>> for _ in range(2):
+    ...     optimizer.zero_grad()
+    ...     (w * w).sum().backward()       # g = 2w
+    ...     optimizer.step()
+    >>> w.data                              # 0.8w, then 0.8w − 0.1(0.9·2w + 1.6w) = 0.46w
+    array([ 0.46, -0.92])
+    """
+
+    _non_negative = ("lr", "momentum", "weight_decay")
+
+    def __init__(self, params: Params, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
+                 weight_decay: float = 0.0, nesterov: bool = False) -> None:
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
+                                      weight_decay=weight_decay, nesterov=nesterov))
+
+    def _validate(self, group: ParamGroup) -> None:
+        super()._validate(group)
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError("SGD: Nesterov momentum requires momentum > 0 and dampening = 0")
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
+        momentum, weight_decay = group["momentum"], group["weight_decay"]
+        if weight_decay != 0:
+            grad = grad + weight_decay * param
+        if momentum != 0:
+            if "momentum_buffer" not in state:
+                state["momentum_buffer"] = grad.copy()
+            else:
+                b = state["momentum_buffer"]
+                b[...] = momentum * b + (1 - group["dampening"]) * grad
+            b = state["momentum_buffer"]
+            grad = grad + momentum * b if group["nesterov"] else b
+        param -= group["lr"] * grad
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015), optionally AMSGrad, as ``torch.optim.Adam``.
+
+    With learning rate γ, betas (β₁, β₂), weight decay λ and ε, at step t (m, v start at 0)::
+
+        g ← g + λθ                                      if λ ≠ 0
+        m ← β₁m + (1 − β₁)g
+        v ← β₂v + (1 − β₂)g²
+        m̂ ← m / (1 − β₁ᵗ)
+        v̂ ← v / (1 − β₂ᵗ),  or with amsgrad:  v_max ← max(v_max, v),  v̂ ← v_max / (1 − β₂ᵗ)
+        θ ← θ − γ m̂ / (√v̂ + ε)
+
+    >>> from autograd_lite import Tensor
+    >>> from autograd_lite.optim import Adam
+    >>> w = Tensor([1.0, -2.0], requires_grad=True)
+    >>> optimizer = Adam([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> optimizer.step()                    # the first step moves each entry by about γ
+    >>> w.data
+    array([ 0.9, -1.9])
+    """
+
+    _non_negative = ("lr", "eps", "weight_decay")
+
+    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False) -> None:
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                                      amsgrad=amsgrad))
+
+    def _validate(self, group: ParamGroup) -> None:
+        super()._validate(group)
+        for i, beta in enumerate(group["betas"], start=1):
+            if not 0 <= beta < 1:
+                raise ValueError(f"{type(self).__name__}: invalid beta{i} {beta!r}; it must be in [0, 1)")
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * param
+        _adam_update(param, grad, state, group)
+
+
+class AdamW(Adam):
+    """Adam with *decoupled* weight decay (Loshchilov & Hutter, 2019), as ``torch.optim.AdamW``.
+
+    The decay shrinks θ directly instead of entering the gradient (so it is not rescaled by √v̂)::
+
+        θ ← θ − γλθ
+        then Adam's update of θ with the gradient g (m, v, m̂, v̂ as in :class:`Adam`, no λ in g)
+
+    >>> from autograd_lite import Tensor
+    >>> from autograd_lite.optim import AdamW
+    >>> w = Tensor([1.0, -2.0], requires_grad=True)
+    >>> optimizer = AdamW([w], lr=0.1, weight_decay=0.5)
+    >>> (w * w).sum().backward()
+    >>> optimizer.step()                    # θ(1 − 0.05), then −0.1 sign(g)
+    >>> w.data
+    array([ 0.85, -1.8 ])
+    """
+
+    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
+        param *= 1 - group["lr"] * group["weight_decay"]
+        _adam_update(param, grad, state, group)
+
+
+def _adam_update(param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
+    """Adam's moment estimates and update, shared by :class:`Adam` and :class:`AdamW`."""
+    beta1, beta2 = group["betas"]
+    if not state:
+        state["step"] = 0
+        state["exp_avg"] = np.zeros_like(param)  # m
+        state["exp_avg_sq"] = np.zeros_like(param)  # v
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = np.zeros_like(param)
+    state["step"] += 1
+    t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
+    m[...] = beta1 * m + (1 - beta1) * grad
+    v[...] = beta2 * v + (1 - beta2) * grad**2
+    if group["amsgrad"]:
+        v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    param -= group["lr"] * m_hat / (np.sqrt(v_hat) + group["eps"])
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton, 2012), optionally centered and with momentum, as ``torch.optim.RMSprop``.
+
+    With learning rate γ, smoothing α, momentum μ, weight decay λ and ε (v, ḡ, b start at 0)::
+
+        g ← g + λθ                                      if λ ≠ 0
+        v ← αv + (1 − α)g²
+        ṽ ← v,  or if centered:  ḡ ← αḡ + (1 − α)g,  ṽ ← v − ḡ²
+        if μ > 0:   b ← μb + g / (√ṽ + ε),   θ ← θ − γb
+        else:       θ ← θ − γ g / (√ṽ + ε)
+
+    >>> from autograd_lite import Tensor
+    >>> from autograd_lite.optim import RMSprop
+    >>> w = Tensor([1.0, -2.0], requires_grad=True)
+    >>> optimizer = RMSprop([w], lr=0.01, alpha=0.75)
+    >>> (w * w).sum().backward()
+    >>> optimizer.step()                    # v = g²/4, so each entry moves by γ·2 = 0.02
+    >>> w.data
+    array([ 0.98, -1.98])
+    """
+
+    _non_negative = ("lr", "alpha", "eps", "momentum", "weight_decay")
+
+    def __init__(self, params: Params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False) -> None:
+        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                                      momentum=momentum, centered=centered))
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
+        alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
+        if not state:
+            state["square_avg"] = np.zeros_like(param)  # v
+            if group["centered"]:
+                state["grad_avg"] = np.zeros_like(param)  # ḡ
+            if momentum > 0:
+                state["momentum_buffer"] = np.zeros_like(param)  # b
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * param
+        v = state["square_avg"]
+        v[...] = alpha * v + (1 - alpha) * grad**2
+        if group["centered"]:
+            g_avg = state["grad_avg"]
+            g_avg[...] = alpha * g_avg + (1 - alpha) * grad
+            v = v - g_avg**2
+        if momentum > 0:
+            b = state["momentum_buffer"]
+            b[...] = momentum * b + grad / (np.sqrt(v) + eps)
+            param -= group["lr"] * b
+        else:
+            param -= group["lr"] * grad / (np.sqrt(v) + eps)
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al., 2011), as ``torch.optim.Adagrad``.
+
+    With learning rate γ, learning-rate decay η, weight decay λ, ε, and s starting at
+    ``initial_accumulator_value``, at step t::
+
+        g ← g + λθ                                      if λ ≠ 0
+        γ̃ ← γ / (1 + (t − 1)η)
+        s ← s + g²
+        θ ← θ − γ̃ g / (√s + ε)
+
+    >>> from autograd_lite import Tensor
+    >>> from autograd_lite.optim import Adagrad
+    >>> w = Tensor([1.0, -2.0], requires_grad=True)
+    >>> optimizer = Adagrad([w], lr=0.5)
+    >>> (w * w).sum().backward()
+    >>> optimizer.step()                    # s = g², so each entry moves by γ
+    >>> w.data
+    array([ 0.5, -1.5])
+    """
+
+    _non_negative = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
+
+    def __init__(self, params: Params, lr: float = 1e-2, lr_decay: float = 0.0, weight_decay: float = 0.0,
+                 initial_accumulator_value: float = 0.0, eps: float = 1e-10) -> None:
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value, eps=eps))
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
+        if not state:
+            state["step"] = 0
+            state["sum"] = np.full_like(param, group["initial_accumulator_value"])  # s
+        state["step"] += 1
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * param
+        lr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        s = state["sum"]
+        s += grad**2
+        param -= lr * grad / (np.sqrt(s) + group["eps"])
