@@ -18,6 +18,7 @@ import contextlib
 import functools
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from itertools import zip_longest
 from typing import Any
 
 __all__ = [
@@ -33,7 +34,6 @@ __all__ = [
     "is_grad_enabled",
     "no_grad",
     "primitive",
-    "topological_order",
 ]
 
 
@@ -224,9 +224,8 @@ class Primitive:
         self.argnum_vjp = vjp
         return self
 
-    def _vjps_for(self, count: int) -> Sequence[VJP | None]:
-        if self.argnum_vjp is None:
-            return self.vjps
+    def argnum_vjps(self, count: int) -> list[VJP]:
+        """The VJPs of a variadic primitive called with ``count`` inputs."""
         return [functools.partial(self.argnum_vjp, i) for i in range(count)]
 
     def __call__(self, *args: Any, **params: Any) -> Any:
@@ -299,53 +298,53 @@ def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = No
 # --------------------------------------------------------------------------------------------
 
 
-def topological_order(root: Node, stop_at: frozenset[int] = frozenset()) -> list[Node]:
-    """Nodes that require grad and lead to ``root``, inputs before outputs, found without recursion.
+def _count_consumers(root: Node, stop_at: set[Node]) -> dict[Node, int]:
+    """For every node that requires grad and leads to ``root``: how many of its consumers do too.
 
-    The parents of nodes whose ``id`` is in ``stop_at`` are not explored.
+    A walk with an explicit stack, so graph depth is no limit. The inputs of ``stop_at`` nodes are
+    not explored. (Nodes are dictionary keys by identity: their ``__hash__`` is ``id``-based.)
     """
-    order: list[Node] = []
-    visited: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(root, False)]
+    consumers = {root: 0}
+    stack = [root]
     while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        if id(node) in stop_at:
+        node = stack.pop()
+        if node in stop_at:
             continue
         for parent in node._inputs:
-            if isinstance(parent, Node) and parent.requires_grad and id(parent) not in visited:
-                stack.append((parent, False))
-    return order
+            if isinstance(parent, Node) and parent.requires_grad:
+                if parent in consumers:
+                    consumers[parent] += 1
+                else:
+                    consumers[parent] = 1
+                    stack.append(parent)
+    return consumers
 
 
 def _backpropagate(root: Node, seed: Any, create_graph: bool,
-                   targets: Sequence[Node] | None) -> dict[int, Any]:
-    """Push ``seed`` = d(loss)/d(root) back through the graph.
+                   targets: Sequence[Node] | None) -> dict[Node, Any]:
+    """Push ``seed`` = d(loss)/d(root) back through the graph, in reverse topological order.
 
-    Without ``targets``: accumulate into ``.grad`` of leaves (and nodes that keep their grad).
-    With ``targets``: return {id(target): gradient} and touch no ``.grad``.
+    A node is processed once all its consumers have passed their gradient to it; its gradient is
+    then dropped, so memory is released as the pass goes. Without ``targets``: accumulate into the
+    ``.grad`` of leaves (and of nodes that keep their grad). With ``targets``: return
+    {target: gradient} and touch no ``.grad``.
     """
-    stop_at = frozenset(map(id, targets)) if targets is not None else frozenset()
-    order = topological_order(root, stop_at)
-    grads: dict[int, Any] = {id(root): seed}
-    collected: dict[int, Any] = {}
+    stop_at = set(targets) if targets is not None else set()
+    waiting = _count_consumers(root, stop_at)
+    grads: dict[Node, Any] = {root: seed}
+    collected: dict[Node, Any] = {}
+    ready = [root]
     with _grad_enabled_as(create_graph):
-        for node in reversed(order):
-            g = grads.pop(id(node), None)
-            if g is None:
-                continue
-            if targets is not None:
-                if id(node) in stop_at:
-                    collected[id(node)] = g
-                    continue
-            elif node._op is None or node._keeps_grad:
-                node._accumulate_grad(g)
+        while ready:
+            node = ready.pop()
+            g = grads.pop(node, None)  # None: no gradient reached this node (a VJP was None)
+            if g is not None:
+                if targets is not None:
+                    if node in stop_at:
+                        collected[node] = g
+                        continue
+                elif node._op is None or node._keeps_grad:
+                    node._accumulate_grad(g)
             op = node._op
             if op is None:
                 continue
@@ -353,19 +352,25 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
             if create_graph:
                 out, args = node, inputs
             else:
-                out, args = node.data, [data_of(x) for x in inputs]
-            for parent, vjp in zip(inputs, op._vjps_for(len(inputs))):
-                if vjp is None or not (isinstance(parent, Node) and parent.requires_grad):
+                out, args = node.data, [x.data if isinstance(x, Node) else x for x in inputs]
+            params = node._params
+            vjps = op.vjps if op.argnum_vjp is None else op.argnum_vjps(len(inputs))
+            for parent, vjp in zip_longest(inputs, vjps):
+                if not (isinstance(parent, Node) and parent.requires_grad):
                     continue
-                try:
-                    parent_grad = parent._fit_grad(vjp(g, out, *args, **node._params))
-                except (ArithmeticError, ValueError) as error:
-                    raise DomainError(
-                        f"the gradient of {op.name} at {_describe(args)} is undefined: {error}"
-                    ) from error
-                key = id(parent)
-                previous = grads.get(key)
-                grads[key] = parent_grad if previous is None else previous + parent_grad
+                if vjp is not None and g is not None:
+                    try:
+                        parent_grad = vjp(g, out, *args, **params) if params else vjp(g, out, *args)
+                    except (ArithmeticError, ValueError) as error:
+                        raise DomainError(
+                            f"the gradient of {op.name} at {_describe(args)} is undefined: {error}"
+                        ) from error
+                    parent_grad = parent._fit_grad(parent_grad)
+                    previous = grads.get(parent)
+                    grads[parent] = parent_grad if previous is None else previous + parent_grad
+                waiting[parent] -= 1
+                if waiting[parent] == 0:
+                    ready.append(parent)
     return collected
 
 
@@ -405,4 +410,4 @@ def gradients(output: Node, inputs: Sequence[Node], gradient: Any = None,
     if not output.requires_grad:
         return [None for _ in inputs]
     collected = _backpropagate(output, output._seed_grad(gradient), create_graph, inputs)
-    return [collected.get(id(node)) for node in inputs]
+    return [collected.get(node) for node in inputs]

@@ -77,6 +77,8 @@ class Tensor(Arithmetic, Node):
 
     def _fit_grad(self, grad: Any) -> Any:
         data = self.data
+        if type(grad) is np.ndarray and grad.shape == data.shape and grad.dtype == data.dtype:
+            return grad  # the common case: nothing to do
         if isinstance(grad, Node):
             if grad.data.shape != data.shape:
                 grad = T.sum_to(grad, data.shape)

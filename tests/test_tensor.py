@@ -278,3 +278,14 @@ def test_draw_graph_for_tensors():
     with np.errstate(divide="ignore"):
         bad = leaf([0.0]).log()
     assert "#ffb3b3" in ag.draw_graph(bad).source    # -inf is highlighted
+
+
+def test_inputs_without_a_vjp_still_pass_on_gradients_from_other_paths():
+    x = leaf([1.0, 2.0])
+    condition = x * 2                        # also used below: its other path must still count
+    (ag.where(condition.data > 3, x, 0.0) + condition).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 3.0])
+    x.zero_grad()
+    low = x * 0.1                            # a node passed where clip has no VJP (its bound)
+    (ag.clip(x * 1.0, low, 5.0) + low).sum().backward()
+    np.testing.assert_allclose(x.grad, [1.1, 1.1])
