@@ -81,7 +81,7 @@ class EarlyStopping(Callback):
                 self.best_weights = self.model.state_dict()
             return
         self.wait += 1
-        if self.wait > self.patience:
+        if self.wait >= self.patience:  # as Keras: ``patience`` epochs without improvement
             self.stopped_epoch = epoch
             self.model.stop_training = True
             if self.best_weights is not None:

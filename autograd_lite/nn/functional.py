@@ -130,14 +130,18 @@ def binary_cross_entropy(probability: Any, target: Any) -> Any:
 def cross_entropy(logits: Any, target: Any, axis: int = -1) -> Any:
     """Softmax cross-entropy from logits (PyTorch's ``cross_entropy``), stable through log-softmax.
 
-    ``target`` holds class indices (shape of logits without ``axis``) or class probabilities
-    (the shape of logits, e.g. one-hot): −mean Σ target·log_softmax(logits).
+    ``target`` holds class probabilities (the shape of logits, e.g. one-hot, of any dtype):
+    −mean Σ target·log_softmax(logits); or class indices (any other shape, e.g. logits' shape
+    without ``axis``): −mean log_softmax(logits)[index].
     """
     log_probabilities = log_softmax(logits, axis=axis)
     labels = np.asarray(data_of(target))
-    if labels.dtype.kind in "iu" or labels.ndim == np.ndim(data_of(logits)) - 1:
-        return -mean(_pick(log_probabilities, labels))
-    return -mean(sum_over(log_probabilities * target, axis=axis))
+    shape = np.shape(data_of(logits))
+    if labels.shape == shape:
+        return -mean(sum_over(log_probabilities * target, axis=axis))
+    axis = axis % len(shape)
+    class_axis_last = [i for i in range(len(shape)) if i != axis] + [axis]
+    return -mean(_pick(transpose(log_probabilities, axes=tuple(class_axis_last)), labels))
 
 
 def _pick(values: Any, labels: np.ndarray) -> Any:

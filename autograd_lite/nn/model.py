@@ -49,8 +49,9 @@ class Model(Module):
             self.loss_name, loss = loss, F.LOSSES[loss]
         elif loss is None:
             raise ValueError("compile: a loss is required, e.g. loss='binary_crossentropy'")
-        else:
-            self.loss_name = getattr(loss, "__name__", "loss")
+        else:  # a function of F.LOSSES keeps its Keras name: the label checks and accuracy use it
+            self.loss_name = next((name for name, function in F.LOSSES.items() if function is loss),
+                                  getattr(loss, "__name__", "loss"))
         if isinstance(optimizer, str) and optimizer.lower() not in OPTIMIZERS:
             raise ValueError(f"compile: unknown optimizer {optimizer!r}; choose from {sorted(OPTIMIZERS)}")
         self.loss = loss
@@ -70,6 +71,7 @@ class Model(Module):
         The data is checked before any training (lengths, features, NaN, label values). Ctrl-C ends
         training early and still returns the history so far.
         """
+        self._require_compiled("fit")
         X, y = self._checked(X, y, "fit")
         if not 0.0 <= validation_split < 1.0:
             raise ValueError(f"fit: validation_split must be in [0, 1), not {validation_split}")
@@ -140,6 +142,7 @@ class Model(Module):
 
     def evaluate(self, X: Any, y: Any, batch_size: int | None = None, verbose: int = 1) -> list[float]:
         """``[loss, *metrics]`` on (X, y), computed without recording a graph."""
+        self._require_compiled("evaluate")
         X, y = self._checked(X, y, "evaluate")
         with no_grad():
             prediction = self._predict_checked(X, batch_size)
@@ -158,18 +161,21 @@ class Model(Module):
             return self._predict_checked(X, batch_size)
 
     def _predict_checked(self, X: np.ndarray, batch_size: int | None) -> np.ndarray:
+        was_training = self.training
         self.eval()
         try:
             if batch_size is None or batch_size >= len(X):
                 return self(X).data
             return np.concatenate([self(X[i:i + batch_size]).data for i in range(0, len(X), batch_size)])
         finally:
-            self.train()
+            self.train(was_training)
 
     # ---- checks -------------------------------------------------------------------------------
-    def _ready_optimizer(self, X: np.ndarray) -> optim.Optimizer:
+    def _require_compiled(self, where: str) -> None:
         if not hasattr(self, "loss"):
-            raise RuntimeError("fit: call compile(optimizer=..., loss=...) first")
+            raise RuntimeError(f"{where}: call compile(optimizer=..., loss=...) first")
+
+    def _ready_optimizer(self, X: np.ndarray) -> optim.Optimizer:
         with no_grad():
             self(X[:1])  # builds layers whose input size comes from the data
         if self.optimizer is None:
@@ -229,7 +235,7 @@ class Model(Module):
         if prediction.shape[-1] == 1:
             threshold = 0.0 if self.loss_name.endswith("from_logits") else 0.5
             return float(np.mean((prediction > threshold) == (y > 0.5)))
-        labels = y.reshape(-1) if y.shape[-1:] != prediction.shape[-1:] else np.argmax(y, axis=-1)
+        labels = np.argmax(y, axis=-1) if y.shape == prediction.shape else y.reshape(-1)  # one-hot or sparse
         return float(np.mean(np.argmax(prediction, axis=-1) == labels))
 
 

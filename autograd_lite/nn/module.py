@@ -74,12 +74,27 @@ class Module:
                         yield f"{name}.{index}", item
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
-        """(dotted name, parameter) for every parameter of this module and its sub-modules."""
+        """(dotted name, parameter) for every parameter of this module and its sub-modules.
+
+        This module's own parameters come first, then each sub-module's, as in PyTorch. A parameter
+        reached twice (a layer used twice) is listed once, under its first name.
+        """
+        seen: set[int] = set()
+        for name, parameter in self._all_named_parameters(prefix):
+            if id(parameter) not in seen:
+                seen.add(id(parameter))
+                yield name, parameter
+
+    def _all_named_parameters(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
         for name, value in vars(self).items():
             if isinstance(value, Parameter):
                 yield prefix + name, value
+            elif isinstance(value, (list, tuple)):
+                for index, item in enumerate(value):
+                    if isinstance(item, Parameter):
+                        yield f"{prefix}{name}.{index}", item
         for name, child in self.named_children():
-            yield from child.named_parameters(f"{prefix}{name}.")
+            yield from child._all_named_parameters(f"{prefix}{name}.")
 
     def parameters(self) -> list[Parameter]:
         """Every parameter, in registration order."""
@@ -138,8 +153,12 @@ class Module:
     def load_weights(self, path: str | Path) -> None:
         """Load parameters saved by :meth:`save_weights`; the model is unchanged if the file is bad."""
         try:
-            with np.load(path, allow_pickle=False) as archive:
-                state = {name: archive[name] for name in archive.files}
+            with open(path, "rb") as file:   # ours to close: np.load leaks the file of a bad archive
+                archive = np.load(file, allow_pickle=False)
+                if isinstance(archive, np.ndarray):   # a .npy file
+                    raise ValueError("it holds a single array, not an .npz archive of named arrays")
+                with archive:
+                    state = {name: archive[name] for name in archive.files}
         except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
             raise ValueError(f"load_weights: {path} is not a readable weights file: {error}") from error
         self.load_state_dict(state)
@@ -156,7 +175,8 @@ class Module:
         lines = [f"{type(self).__name__}("]
         for name, child in children:
             count = child.num_parameters()
-            note = f"  # {count:,} parameters" if count else ""
+            has_total = any(True for _ in child.named_children())  # its repr ends with its own count
+            note = f"  # {count:,} parameters" if count and not has_total else ""
             lines.append(f"  ({name}): " + repr(child).replace("\n", "\n  ") + note)
         lines.append(f")  # {self.num_parameters():,} parameters in all")
         return "\n".join(lines)
