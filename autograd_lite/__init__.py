@@ -12,13 +12,16 @@ numbers and on plain arrays alike (plain in, plain out).
 """
 
 from . import nn, optim, testing  # noqa: E402,I001 - subpackages built on the names above
+from .anomaly import AnomalyError
 from .engine import (
     DomainError,
     Node,
     Primitive,
     ShapeError,
+    detect_anomaly,
     enable_grad,
     gradients,
+    is_anomaly_enabled,
     is_grad_enabled,
     no_grad,
     primitive,
@@ -74,6 +77,7 @@ from .viz import draw_graph
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnomalyError", "detect_anomaly", "is_anomaly_enabled",
     "DomainError", "Node", "Primitive", "ShapeError", "Tensor", "Value", "abs", "add", "astype",
     "broadcast_to", "clip", "concatenate", "divide", "draw_graph", "enable_grad", "exp", "expand_dims",
     "flatten", "getitem", "grad", "gradients", "hessian", "hvp", "is_grad_enabled", "jacobian", "log",

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import zip_longest
 from typing import Any
 
+from . import anomaly
+
 __all__ = [
     "DomainError",
     "Node",
@@ -52,7 +54,8 @@ class ShapeError(ValueError):
 
 
 class _GradMode(threading.local):
-    enabled = True
+    enabled = True   # record graphs
+    anomaly = False  # check for NaN/Inf and remember where nodes were created
 
 
 _grad_mode = _GradMode()
@@ -64,13 +67,18 @@ def is_grad_enabled() -> bool:
 
 
 @contextlib.contextmanager
-def _grad_enabled_as(enabled: bool) -> Iterator[None]:
-    previous = _grad_mode.enabled
-    _grad_mode.enabled = enabled
+def _mode_set(name: str, value: bool) -> Iterator[None]:
+    """Set one of this thread's modes for the block, and restore it afterwards (even on error)."""
+    previous = getattr(_grad_mode, name)
+    setattr(_grad_mode, name, value)
     try:
         yield
     finally:
-        _grad_mode.enabled = previous
+        setattr(_grad_mode, name, previous)
+
+
+def _grad_enabled_as(enabled: bool) -> contextlib.AbstractContextManager[None]:
+    return _mode_set("enabled", enabled)
 
 
 def no_grad() -> contextlib.AbstractContextManager[None]:
@@ -91,6 +99,30 @@ def enable_grad() -> contextlib.AbstractContextManager[None]:
     return _grad_enabled_as(True)
 
 
+def detect_anomaly() -> contextlib.AbstractContextManager[None]:
+    """Anomaly mode for the calling thread (a context manager and a decorator).
+
+    The first NaN or Inf made from finite inputs, in a forward op or in a gradient, raises
+    :class:`~autograd_lite.anomaly.AnomalyError` naming the op and the line of your code that
+    created the node. See :mod:`autograd_lite.anomaly`.
+
+    >>> import numpy as np
+    >>> from autograd_lite import Tensor, detect_anomaly
+    >>> x = Tensor([1.0, 0.0], requires_grad=True)
+    >>> with detect_anomaly():
+    ...     y = x.log()
+    Traceback (most recent call last):
+      ...
+    autograd_lite.anomaly.AnomalyError: log produced 1 NaN/Inf value(s) ...
+    """
+    return _mode_set("anomaly", True)
+
+
+def is_anomaly_enabled() -> bool:
+    """Whether anomaly mode is on in the calling thread."""
+    return _grad_mode.anomaly
+
+
 # --------------------------------------------------------------------------------------------
 # Nodes and primitives
 # --------------------------------------------------------------------------------------------
@@ -104,7 +136,7 @@ class Node:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "_op", "_inputs", "_params", "_keeps_grad",
-                 "__weakref__")
+                 "_origin", "__weakref__")
 
     #: The class of the results of operations on this kind of node (``Tensor`` for a ``Parameter``).
     _result_type: type[Node]
@@ -129,6 +161,7 @@ class Node:
         node._inputs = inputs
         node._params = params
         node._keeps_grad = cls._all_keep_grad
+        node._origin = None
         return node
 
     _empty_grad: Any = None
@@ -287,10 +320,24 @@ def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = No
     params = params or _NO_PARAMS
     out = result_type._forward(op, datas, params)
     if requires_grad and _grad_mode.enabled:
-        return result_type._make(out, op, tuple(args), params)
-    node = result_type._make(out)
-    node.requires_grad = False
+        node = result_type._make(out, op, tuple(args), params)
+    else:
+        node = result_type._make(out)
+        node.requires_grad = False
+    if _grad_mode.anomaly:
+        _check_forward(op, node, datas)
     return node
+
+
+def _check_forward(op: Primitive, node: Node, datas: list[Any]) -> None:
+    """Anomaly mode: remember where ``node`` was made; fail if it turned finite inputs into NaN/Inf."""
+    node._origin = anomaly.creation_site()
+    bad = anomaly.count_non_finite(node.data)
+    if bad and not any(anomaly.count_non_finite(d) for d in datas):
+        raise anomaly.AnomalyError(
+            f"{op.name} produced {bad} NaN/Inf value(s) from finite inputs "
+            f"({anomaly.describe_inputs(datas)}); the node was created at\n  {node._origin}",
+            node, node._origin)
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,6 +381,7 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
     grads: dict[Node, Any] = {root: seed}
     collected: dict[Node, Any] = {}
     ready = [root]
+    check = _grad_mode.anomaly
     with _grad_enabled_as(create_graph):
         while ready:
             node = ready.pop()
@@ -366,12 +414,27 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                             f"the gradient of {op.name} at {_describe(args)} is undefined: {error}"
                         ) from error
                     parent_grad = parent._fit_grad(parent_grad)
+                    if check:
+                        _check_backward(node, parent, parent_grad, g, args)
                     previous = grads.get(parent)
                     grads[parent] = parent_grad if previous is None else previous + parent_grad
                 waiting[parent] -= 1
                 if waiting[parent] == 0:
                     ready.append(parent)
     return collected
+
+
+def _check_backward(node: Node, parent: Node, parent_grad: Any, g: Any, args: Sequence[Any]) -> None:
+    """Anomaly mode: fail if a VJP turned a finite gradient and finite inputs into NaN/Inf."""
+    bad = anomaly.count_non_finite(data_of(parent_grad))
+    if bad and not anomaly.count_non_finite(data_of(g)) and \
+            not any(anomaly.count_non_finite(data_of(a)) for a in args):
+        position = next(i for i, x in enumerate(node._inputs) if x is parent)
+        where = f"; the node was created at\n  {node._origin}" if node._origin else ""
+        raise anomaly.AnomalyError(
+            f"the gradient of {node._op.name} with respect to its input {position} has {bad} NaN/Inf "
+            f"value(s), from finite inputs ({anomaly.describe_inputs([data_of(a) for a in args])}) "
+            f"and a finite upstream gradient{where}", node, node._origin)
 
 
 def _describe(args: Sequence[Any]) -> str:

@@ -64,6 +64,7 @@ class Tensor(Arithmetic, Node):
         self._inputs = ()
         self._params = None
         self._keeps_grad = False
+        self._origin = None
 
     # ---- engine hooks -------------------------------------------------------------------------
     @classmethod

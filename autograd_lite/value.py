@@ -51,6 +51,7 @@ class Value(Arithmetic, Node):
         self._inputs = ()
         self._params = None
         self._keeps_grad = True
+        self._origin = None
 
     @classmethod
     def _forward(cls, op: Primitive, datas: list[Any], params: dict[str, Any]) -> float:

@@ -72,15 +72,20 @@ def _label(node: Node) -> str:
     rows.append("data " + html.escape(_summary(node.data)))
     if node.requires_grad:
         rows.append("grad " + html.escape(_summary(node.grad)))
+    if node._origin is not None:  # recorded in anomaly mode
+        rows.append(html.escape(f"{Path(node._origin.filename).name}:{node._origin.lineno}"))
     return "<" + "<br/>".join(rows) + ">"
 
 
-def draw_graph(root: Node, rankdir: str = "LR", max_nodes: int = 200) -> GraphDrawing:
+def draw_graph(root: Node, rankdir: str = "LR", max_nodes: int = 200,
+               highlight: Node | None = None) -> GraphDrawing:
     """The graph behind ``root`` as a ``graphviz.Digraph``: one box per node with its op, data, grad.
 
     Edges point in the direction of computation (inputs → outputs). Constants are shown as plain
-    text; nodes holding NaN or Inf are drawn in red. At most ``max_nodes`` nodes are drawn (those
-    nearest to ``root``); the output is deterministic, so it can be compared in tests.
+    text; nodes holding NaN or Inf are drawn in red, and ``highlight`` (say, the ``node`` of an
+    :class:`~autograd_lite.AnomalyError`) with a thick red border. Nodes created in anomaly mode show
+    the file and line that created them. At most ``max_nodes`` nodes are drawn (those nearest to
+    ``root``); the output is deterministic, so it can be compared in tests.
 
     >>> from autograd_lite import Value, draw_graph
     >>> x = Value(2.0)
@@ -106,9 +111,11 @@ def draw_graph(root: Node, rankdir: str = "LR", max_nodes: int = 200) -> GraphDr
     for node in ordered:
         name = names[id(node)]
         finite = _is_finite(node.data) and _is_finite(node.grad)
+        marked = node is highlight
         drawing.node(name, _label(node), shape="box", style="rounded,filled",
                      fillcolor="white" if finite else "#ffb3b3",
-                     color="black" if finite else "red")
+                     color="black" if finite and not marked else "red",
+                     penwidth="3" if marked else "1")
         for position, parent in enumerate(node._inputs):
             if isinstance(parent, Node):
                 if id(parent) in names:

@@ -1,0 +1,79 @@
+"""Anomaly mode: find the operation — and the line of your code — where NaN or Inf first appears.
+
+Inside ``with detect_anomaly():`` every recorded node remembers the line of user code that created
+it, and the first operation (forward) or gradient (backward) that turns finite inputs into NaN or
+Inf raises :class:`AnomalyError` naming the op, its inputs' shapes and dtypes, how many elements went
+bad, and that line. Outside the block the engine pays one flag check per operation.
+"""
+
+from __future__ import annotations
+
+import linecache
+import math
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["AnomalyError", "Origin", "count_non_finite", "creation_site"]
+
+_PACKAGE = __name__.rpartition(".")[0]
+
+
+class AnomalyError(FloatingPointError):
+    """NaN or Inf appeared in a forward op or a gradient (raised only in anomaly mode).
+
+    ``node`` is the node concerned (draw it with ``draw_graph(root, highlight=error.node)``) and
+    ``origin`` the line of user code that created it.
+    """
+
+    def __init__(self, message: str, node: Any = None, origin: Origin | None = None) -> None:
+        super().__init__(message)
+        self.node = node
+        self.origin = origin
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a node was created: the first frame outside autograd_lite."""
+
+    filename: str
+    lineno: int
+    function: str
+
+    @property
+    def source(self) -> str:
+        """The line of code itself."""
+        return linecache.getline(self.filename, self.lineno).strip()
+
+    def __str__(self) -> str:
+        return f'File "{self.filename}", line {self.lineno}, in {self.function}: {self.source}'
+
+
+def creation_site() -> Origin | None:
+    """The innermost frame of the caller that is not inside this package."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] == _PACKAGE:
+        frame = frame.f_back
+    if frame is None:
+        return None
+    return Origin(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+
+
+def count_non_finite(x: Any) -> int:
+    """How many elements of ``x`` are NaN or ±Inf (0 for non-float data)."""
+    if isinstance(x, float):
+        return 0 if math.isfinite(x) else 1
+    if isinstance(x, np.ndarray) and x.dtype.kind in "fc":
+        return int(x.size - np.count_nonzero(np.isfinite(x)))
+    return 0
+
+
+def describe_inputs(datas: list[Any]) -> str:
+    """'(3, 4) float64, (4,) float64' — the shapes and dtypes of an op's inputs."""
+    parts = []
+    for d in datas:
+        array = np.asarray(d)
+        parts.append(f"{array.shape} {array.dtype}")
+    return ", ".join(parts)
