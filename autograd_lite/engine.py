@@ -109,7 +109,7 @@ def detect_anomaly() -> contextlib.AbstractContextManager[None]:
     >>> import numpy as np
     >>> from autograd_lite import Tensor, detect_anomaly
     >>> x = Tensor([1.0, 0.0], requires_grad=True)
-    >>> with detect_anomaly():
+    >>> with detect_anomaly(), np.errstate(divide="ignore"):
     ...     y = x.log()
     Traceback (most recent call last):
       ...
@@ -124,6 +124,16 @@ def is_anomaly_enabled() -> bool:
 
 
 # --------------------------------------------------------------------------------------------
+# In-place modifications: a global count. A leaf's ``_epoch`` is the count at its last in-place
+# change; an operation's node records the count when it was made. A leaf whose epoch is later than
+# that of a node that used it was changed after the graph was recorded: backward refuses.
+# --------------------------------------------------------------------------------------------
+
+_modifications = 0
+_modifications_lock = threading.Lock()
+
+
+# --------------------------------------------------------------------------------------------
 # Nodes and primitives
 # --------------------------------------------------------------------------------------------
 
@@ -135,8 +145,8 @@ class Node:
     it (:meth:`_forward`), and how a gradient is fitted to their shape (:meth:`_fit_grad`).
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_op", "_inputs", "_params", "_keeps_grad",
-                 "_origin", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "_op", "_inputs", "_params", "_keeps_grad",
+                 "_origin", "_epoch", "__weakref__")
 
     #: The class of the results of operations on this kind of node (``Tensor`` for a ``Parameter``).
     _result_type: type[Node]
@@ -154,7 +164,7 @@ class Node:
               params: dict[str, Any] | None = None) -> Node:
         """Create a node without validating ``data`` (it comes from a primitive's forward)."""
         node = object.__new__(cls)
-        node.data = data
+        node._data = data
         node.grad = cls._empty_grad
         node.requires_grad = op is not None
         node._op = op
@@ -162,6 +172,7 @@ class Node:
         node._params = params
         node._keeps_grad = cls._all_keep_grad
         node._origin = None
+        node._epoch = _modifications
         return node
 
     _empty_grad: Any = None
@@ -189,13 +200,25 @@ class Node:
         """Name of the operation that made this node (``""`` for a leaf)."""
         return "" if self._op is None else self._op.name
 
+    def mark_modified(self) -> None:
+        """Record that this leaf's data was changed in place.
+
+        Graphs recorded before then will refuse to backpropagate through it (their gradients would
+        be computed from the new data). In-place operators and optimizers call this; call it
+        yourself after changing a leaf's data by other means.
+        """
+        global _modifications
+        with _modifications_lock:
+            _modifications += 1
+            self._epoch = _modifications
+
     def retain_grad(self) -> None:
         """Keep this (non-leaf) node's gradient in ``.grad`` after ``backward``."""
         self._keeps_grad = True
 
     def detach(self) -> Node:
         """A new leaf with the same data that is cut off from the graph (requires no grad)."""
-        node = self._result_type._make(self.data)
+        node = self._result_type._make(self._data)
         node.requires_grad = False
         return node
 
@@ -210,8 +233,8 @@ class Node:
 
 
 def data_of(x: Any) -> Any:
-    """The raw data behind ``x``: ``x.data`` for a node, ``x`` itself otherwise."""
-    return x.data if isinstance(x, Node) else x
+    """The raw data behind ``x``: its array or float for a node, ``x`` itself otherwise."""
+    return x._data if isinstance(x, Node) else x
 
 
 VJP = Callable[..., Any]
@@ -314,7 +337,7 @@ def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = No
                 raise TypeError(f"{op.name}: cannot combine a {result_type.__name__} with a "
                                 f"{arg._result_type.__name__}; convert one of them first")
             requires_grad = requires_grad or arg.requires_grad
-            datas.append(arg.data)
+            datas.append(arg._data)
         else:
             datas.append(arg)
     params = params or _NO_PARAMS
@@ -332,7 +355,7 @@ def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = No
 def _check_forward(op: Primitive, node: Node, datas: list[Any]) -> None:
     """Anomaly mode: remember where ``node`` was made; fail if it turned finite inputs into NaN/Inf."""
     node._origin = anomaly.creation_site()
-    bad = anomaly.count_non_finite(node.data)
+    bad = anomaly.count_non_finite(node._data)
     if bad and not any(anomaly.count_non_finite(d) for d in datas):
         raise anomaly.AnomalyError(
             f"{op.name} produced {bad} NaN/Inf value(s) from finite inputs "
@@ -400,11 +423,15 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
             if create_graph:
                 out, args = node, inputs
             else:
-                out, args = node.data, [x.data if isinstance(x, Node) else x for x in inputs]
+                out, args = node._data, [x._data if isinstance(x, Node) else x for x in inputs]
             params = node._params
             vjps = op.vjps if op.argnum_vjp is None else op.argnum_vjps(len(inputs))
             for parent, vjp in zip_longest(inputs, vjps):
-                if not (isinstance(parent, Node) and parent.requires_grad):
+                if not isinstance(parent, Node):
+                    continue
+                if parent._epoch > node._epoch:
+                    raise _modified_since(node, parent)
+                if not parent.requires_grad:
                     continue
                 if vjp is not None and g is not None:
                     try:
@@ -422,6 +449,15 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                 if waiting[parent] == 0:
                     ready.append(parent)
     return collected
+
+
+def _modified_since(node: Node, parent: Node) -> RuntimeError:
+    position = next(i for i, x in enumerate(node._inputs) if x is parent)
+    kind = type(parent).__name__
+    return RuntimeError(
+        f"input {position} of {node._op.name} (a {kind} of shape {tuple(parent.shape)}) was modified in "
+        f"place after the graph was recorded, so its gradient can no longer be computed: call "
+        f"backward() before changing it, or compute the forward pass again")
 
 
 def _check_backward(node: Node, parent: Node, parent_grad: Any, g: Any, args: Sequence[Any]) -> None:

@@ -204,12 +204,12 @@ class Arithmetic:
     def __pos__(self): return self
     def __abs__(self): return apply(absolute, (self,))
 
-    def __lt__(self, other): return self.data < data_of(other)
-    def __le__(self, other): return self.data <= data_of(other)
-    def __gt__(self, other): return self.data > data_of(other)
-    def __ge__(self, other): return self.data >= data_of(other)
-    def __eq__(self, other): return self.data == data_of(other)
-    def __ne__(self, other): return self.data != data_of(other)
+    def __lt__(self, other): return self._data < data_of(other)
+    def __le__(self, other): return self._data <= data_of(other)
+    def __gt__(self, other): return self._data > data_of(other)
+    def __ge__(self, other): return self._data >= data_of(other)
+    def __eq__(self, other): return self._data == data_of(other)
+    def __ne__(self, other): return self._data != data_of(other)
     __hash__ = Node.__hash__  # identity, so nodes can be dictionary keys
 
     def exp(self): return apply(exp, (self,))

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from . import tensor_ops as T
-from .engine import Node, Primitive, ShapeError
+from .engine import Node, Primitive, ShapeError, _grad_mode, data_of
 from .ops import Arithmetic
 
 __all__ = ["Tensor", "tensor"]
@@ -45,7 +45,7 @@ class Tensor(Arithmetic, Node):
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         if isinstance(data, Node):
-            data = data.data
+            data = data._data
         try:
             array = np.array(data, dtype=dtype)
         except (TypeError, ValueError) as error:
@@ -57,7 +57,7 @@ class Tensor(Arithmetic, Node):
             warnings.warn(f"Tensor: {array.dtype} data that requires grad is converted to float64",
                           stacklevel=2)
             array = array.astype(np.float64)
-        self.data = array
+        self._data = array
         self.grad = None
         self.requires_grad = requires_grad
         self._op = None
@@ -65,6 +65,7 @@ class Tensor(Arithmetic, Node):
         self._params = None
         self._keeps_grad = False
         self._origin = None
+        self._epoch = 0
 
     # ---- engine hooks -------------------------------------------------------------------------
     @classmethod
@@ -77,13 +78,13 @@ class Tensor(Arithmetic, Node):
         return out if type(out) is np.ndarray else np.asarray(out)
 
     def _fit_grad(self, grad: Any) -> Any:
-        data = self.data
+        data = self._data
         if type(grad) is np.ndarray and grad.shape == data.shape and grad.dtype == data.dtype:
             return grad  # the common case: nothing to do
         if isinstance(grad, Node):
-            if grad.data.shape != data.shape:
+            if grad._data.shape != data.shape:
                 grad = T.sum_to(grad, data.shape)
-            return grad if grad.data.dtype == data.dtype else T.astype(grad, data.dtype)
+            return grad if grad._data.dtype == data.dtype else T.astype(grad, data.dtype)
         if grad.shape != data.shape:
             grad = T.sum_to(grad, data.shape)
         if type(grad) is not np.ndarray or grad.dtype != data.dtype:
@@ -96,70 +97,114 @@ class Tensor(Arithmetic, Node):
         elif isinstance(grad, Node):
             self.grad = grad
         else:  # the gradient array may be shared with other nodes or be a read-only view: copy it
-            self.grad = np.array(grad, dtype=self.data.dtype, copy=True)
+            self.grad = np.array(grad, dtype=self._data.dtype, copy=True)
 
     def _seed_grad(self, gradient: Any) -> Any:
-        dtype = self.data.dtype
+        dtype = self._data.dtype
         if gradient is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise RuntimeError(
                     f"backward() without a gradient needs a single-number tensor, but this one has "
                     f"shape {self.shape}: reduce it first (e.g. .sum() or .mean()), or pass "
                     f"gradient=<array of shape {self.shape}> (d loss / d this tensor)")
             return np.ones(self.shape, dtype)
-        gradient = gradient.data if isinstance(gradient, Node) else np.array(gradient, dtype=dtype)
+        gradient = gradient._data if isinstance(gradient, Node) else np.array(gradient, dtype=dtype)
         if gradient.shape != self.shape:
             raise ShapeError(f"backward: the gradient has shape {gradient.shape}, but the tensor has "
                              f"shape {self.shape}; they must be equal")
         return gradient
 
+    # ---- the data, and changing it in place ----------------------------------------------------
+    @property
+    def data(self) -> np.ndarray:
+        """The array, read-only wherever a graph may still need it.
+
+        Results of operations are read-only. Leaves that require grad are read-only while gradients
+        are recorded: change them under ``no_grad()`` (``p -= lr * p.grad``), as optimizers do.
+        """
+        array = self._data
+        if self._op is not None:
+            array.flags.writeable = False
+        elif self.requires_grad and _grad_mode.enabled:
+            array = array.view()
+            array.flags.writeable = False
+        return array
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        array = np.asarray(value)
+        if array.dtype.kind not in _SUPPORTED_KINDS:
+            raise TypeError(f"Tensor.data: unsupported dtype {array.dtype}")
+        self._data = array
+        self.mark_modified()
+
+    def _in_place(self, ufunc: np.ufunc, other: Any) -> Tensor:
+        if self._op is not None:
+            raise RuntimeError(f"in-place {ufunc.__name__} on the result of {self._op.name}: results of "
+                               f"operations may still be needed by the graph; compute a new tensor instead")
+        if self.requires_grad and _grad_mode.enabled:
+            raise RuntimeError(f"in-place {ufunc.__name__} on a leaf tensor that requires grad while "
+                               f"gradients are recorded: do it under `with no_grad():` (as optimizers do)")
+        try:
+            ufunc(self._data, data_of(other), out=self._data, casting="same_kind")
+        except ValueError as error:
+            raise ShapeError(f"in-place {ufunc.__name__} of a tensor of shape {self.shape} with shape "
+                             f"{np.shape(data_of(other))}: {error}") from None
+        self.mark_modified()
+        return self
+
+    def __iadd__(self, other: Any) -> Tensor: return self._in_place(np.add, other)
+    def __isub__(self, other: Any) -> Tensor: return self._in_place(np.subtract, other)
+    def __imul__(self, other: Any) -> Tensor: return self._in_place(np.multiply, other)
+    def __itruediv__(self, other: Any) -> Tensor: return self._in_place(np.divide, other)
+
     # ---- array attributes ---------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
         """The array's shape."""
-        return self.data.shape
+        return self._data.shape
 
     @property
     def dtype(self) -> np.dtype:
         """The array's dtype."""
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def ndim(self) -> int:
         """Number of axes."""
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
         """Number of elements."""
-        return self.data.size
+        return self._data.size
 
     def __len__(self) -> int:
-        return len(self.data)
+        return len(self._data)
 
     def item(self) -> Any:
         """The single element as a Python number."""
-        return self.data.item()
+        return self._data.item()
 
     def numpy(self) -> np.ndarray:
-        """The data as a NumPy array (shared, not copied; it is not tracked)."""
+        """The data as a NumPy array (shared, not copied: see :attr:`data`)."""
         return self.data
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self.data if dtype is None else self._data.astype(dtype)
 
     def __bool__(self) -> bool:
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
-        return float(self.data)
+        return float(self._data)
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (``.grad = None``)."""
         self.grad = None
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="Tensor(", threshold=20)
+        body = np.array2string(self._data, separator=", ", prefix="Tensor(", threshold=20)
         extras = []
         if self._op is not None:
             extras.append(f"op={self._op.name!r}")
@@ -254,8 +299,8 @@ Tensor._result_type = Tensor
 def _index_data(index: Any) -> Any:
     """An index with any tensors in it replaced by their arrays (indices are not differentiable)."""
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Node) else i for i in index)
-    return index.data if isinstance(index, Node) else index
+        return tuple(i._data if isinstance(i, Node) else i for i in index)
+    return index._data if isinstance(index, Node) else index
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:

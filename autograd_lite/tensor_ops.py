@@ -55,7 +55,7 @@ def _unreduce(g: Any, shape: tuple[int, ...], axis: Axis, keepdims: bool) -> Any
 def sum_to(x: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``x`` down to ``shape`` — the inverse of broadcasting.  VJP: broadcast_to(g, x.shape)"""
     if x.shape == shape:
-        return x
+        return x.view() if isinstance(x, np.ndarray) else x
     leading = x.ndim - len(shape)
     axes = tuple(range(leading)) + tuple(
         leading + i for i, n in enumerate(shape) if n == 1 and x.shape[leading + i] != 1)
@@ -124,7 +124,8 @@ squeeze.defvjp(lambda g, out, x, axis=None: reshape(g, x.shape))
 @primitive
 def astype(x: Any, dtype: Any) -> Any:
     """Convert to ``dtype``.  VJP: the gradient converted back to x's dtype"""
-    return np.asarray(x).astype(dtype, copy=False)
+    out = np.asarray(x).astype(dtype, copy=False)
+    return out.view() if out is x else out
 
 
 astype.defvjp(lambda g, out, x, dtype: astype(g, x.dtype))

@@ -44,7 +44,7 @@ class Value(Arithmetic, Node):
     _empty_grad = 0.0
 
     def __init__(self, data: float, requires_grad: bool = True) -> None:
-        self.data = _as_float(data, "Value")
+        self._data = _as_float(data, "Value")
         self.grad = 0.0
         self.requires_grad = requires_grad
         self._op = None
@@ -52,6 +52,7 @@ class Value(Arithmetic, Node):
         self._params = None
         self._keeps_grad = True
         self._origin = None
+        self._epoch = 0
 
     @classmethod
     def _forward(cls, op: Primitive, datas: list[Any], params: dict[str, Any]) -> float:
@@ -68,6 +69,16 @@ class Value(Arithmetic, Node):
             raise DomainError(f"{op.name}({args}) overflows to {out}")
         return float(out)
 
+    @property
+    def data(self) -> float:
+        """The number. Setting it (``p.data -= lr * p.grad``) counts as an in-place change."""
+        return self._data
+
+    @data.setter
+    def data(self, value: float) -> None:
+        self._data = _as_float(value, "Value.data")
+        self.mark_modified()
+
     def _seed_grad(self, gradient: Any) -> float:
         return 1.0 if gradient is None else _as_float(gradient, "backward")
 
@@ -76,21 +87,21 @@ class Value(Arithmetic, Node):
         self.grad = 0.0
 
     def __float__(self) -> float:
-        return self.data
+        return self._data
 
     def __int__(self) -> int:
-        return int(self.data)
+        return int(self._data)
 
     def __bool__(self) -> bool:
-        return self.data != 0.0
+        return self._data != 0.0
 
     def item(self) -> float:
         """The data as a Python float."""
-        return self.data
+        return self._data
 
     def __repr__(self) -> str:
         op = f", op={self._op.name!r}" if self._op is not None else ""
-        return f"Value({self.data!r}, grad={self.grad!r}{op})"
+        return f"Value({self._data!r}, grad={self.grad!r}{op})"
 
 
 Value._result_type = Value
@@ -103,5 +114,5 @@ def _as_float(x: Any, where: str) -> float:
     if isinstance(x, numbers.Real):
         return float(x)
     if isinstance(x, Value):
-        return x.data
+        return x._data
     raise TypeError(f"{where}: expected a real number or a Value, got {type(x).__name__} {x!r}")

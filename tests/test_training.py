@@ -332,12 +332,12 @@ def test_accuracy_follows_the_loss():
     y = np.array([0, 1, 1, 1])
     for loss in ("binary_crossentropy_from_logits", F.binary_cross_entropy_with_logits):
         model = nn.Sequential(nn.Linear(1, 1))
-        model[0].weight.data[:], model[0].bias.data[:] = 1.0, 0.0
+        model[0].weight.data, model[0].bias.data = np.ones((1, 1)), np.zeros(1)
         model.compile(loss=loss, optimizer="sgd", metrics=["accuracy"])
         assert model.evaluate(X, y, verbose=0)[1] == 0.75            # logits are split at 0
     model = nn.Sequential(nn.Linear(1, 3))
-    model[0].weight.data[:] = [[1.0], [0.0], [-1.0]]
-    model[0].bias.data[:] = [0.0, 0.1, 0.0]
+    model[0].weight.data = np.array([[1.0], [0.0], [-1.0]])
+    model[0].bias.data = np.array([0.0, 0.1, 0.0])
     model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd", metrics=["accuracy"])
     X3, labels = np.array([[2.0], [0.0], [-2.0]]), np.array([0, 1, 1])   # as many samples as classes
     assert model.evaluate(X3, labels, verbose=0)[1] == pytest.approx(2 / 3)

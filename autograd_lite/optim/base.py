@@ -103,7 +103,8 @@ class Optimizer:
                     raise ShapeError(f"{type(self).__name__}: a parameter of shape {p.shape} has a "
                                      f"gradient of shape {grad.shape}; they must be equal")
                 grad = np.asarray(grad, dtype=p.dtype)
-                self._update(p.data, grad, self.state.setdefault(p, {}), group)
+                self._update(p._data, grad, self.state.setdefault(p, {}), group)
+                p.mark_modified()
         self.step_count += 1
         return loss
 
