@@ -125,6 +125,9 @@ def _scalar_sigmoid(x: float) -> float:
 @primitive(scalar=_scalar_sigmoid)
 def sigmoid(x: Any) -> Any:
     """Logistic function σ(x) = 1/(1 + e⁻ˣ), finite for any x.  d/dx σ = σ(1 − σ) = out·(1 − out)"""
+    x = np.asarray(x)
+    if x.dtype.kind not in "fc":  # −x would wrap around for unsigned integers
+        x = x.astype(np.float64)
     return np.exp(-np.logaddexp(0.0, -x))
 
 

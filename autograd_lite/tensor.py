@@ -75,6 +75,9 @@ class Tensor(Arithmetic, Node):
         except ValueError as error:
             shapes = ", ".join(str(np.shape(d)) for d in datas)
             raise ShapeError(f"{op.name} on inputs of shapes {shapes}: {error}") from None
+        except (TypeError, OverflowError) as error:
+            dtypes = ", ".join(str(np.result_type(d)) for d in datas)
+            raise type(error)(f"{op.name} on inputs of dtypes {dtypes}: {error}") from None
         return out if type(out) is np.ndarray else np.asarray(out)
 
     def _fit_grad(self, grad: Any) -> Any:
