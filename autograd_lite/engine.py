@@ -288,7 +288,10 @@ class Primitive:
         for arg in args:
             if isinstance(arg, Node):
                 return apply(self, args, params)
-        if all(type(arg) in _PYTHON_NUMBERS for arg in args):
+        if self.scalar_forward is not self.forward:  # plain numbers take the fast scalar path
+            for arg in args:
+                if type(arg) not in _PYTHON_NUMBERS:
+                    return self.forward(*args, **params)
             return self.scalar_forward(*args, **params)
         return self.forward(*args, **params)
 
@@ -405,7 +408,9 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
     collected: dict[Node, Any] = {}
     ready = [root]
     check = _grad_mode.anomaly
-    with _grad_enabled_as(create_graph):
+    recording = _grad_mode.enabled
+    _grad_mode.enabled = create_graph  # VJPs record a graph only for higher-order gradients
+    try:
         while ready:
             node = ready.pop()
             g = grads.pop(node, None)  # None: no gradient reached this node (a VJP was None)
@@ -448,6 +453,8 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                 waiting[parent] -= 1
                 if waiting[parent] == 0:
                     ready.append(parent)
+    finally:
+        _grad_mode.enabled = recording
     return collected
 
 

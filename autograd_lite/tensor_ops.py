@@ -59,13 +59,15 @@ def sum_to(x: Any, shape: tuple[int, ...]) -> Any:
     leading = x.ndim - len(shape)
     axes = tuple(range(leading)) + tuple(
         leading + i for i, n in enumerate(shape) if n == 1 and x.shape[leading + i] != 1)
-    return np.sum(x, axis=axes, keepdims=True).reshape(shape)
+    return np.asarray(x).sum(axis=axes, keepdims=True).reshape(shape)
 
 
 @primitive
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
-    """NumPy's broadcast_to (a read-only view).  VJP: sum_to(g, x.shape)"""
-    return np.broadcast_to(x, shape)
+    """``x`` repeated along broadcast axes to ``shape`` (a new array).  VJP: sum_to(g, x.shape)"""
+    out = np.empty(shape, dtype=np.result_type(x))
+    out[...] = x
+    return out
 
 
 sum_to.defvjp(lambda g, out, x, shape: broadcast_to(g, x.shape))
@@ -75,7 +77,7 @@ broadcast_to.defvjp(lambda g, out, x, shape: sum_to(g, x.shape))
 @primitive
 def reshape(x: Any, shape: int | tuple[int, ...]) -> Any:
     """Same data, new shape.  VJP: reshape(g, x.shape)"""
-    return np.reshape(x, shape)
+    return np.asarray(x).reshape(shape)
 
 
 reshape.defvjp(lambda g, out, x, shape: reshape(g, x.shape))
@@ -89,7 +91,7 @@ def flatten(x: Any) -> Any:
 @primitive
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
     """Permute axes (reverse them by default).  VJP: transpose(g, inverse permutation)"""
-    return np.transpose(x, axes)
+    return np.asarray(x).transpose(axes)
 
 
 transpose.defvjp(lambda g, out, x, axes=None: transpose(
@@ -99,7 +101,7 @@ transpose.defvjp(lambda g, out, x, axes=None: transpose(
 @primitive
 def swapaxes(x: Any, axis1: int, axis2: int) -> Any:
     """Exchange two axes.  VJP: swapaxes(g, axis1, axis2)"""
-    return np.swapaxes(x, axis1, axis2)
+    return np.asarray(x).swapaxes(axis1, axis2)
 
 
 swapaxes.defvjp(lambda g, out, x, axis1, axis2: swapaxes(g, axis1, axis2))
@@ -114,7 +116,7 @@ def expand_dims(x: Any, axis: int | Sequence[int]) -> Any:
 @primitive
 def squeeze(x: Any, axis: int | Sequence[int] | None = None) -> Any:
     """Remove size-1 axes.  VJP: reshape(g, x.shape)"""
-    return np.squeeze(x, axis)
+    return np.asarray(x).squeeze(axis)
 
 
 expand_dims.defvjp(lambda g, out, x, axis: reshape(g, x.shape))
@@ -253,7 +255,7 @@ matmul.defvjp(_matmul_vjp_x, _matmul_vjp_y)
 @primitive(name="sum")
 def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001 - NumPy's name
     """Σ over ``axis`` (all axes by default).  VJP: g spread back over the summed axes"""
-    return np.sum(x, axis=axis, keepdims=keepdims)
+    return np.asarray(x).sum(axis=axis, keepdims=keepdims)
 
 
 sum.defvjp(lambda g, out, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis, keepdims))
@@ -262,7 +264,11 @@ sum.defvjp(lambda g, out, x, axis=None, keepdims=False: _unreduce(g, x.shape, ax
 @primitive
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     """Arithmetic mean over ``axis``.  VJP: g / n spread back over the n averaged elements"""
-    return np.mean(x, axis=axis, keepdims=keepdims)
+    x = np.asarray(x)
+    if x.dtype.kind != "f" or x.dtype.itemsize < 4:  # NumPy's own accumulator rules for these
+        return np.mean(x, axis=axis, keepdims=keepdims)
+    total = x.sum(axis=axis, keepdims=keepdims)
+    return total / (x.size // total.size if total.size else 1)
 
 
 mean.defvjp(lambda g, out, x, axis=None, keepdims=False:
@@ -279,13 +285,13 @@ def _extremum_vjp(g: Any, out: Any, x: Any, axis: Axis = None, keepdims: bool = 
 @primitive(name="max")
 def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
     """Largest element over ``axis``.  VJP: g to the maximal elements, ties sharing equally"""
-    return np.max(x, axis=axis, keepdims=keepdims)
+    return np.asarray(x).max(axis=axis, keepdims=keepdims)
 
 
 @primitive(name="min")
 def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
     """Smallest element over ``axis``.  VJP: g to the minimal elements, ties sharing equally"""
-    return np.min(x, axis=axis, keepdims=keepdims)
+    return np.asarray(x).min(axis=axis, keepdims=keepdims)
 
 
 max.defvjp(_extremum_vjp)
@@ -304,7 +310,7 @@ def var(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Any
 
 def _stable_shift(x: np.ndarray, axis: Axis) -> np.ndarray:
     """max(x) over ``axis`` (keepdims), with non-finite maxima replaced by 0 so x − shift is safe."""
-    shift = np.max(x, axis=axis, keepdims=True)
+    shift = np.asarray(x).max(axis=axis, keepdims=True)
     return np.where(np.isfinite(shift), shift, 0.0)
 
 

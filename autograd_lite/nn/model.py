@@ -115,20 +115,20 @@ class Model(Module):
 
     def _train_epoch(self, X: np.ndarray, y: np.ndarray, order: np.ndarray, batch_size: int,
                      optimizer: optim.Optimizer, callbacks: list[Callback]) -> dict[str, float]:
+        X, y = X[order], y[order]  # shuffled once per epoch; the batches are then cheap slices
         loss_sum = 0.0
         outputs = []
         for batch, start in enumerate(range(0, len(X), batch_size)):
-            rows = order[start:start + batch_size]
-            xb, yb = X[rows], y[rows]
+            xb, yb = X[start:start + batch_size], y[start:start + batch_size]
             prediction = self(xb)
             loss = self.loss(prediction, yb)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            batch_loss = float(loss.data)
-            loss_sum += batch_loss * len(rows)
+            batch_loss = float(loss._data)
+            loss_sum += batch_loss * len(xb)
             if self.metric_names:
-                outputs.append(prediction.data)
+                outputs.append(prediction._data)
             for callback in callbacks:
                 callback.on_batch_end(batch, {"loss": batch_loss})
             if self.stop_training:
@@ -137,7 +137,7 @@ class Model(Module):
         if self.metric_names:  # metrics of the predictions made during the epoch, as Keras reports
             predicted = np.concatenate(outputs)
             for name in self.metric_names:
-                logs[name] = self._metric(name)(predicted, y[order[:len(predicted)]])
+                logs[name] = self._metric(name)(predicted, y[:len(predicted)])
         return logs
 
     def evaluate(self, X: Any, y: Any, batch_size: int | None = None, verbose: int = 1) -> list[float]:

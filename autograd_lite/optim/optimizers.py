@@ -147,13 +147,17 @@ def _adam_update(param: np.ndarray, grad: np.ndarray, state: State, group: Param
             state["max_exp_avg_sq"] = np.zeros_like(param)
     state["step"] += 1
     t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
-    m[...] = beta1 * m + (1 - beta1) * grad
-    v[...] = beta2 * v + (1 - beta2) * grad**2
+    m *= beta1
+    m += (1 - beta1) * grad                          # m ← β₁m + (1 − β₁)g
+    v *= beta2
+    v += (1 - beta2) * (grad * grad)                 # v ← β₂v + (1 − β₂)g²
     if group["amsgrad"]:
         v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-    m_hat = m / (1 - beta1**t)
-    v_hat = v / (1 - beta2**t)
-    param -= group["lr"] * m_hat / (np.sqrt(v_hat) + group["eps"])
+    step = np.sqrt(v / (1 - beta2**t))               # √v̂
+    step += group["eps"]
+    np.divide(m, step, out=step)
+    step *= group["lr"] / (1 - beta1**t)             # lr · m̂ / (√v̂ + ε)
+    param -= step
 
 
 class RMSprop(Optimizer):
