@@ -153,6 +153,20 @@ class Node:
     #: Whether every node of this kind keeps its gradient after ``backward`` (micrograd-style), or
     #: only leaves and nodes that called :meth:`retain_grad` (PyTorch-style, frees memory early).
     _all_keep_grad: bool = False
+    #: ``.grad`` before any backward: ``0.0`` for ``Value`` (micrograd), ``None`` for ``Tensor``.
+    _empty_grad: Any = None
+
+    def __init__(self, data: Any, requires_grad: bool) -> None:
+        """A leaf holding ``data``, already checked by the subclass's constructor."""
+        self._data = data
+        self.grad = self._empty_grad
+        self.requires_grad = requires_grad
+        self._op = None
+        self._inputs = ()
+        self._params = None
+        self._keeps_grad = self._all_keep_grad
+        self._origin = None
+        self._epoch = 0
 
     # Hooks for subclasses -------------------------------------------------------------------
     @classmethod
@@ -174,8 +188,6 @@ class Node:
         node._origin = None
         node._epoch = _modifications
         return node
-
-    _empty_grad: Any = None
 
     def _fit_grad(self, grad: Any) -> Any:
         """Bring a gradient flowing into this node to this node's shape and dtype."""

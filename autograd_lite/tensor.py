@@ -57,15 +57,7 @@ class Tensor(Arithmetic, Node):
             warnings.warn(f"Tensor: {array.dtype} data that requires grad is converted to float64",
                           stacklevel=2)
             array = array.astype(np.float64)
-        self._data = array
-        self.grad = None
-        self.requires_grad = requires_grad
-        self._op = None
-        self._inputs = ()
-        self._params = None
-        self._keeps_grad = False
-        self._origin = None
-        self._epoch = 0
+        super().__init__(array, requires_grad)
 
     # ---- engine hooks -------------------------------------------------------------------------
     @classmethod

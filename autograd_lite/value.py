@@ -44,15 +44,7 @@ class Value(Arithmetic, Node):
     _empty_grad = 0.0
 
     def __init__(self, data: float, requires_grad: bool = True) -> None:
-        self._data = _as_float(data, "Value")
-        self.grad = 0.0
-        self.requires_grad = requires_grad
-        self._op = None
-        self._inputs = ()
-        self._params = None
-        self._keeps_grad = True
-        self._origin = None
-        self._epoch = 0
+        super().__init__(_as_float(data, "Value"), requires_grad)
 
     @classmethod
     def _forward(cls, op: Primitive, datas: list[Any], params: dict[str, Any]) -> float:

@@ -1,9 +1,8 @@
 """Anomaly mode: the first NaN/Inf is traced to its op and to the user's line that created it."""
 
-import threading
-
 import numpy as np
 import pytest
+from helpers import run_together
 
 import autograd_lite as ag
 from autograd_lite import AnomalyError, Tensor, Value, detect_anomaly
@@ -65,26 +64,21 @@ def test_the_mode_is_restored_when_the_block_raises_and_works_as_a_decorator():
 
 
 def test_modes_are_per_thread():
-    barrier = threading.Barrier(2)
     seen = {}
 
-    def anomalous():
+    def anomalous(barrier):
         with detect_anomaly(), ag.no_grad():
-            barrier.wait()
-            seen["a"] = (ag.is_anomaly_enabled(), ag.is_grad_enabled())
+            barrier.wait()                            # both threads are inside their blocks now
+            seen["a"] = (ag.is_anomaly_enabled(), ag.is_grad_enabled(), (Value(1.0) * 2).requires_grad)
             barrier.wait()
 
-    def plain():
+    def plain(barrier):
         barrier.wait()
-        seen["b"] = (ag.is_anomaly_enabled(), ag.is_grad_enabled())
+        seen["b"] = (ag.is_anomaly_enabled(), ag.is_grad_enabled(), (Value(1.0) * 2).requires_grad)
         barrier.wait()
 
-    threads = [threading.Thread(target=anomalous), threading.Thread(target=plain)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert seen == {"a": (True, False), "b": (False, True)}
+    run_together(anomalous, plain)
+    assert seen == {"a": (True, False, False), "b": (False, True, True)}
 
 
 def test_value_nodes_remember_where_they_were_made():

@@ -1,8 +1,7 @@
 """Separate models train in several threads at once, each exactly as it would alone."""
 
-import threading
-
 import numpy as np
+from helpers import run_together
 
 from autograd_lite import nn, no_grad, optim
 
@@ -33,12 +32,7 @@ def test_models_trained_in_parallel_threads_match_sequential_training():
     for job in alone:
         train(*job)
     together = [make_job(seed) for seed in (1, 2, 3)]
-    barrier = threading.Barrier(len(together))
-    threads = [threading.Thread(target=train, args=job, kwargs={"barrier": barrier}) for job in together]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(*[lambda barrier, job=job: train(*job, barrier=barrier) for job in together])
     for (model_alone, *_), (model_together, *_) in zip(alone, together):
         for a, b in zip(model_alone.parameters(), model_together.parameters()):
             np.testing.assert_array_equal(a.data, b.data)

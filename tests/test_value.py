@@ -2,7 +2,6 @@
 
 import math
 import re
-import threading
 
 import pytest
 from hypothesis import assume, given
@@ -179,29 +178,6 @@ def test_no_grad_records_nothing_and_is_a_decorator():
     assert (x * 3).requires_grad
     with pytest.raises(RuntimeError, match="does not require grad"):
         y.backward()
-
-
-def test_no_grad_is_per_thread():
-    barrier = threading.Barrier(2)
-    recorded = {}
-
-    def in_no_grad():
-        with no_grad():
-            barrier.wait()           # both threads are now inside their blocks
-            recorded["no_grad"] = (Value(1.0) * 2).requires_grad
-            barrier.wait()
-
-    def recording():
-        barrier.wait()
-        recorded["default"] = (Value(1.0) * 2).requires_grad
-        barrier.wait()
-
-    threads = [threading.Thread(target=in_no_grad), threading.Thread(target=recording)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert recorded == {"no_grad": False, "default": True}
 
 
 def test_no_grad_restores_the_mode_when_the_block_raises():
