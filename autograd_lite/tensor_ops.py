@@ -152,7 +152,8 @@ def getitem(x: Any, index: Any) -> Any:
 @primitive
 def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
     """Zeros of ``shape`` with ``g`` added at ``index``; repeated indices accumulate.  VJP: g[index]"""
-    out = np.zeros(shape, dtype=np.result_type(g, np.float16))
+    g = np.asarray(g)
+    out = np.zeros(shape, dtype=g.dtype if g.dtype.kind == "f" else np.float64)
     if _is_basic_index(index):
         out[index] = g
     else:

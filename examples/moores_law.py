@@ -19,13 +19,12 @@ Run it with ``python examples/moores_law.py``; ``--quick`` (or ``AUTOGRAD_LITE_Q
 
 from __future__ import annotations
 
-import argparse
 import math
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _common import heading, parse_args
 from autograd_lite import DomainError, Value, draw_graph, grad
 
 # ---------------------------------------------------------------------------------------------------------
@@ -75,11 +74,6 @@ def relu(x):
 # Helpers for printing
 # ---------------------------------------------------------------------------------------------------------
 
-
-def heading(title: str) -> None:
-    print()
-    print(title)
-    print("-" * len(title))
 
 
 def relative_difference(a: float, b: float) -> float:
@@ -264,13 +258,7 @@ def draw_cost_graph(out_dir: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer iterations (also set by the environment variable AUTOGRAD_LITE_QUICK=1)")
-    parser.add_argument("--out-dir", type=Path, default=Path(__file__).resolve().parent / "output",
-                        help="where to write the graph picture (default: examples/output)")
-    args = parser.parse_args()
-    quick = args.quick or os.environ.get("AUTOGRAD_LITE_QUICK", "").lower() not in ("", "0", "false", "no")
+    quick, out_dir = parse_args(__doc__.splitlines()[0])
 
     started = time.perf_counter()
     print("Moore's law with autograd_lite" + ("  (quick run)" if quick else ""))
@@ -280,7 +268,7 @@ def main() -> None:
     m_best = newton()
     doubling_time(m_best, m_descent)
     fit_relu_network(steps=1000 if quick else 10000, line_cost=Cost(m_best))
-    draw_cost_graph(args.out_dir)
+    draw_cost_graph(out_dir)
     print(f"\nDone in {time.perf_counter() - started:.1f} s.")
 
 

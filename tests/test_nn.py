@@ -234,8 +234,10 @@ def test_input_then_dense_builds_at_once():
     model.add(nn.Input(shape=(2,)))
     model.add(nn.Dense(1, activation="sigmoid"))
     assert model[1].built and model.num_parameters() == 3 and model[1].input_dim == 2
-    deeper = nn.Sequential(nn.Input((5,)), nn.Dense(3), nn.Dense(2))   # only the first follows Input
-    assert deeper.num_parameters() == 5 * 3 + 3 and not deeper[2].built
+    deeper = nn.Sequential(nn.Input((5,)), nn.Dense(3), nn.Dense(2))   # each builds from the one before
+    assert deeper.num_parameters() == (5 * 3 + 3) + (3 * 2 + 2) and deeper[2].input_dim == 3
+    lazy = nn.Sequential(nn.Dense(3), nn.Dense(2))                     # as in Keras: built on first use
+    assert lazy.num_parameters() == 0 and not lazy[1].built
 
 
 def test_unknown_activation_is_a_value_error():

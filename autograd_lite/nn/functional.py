@@ -22,6 +22,11 @@ __all__ = [
     "softmax_cross_entropy", "softplus", "sparse_categorical_crossentropy", "step", "tanh",
 ]
 
+def _float_type(x: np.ndarray) -> np.dtype:
+    """The floating dtype that results from ``x``: its own if it is a float array, else float64."""
+    return x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+
+
 #: probabilities are kept in [ε, 1 − ε] before a log, as Keras does
 PROBABILITY_EPSILON = 1e-7
 
@@ -61,7 +66,8 @@ def step(x: Any) -> Any:
     Its gradient is zero everywhere (and undefined at 0): a step neuron cannot be trained by
     gradient descent — which is why networks use sigmoid or ReLU instead.
     """
-    return (np.asarray(x) >= 0).astype(np.result_type(x, np.float16))
+    x = np.asarray(x)
+    return (x >= 0).astype(_float_type(x))
 
 
 step.defvjp(lambda g, out, x: g * 0.0)
@@ -242,7 +248,7 @@ def sparse_categorical_crossentropy(probability: Any, target: Any) -> Any:
 
 def hinge(prediction: Any, target: Any) -> Any:
     """Hinge loss mean(max(1 − t·prediction, 0)); labels in {0, 1} are mapped to t ∈ {−1, 1}."""
-    labels = np.asarray(data_of(target), dtype=np.result_type(data_of(prediction), np.float16))
+    labels = np.asarray(data_of(target), dtype=_float_type(np.asarray(data_of(prediction))))
     if np.all((labels == 0) | (labels == 1)):
         labels = 2.0 * labels - 1.0
     return mean(relu(1.0 - labels * prediction))

@@ -265,12 +265,16 @@ class Sequential(Model):
             self.add(layer)
 
     def add(self, layer: Module) -> None:
-        """Append a layer; a :class:`Dense` after an :class:`Input` gets its input size from it."""
+        """Append a layer; a :class:`Dense` after an :class:`Input` or a built :class:`Dense` is built
+        with its input size from it, as in Keras."""
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add: expected a layer (Module), got {type(layer).__name__}")
         previous = self.layers[-1] if self.layers else None
-        if isinstance(layer, Dense) and not layer.built and isinstance(previous, Input):
-            layer.build(previous.shape[-1])
+        if isinstance(layer, Dense) and not layer.built:  # its input size, if the layer before says
+            if isinstance(previous, Input):
+                layer.build(previous.shape[-1])
+            elif isinstance(previous, Dense) and previous.built:
+                layer.build(previous.units)
         self.layers.append(layer)
 
     def named_children(self):

@@ -1,0 +1,42 @@
+"""What every example shares: its command line (``--quick``, ``--out-dir``), headings, and pyplot."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+EXTRA_HINT = "install the examples extra: pip install -e '.[examples]'"
+
+
+def parse_args(description: str) -> tuple[bool, Path]:
+    """``--quick`` (or AUTOGRAD_LITE_QUICK=1: smaller runs, for CI) and ``--out-dir`` (for the plots)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true",
+                        help="smaller sizes, for CI (also set by AUTOGRAD_LITE_QUICK=1)")
+    parser.add_argument("--out-dir", type=Path, default=Path(__file__).resolve().parent / "output",
+                        help="where to write the plots (default: examples/output)")
+    args = parser.parse_args()
+    quick = args.quick or os.environ.get("AUTOGRAD_LITE_QUICK", "").lower() not in ("", "0", "false", "no")
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    return quick, args.out_dir
+
+
+def heading(title: str) -> None:
+    """A section title, underlined."""
+    print()
+    print(title)
+    print("-" * len(title))
+
+
+def load_pyplot():
+    """matplotlib's pyplot on the Agg backend (files only), or None (with a hint) when it is missing."""
+    try:
+        import matplotlib
+    except ImportError:
+        print(f"(no plot: matplotlib is not installed; {EXTRA_HINT})")
+        return None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
