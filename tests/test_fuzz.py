@@ -30,9 +30,10 @@ def messy_arrays(draw, min_dims=0, max_dims=3, min_side=0, max_side=4):
     shape = draw(hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
                                   max_side=max_side))
     if dtype.kind == "f":
+        extremes = [0.0, -0.0, float(np.finfo(dtype).tiny), float(np.finfo(dtype).max),
+                    -float(np.finfo(dtype).max), np.inf, -np.inf, np.nan]
         elements = st.one_of(st.floats(-10, 10, width=dtype.itemsize * 8),
-                             st.sampled_from([0.0, -0.0, 1e-30, -1e30, 1e30, np.inf, -np.inf, np.nan])
-                             .map(dtype.type))
+                             st.sampled_from(extremes).map(dtype.type))
     else:
         elements = None
     array = draw(hnp.arrays(dtype, shape, elements=elements))
