@@ -266,7 +266,7 @@ sum.defvjp(lambda g, out, x, axis=None, keepdims=False: _unreduce(g, x.shape, ax
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     """Arithmetic mean over ``axis``.  VJP: g / n spread back over the n averaged elements"""
     x = np.asarray(x)
-    if x.dtype.kind != "f" or x.dtype.itemsize < 4:  # NumPy's own accumulator rules for these
+    if x.dtype.kind != "f" or x.dtype.itemsize < 4 or x.ndim == 0:  # NumPy's own rules for these
         return np.mean(x, axis=axis, keepdims=keepdims)
     total = x.sum(axis=axis, keepdims=keepdims)
     return total / (x.size // total.size if total.size else 1)
