@@ -52,14 +52,14 @@ class Value(Arithmetic, Node):
             if type(data) is not float:
                 _as_float(data, op.name)
         try:
-            out = op.scalar_forward(*datas, **params)
+            out = op.scalar_forward(*datas, **params) if params else op.scalar_forward(*datas)
         except (ArithmeticError, ValueError) as error:
             args = ", ".join(repr(d) for d in datas)
             raise DomainError(f"{op.name}({args}) is undefined: {error}") from None
         if not math.isfinite(out) and all(math.isfinite(d) for d in datas):
             args = ", ".join(repr(d) for d in datas)
             raise DomainError(f"{op.name}({args}) overflows to {out}")
-        return float(out)
+        return out if type(out) is float else float(out)
 
     @property
     def data(self) -> float:
