@@ -464,3 +464,8 @@ def test_categorical_losses_of_softmax_outputs_stay_finite_for_logits_of_1000():
         assert_allclose(z.grad, [[0.5, 0.0, -0.5], [-0.5, 0.5, 0.0]], atol=1e-12)
     zero = F.categorical_crossentropy(leaf([[1.0, 0.0]]), np.array([[0.0, 1.0]]))
     assert_allclose(zero.item(), -math.log(1e-7))                  # log 0 is clipped, not -inf
+
+
+def test_sequential_takes_keras_list_form():
+    model = nn.Sequential([nn.Dense(1, input_dim=2, activation="sigmoid")])
+    assert len(model) == 1 and model.num_parameters() == 3

@@ -249,7 +249,7 @@ def _reject_non_finite(array: np.ndarray, name: str, where: str) -> None:
 
 
 class Sequential(Model):
-    """Layers applied one after another; layers as arguments (PyTorch) or through ``.add`` (Keras).
+    """Layers applied one after another: as arguments (PyTorch), as a list or through ``.add`` (Keras).
 
     >>> from autograd_lite.nn import Dense, Sequential
     >>> model = Sequential()
@@ -258,9 +258,11 @@ class Sequential(Model):
     3
     """
 
-    def __init__(self, *layers: Module) -> None:
+    def __init__(self, *layers: Module | Sequence[Module]) -> None:
         super().__init__()
         self.layers: list[Module] = []
+        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):  # Keras: Sequential([...])
+            layers = tuple(layers[0])
         for layer in layers:
             self.add(layer)
 

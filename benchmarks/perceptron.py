@@ -1,0 +1,299 @@
+"""The tutorial's perceptron, fitted exactly as the tutorial does, through each library.
+
+Data: ``randn(200, 3)``, the first 100 points moved by (10, 10) and labelled 0, the rest labelled 1;
+``train_test_split(test_size=0.25, random_state=42)`` (done here with the same permutation, without
+scikit-learn) leaves 150 training points. The fit: ``Dense(1, input_dim=2, activation='sigmoid')``,
+``binary_crossentropy``, Adam (Keras' defaults), ``accuracy``, batch 32, 1000 epochs, ``verbose=0``.
+
+Each timed call builds a fresh model and fits it, as the tutorial's script does (for Keras that
+includes tracing the train step of the new model). Keras runs in one worker process per backend
+(``KERAS_BACKEND`` is read at import), driven over a pipe so that its repetitions interleave with the
+others'; the worker times ``fit`` itself and warms up with a short fit first.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .common import (
+    ROOT,
+    Case,
+    Config,
+    Result,
+    Table,
+    case,
+    cell,
+    fmt_ratio,
+    fmt_time,
+    load,
+    measure,
+    missing_message,
+    ratio,
+    target,
+    why_not,
+)
+
+NAME = "perceptron"
+TITLE = "The tutorial's perceptron"
+EPOCHS = (100, 1000)
+QUICK_EPOCHS = (3,)
+BATCH = 32
+KERAS_REPEAT = 3
+
+OURS = "autograd_lite (Keras-style API)"
+NUMPY = "NumPy, hand-written (floor)"
+TORCH = "PyTorch, hand-written loop"
+KERAS_TORCH = "Keras 3, torch backend"
+KERAS_JAX = "Keras 3, jax backend"
+PROTOCOL = "@@ "   # prefix of the worker's answers (anything else it prints is ignored)
+
+
+def tutorial_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """X_train, y_train, X_test, y_test: the tutorial's clusters and split (150 / 50)."""
+    data = np.random.RandomState(seed).randn(200, 3)
+    data[:100, :2] += (10, 10)
+    data[:100, 2] = 0
+    data[100:, 2] = 1
+    X, y = data[:, :2], data[:, 2]
+    order = np.random.RandomState(42).permutation(len(X))   # what train_test_split(random_state=42) draws
+    test, train = order[:50], order[50:]
+    return X[train], y[train], X[test], y[test]
+
+
+def build_ours(epochs: int) -> Callable[[], float]:
+    from autograd_lite import nn
+
+    X_train, y_train, X_test, y_test = tutorial_data()
+
+    def fit() -> float:
+        model = nn.Sequential()
+        model.add(nn.Dense(1, input_dim=2, activation="sigmoid"))
+        model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+        model.fit(X_train, y_train, epochs=epochs, batch_size=BATCH, verbose=0, seed=0)
+        return model.evaluate(X_test, y_test, verbose=0)[1]
+
+    return fit
+
+
+def build_numpy(epochs: int) -> Callable[[], float]:
+    X_train, y_train, X_test, y_test = tutorial_data()
+    ones = np.ones((len(X_train), 1))
+    A_train = np.hstack([X_train, ones])                   # a column of ones carries the bias
+    A_test = np.hstack([X_test, np.ones((len(X_test), 1))])
+    lr, beta1, beta2, eps = 1e-3, 0.9, 0.999, 1e-7         # Keras' Adam
+
+    def fit() -> float:
+        rng = np.random.default_rng(0)
+        bound = math.sqrt(6 / 3)                            # Glorot uniform for 2 inputs, 1 output
+        theta = np.array([*rng.uniform(-bound, bound, 2), 0.0])
+        m, v, t = np.zeros(3), np.zeros(3), 0
+        for _ in range(epochs):
+            order = rng.permutation(len(A_train))
+            for start in range(0, len(order), BATCH):
+                rows = order[start:start + BATCH]
+                a, y = A_train[rows], y_train[rows]
+                p = 1 / (1 + np.exp(-(a @ theta)))
+                g = a.T @ (p - y) / len(rows)              # d BCE / d theta
+                t += 1
+                m = beta1 * m + (1 - beta1) * g
+                v = beta2 * v + (1 - beta2) * g * g
+                theta -= lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+        return float(np.mean((A_test @ theta > 0) == (y_test > 0.5)))
+
+    return fit
+
+
+def build_torch(epochs: int) -> Callable[[], float]:
+    torch = load("torch")
+    F = torch.nn.functional
+    X_train, y_train, X_test, y_test = (torch.tensor(a, dtype=torch.float32) for a in tutorial_data())
+    torch.manual_seed(0)
+
+    def fit() -> float:
+        model = torch.nn.Linear(2, 1)
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+        for _ in range(epochs):
+            order = torch.randperm(len(X_train))
+            for start in range(0, len(order), BATCH):
+                rows = order[start:start + BATCH]
+                loss = F.binary_cross_entropy_with_logits(model(X_train[rows])[:, 0], y_train[rows])
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+        with torch.no_grad():
+            return ((model(X_test)[:, 0] > 0) == (y_test > 0.5)).float().mean().item()
+
+    return fit
+
+
+# ---- Keras, in a worker process per backend -----------------------------------------------------
+
+
+class KerasWorker:
+    """A process running Keras on one backend; ``fit(epochs)`` returns the seconds its fit took."""
+
+    def __init__(self, backend: str, warmup_epochs: int, timeout: float) -> None:
+        self.backend, self.timeout = backend, timeout
+        self.accuracy: dict[int, float] = {}
+        self.stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in close()
+        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.perceptron", "keras-worker", str(warmup_epochs)],
+            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+        self.ready: dict[str, Any] | None = None
+
+    def wait_ready(self) -> None:
+        self.ready = self._answer()
+
+    def fit(self, epochs: int) -> float:
+        self.process.stdin.write(f"{epochs}\n")
+        self.process.stdin.flush()
+        answer = self._answer()
+        self.accuracy.setdefault(epochs, answer["accuracy"])
+        return answer["seconds"]
+
+    def _answer(self) -> dict[str, Any]:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.process.stdout], [], [], left)[0]:
+                raise TimeoutError(f"Keras ({self.backend}) gave no answer in {self.timeout:.0f} s")
+            line = self.process.stdout.readline()
+            if not line:
+                self.stderr.seek(0)
+                tail = (self.stderr.read().strip().splitlines() or ["no output"])[-1]
+                raise RuntimeError(f"Keras ({self.backend}) worker ended: {tail[:120]}")
+            if line.startswith(PROTOCOL):
+                answer = json.loads(line[len(PROTOCOL):])
+                if "error" in answer:
+                    raise RuntimeError(answer["error"])
+                return answer
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.stderr.close()
+
+
+def keras_worker(warmup_epochs: int) -> None:
+    """The worker's side: warm up, say ready, then fit a fresh model for each number of epochs read."""
+    warnings.filterwarnings("ignore")
+    import keras
+
+    X_train, y_train, X_test, y_test = tutorial_data()
+
+    def fit(epochs: int) -> dict[str, float]:
+        model = keras.Sequential([keras.layers.Dense(1, input_dim=2, activation="sigmoid")])
+        model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+        start = time.perf_counter()
+        model.fit(X_train, y_train, epochs=epochs, batch_size=BATCH, verbose=0)
+        seconds = time.perf_counter() - start
+        return {"seconds": seconds, "accuracy": float(model.evaluate(X_test, y_test, verbose=0)[1])}
+
+    def answer(message: dict[str, Any]) -> None:
+        print(PROTOCOL + json.dumps(message), flush=True)
+
+    fit(warmup_epochs)
+    answer({"ready": True, "keras": keras.__version__, "backend": keras.backend.backend()})
+    for line in sys.stdin:
+        try:
+            answer(fit(int(line)))
+        except Exception as error:
+            answer({"error": f"{type(error).__name__}: {error}"})
+
+
+def keras_workers() -> tuple[dict[str, KerasWorker], dict[str, str]]:
+    """Start a worker per backend that is installed; the reasons for those that are not."""
+    workers, missing = {}, {}
+    for label, backend in ((KERAS_TORCH, "torch"), (KERAS_JAX, "jax")):
+        why = missing_message("keras") or missing_message(backend)
+        if why:
+            missing[label] = why
+        else:
+            workers[label] = KerasWorker(backend, warmup_epochs=2, timeout=600)
+    for label, worker in list(workers.items()):
+        try:
+            worker.wait_ready()
+        except Exception as error:
+            missing[label] = f"error: {error}"
+            worker.close()
+            del workers[label]
+    return workers, missing
+
+
+def run(config: Config) -> Result:
+    epochs_list = QUICK_EPOCHS if config.quick else EPOCHS
+    workers, keras_missing = keras_workers()
+    by_epochs = {}
+    try:
+        for epochs in epochs_list:
+            cases = [case(OURS, build_ours, epochs), case(NUMPY, build_numpy, epochs),
+                     case(TORCH, build_torch, epochs)]
+            for label in (KERAS_TORCH, KERAS_JAX):
+                if label in workers:
+                    cases.append(Case(label, lambda w=workers[label], e=epochs: w.fit(e), self_timed=True,
+                                      repeat=1 if config.quick else KERAS_REPEAT, warmup=0))
+                else:
+                    cases.append(Case(label, status=keras_missing[label]))
+            by_epochs[epochs] = measure(cases, config)
+    finally:
+        for worker in workers.values():
+            worker.close()
+    labels = [OURS, NUMPY, TORCH, KERAS_TORCH, KERAS_JAX]
+    most = epochs_list[-1]
+    rows = []
+    for label in labels:
+        final = by_epochs[most][label]
+        accuracy = workers[label].accuracy.get(most) if label in workers else final.check
+        per_epoch = fmt_time(final.median / most) if final.ok else "—"
+        rows.append([label, *(cell(by_epochs[e][label]) for e in epochs_list), per_epoch,
+                     "—" if accuracy is None else f"{accuracy:.2f}",
+                     fmt_ratio(ratio(final, by_epochs[most][OURS]))])
+    table = Table(
+        "The tutorial's perceptron: build, compile and fit (150 samples, batch 32, Adam)",
+        ["library", *(f"{e:,} epochs" for e in epochs_list), f"per epoch ({most:,})",
+         f"test accuracy ({most:,})", f"time ÷ autograd_lite ({most:,})"],
+        rows,
+        [f"Keras: {KERAS_REPEAT if not config.quick else 1} repetition(s), each a fresh model in a warm "
+         "worker process (the time includes Keras tracing/compiling the new model's train step); "
+         "the others: the configured repetitions.",
+         "NumPy and PyTorch compute the loss from the logits and skip the accuracy metric; autograd_lite "
+         "and Keras run the tutorial's compile(..., metrics=['accuracy'])."],
+    )
+    final = by_epochs[most]
+    vs_numpy = ratio(final[OURS], final[NUMPY])
+    vs_keras = ratio(final[KERAS_JAX], final[OURS])
+    targets = [
+        target(f"perceptron fit within 2× of the NumPy floor ({most:,} epochs)", vs_numpy, lambda r: r <= 2,
+               f"{fmt_ratio(vs_numpy)} ({fmt_time(final[OURS].median)} vs {fmt_time(final[NUMPY].median)})",
+               unknown=why_not(final, OURS, NUMPY)),
+        target(f"perceptron fit ≥7× faster than Keras-jax ({most:,} epochs)", vs_keras, lambda r: r >= 7,
+               f"{fmt_ratio(vs_keras)} ({fmt_time(final[OURS].median)} vs "
+               f"{fmt_time(final[KERAS_JAX].median)})", unknown=why_not(final, OURS, KERAS_JAX)),
+    ]
+    data = {"by_epochs": {str(e): stats for e, stats in by_epochs.items()},
+            "keras": {label: {"ready": w.ready, "accuracy": w.accuracy} for label, w in workers.items()}}
+    return Result(NAME, TITLE, [table], targets, data)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "keras-worker":
+        keras_worker(int(sys.argv[2]))
+    else:
+        sys.exit("usage: KERAS_BACKEND=jax|torch python -m benchmarks.perceptron keras-worker WARMUP_EPOCHS")
