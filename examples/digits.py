@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from _common import EXTRA_HINT, heading, load_pyplot, parse_args
+from _common import EXTRA_HINT, heading, load_pyplot, parse_args, save_figure
 from autograd_lite.nn import Dense, Sequential, manual_seed
 
 
@@ -67,9 +67,7 @@ def main() -> None:
                      color="black" if guess == label else "red")
         ax.axis("off")
     fig.suptitle(f"test digits and predictions (test accuracy {accuracy:.1%})")
-    path = out_dir / "digits.png"
-    fig.savefig(path, dpi=100)
-    print(f"\nWrote the plot to {path}")
+    save_figure(fig, out_dir / "digits.png")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-from _common import heading, load_pyplot, parse_args
+from _common import heading, load_pyplot, parse_args, save_figure
 from autograd_lite import optim
 from autograd_lite.nn import Dense, Sequential, manual_seed
 
@@ -78,10 +78,7 @@ def main() -> None:
                  title="loss per epoch")
     by_step.set(xlabel="gradient steps", xscale="log", yscale="log", title="loss per gradient step")
     by_epoch.legend()
-    path = out_dir / "gradient_descent_variants.png"
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    print(f"\nWrote the plot to {path}")
+    save_figure(fig, out_dir / "gradient_descent_variants.png")
 
 
 if __name__ == "__main__":

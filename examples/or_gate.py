@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import heading, load_pyplot, parse_args
+from _common import heading, load_pyplot, parse_args, save_figure
 from autograd_lite import Tensor, optim
 from autograd_lite.nn import functional as F
 
@@ -133,11 +133,7 @@ def plot(learned: np.ndarray, out_dir: Path) -> None:
     ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="x1", ylabel="x2", aspect="equal",
            title="OR: one neuron, one straight line")
     ax.legend(loc="lower left", fontsize=8)
-    fig.tight_layout()
-    path = out_dir / "or_gate.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    print(f"Wrote the plot to {path}")
+    save_figure(fig, out_dir / "or_gate.png")
 
 
 def main() -> None:

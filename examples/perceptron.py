@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import EXTRA_HINT, heading, load_pyplot, parse_args
+from _common import EXTRA_HINT, heading, load_pyplot, parse_args, save_figure
 from autograd_lite.nn import Dense, Sequential, manual_seed
 
 try:
@@ -143,11 +143,7 @@ def show_predictions(model: Sequential, X: np.ndarray, y: np.ndarray, X_test: np
         ax.set(title=title, xlabel="x1", ylabel="x2", xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]))
         ax.legend(loc="upper left", fontsize=8)
     fig.suptitle("A perceptron: Dense(1, input_dim=2, activation='sigmoid')")
-    fig.tight_layout()
-    path = out_dir / "perceptron.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    print(f"Wrote the plot to {path}")
+    save_figure(fig, out_dir / "perceptron.png")
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from _common import heading, load_pyplot, parse_args
+from _common import heading, load_pyplot, parse_args, save_figure
 from autograd_lite import nn, no_grad, optim
 from autograd_lite.nn import functional as F
 
@@ -64,10 +64,7 @@ def main() -> None:
         ax.contourf(grid[..., 0], grid[..., 1], z > 0, cmap="coolwarm", alpha=0.3)
         ax.scatter(X[:, 0], X[:, 1], c=Y[:, 0], cmap="coolwarm", s=120, edgecolors="black")
         ax.set(title=f"XOR, {title}", xlabel="x1", ylabel="x2")
-    path = out_dir / "xor.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    print(f"\nWrote the plot to {path}")
+    save_figure(fig, out_dir / "xor.png")
 
 
 if __name__ == "__main__":
