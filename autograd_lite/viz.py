@@ -70,7 +70,7 @@ def _label(node: Node) -> str:
     if node.shape != () or not isinstance(node.data, float):
         rows.append(html.escape(f"{tuple(node.shape)} {node.data.dtype}"))
     rows.append("data " + html.escape(_summary(node.data)))
-    if node.requires_grad:
+    if node.requires_grad and (node.grad is not None or node.is_leaf):  # intermediates may not keep it
         rows.append("grad " + html.escape(_summary(node.grad)))
     if node._origin is not None:  # recorded in anomaly mode
         rows.append(html.escape(f"{Path(node._origin.filename).name}:{node._origin.lineno}"))
