@@ -193,8 +193,11 @@ class Node:
         """Bring a gradient flowing into this node to this node's shape and dtype."""
         return grad
 
-    def _accumulate_grad(self, grad: Any) -> None:
-        """Add ``grad`` to ``self.grad`` (out of place: earlier gradients are never mutated)."""
+    def _accumulate_grad(self, grad: Any, shared: bool = False) -> None:
+        """Add ``grad`` to ``self.grad`` (out of place: earlier gradients are never mutated).
+
+        ``shared``: the same gradient object was already handed to another node in this pass.
+        """
         self.grad = grad if self.grad is None else self.grad + grad
 
     def _seed_grad(self, gradient: Any) -> Any:
@@ -420,6 +423,7 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
     collected: dict[Node, Any] = {}
     ready = [root]
     check = _grad_mode.anomaly
+    handed_out: set[int] = set()  # ids of gradients stored in some .grad during this pass
     recording = _grad_mode.enabled
     _grad_mode.enabled = create_graph  # VJPs record a graph only for higher-order gradients
     try:
@@ -432,7 +436,8 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                         collected[node] = g
                         continue
                 elif node._op is None or node._keeps_grad:
-                    node._accumulate_grad(g)
+                    node._accumulate_grad(g, id(g) in handed_out)
+                    handed_out.add(id(g))
             op = node._op
             if op is None:
                 continue

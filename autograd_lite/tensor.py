@@ -86,12 +86,12 @@ class Tensor(Arithmetic, Node):
             grad = np.asarray(grad, dtype=data.dtype)
         return grad
 
-    def _accumulate_grad(self, grad: Any) -> None:
+    def _accumulate_grad(self, grad: Any, shared: bool = False) -> None:
         if self.grad is not None:
             self.grad = self.grad + grad
-        elif isinstance(grad, Node):
-            self.grad = grad
-        else:  # the gradient array may be shared with other nodes or be a read-only view: copy it
+        elif isinstance(grad, Node) or not shared and grad.flags.owndata and grad.flags.writeable:
+            self.grad = grad  # a fresh array that nothing else holds
+        else:  # a view, or an array another .grad already has: give this tensor its own copy
             self.grad = np.array(grad, dtype=self._data.dtype, copy=True)
 
     def _seed_grad(self, gradient: Any) -> Any:
