@@ -98,12 +98,16 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                grad = data_of(p.grad)  # ``backward(create_graph=True)`` leaves a Tensor there
-                if grad.shape != p.shape:
-                    raise ShapeError(f"{type(self).__name__}: a parameter of shape {p.shape} has a "
+                grad, data = data_of(p.grad), p._data  # backward(create_graph=True) leaves a Tensor
+                if grad.shape != data.shape:
+                    raise ShapeError(f"{type(self).__name__}: a parameter of shape {data.shape} has a "
                                      f"gradient of shape {grad.shape}; they must be equal")
-                grad = np.asarray(grad, dtype=p.dtype)
-                self._update(p._data, grad, self.state.setdefault(p, {}), group)
+                if grad.dtype != data.dtype:
+                    grad = grad.astype(data.dtype)
+                state = self.state.get(p)
+                if state is None:
+                    state = self.state[p] = {}
+                self._update(data, grad, state, group)
                 p.mark_modified()
         self.step_count += 1
         return loss
