@@ -340,6 +340,7 @@ def primitive(forward: Callable[..., Any] | None = None, *,
 
 
 _NO_PARAMS: dict[str, Any] = {}
+_NO_VJP = object()  # stands for the VJPs a primitive did not define
 
 
 def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = None) -> Node:
@@ -448,13 +449,17 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                 out, args = node._data, [x._data if isinstance(x, Node) else x for x in inputs]
             params = node._params
             vjps = op.vjps if op.argnum_vjp is None else op.argnum_vjps(len(inputs))
-            for parent, vjp in zip_longest(inputs, vjps):
+            for parent, vjp in zip_longest(inputs, vjps, fillvalue=_NO_VJP):
                 if not isinstance(parent, Node):
                     continue
                 if parent._epoch > node._epoch:
                     raise _modified_since(node, parent)
                 if not parent.requires_grad:
                     continue
+                if vjp is _NO_VJP:
+                    raise TypeError(f"{op.name} has no VJP for its input {_position(node, parent)}, which "
+                                    f"requires grad: give it one with {op.name}.defvjp(...), or pass "
+                                    f"None there if it is not differentiable")
                 if vjp is not None and g is not None:
                     try:
                         parent_grad = vjp(g, out, *args, **params) if params else vjp(g, out, *args)
@@ -475,13 +480,17 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
     return collected
 
 
+def _position(node: Node, parent: Node) -> int:
+    """Where ``parent`` stands among ``node``'s inputs (by identity: == compares data)."""
+    return next(i for i, x in enumerate(node._inputs) if x is parent)
+
+
 def _modified_since(node: Node, parent: Node) -> RuntimeError:
-    position = next(i for i, x in enumerate(node._inputs) if x is parent)
-    kind = type(parent).__name__
+    what = f"input {_position(node, parent)} of {node._op.name}"
     return RuntimeError(
-        f"input {position} of {node._op.name} (a {kind} of shape {tuple(parent.shape)}) was modified in "
-        f"place after the graph was recorded, so its gradient can no longer be computed: call "
-        f"backward() before changing it, or compute the forward pass again")
+        f"{what} (a {type(parent).__name__} of shape {tuple(parent.shape)}) was modified in place "
+        f"after the graph was recorded, so its gradient can no longer be computed: call backward() "
+        f"before changing it, or compute the forward pass again")
 
 
 def _check_backward(node: Node, parent: Node, parent_grad: Any, g: Any, args: Sequence[Any]) -> None:
@@ -489,10 +498,10 @@ def _check_backward(node: Node, parent: Node, parent_grad: Any, g: Any, args: Se
     bad = anomaly.count_non_finite(data_of(parent_grad))
     if bad and not anomaly.count_non_finite(data_of(g)) and \
             not any(anomaly.count_non_finite(data_of(a)) for a in args):
-        position = next(i for i, x in enumerate(node._inputs) if x is parent)
         where = f"; the node was created at\n  {node._origin}" if node._origin else ""
+        what = f"the gradient of {node._op.name} with respect to its input {_position(node, parent)}"
         raise anomaly.AnomalyError(
-            f"the gradient of {node._op.name} with respect to its input {position} has {bad} NaN/Inf "
+            f"{what} has {bad} NaN/Inf "
             f"value(s), from finite inputs ({anomaly.describe_inputs([data_of(a) for a in args])}) "
             f"and a finite upstream gradient{where}", node, node._origin)
 

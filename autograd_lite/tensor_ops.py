@@ -212,11 +212,19 @@ _where.defvjp(
 
 @primitive
 def clip(x: Any, a_min: Any, a_max: Any) -> Any:
-    """Limit values to [a_min, a_max].  d/dx = 1 inside (bounds included), 0 outside"""
+    """Limit values to [a_min, a_max].
+
+    ∂/∂x = 1 inside (bounds included), 0 outside; ∂/∂a_min = 1 where x < a_min; ∂/∂a_max = 1 where
+    x > a_max
+    """
     return np.clip(x, a_min, a_max)
 
 
-clip.defvjp(lambda g, out, x, a_min, a_max: g * ((data_of(x) >= a_min) & (data_of(x) <= a_max)))
+clip.defvjp(
+    lambda g, out, x, a_min, a_max: g * ((data_of(x) >= data_of(a_min)) & (data_of(x) <= data_of(a_max))),
+    lambda g, out, x, a_min, a_max: g * (data_of(x) < data_of(a_min)),
+    lambda g, out, x, a_min, a_max: g * (data_of(x) > data_of(a_max)),
+)
 
 
 # ---- linear algebra -------------------------------------------------------------------------

@@ -289,3 +289,19 @@ def test_inputs_without_a_vjp_still_pass_on_gradients_from_other_paths():
     low = x * 0.1                            # a node passed where clip has no VJP (its bound)
     (ag.clip(x * 1.0, low, 5.0) + low).sum().backward()
     np.testing.assert_allclose(x.grad, [1.1, 1.1])
+
+
+def test_a_primitive_without_a_vjp_refuses_to_guess_a_zero_gradient():
+    @ag.primitive
+    def double(x):
+        return 2 * x
+
+    y = double(leaf([1.0, 2.0])).sum()
+    with pytest.raises(TypeError, match=r"double has no VJP for its input 0.*double.defvjp"):
+        y.backward()
+
+
+def test_clip_differentiates_its_bounds_too():
+    x = np.array([-2.0, 0.5, 3.0])
+    low, high = np.array([-1.0, -1.0, -1.0]), np.array([1.0, 1.0, 1.0])
+    assert gradcheck(lambda x, low, high: ag.clip(x, low, high), x, low, high)
