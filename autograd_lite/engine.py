@@ -155,6 +155,8 @@ class Node:
     _all_keep_grad: bool = False
     #: ``.grad`` before any backward: ``0.0`` for ``Value`` (micrograd), ``None`` for ``Tensor``.
     _empty_grad: Any = None
+    #: Whether gradients are mutable objects (arrays) that two ``.grad`` attributes must not share.
+    _mutable_grads: bool = False
 
     def __init__(self, data: Any, requires_grad: bool) -> None:
         """A leaf holding ``data``, already checked by the subclass's constructor."""
@@ -424,7 +426,7 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
     collected: dict[Node, Any] = {}
     ready = [root]
     check = _grad_mode.anomaly
-    handed_out: set[int] = set()  # ids of gradients stored in some .grad during this pass
+    handed_out: set[int] | None = set() if root._mutable_grads else None  # ids stored in a .grad
     recording = _grad_mode.enabled
     _grad_mode.enabled = create_graph  # VJPs record a graph only for higher-order gradients
     try:
@@ -437,8 +439,11 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                         collected[node] = g
                         continue
                 elif node._op is None or node._keeps_grad:
-                    node._accumulate_grad(g, id(g) in handed_out)
-                    handed_out.add(id(g))
+                    if handed_out is None:
+                        node._accumulate_grad(g)
+                    else:
+                        node._accumulate_grad(g, id(g) in handed_out)
+                        handed_out.add(id(g))
             op = node._op
             if op is None:
                 continue

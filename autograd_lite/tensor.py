@@ -41,6 +41,7 @@ class Tensor(Arithmetic, Node):
     """
 
     __slots__ = ()
+    _mutable_grads = True
     __array_ufunc__ = None  # make NumPy defer ndarray ⊕ Tensor to Tensor's reflected operators
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
