@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import math
 import operator
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -184,6 +184,9 @@ minimum = primitive(np.minimum, scalar=_scalar_minimum, name="minimum").defvjp(
 minimum.__doc__ = "Elementwise min(x, y).  The gradient goes to the smaller input; ties split it ½–½."
 
 
+N = TypeVar("N", bound=Node)
+
+
 class Arithmetic:
     """Python's operators and the elementwise methods, shared by ``Value`` and ``Tensor``.
 
@@ -215,10 +218,30 @@ class Arithmetic:
     def __ne__(self, other): return self._data != data_of(other)
     __hash__ = Node.__hash__  # identity, so nodes can be dictionary keys
 
-    def exp(self): return apply(exp, (self,))
-    def log(self): return apply(log, (self,))
-    def sqrt(self): return apply(sqrt, (self,))
-    def tanh(self): return apply(tanh, (self,))
-    def sigmoid(self): return apply(sigmoid, (self,))
-    def relu(self): return apply(relu, (self,))
-    def abs(self): return apply(absolute, (self,))
+    def exp(self: N) -> N:
+        """eˣ (see :func:`~autograd_lite.exp`)."""
+        return apply(exp, (self,))
+
+    def log(self: N) -> N:
+        """ln x (see :func:`~autograd_lite.log`)."""
+        return apply(log, (self,))
+
+    def sqrt(self: N) -> N:
+        """√x (see :func:`~autograd_lite.sqrt`)."""
+        return apply(sqrt, (self,))
+
+    def tanh(self: N) -> N:
+        """tanh x (see :func:`~autograd_lite.tanh`)."""
+        return apply(tanh, (self,))
+
+    def sigmoid(self: N) -> N:
+        """σ(x) = 1/(1 + e⁻ˣ) (see :func:`~autograd_lite.sigmoid`)."""
+        return apply(sigmoid, (self,))
+
+    def relu(self: N) -> N:
+        """max(x, 0) (see :func:`~autograd_lite.relu`)."""
+        return apply(relu, (self,))
+
+    def abs(self: N) -> N:
+        """``|x|`` (see :func:`~autograd_lite.abs`)."""
+        return apply(absolute, (self,))
