@@ -142,7 +142,7 @@ class Node:
     """A value in a computation graph: its ``data``, its ``grad`` and how it was made.
 
     Subclasses (``Value``, ``Tensor``) decide what ``data`` is and how a primitive's forward runs on
-    it (:meth:`_forward`), and how a gradient is fitted to their shape (:meth:`_fit_grad`).
+    it (``_forward``), and how a gradient is fitted to their shape (``_fit_grad``).
     """
 
     __slots__ = ("_data", "grad", "requires_grad", "_op", "_inputs", "_params", "_keeps_grad",
@@ -191,9 +191,9 @@ class Node:
         node._epoch = _modifications
         return node
 
-    def _fit_grad(self, grad: Any) -> Any:
-        """Bring a gradient flowing into this node to this node's shape and dtype."""
-        return grad
+    #: ``_fit_grad(node, grad)`` brings a gradient flowing into ``node`` to its shape and dtype;
+    #: ``None`` for kinds whose gradients always fit (Python floats).
+    _fit_grad: Callable[[Node, Any], Any] | None = None
 
     def _accumulate_grad(self, grad: Any, shared: bool = False) -> None:
         """Add ``grad`` to ``self.grad`` (out of place: earlier gradients are never mutated).
@@ -426,6 +426,7 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
     collected: dict[Node, Any] = {}
     ready = [root]
     check = _grad_mode.anomaly
+    fit = root._result_type._fit_grad
     handed_out: set[int] | None = set() if root._mutable_grads else None  # ids stored in a .grad
     recording = _grad_mode.enabled
     _grad_mode.enabled = create_graph  # VJPs record a graph only for higher-order gradients
@@ -472,7 +473,8 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                         raise DomainError(
                             f"the gradient of {op.name} at {_describe(args)} is undefined: {error}"
                         ) from error
-                    parent_grad = parent._fit_grad(parent_grad)
+                    if fit is not None:
+                        parent_grad = fit(parent, parent_grad)
                     if check:
                         _check_backward(node, parent, parent_grad, g, args)
                     previous = grads.get(parent)
