@@ -62,7 +62,13 @@ _grad_mode = _GradMode()
 
 
 def is_grad_enabled() -> bool:
-    """Whether operations on nodes that require grad are recorded, in the calling thread."""
+    """Whether operations on nodes that require grad are recorded, in the calling thread.
+
+    >>> from autograd_lite import is_grad_enabled, no_grad
+    >>> with no_grad():
+    ...     is_grad_enabled()
+    False
+    """
     return _grad_mode.enabled
 
 
@@ -95,7 +101,13 @@ def no_grad() -> contextlib.AbstractContextManager[None]:
 
 
 def enable_grad() -> contextlib.AbstractContextManager[None]:
-    """Record graphs again inside a ``no_grad`` block (a context manager and a decorator)."""
+    """Record graphs again inside a ``no_grad`` block (a context manager and a decorator).
+
+    >>> from autograd_lite import Value, enable_grad, no_grad
+    >>> with no_grad(), enable_grad():
+    ...     (Value(1.0) * 2).requires_grad
+    True
+    """
     return _grad_enabled_as(True)
 
 
@@ -119,7 +131,13 @@ def detect_anomaly() -> contextlib.AbstractContextManager[None]:
 
 
 def is_anomaly_enabled() -> bool:
-    """Whether anomaly mode is on in the calling thread."""
+    """Whether anomaly mode is on in the calling thread.
+
+    >>> from autograd_lite import detect_anomaly, is_anomaly_enabled
+    >>> with detect_anomaly():
+    ...     is_anomaly_enabled()
+    True
+    """
     return _grad_mode.anomaly
 
 
@@ -317,6 +335,16 @@ class Primitive:
 
 
 _PYTHON_NUMBERS = (float, int, bool)
+
+
+def docstring_tests(namespace: dict[str, Any]) -> dict[str, str]:
+    """The docstrings of the primitives in a module's ``namespace``, as doctest's ``__test__``.
+
+    doctest does not look inside callable instances, so a module that defines primitives sets
+    ``__test__ = docstring_tests(globals())`` to have their examples run.
+    """
+    return {name: op.__doc__ for name, op in namespace.items()
+            if isinstance(op, Primitive) and op.__doc__ and name == op.name}
 
 
 def primitive(forward: Callable[..., Any] | None = None, *,

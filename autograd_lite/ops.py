@@ -1,7 +1,8 @@
 """Elementwise operations, each defined once with its gradient beside it.
 
 Every operation here works on ``Value`` (through a fast ``math`` forward) and on ``Tensor`` (through
-NumPy), and on plain numbers and arrays too (plain in, plain out). Subgradients at kinks:
+NumPy), and on plain numbers and arrays too (plain in, plain out). The examples assume
+``import numpy as np`` and ``from autograd_lite import Tensor``. Subgradients at kinks:
 ``relu'(0) = 0``, ``abs'(0) = 0``.
 """
 
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .engine import Node, apply, data_of, primitive
+from .engine import Node, apply, data_of, docstring_tests, primitive
 
 __all__ = [
     "abs", "add", "divide", "exp", "log", "maximum", "minimum", "multiply", "negative", "power",
@@ -23,7 +24,11 @@ __all__ = [
 
 
 def sign(x: Any) -> Any:
-    """−1, 0 or +1 by the sign of ``x`` (plain data out; it has no useful gradient)."""
+    """−1, 0 or +1 by the sign of ``x`` (plain data out; it has no useful gradient).
+
+    >>> sign(np.array([-3.0, 0.0, 2.0])), sign(-0.5)
+    (array([-1.,  0.,  1.]), -1.0)
+    """
     x = data_of(x)
     if isinstance(x, np.ndarray):
         return np.sign(x)
@@ -36,30 +41,57 @@ add = primitive(np.add, scalar=operator.add, name="add").defvjp(
     lambda g, out, x, y: g,
     lambda g, out, x, y: g,
 )
-add.__doc__ = "x + y.  ∂/∂x = 1, ∂/∂y = 1"
+add.__doc__ = """x + y.  ∂/∂x = 1, ∂/∂y = 1
+
+>>> x = Tensor([1.0, 2.0], requires_grad=True)
+>>> add(x, 10.0)
+Tensor([11., 12.], op='add')
+"""
 
 subtract = primitive(np.subtract, scalar=operator.sub, name="subtract").defvjp(
     lambda g, out, x, y: g,
     lambda g, out, x, y: -g,
 )
-subtract.__doc__ = "x − y.  ∂/∂x = 1, ∂/∂y = −1"
+subtract.__doc__ = """x − y.  ∂/∂x = 1, ∂/∂y = −1
+
+>>> y = Tensor([1.0, 2.0], requires_grad=True)
+>>> subtract(10.0, y).sum().backward()
+>>> y.grad
+array([-1., -1.])
+"""
 
 multiply = primitive(np.multiply, scalar=operator.mul, name="multiply").defvjp(
     lambda g, out, x, y: g * y,
     lambda g, out, x, y: g * x,
 )
-multiply.__doc__ = "x · y.  ∂/∂x = y, ∂/∂y = x"
+multiply.__doc__ = """x · y.  ∂/∂x = y, ∂/∂y = x
+
+>>> x = Tensor([1.0, 2.0], requires_grad=True)
+>>> multiply(x, np.array([3.0, 4.0])).sum().backward()
+>>> x.grad
+array([3., 4.])
+"""
 
 divide = primitive(np.divide, scalar=operator.truediv, name="divide").defvjp(
     lambda g, out, x, y: g / y,
     lambda g, out, x, y: -g * out / y,
 )
-divide.__doc__ = "x / y.  ∂/∂x = 1/y, ∂/∂y = −x/y² = −out/y"
+divide.__doc__ = """x / y.  ∂/∂x = 1/y, ∂/∂y = −x/y² = −out/y
+
+>>> y = Tensor([1.0, 2.0], requires_grad=True)
+>>> divide(1.0, y).sum().backward()
+>>> y.grad
+array([-1.  , -0.25])
+"""
 
 negative = primitive(np.negative, scalar=operator.neg, name="negative").defvjp(
     lambda g, out, x: -g,
 )
-negative.__doc__ = "−x.  d/dx = −1"
+negative.__doc__ = """−x.  d/dx = −1
+
+>>> negative(Tensor([1.0, -2.0]))
+Tensor([-1.,  2.])
+"""
 
 
 def _scalar_power(x: float, y: float) -> float:
@@ -73,7 +105,13 @@ power = primitive(np.power, scalar=_scalar_power, name="power").defvjp(
     lambda g, out, x, y: g * y * x ** (y - 1),
     lambda g, out, x, y: g * out * log(x),
 )
-power.__doc__ = "xʸ.  ∂/∂x = y·xʸ⁻¹, ∂/∂y = xʸ·ln x"
+power.__doc__ = """xʸ.  ∂/∂x = y·xʸ⁻¹, ∂/∂y = xʸ·ln x
+
+>>> x = Tensor([1.0, 2.0], requires_grad=True)
+>>> power(x, 3).sum().backward()
+>>> x.grad
+array([ 3., 12.])
+"""
 
 
 # ---- elementwise functions ------------------------------------------------------------------
@@ -81,7 +119,13 @@ power.__doc__ = "xʸ.  ∂/∂x = y·xʸ⁻¹, ∂/∂y = xʸ·ln x"
 
 @primitive(scalar=math.exp)
 def exp(x: Any) -> Any:
-    """eˣ.  d/dx eˣ = eˣ = out"""
+    """eˣ.  d/dx eˣ = eˣ = out
+
+    >>> x = Tensor([0.0, 1.0], requires_grad=True)
+    >>> exp(x).sum().backward()
+    >>> x.grad
+    array([1.        , 2.71828183])
+    """
     return np.exp(x)
 
 
@@ -90,7 +134,13 @@ exp.defvjp(lambda g, out, x: g * out)
 
 @primitive(scalar=math.log)
 def log(x: Any) -> Any:
-    """Natural logarithm ln x, for x > 0.  d/dx ln x = 1/x"""
+    """Natural logarithm ln x, for x > 0.  d/dx ln x = 1/x
+
+    >>> x = Tensor([1.0, 4.0], requires_grad=True)
+    >>> log(x).sum().backward()
+    >>> x.grad
+    array([1.  , 0.25])
+    """
     return np.log(x)
 
 
@@ -99,7 +149,13 @@ log.defvjp(lambda g, out, x: g / x)
 
 @primitive(scalar=math.sqrt)
 def sqrt(x: Any) -> Any:
-    """√x, for x ≥ 0.  d/dx √x = 1/(2√x) = 1/(2·out)"""
+    """√x, for x ≥ 0.  d/dx √x = 1/(2√x) = 1/(2·out)
+
+    >>> x = Tensor([1.0, 4.0], requires_grad=True)
+    >>> sqrt(x).sum().backward()
+    >>> x.grad
+    array([0.5 , 0.25])
+    """
     return np.sqrt(x)
 
 
@@ -108,7 +164,13 @@ sqrt.defvjp(lambda g, out, x: g / (2 * out))
 
 @primitive(scalar=math.tanh)
 def tanh(x: Any) -> Any:
-    """Hyperbolic tangent.  d/dx tanh x = 1 − tanh² x = 1 − out²"""
+    """Hyperbolic tangent.  d/dx tanh x = 1 − tanh² x = 1 − out²
+
+    >>> x = Tensor([0.0, 1.0], requires_grad=True)
+    >>> tanh(x).sum().backward()
+    >>> x.grad.round(4)
+    array([1.  , 0.42])
+    """
     return np.tanh(x)
 
 
@@ -124,7 +186,15 @@ def _scalar_sigmoid(x: float) -> float:
 
 @primitive(scalar=_scalar_sigmoid)
 def sigmoid(x: Any) -> Any:
-    """Logistic function σ(x) = 1/(1 + e⁻ˣ), finite for any x.  d/dx σ = σ(1 − σ) = out·(1 − out)"""
+    """Logistic function σ(x) = 1/(1 + e⁻ˣ), finite for any x.  d/dx σ = σ(1 − σ) = out·(1 − out)
+
+    >>> x = Tensor([-1000.0, 0.0, 1000.0], requires_grad=True)
+    >>> sigmoid(x)
+    Tensor([0. , 0.5, 1. ], op='sigmoid')
+    >>> sigmoid(x).sum().backward()
+    >>> x.grad
+    array([0.  , 0.25, 0.  ])
+    """
     x = np.asarray(x)
     if x.dtype.kind not in "fc":  # −x would wrap around for unsigned integers
         x = x.astype(np.float64)
@@ -140,7 +210,13 @@ def _scalar_relu(x: float) -> float:
 
 @primitive(scalar=_scalar_relu)
 def relu(x: Any) -> Any:
-    """max(x, 0).  d/dx relu = 1 where x > 0, else 0 (the subgradient 0 at x = 0)"""
+    """max(x, 0).  d/dx relu = 1 where x > 0, else 0 (the subgradient 0 at x = 0)
+
+    >>> x = Tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    >>> relu(x).sum().backward()
+    >>> x.grad
+    array([0., 0., 1.])
+    """
     return np.maximum(x, 0.0)
 
 
@@ -149,7 +225,13 @@ relu.defvjp(lambda g, out, x: g * (x > 0))
 
 @primitive(scalar=builtins.abs, name="abs")
 def absolute(x: Any) -> Any:
-    """Absolute value ``|x|``.  d/dx ``|x|`` = sign(x) (the subgradient 0 at x = 0)"""
+    """Absolute value ``|x|``.  d/dx ``|x|`` = sign(x) (the subgradient 0 at x = 0)
+
+    >>> x = Tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    >>> absolute(x).sum().backward()
+    >>> x.grad
+    array([-1.,  0.,  1.])
+    """
     return np.abs(x)
 
 
@@ -175,13 +257,25 @@ maximum = primitive(np.maximum, scalar=_scalar_maximum, name="maximum").defvjp(
     lambda g, out, x, y: g * _larger_share(x, y),
     lambda g, out, x, y: g * _larger_share(y, x),
 )
-maximum.__doc__ = "Elementwise max(x, y).  The gradient goes to the larger input; ties split it ½–½."
+maximum.__doc__ = """Elementwise max(x, y).  The gradient goes to the larger input; ties split it ½–½.
+
+>>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> maximum(x, 2.0).sum().backward()
+>>> x.grad
+array([0. , 0.5, 1. ])
+"""
 
 minimum = primitive(np.minimum, scalar=_scalar_minimum, name="minimum").defvjp(
     lambda g, out, x, y: g * _larger_share(y, x),
     lambda g, out, x, y: g * _larger_share(x, y),
 )
-minimum.__doc__ = "Elementwise min(x, y).  The gradient goes to the smaller input; ties split it ½–½."
+minimum.__doc__ = """Elementwise min(x, y).  The gradient goes to the smaller input; ties split it ½–½.
+
+>>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> minimum(x, 2.0).sum().backward()
+>>> x.grad
+array([1. , 0.5, 0. ])
+"""
 
 
 N = TypeVar("N", bound=Node)
@@ -245,3 +339,6 @@ class Arithmetic:
     def abs(self: N) -> N:
         """``|x|`` (see :func:`~autograd_lite.abs`)."""
         return apply(absolute, (self,))
+
+
+__test__ = docstring_tests(globals())

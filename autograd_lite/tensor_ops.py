@@ -4,6 +4,7 @@ Like the elementwise operations in :mod:`autograd_lite.ops`, each is a :class:`~
 called on a ``Tensor`` it records the graph, called on a plain array it is just NumPy. The VJPs use
 only these same functions, so they also run on tensors, which is what makes higher-order gradients
 work. Ties in ``max``/``min`` share the gradient equally; ``clip`` passes the gradient at its bounds.
+The examples assume ``import numpy as np`` and ``from autograd_lite import Tensor``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import data_of, primitive
+from .engine import data_of, docstring_tests, primitive
 from .ops import exp
 
 __all__ = [
@@ -53,7 +54,11 @@ def _unreduce(g: Any, shape: tuple[int, ...], axis: Axis, keepdims: bool) -> Any
 
 @primitive
 def sum_to(x: Any, shape: tuple[int, ...]) -> Any:
-    """Sum ``x`` down to ``shape`` — the inverse of broadcasting.  VJP: broadcast_to(g, x.shape)"""
+    """Sum ``x`` down to ``shape`` — the inverse of broadcasting.  VJP: broadcast_to(g, x.shape)
+
+    >>> sum_to(np.ones((3, 2)), (1, 2))
+    array([[3., 3.]])
+    """
     if x.shape == shape:
         return x.view() if isinstance(x, np.ndarray) else x
     leading = x.ndim - len(shape)
@@ -64,7 +69,12 @@ def sum_to(x: Any, shape: tuple[int, ...]) -> Any:
 
 @primitive
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
-    """``x`` repeated along broadcast axes to ``shape`` (a new array).  VJP: sum_to(g, x.shape)"""
+    """``x`` repeated along broadcast axes to ``shape`` (a new array).  VJP: sum_to(g, x.shape)
+
+    >>> broadcast_to(Tensor([1.0, 2.0]), (2, 2))
+    Tensor([[1., 2.],
+            [1., 2.]])
+    """
     out = np.empty(shape, dtype=np.result_type(x))
     out[...] = x
     return out
@@ -76,7 +86,13 @@ broadcast_to.defvjp(lambda g, out, x, shape: sum_to(g, x.shape))
 
 @primitive
 def reshape(x: Any, shape: int | tuple[int, ...]) -> Any:
-    """Same data, new shape.  VJP: reshape(g, x.shape)"""
+    """Same data, new shape.  VJP: reshape(g, x.shape)
+
+    >>> x = Tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    >>> reshape(x, (2, 2))
+    Tensor([[1., 2.],
+            [3., 4.]], op='reshape')
+    """
     return np.asarray(x).reshape(shape)
 
 
@@ -84,13 +100,21 @@ reshape.defvjp(lambda g, out, x, shape: reshape(g, x.shape))
 
 
 def flatten(x: Any) -> Any:
-    """``x`` as a 1-D array (a reshape)."""
+    """``x`` as a 1-D array (a reshape).
+
+    >>> flatten(Tensor(np.ones((2, 3)))).shape
+    (6,)
+    """
     return reshape(x, (-1,))
 
 
 @primitive
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
-    """Permute axes (reverse them by default).  VJP: transpose(g, inverse permutation)"""
+    """Permute axes (reverse them by default).  VJP: transpose(g, inverse permutation)
+
+    >>> transpose(Tensor([[1.0, 2.0, 3.0]])).shape
+    (3, 1)
+    """
     return np.asarray(x).transpose(axes)
 
 
@@ -100,7 +124,11 @@ transpose.defvjp(lambda g, out, x, axes=None: transpose(
 
 @primitive
 def swapaxes(x: Any, axis1: int, axis2: int) -> Any:
-    """Exchange two axes.  VJP: swapaxes(g, axis1, axis2)"""
+    """Exchange two axes.  VJP: swapaxes(g, axis1, axis2)
+
+    >>> swapaxes(Tensor(np.zeros((2, 3, 4))), 0, 2).shape
+    (4, 3, 2)
+    """
     return np.asarray(x).swapaxes(axis1, axis2)
 
 
@@ -109,13 +137,21 @@ swapaxes.defvjp(lambda g, out, x, axis1, axis2: swapaxes(g, axis1, axis2))
 
 @primitive
 def expand_dims(x: Any, axis: int | Sequence[int]) -> Any:
-    """Insert size-1 axes.  VJP: reshape(g, x.shape)"""
+    """Insert size-1 axes.  VJP: reshape(g, x.shape)
+
+    >>> expand_dims(Tensor([1.0, 2.0]), 0).shape
+    (1, 2)
+    """
     return np.expand_dims(x, axis)
 
 
 @primitive
 def squeeze(x: Any, axis: int | Sequence[int] | None = None) -> Any:
-    """Remove size-1 axes.  VJP: reshape(g, x.shape)"""
+    """Remove size-1 axes.  VJP: reshape(g, x.shape)
+
+    >>> squeeze(Tensor([[1.0, 2.0]])).shape
+    (2,)
+    """
     return np.asarray(x).squeeze(axis)
 
 
@@ -125,7 +161,13 @@ squeeze.defvjp(lambda g, out, x, axis=None: reshape(g, x.shape))
 
 @primitive
 def astype(x: Any, dtype: Any) -> Any:
-    """Convert to ``dtype``.  VJP: the gradient converted back to x's dtype"""
+    """Convert to ``dtype``.  VJP: the gradient converted back to x's dtype
+
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> astype(x, np.float32).sum().backward()
+    >>> x.grad.dtype
+    dtype('float64')
+    """
     out = np.asarray(x).astype(dtype, copy=False)
     return out.view() if out is x else out
 
@@ -145,13 +187,23 @@ def _is_basic_index(index: Any) -> bool:
 
 @primitive
 def getitem(x: Any, index: Any) -> Any:
-    """``x[index]`` with slices, ints, integer and boolean arrays.  VJP: scatter-add g into zeros"""
+    """``x[index]`` with slices, ints, integer and boolean arrays.  VJP: scatter-add g into zeros
+
+    >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> getitem(x, np.array([0, 0, 2])).sum().backward()   # x[[0, 0, 2]]
+    >>> x.grad
+    array([2., 0., 1.])
+    """
     return x[index]
 
 
 @primitive
 def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
-    """Zeros of ``shape`` with ``g`` added at ``index``; repeated indices accumulate.  VJP: g[index]"""
+    """Zeros of ``shape`` with ``g`` added at ``index``; repeated indices accumulate.  VJP: g[index]
+
+    >>> scatter_add(np.ones(3), np.array([0, 0, 2]), (3,))
+    array([2., 0., 1.])
+    """
     g = np.asarray(g)
     out = np.zeros(shape, dtype=g.dtype if g.dtype.kind == "f" else np.float64)
     if _is_basic_index(index):
@@ -172,7 +224,12 @@ def _along(axis: int, ndim: int, position: Any) -> tuple[Any, ...]:
 
 @primitive
 def concatenate(*arrays: Any, axis: int = 0) -> Any:
-    """Join arrays along an existing axis.  VJP for input i: the slice of g where it landed"""
+    """Join arrays along an existing axis.  VJP for input i: the slice of g where it landed
+
+    >>> a, b = Tensor([1.0], requires_grad=True), Tensor([2.0, 3.0], requires_grad=True)
+    >>> concatenate(a, b)
+    Tensor([1., 2., 3.], op='concatenate')
+    """
     return np.concatenate(arrays, axis=axis)
 
 
@@ -186,7 +243,11 @@ concatenate.defvjp_argnum(_concatenate_vjp)
 
 @primitive
 def stack(*arrays: Any, axis: int = 0) -> Any:
-    """Join arrays along a new axis.  VJP for input i: g[..., i, ...] along that axis"""
+    """Join arrays along a new axis.  VJP for input i: g[..., i, ...] along that axis
+
+    >>> stack(Tensor([1.0, 2.0]), Tensor([3.0, 4.0])).shape
+    (2, 2)
+    """
     return np.stack(arrays, axis=axis)
 
 
@@ -194,7 +255,13 @@ stack.defvjp_argnum(lambda i, g, out, *arrays, axis=0: getitem(g, _along(axis, o
 
 
 def where(condition: Any, x: Any, y: Any) -> Any:
-    """``x`` where ``condition`` holds, else ``y``.  ∂/∂x = condition, ∂/∂y = not condition"""
+    """``x`` where ``condition`` holds, else ``y``.  ∂/∂x = condition, ∂/∂y = not condition
+
+    >>> x = Tensor([-1.0, 2.0], requires_grad=True)
+    >>> where(x.data > 0, x, 0.0).sum().backward()
+    >>> x.grad
+    array([0., 1.])
+    """
     return _where(data_of(condition), x, y)
 
 
@@ -216,6 +283,11 @@ def clip(x: Any, a_min: Any, a_max: Any) -> Any:
 
     ∂/∂x = 1 inside (bounds included), 0 outside; ∂/∂a_min = 1 where x < a_min; ∂/∂a_max = 1 where
     x > a_max
+
+    >>> x = Tensor([-2.0, 0.5, 3.0], requires_grad=True)
+    >>> clip(x, -1.0, 1.0).sum().backward()
+    >>> x.grad
+    array([0., 1., 0.])
     """
     return np.clip(x, a_min, a_max)
 
@@ -235,6 +307,12 @@ def matmul(x: Any, y: Any) -> Any:
     """Matrix product ``x @ y`` with NumPy's rules for 1-D and batched operands.
 
     ∂/∂x = g @ yᵀ, ∂/∂y = xᵀ @ g (1-D operands are treated as a row or column, then squeezed)
+
+    >>> W = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> matmul(np.array([1.0, 1.0]), W).sum().backward()
+    >>> W.grad
+    array([[1., 1.],
+           [1., 1.]])
     """
     return np.matmul(x, y)
 
@@ -263,7 +341,16 @@ matmul.defvjp(_matmul_vjp_x, _matmul_vjp_y)
 
 @primitive(name="sum")
 def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001 - NumPy's name
-    """Σ over ``axis`` (all axes by default).  VJP: g spread back over the summed axes"""
+    """Σ over ``axis`` (all axes by default).  VJP: g spread back over the summed axes
+
+    >>> x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> sum(x, axis=0)
+    Tensor([4., 6.], op='sum')
+    >>> sum(x).backward()
+    >>> x.grad
+    array([[1., 1.],
+           [1., 1.]])
+    """
     return np.asarray(x).sum(axis=axis, keepdims=keepdims)
 
 
@@ -272,7 +359,14 @@ sum.defvjp(lambda g, out, x, axis=None, keepdims=False: _unreduce(g, x.shape, ax
 
 @primitive
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
-    """Arithmetic mean over ``axis``.  VJP: g / n spread back over the n averaged elements"""
+    """Arithmetic mean over ``axis``.  VJP: g / n spread back over the n averaged elements
+
+    >>> x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> mean(x).backward()
+    >>> x.grad
+    array([[0.25, 0.25],
+           [0.25, 0.25]])
+    """
     x = np.asarray(x)
     if x.dtype.kind != "f" or x.dtype.itemsize < 4 or x.ndim == 0:  # NumPy's own rules for these
         return np.mean(x, axis=axis, keepdims=keepdims)
@@ -293,13 +387,25 @@ def _extremum_vjp(g: Any, out: Any, x: Any, axis: Axis = None, keepdims: bool = 
 
 @primitive(name="max")
 def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
-    """Largest element over ``axis``.  VJP: g to the maximal elements, ties sharing equally"""
+    """Largest element over ``axis``.  VJP: g to the maximal elements, ties sharing equally
+
+    >>> x = Tensor([3.0, 1.0, 3.0], requires_grad=True)
+    >>> max(x).backward()
+    >>> x.grad
+    array([0.5, 0. , 0.5])
+    """
     return np.asarray(x).max(axis=axis, keepdims=keepdims)
 
 
 @primitive(name="min")
 def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
-    """Smallest element over ``axis``.  VJP: g to the minimal elements, ties sharing equally"""
+    """Smallest element over ``axis``.  VJP: g to the minimal elements, ties sharing equally
+
+    >>> x = Tensor([1.0, 3.0, 1.0], requires_grad=True)
+    >>> min(x).backward()
+    >>> x.grad
+    array([0.5, 0. , 0.5])
+    """
     return np.asarray(x).min(axis=axis, keepdims=keepdims)
 
 
@@ -308,7 +414,15 @@ min.defvjp(_extremum_vjp)
 
 
 def var(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Any:
-    """Variance Σ(x − mean)² / (n − ddof), composed from differentiable ops."""
+    """Variance Σ(x − mean)² / (n − ddof), composed from differentiable ops.
+
+    >>> x = Tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    >>> var(x)
+    Tensor(1.25, op='divide')
+    >>> var(x).backward()
+    >>> x.grad
+    array([-0.75, -0.25,  0.25,  0.75])
+    """
     deviation = x - mean(x, axis=axis, keepdims=True)
     count = np.prod([x.shape[a] for a in _axes(axis, x.ndim)], dtype=int)
     return sum(deviation * deviation, axis=axis, keepdims=keepdims) / (count - ddof)
@@ -325,7 +439,11 @@ def _stable_shift(x: np.ndarray, axis: Axis) -> np.ndarray:
 
 @primitive
 def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
-    """log Σ exp(x), computed as m + log Σ exp(x − m) with m = max x.  VJP: g · softmax(x)"""
+    """log Σ exp(x), computed as m + log Σ exp(x − m) with m = max x.  VJP: g · softmax(x)
+
+    >>> logsumexp(Tensor([1000.0, 1000.0]))
+    Tensor(1000.69314718)
+    """
     shift = _stable_shift(x, axis)
     out = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
     return out if keepdims else np.squeeze(out, axis=_axes(axis, np.ndim(x)))
@@ -338,7 +456,11 @@ logsumexp.defvjp(lambda g, out, x, axis=None, keepdims=False:
 
 @primitive
 def softmax(x: Any, axis: int = -1) -> Any:
-    """exp(x) / Σ exp(x) along ``axis``.  VJP: out · (g − Σ g·out)"""
+    """exp(x) / Σ exp(x) along ``axis``.  VJP: out · (g − Σ g·out)
+
+    >>> softmax(Tensor([1000.0, 1000.0]))
+    Tensor([0.5, 0.5])
+    """
     e = np.exp(x - _stable_shift(x, axis))
     return e / np.sum(e, axis=axis, keepdims=True)
 
@@ -348,8 +470,15 @@ softmax.defvjp(lambda g, out, x, axis=-1: out * (g - sum(g * out, axis=axis, kee
 
 @primitive
 def log_softmax(x: Any, axis: int = -1) -> Any:
-    """x − logsumexp(x) along ``axis``.  VJP: g − softmax(x) · Σ g"""
+    """x − logsumexp(x) along ``axis``.  VJP: g − softmax(x) · Σ g
+
+    >>> log_softmax(Tensor([0.0, 0.0]))
+    Tensor([-0.69314718, -0.69314718])
+    """
     return x - logsumexp(x, axis=axis, keepdims=True)
 
 
 log_softmax.defvjp(lambda g, out, x, axis=-1: g - exp(out) * sum(g, axis=axis, keepdims=True))
+
+
+__test__ = docstring_tests(globals())

@@ -2,6 +2,7 @@
 
 Losses return the mean over the batch. Names follow PyTorch (``mse_loss``, ``cross_entropy``) and
 Keras (``binary_crossentropy``, ``sparse_categorical_crossentropy``); :data:`LOSSES` maps Keras' names.
+The examples assume ``import numpy as np`` and ``from autograd_lite import Tensor``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Node, data_of, primitive
+from ..engine import Node, data_of, docstring_tests, primitive
 from ..ops import log, relu, sigmoid, tanh
 from ..tensor_ops import clip, getitem, log_softmax, matmul, mean, reshape, softmax, transpose
 from ..tensor_ops import sum as sum_over
@@ -39,6 +40,10 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Any:
     """x @ weightᵀ + bias (weight of shape (out, in), as in PyTorch).
 
     ∂/∂x = g @ weight, ∂/∂weight = gᵀ @ x (summed over the batch), ∂/∂bias = Σ_batch g
+
+    >>> W = Tensor([[1.0, 2.0]], requires_grad=True)
+    >>> linear(np.array([[1.0, 1.0]]), W, np.array([0.5]))
+    Tensor([[3.5]], op='linear')
     """
     out = x @ weight.T
     if bias is not None:
@@ -65,6 +70,9 @@ def step(x: Any) -> Any:
 
     Its gradient is zero everywhere (and undefined at 0): a step neuron cannot be trained by
     gradient descent — which is why networks use sigmoid or ReLU instead.
+
+    >>> step(np.array([-1.0, 0.0, 2.0]))
+    array([0., 1., 1.])
     """
     x = np.asarray(x)
     return (x >= 0).astype(_float_type(x))
@@ -75,7 +83,11 @@ step.defvjp(lambda g, out, x: g * 0.0)
 
 @primitive
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
-    """x where x > 0, else negative_slope·x.  d/dx = 1 or negative_slope (the latter at 0)"""
+    """x where x > 0, else negative_slope·x.  d/dx = 1 or negative_slope (the latter at 0)
+
+    >>> leaky_relu(np.array([-2.0, 3.0]))
+    array([-0.02,  3.  ])
+    """
     return np.where(x > 0, x, x * negative_slope)
 
 
@@ -84,7 +96,11 @@ leaky_relu.defvjp(lambda g, out, x, negative_slope=0.01: g * np.where(data_of(x)
 
 @primitive
 def softplus(x: Any) -> Any:
-    """log(1 + eˣ), computed stably.  d/dx = σ(x)"""
+    """log(1 + eˣ), computed stably.  d/dx = σ(x)
+
+    >>> softplus(np.array([0.0, 1000.0]))
+    array([6.93147181e-01, 1.00000000e+03])
+    """
     return np.logaddexp(0.0, x)
 
 
@@ -96,6 +112,9 @@ def gelu(x: Any) -> Any:
 
     This is Keras' ``gelu(approximate=True)`` and PyTorch's ``gelu(approximate='tanh')``; composed
     from differentiable ops, so its gradient is exact for this formula.
+
+    >>> gelu(np.array([0.0, 1.0])).round(4)
+    array([0.    , 0.8412])
     """
     return 0.5 * x * (1.0 + tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)))
 
@@ -122,7 +141,14 @@ def _count(x: Any, y: Any) -> int:
 
 @primitive
 def mse_loss(prediction: Any, target: Any) -> Any:
-    """Mean squared error mean((p − t)²).  ∂/∂p = 2(p − t)/n, ∂/∂t = −2(p − t)/n"""
+    """Mean squared error mean((p − t)²).  ∂/∂p = 2(p − t)/n, ∂/∂t = −2(p − t)/n
+
+    >>> p = Tensor([1.0, 3.0], requires_grad=True)
+    >>> loss = mse_loss(p, np.array([1.0, 1.0]))
+    >>> loss.backward()
+    >>> loss, p.grad
+    (Tensor(2., op='mse_loss'), array([0., 2.]))
+    """
     difference = np.subtract(prediction, target)
     return _average(difference * difference)
 
@@ -139,6 +165,11 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
 
     mean(softplus(z) − y·z), which equals mean(−y·log σ(z) − (1 − y)·log(1 − σ(z))).
     ∂/∂z = (σ(z) − y)/n, ∂/∂y = −z/n
+
+    >>> z = Tensor([2.0, -1.0], requires_grad=True)
+    >>> binary_cross_entropy_with_logits(z, np.array([1.0, 0.0])).backward()
+    >>> z.grad.round(4)
+    array([-0.0596,  0.1345])
     """
     return _average(np.logaddexp(0.0, logits) - np.multiply(logits, target))
 
@@ -158,6 +189,9 @@ def binary_cross_entropy(probability: Any, target: Any) -> Any:
 
     When ``p`` is the output of :func:`sigmoid`, it is computed from the logits (exact and stable,
     as Keras does); otherwise ``p`` is clipped to [1e-7, 1 − 1e-7] before the logs.
+
+    >>> binary_cross_entropy(sigmoid(Tensor([0.0, 0.0])), np.array([1.0, 0.0]))
+    Tensor(0.69314718)
     """
     if _made_by(probability, sigmoid):
         return binary_cross_entropy_with_logits(probability._inputs[0], target)
@@ -171,6 +205,11 @@ def cross_entropy(logits: Any, target: Any, axis: int = -1) -> Any:
     ``target`` holds class probabilities (the shape of logits, e.g. one-hot, of any dtype):
     −mean Σ target·log_softmax(logits); or class indices (any other shape, e.g. logits' shape
     without ``axis``): −mean log_softmax(logits)[index].
+
+    >>> cross_entropy(Tensor([[2.0, 0.0], [0.0, 2.0]]), np.array([0, 1])).item()
+    0.1269280110429727
+    >>> cross_entropy(Tensor([[2.0, 0.0]]), np.array([[1.0, 0.0]])).item()   # one-hot
+    0.1269280110429727
     """
     labels = np.asarray(data_of(target))
     shape = np.shape(data_of(logits))
@@ -189,6 +228,9 @@ def softmax_cross_entropy(logits: Any, labels: np.ndarray) -> Any:
     """−mean log softmax(z)[label] for logits z of shape (n, classes) and n integer labels.
 
     ∂/∂z = (softmax(z) − one_hot(labels)) / n
+
+    >>> softmax_cross_entropy(Tensor([[0.0, 0.0]]), np.array([1]))
+    Tensor(0.69314718)
     """
     logits = np.asarray(logits)
     rows = np.arange(len(labels))
@@ -232,6 +274,9 @@ def categorical_crossentropy(probability: Any, target: Any) -> Any:
     """Keras' categorical cross-entropy of probabilities against one-hot (or soft) targets.
 
     −mean Σ target·log p; computed through log-softmax when ``p`` came out of :func:`softmax`.
+
+    >>> categorical_crossentropy(Tensor([[0.5, 0.5]]), np.array([[1.0, 0.0]]))
+    Tensor(0.69314718)
     """
     return -mean(sum_over(_log_probabilities(probability) * target, axis=-1))
 
@@ -240,6 +285,9 @@ def sparse_categorical_crossentropy(probability: Any, target: Any) -> Any:
     """Keras' sparse categorical cross-entropy: integer class labels, −mean log p[label].
 
     When ``p`` came out of :func:`softmax`, it is :func:`cross_entropy` of the logits.
+
+    >>> sparse_categorical_crossentropy(softmax(Tensor([[0.0, 0.0]])), np.array([1]))
+    Tensor(0.69314718)
     """
     if _made_by(probability, softmax):
         return cross_entropy(probability._inputs[0], target, axis=probability._params.get("axis", -1))
@@ -247,7 +295,11 @@ def sparse_categorical_crossentropy(probability: Any, target: Any) -> Any:
 
 
 def hinge(prediction: Any, target: Any) -> Any:
-    """Hinge loss mean(max(1 − t·prediction, 0)); labels in {0, 1} are mapped to t ∈ {−1, 1}."""
+    """Hinge loss mean(max(1 − t·prediction, 0)); labels in {0, 1} are mapped to t ∈ {−1, 1}.
+
+    >>> hinge(Tensor([2.0, -0.5]), np.array([1, 0]))
+    Tensor(0.25)
+    """
     labels = np.asarray(data_of(target), dtype=_float_type(np.asarray(data_of(prediction))))
     if np.all((labels == 0) | (labels == 1)):
         labels = 2.0 * labels - 1.0
@@ -263,3 +315,6 @@ LOSSES = {
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
     "hinge": hinge,
 }
+
+
+__test__ = docstring_tests(globals())

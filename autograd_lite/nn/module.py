@@ -23,13 +23,25 @@ _generator = np.random.default_rng()
 
 
 def manual_seed(seed: int) -> None:
-    """Seed the generator that initialises new layers, for reproducible models."""
+    """Seed the generator that initialises new layers, for reproducible models.
+
+    >>> from autograd_lite import nn
+    >>> nn.manual_seed(0); a = nn.Linear(2, 2)
+    >>> nn.manual_seed(0); b = nn.Linear(2, 2)
+    >>> bool((a.weight.data == b.weight.data).all())
+    True
+    """
     global _generator
     _generator = np.random.default_rng(seed)
 
 
 class Parameter(Tensor):
-    """A tensor that a :class:`Module` trains: always float and ``requires_grad=True``."""
+    """A tensor that a :class:`Module` trains: always float and ``requires_grad=True``.
+
+    >>> from autograd_lite.nn import Parameter
+    >>> Parameter([1, 2])
+    Tensor([1., 2.], requires_grad=True)
+    """
 
     __slots__ = ()
 
@@ -57,6 +69,7 @@ class Module:
         self.training = True
 
     def forward(self, *args: Any) -> Any:
+        """The module's computation; ``module(x)`` calls it. Subclasses define it."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any) -> Any:
@@ -193,6 +206,11 @@ class Linear(Module):
     """y = x @ weightᵀ + bias, with PyTorch's initialisation U(−1/√in, 1/√in).
 
     ``weight`` has shape (out_features, in_features). Seed with :func:`manual_seed`.
+
+    >>> from autograd_lite import nn
+    >>> layer = nn.Linear(3, 2)
+    >>> layer, layer.weight.shape, layer(np.ones((5, 3))).shape
+    (Linear(in_features=3, out_features=2, bias=True), (2, 3), (5, 2))
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
@@ -221,6 +239,13 @@ class Dense(Module):
     """Keras' fully connected layer: activation(x @ kernel + bias), Glorot-uniform initialised.
 
     The input size is taken from ``input_dim`` or from the first batch it sees.
+
+    >>> from autograd_lite.nn import Dense
+    >>> layer = Dense(4, activation='relu')
+    >>> layer.built
+    False
+    >>> layer(np.ones((5, 3))).shape, layer.weight.shape
+    ((5, 4), (4, 3))
     """
 
     def __init__(self, units: int, activation: str | Callable[[Any], Any] | None = None,
@@ -258,7 +283,12 @@ class Dense(Module):
 
 
 class Input(Module):
-    """Keras' ``Input(shape=(features,))``: declares the input size of a :class:`Sequential`."""
+    """Keras' ``Input(shape=(features,))``: declares the input size of a :class:`Sequential`.
+
+    >>> from autograd_lite.nn import Dense, Input, Sequential
+    >>> Sequential(Input((3,)), Dense(2)).num_parameters()
+    8
+    """
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         super().__init__()
@@ -279,7 +309,12 @@ class _Activation(Module):
 
 
 class ReLU(_Activation):
-    """max(x, 0) as a module."""
+    """max(x, 0) as a module (the other activation modules work the same way).
+
+    >>> from autograd_lite.nn import ReLU
+    >>> ReLU()(np.array([-1.0, 2.0]))
+    array([0., 2.])
+    """
     function = F.relu
 
 

@@ -125,6 +125,12 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float | None = None, ato
     numeric (finite-difference) values, their errors and the tolerance. Elements at a kink (the two
     one-sided differences disagree) pass if the analytic value lies between them. Inputs with more than
     ``max_elements`` elements are checked along ``directions`` random directions.
+
+    >>> W = Tensor(np.ones((3, 2)), requires_grad=True)
+    >>> gradcheck(lambda W, b: (np.ones((4, 3)) @ W + b).tanh().sum(), W, np.zeros(2))
+    True
+    >>> gradcheck(lambda x: abs(x), np.array([0.0, 2.0]))     # a kink at 0: any subgradient passes
+    True
     """
     arrays = _as_arrays(inputs)
     for position, array in enumerate(arrays):
