@@ -56,17 +56,21 @@ def chain(y: Any, lib: Any) -> Any:
     return y
 
 
-def build_ours(x0: np.ndarray) -> Callable[[], Any]:
-    import autograd_lite as ag
-
-    x = ag.Tensor(x0, requires_grad=True)
+def reverse_mode_step(x: Any, lib: Any) -> Callable[[], Any]:
+    """One forward + backward through ``chain`` for libraries with ``.backward()`` and ``.grad``."""
 
     def step() -> Any:
         x.grad = None
-        chain(x, ag).sum().backward()
+        chain(x, lib).sum().backward()
         return x.grad
 
     return step
+
+
+def build_ours(x0: np.ndarray) -> Callable[[], Any]:
+    import autograd_lite as ag
+
+    return reverse_mode_step(ag.Tensor(x0, requires_grad=True), ag)
 
 
 def build_ours_anomaly(x0: np.ndarray) -> Callable[[], Any]:
@@ -93,14 +97,7 @@ def anomaly_flag_cost_ns() -> float:
 
 def build_torch(x0: np.ndarray) -> Callable[[], Any]:
     torch = load("torch")
-    x = torch.tensor(x0, requires_grad=True)
-
-    def step() -> Any:
-        x.grad = None
-        chain(x, torch).sum().backward()
-        return x.grad
-
-    return step
+    return reverse_mode_step(torch.tensor(x0, requires_grad=True), torch)
 
 
 def build_hips(x0: np.ndarray) -> Callable[[], Any]:

@@ -79,6 +79,12 @@ def build_ours(X: np.ndarray, labels: np.ndarray, weights: Weights) -> Callable[
     return step
 
 
+def sgd_in_place(params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+    """p ← p − lr·g for each NumPy parameter array."""
+    for p, g in zip(params, grads):
+        p -= LR * g
+
+
 def build_numpy(X: np.ndarray, labels: np.ndarray, weights: Weights) -> Callable[[], Any]:
     W1, b1, W2, b2, W3, b3 = params = [w.copy() for w in weights]
     rows = np.arange(len(X))
@@ -100,9 +106,7 @@ def build_numpy(X: np.ndarray, labels: np.ndarray, weights: Weights) -> Callable
         da2 *= h2 > 0
         da1 = da2 @ W2
         da1 *= h1 > 0
-        grads = [da1.T @ X, da1.sum(0), da2.T @ a1, da2.sum(0), d.T @ a2, d.sum(0)]
-        for p, g in zip(params, grads):
-            p -= LR * g
+        sgd_in_place(params, [da1.T @ X, da1.sum(0), da2.T @ a1, da2.sum(0), d.T @ a2, d.sum(0)])
         return loss
 
     return step
@@ -149,8 +153,7 @@ def build_hips(X: np.ndarray, labels: np.ndarray, weights: Weights) -> Callable[
 
     def step() -> Any:
         loss, grads = value_and_grad(params, X, labels)
-        for p, g in zip(params, grads):
-            p -= LR * g
+        sgd_in_place(params, grads)
         return loss
 
     return step
