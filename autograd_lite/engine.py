@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
+import math
+import operator
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from itertools import zip_longest
+from collections.abc import Callable, Iterator, Sequence, Set
 from typing import Any
 
 from . import anomaly
@@ -59,6 +61,10 @@ class _GradMode(threading.local):
 
 
 _grad_mode = _GradMode()
+#: How many ``detect_anomaly`` blocks are open, in all threads: while none is, operations skip
+#: reading this thread's anomaly flag (a plain global is cheaper to read than a thread-local).
+_anomaly_blocks = 0
+_anomaly_lock = threading.Lock()
 
 
 def is_grad_enabled() -> bool:
@@ -127,7 +133,20 @@ def detect_anomaly() -> contextlib.AbstractContextManager[None]:
       ...
     autograd_lite.anomaly.AnomalyError: log produced 1 NaN/Inf value(s) ...
     """
-    return _mode_set("anomaly", True)
+    return _anomaly_mode()
+
+
+@contextlib.contextmanager
+def _anomaly_mode() -> Iterator[None]:
+    global _anomaly_blocks
+    with _anomaly_lock:
+        _anomaly_blocks += 1
+    try:
+        with _mode_set("anomaly", True):
+            yield
+    finally:
+        with _anomaly_lock:
+            _anomaly_blocks -= 1
 
 
 def is_anomaly_enabled() -> bool:
@@ -142,18 +161,27 @@ def is_anomaly_enabled() -> bool:
 
 
 # --------------------------------------------------------------------------------------------
-# In-place modifications: a global count. A leaf's ``_epoch`` is the count at its last in-place
-# change; an operation's node records the count when it was made. A leaf whose epoch is later than
-# that of a node that used it was changed after the graph was recorded: backward refuses.
+# The clock: one global count that ticks whenever a node is made or a leaf is changed in place, and
+# stamps it. Inputs are made before the nodes that use them, so in a graph a larger stamp means later:
+# backward visits nodes by decreasing stamp (a reverse topological order), and an input whose stamp is
+# larger than its consumer's was changed after the graph was recorded — backward refuses.
+# ``_last_change`` is the stamp of the latest in-place change anywhere: when it is older than a graph's
+# first operation, no input of that graph can have changed, and backward skips the per-input check.
+# (``next`` on an ``itertools.count`` is atomic, so threads need no lock to draw a stamp.)
 # --------------------------------------------------------------------------------------------
 
-_modifications = 0
-_modifications_lock = threading.Lock()
+_clock = itertools.count(1)
+_stamp_of = operator.attrgetter("_stamp")
+_last_change = 0
+_last_change_lock = threading.Lock()
 
 
 # --------------------------------------------------------------------------------------------
 # Nodes and primitives
 # --------------------------------------------------------------------------------------------
+
+
+_new_object = object.__new__
 
 
 class Node:
@@ -163,8 +191,8 @@ class Node:
     it (``_forward``), and how a gradient is fitted to their shape (``_fit_grad``).
     """
 
-    __slots__ = ("_data", "grad", "requires_grad", "_op", "_inputs", "_params", "_keeps_grad",
-                 "_origin", "_epoch", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "_op", "_inputs", "_args", "_params", "_keeps_grad",
+                 "_origin", "_stamp", "__weakref__")
 
     #: The class of the results of operations on this kind of node (``Tensor`` for a ``Parameter``).
     _result_type: type[Node]
@@ -182,32 +210,16 @@ class Node:
         self.grad = self._empty_grad
         self.requires_grad = requires_grad
         self._op = None
-        self._inputs = ()
+        self._inputs = self._args = ()
         self._params = None
         self._keeps_grad = self._all_keep_grad
         self._origin = None
-        self._epoch = 0
+        self._stamp = next(_clock)
 
     # Hooks for subclasses -------------------------------------------------------------------
     @classmethod
     def _forward(cls, op: Primitive, datas: list[Any], params: dict[str, Any]) -> Any:
         raise NotImplementedError
-
-    @classmethod
-    def _make(cls, data: Any, op: Primitive | None = None, inputs: tuple = (),
-              params: dict[str, Any] | None = None) -> Node:
-        """Create a node without validating ``data`` (it comes from a primitive's forward)."""
-        node = object.__new__(cls)
-        node._data = data
-        node.grad = cls._empty_grad
-        node.requires_grad = op is not None
-        node._op = op
-        node._inputs = inputs
-        node._params = params
-        node._keeps_grad = cls._all_keep_grad
-        node._origin = None
-        node._epoch = _modifications
-        return node
 
     #: ``_fit_grad(node, grad)`` brings a gradient flowing into ``node`` to its shape and dtype;
     #: ``None`` for kinds whose gradients always fit (Python floats).
@@ -242,10 +254,10 @@ class Node:
         be computed from the new data). In-place operators and optimizers call this; call it
         yourself after changing a leaf's data by other means.
         """
-        global _modifications
-        with _modifications_lock:
-            _modifications += 1
-            self._epoch = _modifications
+        global _last_change
+        with _last_change_lock:
+            self._stamp = next(_clock)
+            _last_change = self._stamp
 
     def retain_grad(self) -> None:
         """Keep this (non-leaf) node's gradient in ``.grad`` after ``backward``."""
@@ -253,9 +265,7 @@ class Node:
 
     def detach(self) -> Node:
         """A new leaf with the same data that is cut off from the graph (requires no grad)."""
-        node = self._result_type._make(self._data)
-        node.requires_grad = False
-        return node
+        return record(self._result_type, self._data)
 
     def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
@@ -304,15 +314,18 @@ class Primitive:
         self.name = name or forward.__name__
         self.vjps: tuple[VJP | None, ...] = ()
         self.argnum_vjp: Callable[..., Any] | None = None
+        self._inputs_with_vjps: float = 0  # how many leading inputs have a VJP (or None) set
 
     def defvjp(self, *vjps: VJP | None) -> Primitive:
         """Set the VJPs, one per positional input, in order (``None``: not differentiable there)."""
         self.vjps = vjps
+        self._inputs_with_vjps = len(vjps)
         return self
 
     def defvjp_argnum(self, vjp: Callable[..., Any]) -> Primitive:
         """Set one VJP for every input of a variadic primitive: ``vjp(i, g, out, *inputs)``."""
         self.argnum_vjp = vjp
+        self._inputs_with_vjps = math.inf
         return self
 
     def argnum_vjps(self, count: int) -> list[VJP]:
@@ -390,14 +403,36 @@ def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = No
         else:
             datas.append(arg)
     params = params or _NO_PARAMS
-    out = result_type._forward(op, datas, params)
+    return record(result_type, result_type._forward(op, datas, params), op, tuple(args), tuple(datas),
+                  params, requires_grad)
+
+
+def record(result_type: type[Node], out: Any, op: Primitive | None = None, inputs: tuple = (),
+           args: tuple = (), params: dict[str, Any] | None = None, requires_grad: bool = False) -> Node:
+    """The node holding ``out = op(*args, **params)``, made without validating ``out``.
+
+    ``inputs`` are the nodes and constants whose raw data are ``args``. The node remembers how it
+    was made — it joins the graph — if an input requires grad and grad mode is on; otherwise it is a
+    leaf that requires no grad (``record(result_type, data)`` makes such a leaf directly).
+    """
+    node = _new_object(result_type)
+    node._data = out
+    node.grad = result_type._empty_grad
     if requires_grad and _grad_mode.enabled:
-        node = result_type._make(out, op, tuple(args), params)
+        node.requires_grad = True
+        node._op = op
+        node._inputs = inputs
+        node._args = args
+        node._params = params
     else:
-        node = result_type._make(out)
         node.requires_grad = False
-    if _grad_mode.anomaly:
-        _check_forward(op, node, datas)
+        node._op = node._params = None
+        node._inputs = node._args = ()
+    node._keeps_grad = result_type._all_keep_grad
+    node._origin = None
+    node._stamp = next(_clock)
+    if _anomaly_blocks and _grad_mode.anomaly and op is not None:
+        _check_forward(op, node, args)
     return node
 
 
@@ -417,102 +452,123 @@ def _check_forward(op: Primitive, node: Node, datas: list[Any]) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _count_consumers(root: Node, stop_at: set[Node]) -> dict[Node, int]:
-    """For every node that requires grad and leads to ``root``: how many of its consumers do too.
+def _graph_behind(root: Node, stop_at: Set[Node]) -> tuple[list[Node], list[Node]]:
+    """The nodes that require grad and lead to ``root``: its operations, latest first (a reverse
+    topological order), and its ends — leaves, and ``stop_at`` nodes, whose inputs are not explored.
 
-    A walk with an explicit stack, so graph depth is no limit. The inputs of ``stop_at`` nodes are
-    not explored. (Nodes are dictionary keys by identity: their ``__hash__`` is ``id``-based.)
+    A walk with an explicit stack, so graph depth is no limit. Before any gradient is computed, an
+    input that requires grad where the primitive has no VJP, or one changed in place after its
+    consumer was recorded, raises here.
     """
-    consumers = {root: 0}
+    seen = {root}
+    operations, ends = [], []
     stack = [root]
     while stack:
         node = stack.pop()
-        if node in stop_at:
+        op = node._op
+        if op is None or stop_at and node in stop_at:
+            ends.append(node)
             continue
+        operations.append(node)
         for parent in node._inputs:
-            if isinstance(parent, Node) and parent.requires_grad:
-                if parent in consumers:
-                    consumers[parent] += 1
-                else:
-                    consumers[parent] = 1
-                    stack.append(parent)
-    return consumers
+            if isinstance(parent, Node) and parent.requires_grad and parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+        if len(node._inputs) > op._inputs_with_vjps:
+            _check_vjps_defined(node)
+    operations.sort(key=_stamp_of, reverse=True)
+    if operations and _last_change > operations[-1]._stamp:  # something changed since recording
+        _check_unchanged(operations)
+    return operations, ends
+
+
+def _check_unchanged(operations: list[Node]) -> None:
+    """Raise if an input of one of ``operations`` was changed in place after the operation ran."""
+    for node in operations:
+        for parent in node._inputs:
+            if isinstance(parent, Node) and parent._stamp > node._stamp:
+                raise _modified_since(node, parent)
+
+
+def _check_vjps_defined(node: Node) -> None:
+    """Raise if an input of ``node`` that requires grad has no VJP (``defvjp`` gave fewer)."""
+    op = node._op
+    for position, parent in enumerate(node._inputs):
+        if position >= len(op.vjps) and isinstance(parent, Node) and parent.requires_grad:
+            raise TypeError(f"{op.name} has no VJP for its input {position}, which requires grad: give "
+                            f"it one with {op.name}.defvjp(...), or pass None there if it is not "
+                            f"differentiable")
 
 
 def _backpropagate(root: Node, seed: Any, create_graph: bool,
                    targets: Sequence[Node] | None) -> dict[Node, Any]:
     """Push ``seed`` = d(loss)/d(root) back through the graph, in reverse topological order.
 
-    A node is processed once all its consumers have passed their gradient to it; its gradient is
-    then dropped, so memory is released as the pass goes. Without ``targets``: accumulate into the
-    ``.grad`` of leaves (and of nodes that keep their grad). With ``targets``: return
-    {target: gradient} and touch no ``.grad``.
+    Each operation hands its gradient to its inputs (through the VJPs) and drops it, so memory is
+    released as the pass goes. Without ``targets``: accumulate into the ``.grad`` of leaves (and of
+    nodes that keep their grad). With ``targets``: return {target: gradient} and touch no ``.grad``.
     """
-    stop_at = set(targets) if targets is not None else set()
-    waiting = _count_consumers(root, stop_at)
+    stop_at = frozenset(targets) if targets is not None else frozenset()
+    operations, ends = _graph_behind(root, stop_at)
     grads: dict[Node, Any] = {root: seed}
-    collected: dict[Node, Any] = {}
-    ready = [root]
+    pop = grads.pop
     check = _grad_mode.anomaly
     fit = root._result_type._fit_grad
     handed_out: set[int] | None = set() if root._mutable_grads else None  # ids stored in a .grad
     recording = _grad_mode.enabled
     _grad_mode.enabled = create_graph  # VJPs record a graph only for higher-order gradients
     try:
-        while ready:
-            node = ready.pop()
-            g = grads.pop(node, None)  # None: no gradient reached this node (a VJP was None)
-            if g is not None:
-                if targets is not None:
-                    if node in stop_at:
-                        collected[node] = g
-                        continue
-                elif node._op is None or node._keeps_grad:
-                    if handed_out is None:
-                        node._accumulate_grad(g)
-                    else:
-                        node._accumulate_grad(g, id(g) in handed_out)
-                        handed_out.add(id(g))
-            op = node._op
-            if op is None:
+        for node in operations:
+            g = pop(node, None)
+            if g is None:  # no gradient reached this node (the VJPs towards it were None)
                 continue
+            if node._keeps_grad:
+                if handed_out is None:  # immutable gradients (floats): nothing can be shared
+                    previous = node.grad
+                    node.grad = g if previous is None else previous + g
+                else:
+                    _keep_grad(node, g, handed_out)
+            op = node._op
             inputs = node._inputs
             if create_graph:
                 out, args = node, inputs
             else:
-                out, args = node._data, [x._data if isinstance(x, Node) else x for x in inputs]
+                out, args = node._data, node._args
             params = node._params
-            vjps = op.vjps if op.argnum_vjp is None else op.argnum_vjps(len(inputs))
-            for parent, vjp in zip_longest(inputs, vjps, fillvalue=_NO_VJP):
-                if not isinstance(parent, Node):
+            vjps = op.vjps or op.argnum_vjps(len(inputs))  # no VJPs: one for every input
+            for parent, vjp in zip(inputs, vjps):
+                if vjp is None or not isinstance(parent, Node) or not parent.requires_grad:
                     continue
-                if parent._epoch > node._epoch:
-                    raise _modified_since(node, parent)
-                if not parent.requires_grad:
-                    continue
-                if vjp is _NO_VJP:
-                    raise TypeError(f"{op.name} has no VJP for its input {_position(node, parent)}, which "
-                                    f"requires grad: give it one with {op.name}.defvjp(...), or pass "
-                                    f"None there if it is not differentiable")
-                if vjp is not None and g is not None:
-                    try:
-                        parent_grad = vjp(g, out, *args, **params) if params else vjp(g, out, *args)
-                    except (ArithmeticError, ValueError) as error:
-                        raise DomainError(
-                            f"the gradient of {op.name} at {_describe(args)} is undefined: {error}"
-                        ) from error
-                    if fit is not None:
-                        parent_grad = fit(parent, parent_grad)
-                    if check:
-                        _check_backward(node, parent, parent_grad, g, args)
-                    previous = grads.get(parent)
-                    grads[parent] = parent_grad if previous is None else previous + parent_grad
-                waiting[parent] -= 1
-                if waiting[parent] == 0:
-                    ready.append(parent)
+                try:
+                    parent_grad = vjp(g, out, *args, **params) if params else vjp(g, out, *args)
+                except (ArithmeticError, ValueError) as error:
+                    raise DomainError(
+                        f"the gradient of {op.name} at {_describe(args)} is undefined: {error}"
+                    ) from error
+                if fit is not None:
+                    parent_grad = fit(parent, parent_grad)
+                if check:
+                    _check_backward(node, parent, parent_grad, g, args)
+                previous = grads.get(parent)
+                grads[parent] = parent_grad if previous is None else previous + parent_grad
+        if targets is not None:
+            return {node: grads[node] for node in ends if node in stop_at and node in grads}
+        for leaf in ends:
+            g = pop(leaf, None)
+            if g is not None:
+                _keep_grad(leaf, g, handed_out)
+        return {}
     finally:
         _grad_mode.enabled = recording
-    return collected
+
+
+def _keep_grad(node: Node, g: Any, handed_out: set[int] | None) -> None:
+    """Add ``g`` to ``node.grad``; ``handed_out`` tracks gradient objects already stored elsewhere."""
+    if handed_out is None:  # immutable gradients (floats): nothing can be shared by mistake
+        node._accumulate_grad(g)
+    else:
+        node._accumulate_grad(g, id(g) in handed_out)
+        handed_out.add(id(g))
 
 
 def _position(node: Node, parent: Node) -> int:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
-from .engine import DomainError, Node, Primitive
+from .engine import _NO_PARAMS, DomainError, Node, Primitive, apply, record
 from .ops import Arithmetic
 
 __all__ = ["Value"]
@@ -46,20 +46,59 @@ class Value(Arithmetic, Node):
     def __init__(self, data: float, requires_grad: bool = True) -> None:
         super().__init__(_as_float(data, "Value"), requires_grad)
 
-    @classmethod
-    def _forward(cls, op: Primitive, datas: list[Any], params: dict[str, Any]) -> float:
-        for data in datas:
-            if type(data) is not float:
-                _as_float(data, op.name)
+    @staticmethod
+    def _forward(op: Primitive, datas: Sequence[Any], params: dict[str, Any]) -> float:
+        """``op``'s scalar forward on floats and constants; its result must be a finite float."""
         try:
             out = op.scalar_forward(*datas, **params) if params else op.scalar_forward(*datas)
         except (ArithmeticError, ValueError) as error:
-            args = ", ".join(repr(d) for d in datas)
-            raise DomainError(f"{op.name}({args}) is undefined: {error}") from None
-        if not math.isfinite(out) and all(math.isfinite(d) for d in datas):
-            args = ", ".join(repr(d) for d in datas)
-            raise DomainError(f"{op.name}({args}) overflows to {out}")
-        return out if type(out) is float else float(out)
+            raise DomainError(f"{op.name}({_listed(datas)}) is undefined: {error}") from None
+        except TypeError:  # a constant that is not a number
+            for data in datas:
+                _as_float(data, op.name)
+            raise
+        if out.__class__ is not float:  # an int from max(x, 3), a NumPy float, or no number at all
+            out = _as_float(out, f"{op.name}({_listed(datas)})")
+        if out - out != 0.0 and all(d - d == 0.0 for d in datas):  # ±inf or nan from finite inputs
+            raise DomainError(f"{op.name}({_listed(datas)}) overflows to {out}")
+        return out
+
+    @staticmethod
+    def _apply(op: Primitive, inputs: tuple[Any, ...]) -> Value:
+        """:func:`~autograd_lite.engine.apply` for Python's operators on Values, specialised for speed:
+        one or two inputs, each a Value or a plain number, and no keyword parameters.
+
+        The forward runs directly; only a result that is not a finite float takes the checked path
+        (:meth:`_forward`, which runs it again to raise the precise error or convert the number).
+        """
+        requires_grad = False
+        if len(inputs) == 2:
+            x, y = inputs
+            if x.__class__ is Value:
+                x_data, requires_grad = x._data, x.requires_grad
+            elif isinstance(x, Node):  # a Tensor (an error) or a subclass: the general path
+                return apply(op, inputs)
+            else:
+                x_data = x
+            if y.__class__ is Value:
+                y_data = y._data
+                requires_grad = requires_grad or y.requires_grad
+            elif isinstance(y, Node):
+                return apply(op, inputs)
+            else:
+                y_data = y
+            args = (x_data, y_data)
+        else:
+            (x,) = inputs
+            args = (x._data,)
+            requires_grad = x.requires_grad
+        try:
+            out = op.scalar_forward(*args)
+        except Exception:
+            out = None
+        if out.__class__ is not float or out - out != 0.0:  # an error, ±inf, nan, or not a float
+            out = Value._forward(op, args, _NO_PARAMS)
+        return record(Value, out, op, inputs, args, _NO_PARAMS, requires_grad)
 
     @property
     def data(self) -> float:
@@ -97,6 +136,10 @@ class Value(Arithmetic, Node):
 
 
 Value._result_type = Value
+
+
+def _listed(datas: Sequence[Any]) -> str:
+    return ", ".join(repr(d) for d in datas)
 
 
 def _as_float(x: Any, where: str) -> float:

@@ -41,6 +41,25 @@ def test_a_leaf_changed_after_recording_makes_backward_refuse_and_name_the_op():
         loss.backward()
 
 
+def test_a_leaf_changed_between_two_operations_of_one_graph_is_refused():
+    w = leaf([1.0, 2.0])
+    y = w * 2                                 # recorded with the old w ...
+    with no_grad():
+        w += 1.0
+    loss = (y + w).sum()                      # ... and this one with the new w
+    with pytest.raises(RuntimeError, match="input 0 of multiply"):
+        loss.backward()
+
+
+def test_a_change_elsewhere_does_not_stop_an_unrelated_graph():
+    w, other = leaf([1.0, 2.0]), leaf([3.0])
+    loss = (w * w).sum()
+    with no_grad():
+        other += 1.0                          # a change after this graph was recorded, but not in it
+    loss.backward()
+    np.testing.assert_array_equal(w.grad, [2.0, 4.0])
+
+
 def test_a_constant_changed_after_recording_is_refused_too():
     x = leaf([1.0, 2.0], requires_grad=False)
     w = leaf([3.0, 4.0])
