@@ -217,8 +217,9 @@ class Node:
         self._stamp = next(_clock)
 
     # Hooks for subclasses -------------------------------------------------------------------
-    @classmethod
-    def _forward(cls, op: Primitive, datas: list[Any], params: dict[str, Any]) -> Any:
+    @staticmethod
+    def _forward(op: Primitive, datas: Sequence[Any], params: dict[str, Any]) -> Any:
+        """``op``'s forward on raw data, checked: errors name the op and its inputs."""
         raise NotImplementedError
 
     #: ``_fit_grad(node, grad)`` brings a gradient flowing into ``node`` to its shape and dtype;
@@ -335,7 +336,7 @@ class Primitive:
     def __call__(self, *args: Any, **params: Any) -> Any:
         for arg in args:
             if isinstance(arg, Node):
-                return apply(self, args, params)
+                return arg._apply(self, args, params)
         if self.scalar_forward is not self.forward:  # plain numbers take the fast scalar path
             for arg in args:
                 if type(arg) not in _PYTHON_NUMBERS:
@@ -393,18 +394,25 @@ def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = No
     datas = []
     for arg in args:
         if isinstance(arg, Node):
-            if result_type is None:
-                result_type = arg._result_type
-            elif arg._result_type is not result_type:
-                raise TypeError(f"{op.name}: cannot combine a {result_type.__name__} with a "
-                                f"{arg._result_type.__name__}; convert one of them first")
-            requires_grad = requires_grad or arg.requires_grad
+            kind = arg._result_type
+            if kind is not result_type:
+                if result_type is not None:
+                    raise TypeError(f"{op.name}: cannot combine a {result_type.__name__} with a "
+                                    f"{kind.__name__}; convert one of them first")
+                result_type = kind
+            if arg.requires_grad:
+                requires_grad = True
             datas.append(arg._data)
         else:
             datas.append(arg)
+    datas = tuple(datas)
     params = params or _NO_PARAMS
-    return record(result_type, result_type._forward(op, datas, params), op, tuple(args), tuple(datas),
-                  params, requires_grad)
+    return record(result_type, result_type._forward(op, datas, params), op, tuple(args), datas, params,
+                  requires_grad)
+
+
+#: How operations on a kind of node run: ``apply``, unless the kind has a faster one (``Value``).
+Node._apply = staticmethod(apply)
 
 
 def record(result_type: type[Node], out: Any, op: Primitive | None = None, inputs: tuple = (),

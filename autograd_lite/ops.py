@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .engine import Node, apply, data_of, docstring_tests, primitive
+from .engine import Node, data_of, docstring_tests, primitive
 
 __all__ = [
     "abs", "add", "divide", "exp", "log", "maximum", "minimum", "multiply", "negative", "power",
@@ -289,9 +289,6 @@ class Arithmetic:
     """
 
     __slots__ = ()
-    #: How the operators run a primitive on ``(self, other)``: :func:`~autograd_lite.engine.apply`,
-    #: which ``Value`` replaces with a faster version for scalars.
-    _apply = staticmethod(apply)
 
     def __add__(self, other): return self._apply(add, (self, other))
     def __radd__(self, other): return self._apply(add, (other, self))

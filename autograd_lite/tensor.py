@@ -61,21 +61,21 @@ class Tensor(Arithmetic, Node):
         super().__init__(array, requires_grad)
 
     # ---- engine hooks -------------------------------------------------------------------------
-    @classmethod
-    def _forward(cls, op: Primitive, datas: list[Any], params: dict[str, Any]) -> np.ndarray:
+    @staticmethod
+    def _forward(op: Primitive, datas: Sequence[Any], params: dict[str, Any]) -> np.ndarray:
         try:
-            out = op.forward(*datas, **params) if params else op.forward(*datas)
+            out = op.forward(*datas, **params)
         except ValueError as error:
             shapes = ", ".join(str(np.shape(d)) for d in datas)
             raise ShapeError(f"{op.name} on inputs of shapes {shapes}: {error}") from None
         except (TypeError, OverflowError) as error:
             dtypes = ", ".join(str(np.result_type(d)) for d in datas)
             raise type(error)(f"{op.name} on inputs of dtypes {dtypes}: {error}") from None
-        return out if type(out) is np.ndarray else np.asarray(out)
+        return out if out.__class__ is np.ndarray else np.asarray(out)
 
     def _fit_grad(self, grad: Any) -> Any:
         data = self._data
-        if type(grad) is np.ndarray and grad.shape == data.shape and grad.dtype == data.dtype:
+        if grad.__class__ is np.ndarray and grad.shape == data.shape and grad.dtype is data.dtype:
             return grad  # the common case: nothing to do
         if isinstance(grad, Node):
             if grad._data.shape != data.shape:

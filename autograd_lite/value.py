@@ -64,14 +64,16 @@ class Value(Arithmetic, Node):
         return out
 
     @staticmethod
-    def _apply(op: Primitive, inputs: tuple[Any, ...]) -> Value:
-        """:func:`~autograd_lite.engine.apply` for Python's operators on Values, specialised for speed:
-        one or two inputs, each a Value or a plain number, and no keyword parameters.
+    def _apply(op: Primitive, inputs: tuple[Any, ...], params: dict[str, Any] | None = None) -> Value:
+        """:func:`~autograd_lite.engine.apply` for operations on Values, specialised for speed: one or
+        two inputs, each a Value or a plain number, and no keyword parameters (others take ``apply``).
 
         The forward runs directly; only a result that is not a finite float takes the checked path
         (:meth:`_forward`, which runs it again to raise the precise error or convert the number).
         """
         requires_grad = False
+        if params:
+            return apply(op, inputs, params)
         if len(inputs) == 2:
             x, y = inputs
             if x.__class__ is Value:
@@ -88,10 +90,12 @@ class Value(Arithmetic, Node):
             else:
                 y_data = y
             args = (x_data, y_data)
-        else:
+        elif len(inputs) == 1 and inputs[0].__class__ is Value:
             (x,) = inputs
             args = (x._data,)
             requires_grad = x.requires_grad
+        else:
+            return apply(op, inputs)
         try:
             out = op.scalar_forward(*args)
         except Exception:
