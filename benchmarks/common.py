@@ -15,8 +15,10 @@ import json
 import math
 import os
 import platform
+import select
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -488,6 +490,78 @@ def run_worker(module: str, args: Sequence[str], timeout: float) -> dict[str, An
             pass
     tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
     return {"error": f"exit {done.returncode}: {tail[:120]}"}
+
+
+PROTOCOL = "@@ "   # prefix of a worker's answers (anything else it prints is ignored)
+
+
+class Worker:
+    """A warm worker process, ``python -m module *args``, that answers requests over a pipe.
+
+    The worker side is :func:`serve`. Used where a library must run alone in its process (the
+    scalar engines, whose garbage-collector cost depends on everything else alive in the process)
+    or must be configured before import (Keras' backend).
+    """
+
+    def __init__(self, name: str, module: str, args: Sequence[str], timeout: float,
+                 env: dict[str, str] | None = None) -> None:
+        self.name, self.timeout = name, timeout
+        self.stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in close()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", module, *args], cwd=ROOT, env=dict(os.environ, **(env or {})),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+        self.ready: dict[str, Any] | None = None
+
+    def wait_ready(self) -> dict[str, Any]:
+        """The worker's first answer, sent once it has warmed up."""
+        self.ready = self._answer()
+        return self.ready
+
+    def call(self, request: str) -> dict[str, Any]:
+        """Send one line; return the worker's answer (an error it reports is raised here)."""
+        self.process.stdin.write(request + "\n")
+        self.process.stdin.flush()
+        return self._answer()
+
+    def _answer(self) -> dict[str, Any]:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.process.stdout], [], [], left)[0]:
+                raise TimeoutError(f"{self.name} gave no answer in {self.timeout:.0f} s")
+            line = self.process.stdout.readline()
+            if not line:
+                self.stderr.seek(0)
+                tail = (self.stderr.read().strip().splitlines() or ["no output"])[-1]
+                raise RuntimeError(f"{self.name} worker ended: {tail[:120]}")
+            if line.startswith(PROTOCOL):
+                answer = json.loads(line[len(PROTOCOL):])
+                if "error" in answer:
+                    raise RuntimeError(answer["error"])
+                return answer
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.stderr.close()
+
+
+def serve(ready: dict[str, Any], handle: Callable[[str], dict[str, Any]]) -> None:
+    """The worker's side of :class:`Worker`: say ``ready``, then answer each line read with ``handle``."""
+
+    def answer(message: dict[str, Any]) -> None:
+        print(PROTOCOL + json.dumps(message), flush=True)
+
+    answer(ready)
+    for line in sys.stdin:
+        try:
+            answer(handle(line.strip()))
+        except Exception as error:
+            answer({"error": f"{type(error).__name__}: {error}"})
 
 
 def peak_rss_bytes() -> int:

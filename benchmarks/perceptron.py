@@ -13,26 +13,20 @@ others'; the worker times ``fit`` itself and warms up with a short fit first.
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import select
-import subprocess
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from .common import (
-    ROOT,
     Case,
     Config,
     Result,
     Table,
+    Worker,
     case,
     cell,
     fmt_ratio,
@@ -41,6 +35,7 @@ from .common import (
     measure,
     missing_message,
     ratio,
+    serve,
     target,
     why_not,
 )
@@ -57,7 +52,6 @@ NUMPY = "NumPy, hand-written (floor)"
 TORCH = "PyTorch, hand-written loop"
 KERAS_TORCH = "Keras 3, torch backend"
 KERAS_JAX = "Keras 3, jax backend"
-PROTOCOL = "@@ "   # prefix of the worker's answers (anything else it prints is ignored)
 
 
 def tutorial_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -141,54 +135,18 @@ def build_torch(epochs: int) -> Callable[[], float]:
 # ---- Keras, in a worker process per backend -----------------------------------------------------
 
 
-class KerasWorker:
+class KerasWorker(Worker):
     """A process running Keras on one backend; ``fit(epochs)`` returns the seconds its fit took."""
 
     def __init__(self, backend: str, warmup_epochs: int, timeout: float) -> None:
-        self.backend, self.timeout = backend, timeout
+        super().__init__(f"Keras ({backend})", "benchmarks.perceptron", ["keras-worker", str(warmup_epochs)],
+                         timeout, env={"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"})
         self.accuracy: dict[int, float] = {}
-        self.stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in close()
-        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.perceptron", "keras-worker", str(warmup_epochs)],
-            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
-        self.ready: dict[str, Any] | None = None
-
-    def wait_ready(self) -> None:
-        self.ready = self._answer()
 
     def fit(self, epochs: int) -> float:
-        self.process.stdin.write(f"{epochs}\n")
-        self.process.stdin.flush()
-        answer = self._answer()
+        answer = self.call(str(epochs))
         self.accuracy.setdefault(epochs, answer["accuracy"])
         return answer["seconds"]
-
-    def _answer(self) -> dict[str, Any]:
-        deadline = time.monotonic() + self.timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.process.stdout], [], [], left)[0]:
-                raise TimeoutError(f"Keras ({self.backend}) gave no answer in {self.timeout:.0f} s")
-            line = self.process.stdout.readline()
-            if not line:
-                self.stderr.seek(0)
-                tail = (self.stderr.read().strip().splitlines() or ["no output"])[-1]
-                raise RuntimeError(f"Keras ({self.backend}) worker ended: {tail[:120]}")
-            if line.startswith(PROTOCOL):
-                answer = json.loads(line[len(PROTOCOL):])
-                if "error" in answer:
-                    raise RuntimeError(answer["error"])
-                return answer
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.stdin.close()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.stderr.close()
 
 
 def keras_worker(warmup_epochs: int) -> None:
@@ -206,16 +164,9 @@ def keras_worker(warmup_epochs: int) -> None:
         seconds = time.perf_counter() - start
         return {"seconds": seconds, "accuracy": float(model.evaluate(X_test, y_test, verbose=0)[1])}
 
-    def answer(message: dict[str, Any]) -> None:
-        print(PROTOCOL + json.dumps(message), flush=True)
-
     fit(warmup_epochs)
-    answer({"ready": True, "keras": keras.__version__, "backend": keras.backend.backend()})
-    for line in sys.stdin:
-        try:
-            answer(fit(int(line)))
-        except Exception as error:
-            answer({"error": f"{type(error).__name__}: {error}"})
+    serve({"ready": True, "keras": keras.__version__, "backend": keras.backend.backend()},
+          lambda line: fit(int(line)))
 
 
 def keras_workers() -> tuple[dict[str, KerasWorker], dict[str, str]]:
