@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
-import math
 import operator
 import threading
 from collections.abc import Callable, Iterator, Sequence, Set
@@ -230,12 +229,22 @@ class Node:
         """Add ``grad`` to ``self.grad`` (out of place: earlier gradients are never mutated).
 
         ``shared``: the same gradient object was already handed to another node in this pass.
+        backward calls this for kinds with mutable gradients; for the others (``Value``: floats) it
+        adds ``self.grad + grad`` itself, which is what this does.
         """
         self.grad = grad if self.grad is None else self.grad + grad
 
     def _seed_grad(self, gradient: Any) -> Any:
         """The gradient that starts ``backward`` from this node."""
         raise NotImplementedError
+
+    def __setstate__(self, state: tuple[Any, dict[str, Any]]) -> None:
+        """Unpickling and ``copy.deepcopy``: the slots as saved, and a fresh stamp from this process's
+        clock (a stamp from another process's clock would mean nothing here). Pickle restores inputs
+        before the nodes made from them, so fresh stamps keep their order."""
+        for name, value in state[1].items():
+            object.__setattr__(self, name, value)
+        self._stamp = next(_clock)
 
     # Public graph API -------------------------------------------------------------------------
     @property
@@ -315,18 +324,17 @@ class Primitive:
         self.name = name or forward.__name__
         self.vjps: tuple[VJP | None, ...] = ()
         self.argnum_vjp: Callable[..., Any] | None = None
-        self._inputs_with_vjps: float = 0  # how many leading inputs have a VJP (or None) set
 
     def defvjp(self, *vjps: VJP | None) -> Primitive:
         """Set the VJPs, one per positional input, in order (``None``: not differentiable there)."""
         self.vjps = vjps
-        self._inputs_with_vjps = len(vjps)
+        self.argnum_vjp = None
         return self
 
     def defvjp_argnum(self, vjp: Callable[..., Any]) -> Primitive:
         """Set one VJP for every input of a variadic primitive: ``vjp(i, g, out, *inputs)``."""
         self.argnum_vjp = vjp
-        self._inputs_with_vjps = math.inf
+        self.vjps = ()
         return self
 
     def argnum_vjps(self, count: int) -> list[VJP]:
@@ -482,7 +490,7 @@ def _graph_behind(root: Node, stop_at: Set[Node]) -> tuple[list[Node], list[Node
             if isinstance(parent, Node) and parent.requires_grad and parent not in seen:
                 seen.add(parent)
                 stack.append(parent)
-        if len(node._inputs) > op._inputs_with_vjps:
+        if len(node._inputs) > len(op.vjps) and op.argnum_vjp is None:
             _check_vjps_defined(node)
     operations.sort(key=_stamp_of, reverse=True)
     if operations and _last_change > operations[-1]._stamp:  # something changed since recording
@@ -525,25 +533,33 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
     handed_out: set[int] | None = set() if root._mutable_grads else None  # ids stored in a .grad
     recording = _grad_mode.enabled
     _grad_mode.enabled = create_graph  # VJPs record a graph only for higher-order gradients
+    collected: dict[Node, Any] = {}
     try:
-        for node in operations:
+        for node in operations + ends:  # every consumer before what it consumed; the ends last
             g = pop(node, None)
             if g is None:  # no gradient reached this node (the VJPs towards it were None)
                 continue
-            if node._keeps_grad:
+            op = node._op
+            if targets is not None:
+                if node in stop_at:
+                    collected[node] = g
+                    continue
+            elif op is None or node._keeps_grad:
                 if handed_out is None:  # immutable gradients (floats): nothing can be shared
                     previous = node.grad
                     node.grad = g if previous is None else previous + g
                 else:
-                    _keep_grad(node, g, handed_out)
-            op = node._op
+                    node._accumulate_grad(g, id(g) in handed_out)
+                    handed_out.add(id(g))
+            if op is None:
+                continue
             inputs = node._inputs
             if create_graph:
                 out, args = node, inputs
             else:
                 out, args = node._data, node._args
             params = node._params
-            vjps = op.vjps or op.argnum_vjps(len(inputs))  # no VJPs: one for every input
+            vjps = op.vjps if op.argnum_vjp is None else op.argnum_vjps(len(inputs))
             for parent, vjp in zip(inputs, vjps):
                 if vjp is None or not isinstance(parent, Node) or not parent.requires_grad:
                     continue
@@ -559,24 +575,9 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                     _check_backward(node, parent, parent_grad, g, args)
                 previous = grads.get(parent)
                 grads[parent] = parent_grad if previous is None else previous + parent_grad
-        if targets is not None:
-            return {node: grads[node] for node in ends if node in stop_at and node in grads}
-        for leaf in ends:
-            g = pop(leaf, None)
-            if g is not None:
-                _keep_grad(leaf, g, handed_out)
-        return {}
     finally:
         _grad_mode.enabled = recording
-
-
-def _keep_grad(node: Node, g: Any, handed_out: set[int] | None) -> None:
-    """Add ``g`` to ``node.grad``; ``handed_out`` tracks gradient objects already stored elsewhere."""
-    if handed_out is None:  # immutable gradients (floats): nothing can be shared by mistake
-        node._accumulate_grad(g)
-    else:
-        node._accumulate_grad(g, id(g) in handed_out)
-        handed_out.add(id(g))
+    return collected
 
 
 def _position(node: Node, parent: Node) -> int:

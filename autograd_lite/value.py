@@ -40,6 +40,7 @@ class Value(Arithmetic, Node):
 
     __slots__ = ()
     shape: tuple[int, ...] = ()
+    __array_ufunc__ = None  # ``array * Value`` is Value's to answer (a TypeError), not an object array
     _all_keep_grad = True
     _empty_grad = 0.0
 
@@ -51,25 +52,17 @@ class Value(Arithmetic, Node):
         """``op``'s scalar forward on floats and constants; its result must be a finite float."""
         try:
             out = op.scalar_forward(*datas, **params) if params else op.scalar_forward(*datas)
-        except (ArithmeticError, ValueError) as error:
-            raise DomainError(f"{op.name}({_listed(datas)}) is undefined: {error}") from None
-        except TypeError:  # a constant that is not a number
-            for data in datas:
-                _as_float(data, op.name)
-            raise
-        if out.__class__ is not float:  # an int from max(x, 3), a NumPy float, or no number at all
-            out = _as_float(out, f"{op.name}({_listed(datas)})")
-        if out - out != 0.0 and all(d - d == 0.0 for d in datas):  # ±inf or nan from finite inputs
-            raise DomainError(f"{op.name}({_listed(datas)}) overflows to {out}")
-        return out
+        except Exception as error:
+            raise _forward_error(op, datas, error) from None
+        return _checked_result(op, datas, out)
 
     @staticmethod
     def _apply(op: Primitive, inputs: tuple[Any, ...], params: dict[str, Any] | None = None) -> Value:
         """:func:`~autograd_lite.engine.apply` for operations on Values, specialised for speed: one or
         two inputs, each a Value or a plain number, and no keyword parameters (others take ``apply``).
 
-        The forward runs directly; only a result that is not a finite float takes the checked path
-        (:meth:`_forward`, which runs it again to raise the precise error or convert the number).
+        The forward runs once, directly; only a failure, or a result that is not a finite float, takes
+        the checks of :meth:`_forward` (which name the operation and the numbers).
         """
         requires_grad = False
         if params:
@@ -98,10 +91,10 @@ class Value(Arithmetic, Node):
             return apply(op, inputs)
         try:
             out = op.scalar_forward(*args)
-        except Exception:
-            out = None
-        if out.__class__ is not float or out - out != 0.0:  # an error, ±inf, nan, or not a float
-            out = Value._forward(op, args, _NO_PARAMS)
+        except Exception as error:
+            raise _forward_error(op, args, error) from None
+        if out.__class__ is not float or out - out != 0.0:  # ±inf, nan, or not a float
+            out = _checked_result(op, args, out)
         return record(Value, out, op, inputs, args, _NO_PARAMS, requires_grad)
 
     @property
@@ -140,6 +133,32 @@ class Value(Arithmetic, Node):
 
 
 Value._result_type = Value
+
+
+def _check_constants(op: Primitive, datas: Sequence[Any]) -> None:
+    """Raise TypeError (or OverflowError) for an input that is not a real number."""
+    for data in datas:
+        if data.__class__ is not float:
+            _as_float(data, op.name)
+
+
+def _forward_error(op: Primitive, datas: Sequence[Any], error: Exception) -> Exception:
+    """The error to raise when ``op``'s forward raised ``error`` on ``datas``."""
+    _check_constants(op, datas)
+    if isinstance(error, (ArithmeticError, ValueError)):
+        return DomainError(f"{op.name}({_listed(datas)}) is undefined: {error}")
+    return error
+
+
+def _checked_result(op: Primitive, datas: Sequence[Any], out: Any) -> float:
+    """``out`` as a float; a TypeError for a non-number, a DomainError for ±inf or nan from finite
+    inputs (an overflow)."""
+    _check_constants(op, datas)
+    if out.__class__ is not float:  # an int from max(x, 3), a NumPy float, or no number at all
+        out = _as_float(out, f"{op.name}({_listed(datas)})")
+    if out - out != 0.0 and all(d - d == 0.0 for d in datas):
+        raise DomainError(f"{op.name}({_listed(datas)}) overflows to {out}")
+    return out
 
 
 def _listed(datas: Sequence[Any]) -> str:

@@ -305,3 +305,17 @@ def test_clip_differentiates_its_bounds_too():
     x = np.array([-2.0, 0.5, 3.0])
     low, high = np.array([-1.0, -1.0, -1.0]), np.array([1.0, 1.0, 1.0])
     assert gradcheck(lambda x, low, high: ag.clip(x, low, high), x, low, high)
+
+
+def test_gradients_leaves_retained_grads_alone_and_hands_out_its_own_arrays():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    h = w * 2.0
+    h.retain_grad()
+    t = w * 3.0
+    loss = ((h + t) * 2.0).sum()
+    (gt,) = ag.gradients(loss, [t])
+    assert h.grad is None and w.grad is None
+    np.testing.assert_array_equal(gt, [2.0, 2.0])
+    loss.backward()
+    np.testing.assert_array_equal(h.grad, [2.0, 2.0])
+    assert gt is not h.grad

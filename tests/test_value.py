@@ -3,6 +3,7 @@
 import math
 import re
 
+import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -216,14 +217,70 @@ def test_values_hash_by_identity():
     assert a == b and len({a, b}) == 2
 
 
-@pytest.mark.parametrize("bad", ["a", None, [1.0], 1j])
-def test_non_numbers_raise_type_error(bad):
+@pytest.mark.parametrize("bad", ["a", None, [1.0], 1j, np.array(3.0), np.array([3.0])])
+def test_non_numbers_raise_type_error_naming_what_was_passed(bad):
     with pytest.raises(TypeError):
         Value(bad)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=f"^add: expected a real number or a Value, got {type(bad).__name__}"):
         Value(1.0) + bad
     with pytest.raises(TypeError):
         bad * Value(1.0)
+
+
+def test_numbers_python_cannot_make_a_float_of_overflow():
+    with pytest.raises(OverflowError):
+        Value(1.0) + 10**400
+
+
+def test_numpy_scalars_ints_and_bools_mix_in_and_give_floats():
+    for constant in (np.float64(2.0), np.int32(2), 2, True):
+        y = Value(1.0) * constant
+        assert type(y.data) is float and y.data == float(constant)
+    assert type(ag.maximum(Value(1.0), 3).data) is float      # max(x, 3) picks the int
+
+
+def test_an_operation_runs_its_forward_once_even_when_it_returns_a_numpy_float():
+    calls = []
+
+    @ag.primitive
+    def hypot(x, y):
+        calls.append((x, y))
+        return np.hypot(x, y)                     # np.float64 on floats, no scalar= forward
+
+    hypot.defvjp(lambda g, out, x, y: g * x / out, lambda g, out, x, y: g * y / out)
+    z = hypot(Value(3.0), Value(4.0))
+    assert len(calls) == 1 and type(z.data) is float and z.data == 5.0
+
+
+def test_gradients_touches_no_grad_not_even_of_intermediate_values():
+    x = Value(2.0)
+    y = x * x
+    z = y * 3.0
+    assert ag.gradients(z, [x]) == [12.0]
+    assert (x.grad, y.grad, z.grad) == (0.0, 0.0, 0.0)
+    z.backward()                                   # and a later backward is not doubled
+    assert (x.grad, y.grad, z.grad) == (12.0, 3.0, 1.0)
+
+
+def test_redefining_vjps_takes_effect():
+    p = ag.primitive(lambda x, y: x * y, name="product")
+    p.defvjp(lambda g, out, x, y: g * y)
+    p.defvjp_argnum(lambda i, g, out, x, y: g * (y if i == 0 else x))
+    x, y = Value(3.0), Value(2.0)
+    p(x, y).backward()
+    assert (x.grad, y.grad) == (2.0, 3.0)
+    p.defvjp(lambda g, out, x, y: g * y)           # back to one VJP: input 1 has none now
+    with pytest.raises(TypeError, match="product has no VJP for its input 1"):
+        p(x, y).backward()
+
+
+def test_pickled_values_get_this_process_clock():
+    import pickle
+    m = pickle.loads(pickle.dumps(Value(3.0)))
+    cost = m * m
+    Value(1.0).data = 2.0                          # an unrelated change after recording
+    cost.backward()
+    assert m.grad == 6.0
 
 
 @pytest.mark.parametrize("make, op, value", [
