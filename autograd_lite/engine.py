@@ -424,10 +424,12 @@ Node._apply = staticmethod(apply)
 
 
 def record(result_type: type[Node], out: Any, op: Primitive | None = None, inputs: tuple = (),
-           args: tuple = (), params: dict[str, Any] | None = None, requires_grad: bool = False) -> Node:
+           args: tuple | None = (), params: dict[str, Any] | None = None,
+           requires_grad: bool = False) -> Node:
     """The node holding ``out = op(*args, **params)``, made without validating ``out``.
 
-    ``inputs`` are the nodes and constants whose raw data are ``args``. The node remembers how it
+    ``inputs`` are the nodes and constants whose raw data are ``args`` (``None``: backward reads them
+    from ``inputs`` instead, for kinds whose data are plain numbers). The node remembers how it
     was made — it joins the graph — if an input requires grad and grad mode is on; otherwise it is a
     leaf that requires no grad (``record(result_type, data)`` makes such a leaf directly).
     """
@@ -448,7 +450,7 @@ def record(result_type: type[Node], out: Any, op: Primitive | None = None, input
     node._origin = None
     node._stamp = next(_clock)
     if _anomaly_blocks and _grad_mode.anomaly and op is not None:
-        _check_forward(op, node, args)
+        _check_forward(op, node, [data_of(x) for x in inputs] if args is None else args)
     return node
 
 
@@ -558,6 +560,8 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                 out, args = node, inputs
             else:
                 out, args = node._data, node._args
+                if args is None:  # a kind that keeps no copy of its inputs' data (Value)
+                    args = [x._data if isinstance(x, Node) else x for x in inputs]
             params = node._params
             vjps = op.vjps if op.argnum_vjp is None else op.argnum_vjps(len(inputs))
             for parent, vjp in zip(inputs, vjps):

@@ -85,3 +85,9 @@ def test_value_nodes_remember_where_they_were_made():
     with detect_anomaly():
         y = Value(2.0) * 3                                # a recorded Value node
     assert y._origin.source == "y = Value(2.0) * 3                                # a recorded Value node"
+
+
+def test_value_ops_on_infinite_inputs_are_not_blamed():
+    with detect_anomaly():
+        y = Value(float("inf")) * 0.0                     # nan, but from an infinite input
+    assert y.data != y.data
