@@ -415,7 +415,8 @@ def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = No
             datas.append(arg)
     datas = tuple(datas)
     params = params or _NO_PARAMS
-    return record(result_type, result_type._forward(op, datas, params), op, tuple(args), datas, params,
+    inputs = args if args.__class__ is tuple else tuple(args)
+    return record(result_type, result_type._forward(op, datas, params), op, inputs, datas, params,
                   requires_grad)
 
 

@@ -64,7 +64,7 @@ class Tensor(Arithmetic, Node):
     @staticmethod
     def _forward(op: Primitive, datas: Sequence[Any], params: dict[str, Any]) -> np.ndarray:
         try:
-            out = op.forward(*datas, **params)
+            out = op.forward(*datas, **params) if params else op.forward(*datas)
         except ValueError as error:
             shapes = ", ".join(str(np.shape(d)) for d in datas)
             raise ShapeError(f"{op.name} on inputs of shapes {shapes}: {error}") from None
