@@ -562,7 +562,9 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
             else:
                 out, args = node._data, node._args
                 if args is None:  # a kind that keeps no copy of its inputs' data (Value)
-                    args = [x._data if isinstance(x, Node) else x for x in inputs]
+                    args = []
+                    for x in inputs:  # (a loop: cheaper than a comprehension's frame, here)
+                        args.append(x._data if isinstance(x, Node) else x)
             params = node._params
             vjps = op.vjps if op.argnum_vjp is None else op.argnum_vjps(len(inputs))
             for parent, vjp in zip(inputs, vjps):
