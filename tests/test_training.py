@@ -137,6 +137,15 @@ def test_validation_split_holds_out_the_last_samples(data):
         model.fit(X, y, validation_split=1.0, verbose=0)
 
 
+def test_validation_data_overrides_validation_split_as_in_keras(data):
+    X, y = data
+    model = perceptron()
+    history = model.fit(X, y, epochs=1, batch_size=150, validation_split=0.25,
+                        validation_data=(X[:10], y[:10]), verbose=0)
+    assert model.optimizer.step_count == 2                       # all 200 samples (the split: 1 step)
+    assert history.history["val_loss"][-1] == model.evaluate(X[:10], y[:10], verbose=0)[0]
+
+
 def test_validation_data_is_evaluated_after_each_epoch(data):
     X, y = data
     model = perceptron()
@@ -493,6 +502,12 @@ def test_a_damaged_weights_file_is_a_value_error(tmp_path, damage):
     with pytest.raises(ValueError, match="is not a readable weights file"):
         model.load_weights(path)
     assert_same_weights(model, before)
+
+
+def test_a_missing_weights_file_is_file_not_found(tmp_path):
+    model = perceptron()
+    with pytest.raises(FileNotFoundError):
+        model.load_weights(tmp_path / "nowhere.npz")
 
 
 def test_weight_files_are_loaded_without_pickle(tmp_path):

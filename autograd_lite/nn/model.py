@@ -68,14 +68,15 @@ class Model(Module):
             seed: int | None = None) -> History:
         """Train for ``epochs`` passes over (X, y) in batches of ``batch_size``; returns a History.
 
-        The data is checked before any training (lengths, features, NaN, label values). Ctrl-C ends
-        training early and still returns the history so far.
+        The data is checked before any training (lengths, features, NaN, label values). As in Keras,
+        ``validation_data`` overrides ``validation_split``. Ctrl-C ends training early and still
+        returns the history so far.
         """
         self._require_compiled("fit")
         X, y = self._checked(X, y, "fit")
         if not 0.0 <= validation_split < 1.0:
             raise ValueError(f"fit: validation_split must be in [0, 1), not {validation_split}")
-        if validation_split:  # Keras holds out the last samples, before shuffling
+        if validation_split and validation_data is None:  # Keras holds out the last samples, unshuffled
             cut = int(len(X) * (1.0 - validation_split))
             X, y, validation_data = X[:cut], y[:cut], (X[cut:], y[cut:])
         if validation_data is not None:

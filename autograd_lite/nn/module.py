@@ -164,7 +164,8 @@ class Module:
         np.savez(path, **self.state_dict())
 
     def load_weights(self, path: str | Path) -> None:
-        """Load parameters saved by :meth:`save_weights`; the model is unchanged if the file is bad."""
+        """Load parameters saved by :meth:`save_weights`; the model is unchanged if the file is bad
+        (``ValueError``) or missing (``FileNotFoundError``)."""
         try:
             with open(path, "rb") as file:   # ours to close: np.load leaks the file of a bad archive
                 archive = np.load(file, allow_pickle=False)
@@ -172,6 +173,8 @@ class Module:
                     raise ValueError("it holds a single array, not an .npz archive of named arrays")
                 with archive:
                     state = {name: archive[name] for name in archive.files}
+        except FileNotFoundError:
+            raise
         except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
             raise ValueError(f"load_weights: {path} is not a readable weights file: {error}") from error
         self.load_state_dict(state)
