@@ -1,8 +1,9 @@
 """The reverse-mode core that :class:`~autograd_lite.Value` and :class:`~autograd_lite.Tensor` share.
 
 A computation is a graph of :class:`Node` objects. Every node made by an operation remembers the
-:class:`Primitive` that made it, the inputs it was made from and the keyword parameters of the call —
-nothing else (no closures, so no reference cycles: dropping the output frees the graph at once).
+:class:`Primitive` that made it, the inputs it was made from (and, for arrays, their data), the keyword
+parameters of the call and a stamp from a global clock — no closures, so no reference cycles: dropping
+the output frees the graph at once.
 
 A :class:`Primitive` is a function on raw data (Python floats or NumPy arrays) together with one
 vector-Jacobian product (VJP) per input. ``backward`` walks the graph in reverse topological order,
@@ -137,6 +138,7 @@ def detect_anomaly() -> contextlib.AbstractContextManager[None]:
 
 @contextlib.contextmanager
 def _anomaly_mode() -> Iterator[None]:
+    """This thread's anomaly flag on for the block, counted in ``_anomaly_blocks`` meanwhile."""
     global _anomaly_blocks
     with _anomaly_lock:
         _anomaly_blocks += 1
@@ -275,7 +277,7 @@ class Node:
 
     def detach(self) -> Node:
         """A new leaf with the same data that is cut off from the graph (requires no grad)."""
-        return record(self._result_type, self._data)
+        return _record(self._result_type, self._data)
 
     def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
@@ -416,7 +418,7 @@ def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = No
     datas = tuple(datas)
     params = params or _NO_PARAMS
     inputs = args if args.__class__ is tuple else tuple(args)
-    return record(result_type, result_type._forward(op, datas, params), op, inputs, datas, params,
+    return _record(result_type, result_type._forward(op, datas, params), op, inputs, datas, params,
                   requires_grad)
 
 
@@ -424,7 +426,7 @@ def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = No
 Node._apply = staticmethod(apply)
 
 
-def record(result_type: type[Node], out: Any, op: Primitive | None = None, inputs: tuple = (),
+def _record(result_type: type[Node], out: Any, op: Primitive | None = None, inputs: tuple = (),
            args: tuple | None = (), params: dict[str, Any] | None = None,
            requires_grad: bool = False) -> Node:
     """The node holding ``out = op(*args, **params)``, made without validating ``out``.
@@ -432,7 +434,7 @@ def record(result_type: type[Node], out: Any, op: Primitive | None = None, input
     ``inputs`` are the nodes and constants whose raw data are ``args`` (``None``: backward reads them
     from ``inputs`` instead, for kinds whose data are plain numbers). The node remembers how it
     was made — it joins the graph — if an input requires grad and grad mode is on; otherwise it is a
-    leaf that requires no grad (``record(result_type, data)`` makes such a leaf directly).
+    leaf that requires no grad (``_record(result_type, data)`` makes such a leaf directly).
     """
     node = _new_object(result_type)
     node._data = out

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Node, apply, gradients, is_grad_enabled, primitive, record
+from .engine import Node, _record, apply, gradients, is_grad_enabled, primitive
 from .tensor import Tensor
 from .tensor_ops import reshape, stack
 from .value import Value
@@ -37,7 +37,7 @@ def _as_variable(x: Any) -> Node:
     if isinstance(x, Node):
         if x.requires_grad and is_grad_enabled():
             return apply(_identity, (x,))
-        leaf = record(x._result_type, x.data)
+        leaf = _record(x._result_type, x.data)
         leaf.requires_grad = True
         return leaf
     if isinstance(x, (float, int)):

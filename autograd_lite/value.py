@@ -6,7 +6,7 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
-from .engine import _NO_PARAMS, DomainError, Node, Primitive, apply, record
+from .engine import _NO_PARAMS, DomainError, Node, Primitive, _record, apply
 from .ops import Arithmetic
 
 __all__ = ["Value"]
@@ -99,7 +99,7 @@ class Value(Arithmetic, Node):
         # container less per node means fewer runs of Python's cyclic garbage collector, which
         # starts after every 700 new containers and walks the whole live graph every 10th run of
         # its middle generation: -15 ms of a 230 ms step of micrograd's demo network, GC on.
-        return record(Value, out, op, inputs, None, _NO_PARAMS, requires_grad)
+        return _record(Value, out, op, inputs, None, _NO_PARAMS, requires_grad)
 
     @property
     def data(self) -> float:
