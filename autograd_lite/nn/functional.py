@@ -12,15 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Node, data_of, docstring_tests, primitive
+from ..engine import Node, ShapeError, data_of, docstring_tests, primitive
 from ..ops import log, relu, sigmoid, tanh
 from ..tensor_ops import clip, getitem, log_softmax, matmul, mean, reshape, softmax, transpose
 from ..tensor_ops import sum as sum_over
 
 __all__ = [
-    "LOSSES", "binary_cross_entropy", "binary_cross_entropy_with_logits", "categorical_crossentropy",
-    "cross_entropy", "gelu", "hinge", "leaky_relu", "linear", "mse_loss", "relu", "sigmoid", "softmax",
-    "softmax_cross_entropy", "softplus", "sparse_categorical_crossentropy", "step", "tanh",
+    "LOSSES", "LOSS_FUNCTIONS", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "categorical_crossentropy", "cross_entropy", "gelu", "hinge", "leaky_relu", "linear", "mse_loss",
+    "relu", "sigmoid", "softmax", "softmax_cross_entropy", "softplus", "sparse_categorical_crossentropy",
+    "step", "tanh",
 ]
 
 def _float_type(x: np.ndarray) -> np.dtype:
@@ -121,9 +122,57 @@ def gelu(x: Any) -> Any:
 
 # ---- losses -----------------------------------------------------------------------------------
 
-
-# Each loss is one primitive with its gradient beside it (as fused as PyTorch's): one node in the
+# Every loss checks its target against its prediction before it computes anything: the shapes must
+# be equal (a loss never broadcasts: a (4, 1) prediction against a (4,) target would average 16
+# differences instead of 4), and class indices must be integers in [0, classes). Each main loss is
+# then one private primitive with its gradient beside it (as fused as PyTorch's): one node in the
 # graph instead of four or five, which is most of the cost of a small training step.
+
+
+def _shape(x: Any) -> tuple[int, ...]:
+    return np.shape(data_of(x))
+
+
+def _few(values: np.ndarray) -> str:
+    """Up to five of the distinct ``values``, for an error message."""
+    distinct = np.unique(values)
+    return str(distinct[:5].tolist())[:-1] + (", ...]" if distinct.size > 5 else "]")
+
+
+def _check_same_shape(function: str, prediction: Any, target: Any, hint: str = "") -> None:
+    """Raise a :class:`ShapeError` naming both shapes unless they are equal."""
+    shape_p, shape_t = _shape(prediction), _shape(target)
+    if shape_p == shape_t:
+        return
+    if not hint and math.prod(shape_p) == math.prod(shape_t):
+        hint = f"reshape the target to {shape_p}"
+    raise ShapeError(f"{function}: the prediction has shape {shape_p} but the target has shape {shape_t}; "
+                     f"a loss compares them element by element and never broadcasts"
+                     + (f": {hint}" if hint else ""))
+
+
+def _class_indices(function: str, target: Any, classes: int, whole_floats: bool = False) -> np.ndarray:
+    """``target`` as an integer array of class indices, each checked to lie in [0, classes).
+
+    ``whole_floats``: accept floats that are whole numbers (Keras' sparse losses do); otherwise the
+    dtype must be an integer one, as PyTorch requires.
+    """
+    labels = np.asarray(data_of(target))
+    if labels.dtype.kind == "f" and whole_floats:
+        wrong = labels[~np.isfinite(labels) | (labels != np.round(labels))]
+        if wrong.size:
+            raise ValueError(f"{function}: class labels must be whole numbers, but the target contains "
+                             f"{_few(wrong)}")
+        labels = labels.astype(np.intp)
+    elif labels.dtype.kind not in "iu":
+        raise ValueError(f"{function}: class indices must have an integer dtype, but the target has dtype "
+                         f"{labels.dtype} (values {_few(labels)}); convert whole-number labels with "
+                         f".astype(int), or give class probabilities in the prediction's shape")
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        bad = labels[(labels < 0) | (labels >= classes)]
+        raise ValueError(f"{function}: class labels must be in [0, {classes}) for {classes} classes, but "
+                         f"the target contains {_few(bad)}")
+    return labels
 
 
 def _average(values: np.ndarray) -> np.ndarray:
@@ -133,50 +182,63 @@ def _average(values: np.ndarray) -> np.ndarray:
     return np.mean(values)
 
 
-def _count(x: Any, y: Any) -> int:
-    """Number of elements the loss averages over: the size of x and y broadcast together."""
-    shape_x, shape_y = np.shape(data_of(x)), np.shape(data_of(y))
-    return math.prod(shape_x if shape_x == shape_y else np.broadcast_shapes(shape_x, shape_y))
+def _size(x: Any) -> int:
+    return np.size(data_of(x))
 
 
-@primitive
 def mse_loss(prediction: Any, target: Any) -> Any:
     """Mean squared error mean((p − t)²).  ∂/∂p = 2(p − t)/n, ∂/∂t = −2(p − t)/n
+
+    ``prediction`` and ``target`` must have the same shape (PyTorch broadcasts them, with a warning).
 
     >>> p = Tensor([1.0, 3.0], requires_grad=True)
     >>> loss = mse_loss(p, np.array([1.0, 1.0]))
     >>> loss.backward()
     >>> loss, p.grad
     (Tensor(2., op='mse_loss'), array([0., 2.]))
+    >>> mse_loss(Tensor([[1.0], [2.0]]), np.array([1.0, 2.0]))
+    Traceback (most recent call last):
+    ShapeError: mse_loss: the prediction has shape (2, 1) but the target has shape (2,); ... (2, 1)
     """
+    _check_same_shape("mse_loss", prediction, target)
+    return _mse_loss(prediction, target)
+
+
+@primitive(name="mse_loss")
+def _mse_loss(prediction: Any, target: Any) -> Any:
     difference = np.subtract(prediction, target)
     return _average(difference * difference)
 
 
-mse_loss.defvjp(
-    lambda g, out, p, t: g * (2.0 / _count(p, t)) * (p - t),
-    lambda g, out, p, t: g * (-2.0 / _count(p, t)) * (p - t),
+_mse_loss.defvjp(
+    lambda g, out, p, t: g * (2.0 / _size(p)) * (p - t),
+    lambda g, out, p, t: g * (-2.0 / _size(p)) * (p - t),
 )
 
 
-@primitive
 def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
     """Binary cross-entropy of σ(z) against targets y in [0, 1], stable for any logits z.
 
     mean(softplus(z) − y·z), which equals mean(−y·log σ(z) − (1 − y)·log(1 − σ(z))).
-    ∂/∂z = (σ(z) − y)/n, ∂/∂y = −z/n
+    ∂/∂z = (σ(z) − y)/n, ∂/∂y = −z/n. ``logits`` and ``target`` must have the same shape.
 
     >>> z = Tensor([2.0, -1.0], requires_grad=True)
     >>> binary_cross_entropy_with_logits(z, np.array([1.0, 0.0])).backward()
     >>> z.grad.round(4)
     array([-0.0596,  0.1345])
     """
+    _check_same_shape("binary_cross_entropy_with_logits", logits, target)
+    return _bce_with_logits(logits, target)
+
+
+@primitive(name="binary_cross_entropy_with_logits")
+def _bce_with_logits(logits: Any, target: Any) -> Any:
     return _average(np.logaddexp(0.0, logits) - np.multiply(logits, target))
 
 
-binary_cross_entropy_with_logits.defvjp(
-    lambda g, out, z, y: g * (sigmoid(z) - y) / _count(z, y),
-    lambda g, out, z, y: g * -z / _count(z, y),
+_bce_with_logits.defvjp(
+    lambda g, out, z, y: g * (sigmoid(z) - y) / _size(z),
+    lambda g, out, z, y: g * -z / _size(z),
 )
 
 
@@ -187,14 +249,15 @@ def _made_by(node: Any, op: Any) -> bool:
 def binary_cross_entropy(probability: Any, target: Any) -> Any:
     """Binary cross-entropy −mean(y·log p + (1 − y)·log(1 − p)) of probabilities p.
 
-    When ``p`` is the output of :func:`sigmoid`, it is computed from the logits (exact and stable,
-    as Keras does); otherwise ``p`` is clipped to [1e-7, 1 − 1e-7] before the logs.
+    When ``p`` is the output of :func:`sigmoid` (in a recorded graph), it is computed from the logits
+    (exact and stable, as Keras does); otherwise ``p`` is clipped to [1e-7, 1 − 1e-7] before the logs.
 
     >>> binary_cross_entropy(sigmoid(Tensor([0.0, 0.0])), np.array([1.0, 0.0]))
     Tensor(0.69314718)
     """
+    _check_same_shape("binary_cross_entropy", probability, target)
     if _made_by(probability, sigmoid):
-        return binary_cross_entropy_with_logits(probability._inputs[0], target)
+        return _bce_with_logits(probability._inputs[0], target)
     p = clip(probability, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
     return -mean(target * log(p) + (1.0 - target) * log(1.0 - p))
 
@@ -202,29 +265,38 @@ def binary_cross_entropy(probability: Any, target: Any) -> Any:
 def cross_entropy(logits: Any, target: Any, axis: int = -1) -> Any:
     """Softmax cross-entropy from logits (PyTorch's ``cross_entropy``), stable through log-softmax.
 
-    ``target`` holds class probabilities (the shape of logits, e.g. one-hot, of any dtype):
-    −mean Σ target·log_softmax(logits); or class indices (any other shape, e.g. logits' shape
-    without ``axis``): −mean log_softmax(logits)[index].
+    ``target`` holds class probabilities in the shape of ``logits`` (e.g. one-hot):
+    −mean Σ target·log_softmax(logits); or integer class indices in [0, classes), in the shape of
+    ``logits`` without ``axis`` (or with it of size 1): −mean log_softmax(logits)[index].
 
     >>> cross_entropy(Tensor([[2.0, 0.0], [0.0, 2.0]]), np.array([0, 1])).item()
     0.1269280110429727
     >>> cross_entropy(Tensor([[2.0, 0.0]]), np.array([[1.0, 0.0]])).item()   # one-hot
     0.1269280110429727
+    >>> cross_entropy(Tensor([[2.0, 0.0]]), np.array([2]))
+    Traceback (most recent call last):
+    ValueError: cross_entropy: class labels must be in [0, 2) for 2 classes, but the target contains [2]
     """
-    labels = np.asarray(data_of(target))
-    shape = np.shape(data_of(logits))
-    if labels.shape == shape:
+    shape, target_shape = _shape(logits), _shape(target)
+    if target_shape == shape:
         return -mean(sum_over(log_softmax(logits, axis=axis) * target, axis=axis))
-    axis = axis % len(shape)
+    if not -len(shape) <= axis < len(shape):
+        raise ShapeError(f"cross_entropy: axis {axis} is out of range for logits of shape {shape}")
+    axis %= len(shape)
+    without = shape[:axis] + shape[axis + 1:]
+    if target_shape not in (without, shape[:axis] + (1,) + shape[axis + 1:]):
+        raise ShapeError(f"cross_entropy: the target has shape {target_shape}, but for logits of shape "
+                         f"{shape} it must hold class indices of shape {without} or class probabilities "
+                         f"of shape {shape}")
+    labels = _class_indices("cross_entropy", target, shape[axis])
     if axis != len(shape) - 1:
         logits = transpose(logits, axes=tuple(i for i in range(len(shape)) if i != axis) + (axis,))
     if len(shape) != 2:
         logits = reshape(logits, (-1, shape[axis]))
-    return softmax_cross_entropy(logits, labels.astype(np.intp).reshape(-1))
+    return _softmax_cross_entropy(logits, labels.reshape(-1))
 
 
-@primitive
-def softmax_cross_entropy(logits: Any, labels: np.ndarray) -> Any:
+def softmax_cross_entropy(logits: Any, labels: Any) -> Any:
     """−mean log softmax(z)[label] for logits z of shape (n, classes) and n integer labels.
 
     ∂/∂z = (softmax(z) − one_hot(labels)) / n
@@ -232,6 +304,15 @@ def softmax_cross_entropy(logits: Any, labels: np.ndarray) -> Any:
     >>> softmax_cross_entropy(Tensor([[0.0, 0.0]]), np.array([1]))
     Tensor(0.69314718)
     """
+    shape, labels_shape = _shape(logits), _shape(labels)
+    if len(shape) != 2 or labels_shape != shape[:1]:
+        raise ShapeError(f"softmax_cross_entropy: needs logits of shape (n, classes) and n labels, but the "
+                         f"logits have shape {shape} and the labels {labels_shape}")
+    return _softmax_cross_entropy(logits, _class_indices("softmax_cross_entropy", labels, shape[1]))
+
+
+@primitive(name="softmax_cross_entropy")
+def _softmax_cross_entropy(logits: Any, labels: np.ndarray) -> Any:
     logits = np.asarray(logits)
     rows = np.arange(len(labels))
     return _average(_logsumexp_rows(logits) - logits[rows, labels])
@@ -249,7 +330,7 @@ def _one_hot(labels: np.ndarray, shape: tuple[int, ...], dtype: Any) -> np.ndarr
     return encoded
 
 
-softmax_cross_entropy.defvjp(
+_softmax_cross_entropy.defvjp(
     lambda g, out, z, labels: g * (softmax(z, axis=-1) - _one_hot(labels, z.shape, data_of(z).dtype))
     / len(labels),
     None,
@@ -263,6 +344,15 @@ def _pick(values: Any, labels: np.ndarray) -> Any:
     return getitem(rows, (np.arange(len(labels)), labels))
 
 
+def _softmax_logits(probability: Any) -> Any:
+    """The logits ``probability`` is the softmax of, along its last axis, if it is one (else None)."""
+    if _made_by(probability, softmax):
+        axis = probability._params.get("axis", -1)
+        if axis % len(_shape(probability)) == len(_shape(probability)) - 1:
+            return probability._inputs[0]
+    return None
+
+
 def _log_probabilities(probability: Any) -> Any:
     """log p, from the logits when p came out of a softmax."""
     if _made_by(probability, softmax):
@@ -270,28 +360,55 @@ def _log_probabilities(probability: Any) -> Any:
     return log(clip(probability, PROBABILITY_EPSILON, 1.0))
 
 
+def _label_shapes(shape: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """The shapes of class labels for probabilities of ``shape`` (classes last): (n,) or (n, 1)."""
+    return (shape[:-1], shape[:-1] + (1,)) if shape else ()
+
+
 def categorical_crossentropy(probability: Any, target: Any) -> Any:
     """Keras' categorical cross-entropy of probabilities against one-hot (or soft) targets.
 
-    −mean Σ target·log p; computed through log-softmax when ``p`` came out of :func:`softmax`.
+    −mean Σ target·log p; computed through log-softmax when ``p`` came out of :func:`softmax`. The
+    target has the shape of ``p``: integer labels are for :func:`sparse_categorical_crossentropy`.
 
     >>> categorical_crossentropy(Tensor([[0.5, 0.5]]), np.array([[1.0, 0.0]]))
     Tensor(0.69314718)
+    >>> categorical_crossentropy(Tensor([[0.5, 0.5]]), np.array([0]))
+    Traceback (most recent call last):
+    ShapeError: categorical_crossentropy: ... use sparse_categorical_crossentropy, or one-hot encode them
     """
+    shape = _shape(probability)
+    hint = ""
+    if _shape(target) in _label_shapes(shape):
+        hint = (f"the target looks like class labels: use sparse_categorical_crossentropy, or one-hot "
+                f"encode them (np.eye({shape[-1]})[labels])")
+    _check_same_shape("categorical_crossentropy", probability, target, hint)
     return -mean(sum_over(_log_probabilities(probability) * target, axis=-1))
 
 
 def sparse_categorical_crossentropy(probability: Any, target: Any) -> Any:
-    """Keras' sparse categorical cross-entropy: integer class labels, −mean log p[label].
+    """Keras' sparse categorical cross-entropy: −mean log p[label] for class labels in [0, classes).
 
-    When ``p`` came out of :func:`softmax`, it is :func:`cross_entropy` of the logits.
+    Labels have the shape of ``p`` without its last (class) axis, or with it of size 1; as in Keras,
+    floats that are whole numbers are accepted. When ``p`` came out of :func:`softmax`, it is
+    :func:`cross_entropy` of the logits.
 
     >>> sparse_categorical_crossentropy(softmax(Tensor([[0.0, 0.0]])), np.array([1]))
     Tensor(0.69314718)
     """
-    if _made_by(probability, softmax):
-        return cross_entropy(probability._inputs[0], target, axis=probability._params.get("axis", -1))
-    return -mean(_pick(_log_probabilities(probability), np.asarray(data_of(target))))
+    shape, target_shape = _shape(probability), _shape(target)
+    if target_shape not in _label_shapes(shape):
+        hint = "; for one-hot targets use categorical_crossentropy" if target_shape == shape else ""
+        raise ShapeError(f"sparse_categorical_crossentropy: the target has shape {target_shape}, but for a "
+                         f"prediction of shape {shape} it must hold one class label per row, shape "
+                         f"{shape[:-1]} or {shape[:-1] + (1,)}{hint}")
+    labels = _class_indices("sparse_categorical_crossentropy", target, shape[-1], whole_floats=True)
+    logits = _softmax_logits(probability)
+    if logits is not None:
+        if len(shape) != 2:
+            logits = reshape(logits, (-1, shape[-1]))
+        return _softmax_cross_entropy(logits, labels.reshape(-1))
+    return -mean(_pick(_log_probabilities(probability), labels))
 
 
 def hinge(prediction: Any, target: Any) -> Any:
@@ -300,13 +417,15 @@ def hinge(prediction: Any, target: Any) -> Any:
     >>> hinge(Tensor([2.0, -0.5]), np.array([1, 0]))
     Tensor(0.25)
     """
+    _check_same_shape("hinge", prediction, target)
     labels = np.asarray(data_of(target), dtype=_float_type(np.asarray(data_of(prediction))))
     if np.all((labels == 0) | (labels == 1)):
         labels = 2.0 * labels - 1.0
     return mean(relu(1.0 - labels * prediction))
 
 
-#: Keras names (and PyTorch-like aliases) of the losses, for ``model.compile(loss=...)``
+#: Keras names (and PyTorch-like aliases) of the losses, for ``model.compile(loss=...)``. Each takes
+#: ``(prediction, target)``, like every function here.
 LOSSES = {
     "mean_squared_error": mse_loss, "mse": mse_loss,
     "binary_crossentropy": binary_cross_entropy,
@@ -315,6 +434,11 @@ LOSSES = {
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
     "hinge": hinge,
 }
+
+#: Every loss function of this module, by name: ``compile`` calls these ``(prediction, target)``
+LOSS_FUNCTIONS = {function.__name__: function for function in (
+    mse_loss, binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, softmax_cross_entropy,
+    categorical_crossentropy, sparse_categorical_crossentropy, hinge)}
 
 
 __test__ = docstring_tests(globals())
