@@ -13,11 +13,13 @@ runs. Parameters whose ``.grad`` is ``None`` are skipped: no state is created fo
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+import numbers
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
+from .._checks import integer, real
 from ..engine import ShapeError, data_of, enable_grad
 from ..tensor import Tensor
 
@@ -32,32 +34,81 @@ class Optimizer:
 
     ``params`` is an iterable (a list, a generator, ``model.parameters()``) of tensors, or of dicts
     that each hold ``"params"`` and any hyperparameters that differ from ``defaults`` for them.
+    Everything is checked where it is given, as PyTorch checks it (and a little more: a parameter
+    group may not name a hyperparameter the optimizer does not have, and a flag must be a bool).
 
     A subclass gives its hyperparameters' ``defaults``, lists in ``_non_negative`` those that must be
-    ≥ 0, and defines ``_update(param, grad, state, group)``, which changes the array ``param`` in
-    place. ``step_count`` counts the calls to :meth:`step`.
+    finite and ≥ 0, extends :meth:`_validate` for any other rule, and defines
+    ``_update(param, grad, state, group)``, which changes the array ``param`` in place.
+    ``step_count`` counts the calls to :meth:`step`.
+
+    >>> from autograd_lite.optim import SGD
+    >>> w = Tensor([1.0], requires_grad=True)
+    >>> SGD([w], lr=-0.1)
+    Traceback (most recent call last):
+    ValueError: SGD: invalid lr -0.1; it must be a finite number >= 0
     """
 
     _non_negative: tuple[str, ...] = ("lr",)
+    #: keys a group may hold besides ``"params"`` and the defaults (set by schedulers, or a label)
+    _extra_keys: tuple[str, ...] = ("initial_lr", "name")
 
     def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
+        name = type(self).__name__
+        if isinstance(params, (Tensor, dict, str)) or not isinstance(params, Iterable):
+            raise TypeError(f"{name}: params must be an iterable of Tensors or of dicts (parameter "
+                            f"groups), not a {type(params).__name__}; e.g. {name}([w, b]) or "
+                            f"{name}(model.parameters())")
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(f"{name}: params must be an ordered collection, not a set (a set's order "
+                            "changes between runs, and with it the checkpoints); use a list")
         self.defaults = dict(defaults)
+        self._validate(self.defaults)
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{name} got an empty parameter list")
+        if not all(isinstance(g, dict) for g in groups):
+            if any(isinstance(g, dict) for g in groups):
+                raise TypeError(f"{name}: params mixes tensors and dicts; give tensors, or only dicts "
+                                "(parameter groups)")
+            groups = [{"params": groups}]
         self.param_groups: list[ParamGroup] = []
         self.state: dict[Tensor, dict[str, Any]] = {}  # tensors hash by identity
         self.step_count = 0
-        groups = list(params)
-        if not groups:
-            raise ValueError(f"{type(self).__name__} got an empty parameter list")
-        if not isinstance(groups[0], dict):
-            groups = [{"params": groups}]
-        for group in groups:
-            self.add_param_group(group)
+        checked: list[ParamGroup] = []
+        for group in groups:  # all checked before any is added: a bad one leaves nothing behind
+            checked.append(self._checked_group(group, checked))
+        self.param_groups.extend(checked)
 
     def add_param_group(self, group: ParamGroup) -> None:
-        """Add a group of parameters, with hyperparameters of its own (the rest from ``defaults``)."""
-        params = group["params"]
-        params = [params] if isinstance(params, Tensor) else list(params)
+        """Add a group of parameters, with hyperparameters of its own (the rest from ``defaults``).
+
+        >>> from autograd_lite.optim import SGD
+        >>> optimizer = SGD([Tensor([1.0], requires_grad=True)], lr=0.1)
+        >>> optimizer.add_param_group({"params": [Tensor([2.0], requires_grad=True)], "lr": 0.5})
+        >>> [g["lr"] for g in optimizer.param_groups]
+        [0.1, 0.5]
+        """
+        self.param_groups.append(self._checked_group(group, self.param_groups))
+
+    def _checked_group(self, group: ParamGroup, others: list[ParamGroup]) -> ParamGroup:
+        """``group`` with the defaults filled in, once its parameters and hyperparameters are valid."""
         name = type(self).__name__
+        if not isinstance(group, dict):
+            raise TypeError(f"{name}: a parameter group must be a dict, not a {type(group).__name__}")
+        if "params" not in group:
+            raise ValueError(f"{name}: a parameter group must have a 'params' entry; got keys "
+                             f"{sorted(group)}")
+        params = group["params"]
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(f"{name}: a group's params must be an ordered collection, not a set; "
+                            "use a list")
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, (dict, str)) or not isinstance(params, Iterable):
+            raise TypeError(f"{name}: a group's params must be a Tensor or an iterable of Tensors, "
+                            f"not a {type(params).__name__}")
+        params = list(params)
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"{name} can only optimize Tensors (their arrays are updated in place), "
@@ -66,18 +117,25 @@ class Optimizer:
                 raise ValueError(f"{name} can't optimize a tensor computed by an operation "
                                  f"(op={p.op!r}); optimize the leaf tensors it was computed from")
         ids = [id(p) for p in params]  # by identity: ``==`` on tensors compares their entries
-        taken = {id(p) for g in self.param_groups for p in g["params"]}
+        taken = {id(p) for g in others for p in g["params"]}
         if len(set(ids)) < len(ids) or taken.intersection(ids):
             raise ValueError(f"{name}: a parameter appears more than once; list each parameter once")
         new_group = {**self.defaults, **group, "params": params}
         self._validate(new_group)
-        self.param_groups.append(new_group)
+        return new_group
 
     def _validate(self, group: ParamGroup) -> None:
-        """Raise ``ValueError`` if a hyperparameter of ``group`` is out of its range."""
+        """Raise ``ValueError`` (``TypeError``) if a hyperparameter of ``group`` is out of its range
+        (of the wrong kind), or the group names one this optimizer does not have."""
+        name = type(self).__name__
+        unknown = group.keys() - self.defaults.keys() - {"params", *self._extra_keys}
+        if unknown:
+            raise ValueError(f"{name}: unknown hyperparameter(s) {sorted(unknown)} in a parameter group; "
+                             f"{name} has {sorted(self.defaults)}")
         for key in self._non_negative:
-            if not group[key] >= 0:
-                raise ValueError(f"{type(self).__name__}: invalid {key} {group[key]!r}; it must be >= 0")
+            real(group[key], key, name, minimum=0)
+        if "initial_lr" in group:
+            real(group["initial_lr"], "initial_lr", name, minimum=0)
 
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (set ``.grad`` to ``None``)."""
@@ -134,29 +192,72 @@ class Optimizer:
         """Restore a :meth:`state_dict` (copied, so the dict stays independent of the optimizer).
 
         The groups must hold as many parameters as when it was saved; the saved arrays are cast to
-        their parameter's dtype.
+        their parameter's dtype. Everything is checked before anything changes: a checkpoint that
+        does not fit raises and leaves the optimizer as it was.
+
+        >>> from autograd_lite.optim import SGD
+        >>> optimizer = SGD([Tensor([1.0], requires_grad=True)], lr=0.1)
+        >>> saved = optimizer.state_dict()
+        >>> saved["param_groups"][0]["lr"] = -1.0
+        >>> optimizer.load_state_dict(saved)
+        Traceback (most recent call last):
+        ValueError: SGD: invalid lr -1.0; it must be a finite number >= 0
+        >>> optimizer.param_groups[0]["lr"]
+        0.1
         """
+        where = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"{where}: expected a dict from state_dict(), not a {type(state_dict).__name__}")
+        keys = {"state", "param_groups", "step_count"}
+        if state_dict.keys() != keys:
+            raise ValueError(f"{where}: a checkpoint has the keys {sorted(keys)}, but this one has "
+                             f"{sorted(state_dict.keys(), key=str)}")
         saved_groups = state_dict["param_groups"]
+        if not isinstance(saved_groups, (list, tuple)) or not all(
+                isinstance(g, Mapping) and isinstance(g.get("params"), (list, tuple)) for g in saved_groups):
+            raise ValueError(f"{where}: param_groups must be a list of dicts that each hold a 'params' list")
         sizes = [len(g["params"]) for g in self.param_groups]
         saved_sizes = [len(g["params"]) for g in saved_groups]
         if sizes != saved_sizes:
-            raise ValueError(f"{type(self).__name__}.load_state_dict: the saved groups hold {saved_sizes} "
+            raise ValueError(f"{where}: the saved groups hold {saved_sizes} "
                              f"parameters, but this optimizer's groups hold {sizes}")
+        indices = [i for g in saved_groups for i in g["params"]]
+        if not all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in indices) or \
+                sorted(indices) != list(range(len(indices))):
+            raise ValueError(f"{where}: the saved groups must number their parameters 0 .. "
+                             f"{len(indices) - 1}, each once; got {indices}")
         param_of = {i: p for saved, group in zip(saved_groups, self.param_groups)
                     for i, p in zip(saved["params"], group["params"])}
+        hyperparameters = []
         for saved, group in zip(saved_groups, self.param_groups):
-            group.update(copy.deepcopy({k: v for k, v in saved.items() if k != "params"}))
-            self._validate(group)
-        self.state = {param_of[i]: {key: _restore(value, param_of[i]) for key, value in s.items()}
-                      for i, s in state_dict["state"].items()}
-        self.step_count = state_dict["step_count"]
+            values = copy.deepcopy({k: v for k, v in saved.items() if k != "params"})
+            self._validate({**group, **values})
+            hyperparameters.append(values)
+        saved_state = state_dict["state"]
+        if not isinstance(saved_state, Mapping):
+            raise ValueError(f"{where}: state must be a dict, not a {type(saved_state).__name__}")
+        state = {}
+        for i, entries in saved_state.items():
+            if i not in param_of or not isinstance(entries, Mapping):
+                raise ValueError(f"{where}: state has an entry {i!r} that is not a dict for one of the "
+                                 f"parameters 0 .. {len(indices) - 1}")
+            state[param_of[i]] = {key: _restore(value, param_of[i], f"{where}: state[{i}][{key!r}]")
+                                  for key, value in entries.items()}
+        step_count = integer(state_dict["step_count"], "step_count", where, minimum=0)
+        for group, values in zip(self.param_groups, hyperparameters):  # checked: now change
+            group.update(values)
+        self.state = state
+        self.step_count = step_count
 
 
-def _restore(value: Any, p: Tensor) -> Any:
-    """A copy of a saved state entry, arrays cast to the parameter's dtype."""
-    if not isinstance(value, np.ndarray):
+def _restore(value: Any, p: Tensor, where: str) -> Any:
+    """A copy of a saved state entry (an array of ``p``'s shape or a number), arrays cast to its dtype."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "iuf":
+            raise TypeError(f"{where} has dtype {value.dtype}; state arrays hold numbers")
+        if value.shape != p.shape:
+            raise ShapeError(f"{where} has shape {value.shape}, but its parameter has shape {p.shape}")
+        return value.astype(p.dtype)
+    if isinstance(value, numbers.Real):
         return copy.deepcopy(value)
-    if value.shape != p.shape:
-        raise ShapeError(f"load_state_dict: a saved state array has shape {value.shape}, but its "
-                         f"parameter has shape {p.shape}")
-    return value.astype(p.dtype)
+    raise TypeError(f"{where} is a {type(value).__name__}; state entries are arrays or numbers")

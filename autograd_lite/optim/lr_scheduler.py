@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .._checks import integer, invalid, real
 from .base import Optimizer
 
 __all__ = ["CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "StepLR"]
@@ -24,7 +25,9 @@ __all__ = ["CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "Ste
 class LRScheduler:
     """Base class of the schedulers: ``step()``, ``get_last_lr()`` and checkpoints.
 
-    A subclass defines :meth:`get_lr`: the learning rates of the groups at step ``last_epoch``.
+    A subclass checks its own arguments in :meth:`_check` (which :meth:`load_state_dict` calls too)
+    and defines :meth:`get_lr`: the learning rates of the groups at step ``last_epoch``. Every rate
+    it gives must be a finite number ≥ 0: otherwise ``step`` raises and changes nothing.
     """
 
     _not_saved: tuple[str, ...] = ("optimizer",)
@@ -33,11 +36,15 @@ class LRScheduler:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(self).__name__} schedules an Optimizer, not a {type(optimizer).__name__}")
         self.optimizer = optimizer
+        self.base_lrs: list[float] = [group.get("initial_lr", group["lr"])
+                                      for group in optimizer.param_groups]
+        self.last_epoch = -1
+        self.step()  # step 0 keeps the rates; if it raises, the groups have no initial_lr yet
         for group in optimizer.param_groups:
             group.setdefault("initial_lr", group["lr"])
-        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
-        self.last_epoch = -1
-        self.step()
+
+    def _check(self, settings: dict[str, Any]) -> None:
+        """Raise if a setting (``step_size``, ``gamma``, ...) in ``settings`` is invalid."""
 
     def get_lr(self) -> list[float]:
         """The learning rate of each group at step ``last_epoch``."""
@@ -46,8 +53,18 @@ class LRScheduler:
     def step(self) -> None:
         """Advance the schedule by one step and set each group's ``"lr"``."""
         self.last_epoch += 1
-        self._last_lr = self.get_lr()
-        for group, lr in zip(self.optimizer.param_groups, self._last_lr):
+        try:
+            lrs = list(self.get_lr())
+            if len(lrs) != len(self.optimizer.param_groups):
+                raise ValueError(f"{type(self).__name__}.get_lr gave {len(lrs)} learning rates for "
+                                 f"{len(self.optimizer.param_groups)} parameter groups")
+            for lr in lrs:
+                real(lr, f"learning rate at step {self.last_epoch}", type(self).__name__, minimum=0)
+        except BaseException:
+            self.last_epoch -= 1  # a step that raises changes nothing
+            raise
+        self._last_lr = lrs
+        for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
 
     def get_last_lr(self) -> list[float]:
@@ -60,8 +77,37 @@ class LRScheduler:
                 if key not in self._not_saved}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a :meth:`state_dict` (copied)."""
-        vars(self).update(copy.deepcopy(state_dict))
+        """Restore a :meth:`state_dict` (copied); it is checked first, so a bad one changes nothing.
+
+        >>> from autograd_lite.optim import SGD, StepLR
+        >>> scheduler = StepLR(SGD([Tensor([0.0], requires_grad=True)], lr=1.0), step_size=2)
+        >>> saved = scheduler.state_dict()
+        >>> saved["step_size"] = 0
+        >>> scheduler.load_state_dict(saved)
+        Traceback (most recent call last):
+        ValueError: StepLR: invalid step_size 0; it must be an integer >= 1
+        >>> scheduler.step_size
+        2
+        """
+        where = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"{where}: expected a dict from state_dict(), not a {type(state_dict).__name__}")
+        expected = self.state_dict().keys()
+        if state_dict.keys() != expected:
+            raise ValueError(f"{where}: missing {sorted(expected - state_dict.keys())}, unexpected "
+                             f"{sorted(state_dict.keys() - expected, key=str)}")
+        state = copy.deepcopy(dict(state_dict))
+        self._check(state)
+        integer(state["last_epoch"], "last_epoch", where, minimum=0)
+        groups = len(self.optimizer.param_groups)
+        for key in ("base_lrs", "_last_lr"):
+            rates = state[key]
+            if not isinstance(rates, list) or len(rates) != groups:
+                raise ValueError(f"{where}: {key} must be a list of {groups} learning rates (one per "
+                                 f"group), not {rates!r:.80}")
+            for lr in rates:
+                real(lr, key, where, minimum=0)
+        vars(self).update(state)
 
 
 class StepLR(LRScheduler):
@@ -81,11 +127,14 @@ class StepLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        if not (isinstance(step_size, int) and step_size > 0):
-            raise ValueError(f"StepLR: step_size must be a positive integer, not {step_size!r}")
+        self._check({"step_size": step_size, "gamma": gamma})
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer)
+
+    def _check(self, settings: dict[str, Any]) -> None:
+        integer(settings["step_size"], "step_size", "StepLR", minimum=1)
+        real(settings["gamma"], "gamma", "StepLR", minimum=0)
 
     def get_lr(self) -> list[float]:
         lrs = [group["lr"] for group in self.optimizer.param_groups]
@@ -109,8 +158,12 @@ class ExponentialLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float) -> None:
+        self._check({"gamma": gamma})
         self.gamma = gamma
         super().__init__(optimizer)
+
+    def _check(self, settings: dict[str, Any]) -> None:
+        real(settings["gamma"], "gamma", "ExponentialLR", minimum=0)
 
     def get_lr(self) -> list[float]:
         lrs = [group["lr"] for group in self.optimizer.param_groups]
@@ -148,11 +201,14 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:
-        if not (isinstance(T_max, int) and T_max > 0):
-            raise ValueError(f"CosineAnnealingLR: T_max must be a positive integer, not {T_max!r}")
+        self._check({"T_max": T_max, "eta_min": eta_min})
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer)
+
+    def _check(self, settings: dict[str, Any]) -> None:
+        integer(settings["T_max"], "T_max", "CosineAnnealingLR", minimum=1)
+        real(settings["eta_min"], "eta_min", "CosineAnnealingLR", minimum=0)
 
     def get_lr(self) -> list[float]:
         t, T, eta_min = self.last_epoch, self.T_max, self.eta_min
@@ -186,13 +242,24 @@ class LambdaLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer,
                  lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]]) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"LambdaLR schedules an Optimizer, not a {type(optimizer).__name__}")
         groups = len(optimizer.param_groups)
-        lambdas = list(lr_lambda) if isinstance(lr_lambda, Sequence) else [lr_lambda] * groups
+        lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * groups
         if len(lambdas) != groups:
             raise ValueError(f"LambdaLR: expected {groups} lr_lambdas (one per group), "
                              f"but got {len(lambdas)}")
+        for f in lambdas:
+            if not callable(f):
+                raise TypeError(invalid("LambdaLR", "lr_lambda", f, "a function of the step (or a list "
+                                        "of them, one per group)"))
         self.lr_lambdas = lambdas
         super().__init__(optimizer)
 
     def get_lr(self) -> list[float]:
-        return [base * f(self.last_epoch) for base, f in zip(self.base_lrs, self.lr_lambdas)]
+        lrs = []
+        for i, (base, f) in enumerate(zip(self.base_lrs, self.lr_lambdas)):
+            factor = f(self.last_epoch)
+            real(factor, f"lr_lambda({self.last_epoch}) of group {i}", "LambdaLR", minimum=0)
+            lrs.append(base * factor)
+        return lrs

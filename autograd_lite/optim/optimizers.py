@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import boolean, invalid, real
 from .base import Optimizer, ParamGroup, Params
 
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "RMSprop"]
@@ -50,8 +51,11 @@ class SGD(Optimizer):
 
     def _validate(self, group: ParamGroup) -> None:
         super()._validate(group)
-        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
-            raise ValueError("SGD: Nesterov momentum requires momentum > 0 and dampening = 0")
+        real(group["dampening"], "dampening", "SGD")
+        if boolean(group["nesterov"], "nesterov", "SGD") and (group["momentum"] <= 0 or
+                                                               group["dampening"] != 0):
+            raise ValueError(f"SGD: Nesterov momentum requires momentum > 0 and dampening = 0, but "
+                             f"momentum={group['momentum']!r} and dampening={group['dampening']!r}")
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
         momentum, weight_decay = group["momentum"], group["weight_decay"]
@@ -99,9 +103,12 @@ class Adam(Optimizer):
 
     def _validate(self, group: ParamGroup) -> None:
         super()._validate(group)
-        for i, beta in enumerate(group["betas"], start=1):
-            if not 0 <= beta < 1:
-                raise ValueError(f"{type(self).__name__}: invalid beta{i} {beta!r}; it must be in [0, 1)")
+        name, betas = type(self).__name__, group["betas"]
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(invalid(name, "betas", betas, "a pair (beta1, beta2)"))
+        for i, beta in enumerate(betas, start=1):
+            real(beta, f"beta{i}", name, minimum=0, below=1)
+        boolean(group["amsgrad"], "amsgrad", name)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
         if group["weight_decay"] != 0:
@@ -187,6 +194,10 @@ class RMSprop(Optimizer):
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False) -> None:
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                                       momentum=momentum, centered=centered))
+
+    def _validate(self, group: ParamGroup) -> None:
+        super()._validate(group)
+        boolean(group["centered"], "centered", "RMSprop")
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
         alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]

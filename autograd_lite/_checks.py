@@ -1,0 +1,95 @@
+"""Argument checks shared by the constructors of ``autograd_lite.nn`` and ``autograd_lite.optim``.
+
+Each check returns the value (as a plain Python ``int``/``float``/``bool``) or raises an error whose
+message names the caller, the argument and the value: ``TypeError`` for a value of the wrong kind,
+``ValueError`` for one out of range. ``bool`` is never accepted as a number (``True`` is an ``int``
+to Python, but ``Linear(True, 3)`` is a mistake).
+
+>>> from autograd_lite._checks import integer, real
+>>> integer(np.int64(3), "units", "Dense", minimum=1)
+3
+>>> real(0.5, "lr", "SGD", minimum=0.0)
+0.5
+>>> integer(0, "units", "Dense", minimum=1)
+Traceback (most recent call last):
+ValueError: Dense: invalid units 0; it must be an integer >= 1
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+__all__ = ["boolean", "integer", "invalid", "real"]
+
+
+def invalid(where: str, name: str, value: Any, requirement: str) -> str:
+    """The message of every check: ``"where: invalid name value; it must be requirement"``.
+
+    >>> invalid("Adam", "lr", -1.0, ">= 0")
+    'Adam: invalid lr -1.0; it must be >= 0'
+    """
+    return f"{where}: invalid {name} {value!r:.80}; it must be {requirement}"
+
+
+def integer(value: Any, name: str, where: str, *, minimum: int | None = None) -> int:
+    """``value`` as an ``int`` (Python or NumPy integers, not bools), at least ``minimum``.
+
+    >>> integer(2, "step_size", "StepLR", minimum=1)
+    2
+    >>> integer(2.5, "step_size", "StepLR", minimum=1)
+    Traceback (most recent call last):
+    TypeError: StepLR: invalid step_size 2.5; it must be an integer >= 1
+    """
+    requirement = "an integer" if minimum is None else f"an integer >= {minimum}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(invalid(where, name, value, requirement))
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(invalid(where, name, value, requirement))
+    return value
+
+
+def real(value: Any, name: str, where: str, *, minimum: float | None = None,
+         below: float | None = None, finite: bool = True) -> float:
+    """``value`` as a ``float``: a real number (not a bool), finite unless ``finite=False``, in
+    ``[minimum, below)`` where those are given. NaN is always rejected.
+
+    >>> real(0.9, "beta1", "Adam", minimum=0.0, below=1.0)
+    0.9
+    >>> real(float("nan"), "lr", "Adam", minimum=0.0)
+    Traceback (most recent call last):
+    ValueError: Adam: invalid lr nan; it must be a finite number >= 0
+    """
+    parts = ["a finite number" if finite else "a number"]
+    if minimum is not None and below is not None:
+        parts = [f"{parts[0]} in [{minimum:g}, {below:g})"]
+    elif minimum is not None:
+        parts.append(f">= {minimum:g}")
+    elif below is not None:
+        parts.append(f"< {below:g}")
+    requirement = " ".join(parts)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(invalid(where, name, value, requirement))
+    number = float(value)
+    if math.isnan(number) or (finite and math.isinf(number)) or \
+            (minimum is not None and number < minimum) or (below is not None and number >= below):
+        raise ValueError(invalid(where, name, value, requirement))
+    return number
+
+
+def boolean(value: Any, name: str, where: str) -> bool:
+    """``value`` if it is ``True`` or ``False`` (or a NumPy bool): never a truthy stand-in.
+
+    >>> boolean(True, "nesterov", "SGD")
+    True
+    >>> boolean("yes", "nesterov", "SGD")
+    Traceback (most recent call last):
+    TypeError: SGD: invalid nesterov 'yes'; it must be True or False
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(invalid(where, name, value, "True or False"))
+    return bool(value)

@@ -1,0 +1,288 @@
+"""Every public constructor checks its arguments where they are given (issue 11, section 5).
+
+Where PyTorch defines the behaviour, the same arguments go to ``torch.optim`` (and ``torch.nn``): a
+bad argument is rejected by both, a good one accepted by both. Where we are stricter than PyTorch (a
+NaN or infinite rate, a truthy stand-in for a bool, a misspelt hyperparameter in a group, a
+parameter listed twice), only ours is asserted, with a comment that says so. Every error names the
+argument and its value, and a call that raises changes nothing.
+"""
+
+import copy
+import math
+
+import numpy as np
+import pytest
+
+from autograd_lite import Tensor
+from autograd_lite.optim import (
+    SGD,
+    Adagrad,
+    Adam,
+    AdamW,
+    CosineAnnealingLR,
+    ExponentialLR,
+    LambdaLR,
+    RMSprop,
+    StepLR,
+)
+
+torch = pytest.importorskip("torch")
+
+NAN, INF = float("nan"), float("inf")
+OURS = {"SGD": SGD, "Adam": Adam, "AdamW": AdamW, "RMSprop": RMSprop, "Adagrad": Adagrad}
+
+
+def ours_param():
+    return Tensor([0.5, -1.0], requires_grad=True)
+
+
+def torch_param():
+    return torch.tensor([0.5, -1.0], dtype=torch.float64, requires_grad=True)
+
+
+def build(library, name, kwargs, params=None):
+    """``name(params, **kwargs)`` in ``library`` ("ours" or "torch"), with one parameter by default."""
+    if library == "ours":
+        return OURS[name]([ours_param()] if params is None else params, **kwargs)
+    return getattr(torch.optim, name)([torch_param()] if params is None else params, **kwargs)
+
+
+# ---- optimizers: hyperparameters, against torch.optim ---------------------------------------------
+BAD_HYPERPARAMETERS = [  # (optimizer, arguments, the words our message must contain)
+    ("SGD", {"lr": -0.1}, "invalid lr -0.1"),
+    ("SGD", {"lr": "0.1"}, "invalid lr '0.1'"),
+    ("SGD", {"lr": None}, "invalid lr None"),
+    ("SGD", {"momentum": -0.5}, "invalid momentum -0.5"),
+    ("SGD", {"weight_decay": -1.0}, "invalid weight_decay -1.0"),
+    ("SGD", {"nesterov": True}, "momentum=0.0 and dampening=0.0"),
+    ("SGD", {"nesterov": True, "momentum": 0.9, "dampening": 0.5}, "dampening=0.5"),
+    ("Adam", {"lr": -1e-3}, "invalid lr -0.001"),
+    ("Adam", {"eps": -1e-8}, "invalid eps -1e-08"),
+    ("Adam", {"betas": (0.9,)}, r"invalid betas \(0.9,\); it must be a pair"),
+    ("Adam", {"betas": 0.9}, "invalid betas 0.9"),
+    ("Adam", {"betas": (1.0, 0.999)}, "invalid beta1 1.0"),
+    ("Adam", {"betas": (0.9, -0.1)}, "invalid beta2 -0.1"),
+    ("Adam", {"betas": (0.9, 1.5)}, "invalid beta2 1.5"),
+    ("Adam", {"weight_decay": -0.1}, "invalid weight_decay -0.1"),
+    ("AdamW", {"betas": (0.9,)}, "invalid betas"),
+    ("AdamW", {"weight_decay": -0.1}, "invalid weight_decay -0.1"),
+    ("AdamW", {"eps": NAN}, "invalid eps nan"),
+    ("RMSprop", {"lr": -0.01}, "invalid lr -0.01"),
+    ("RMSprop", {"alpha": -0.5}, "invalid alpha -0.5"),
+    ("RMSprop", {"eps": -1.0}, "invalid eps -1.0"),
+    ("RMSprop", {"momentum": -0.1}, "invalid momentum -0.1"),
+    ("RMSprop", {"weight_decay": -0.1}, "invalid weight_decay -0.1"),
+    ("Adagrad", {"lr": -0.01}, "invalid lr -0.01"),
+    ("Adagrad", {"lr_decay": -0.1}, "invalid lr_decay -0.1"),
+    ("Adagrad", {"weight_decay": -0.1}, "invalid weight_decay -0.1"),
+    ("Adagrad", {"initial_accumulator_value": -0.1}, "invalid initial_accumulator_value -0.1"),
+    ("Adagrad", {"eps": -1e-10}, "invalid eps -1e-10"),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, message", BAD_HYPERPARAMETERS)
+def test_bad_hyperparameters_are_rejected_at_construction_as_torch_rejects_them(name, kwargs, message):
+    with pytest.raises(Exception):  # noqa: B017 - torch raises ValueError, TypeError or IndexError
+        build("torch", name, kwargs)
+    with pytest.raises((ValueError, TypeError), match=f"^{name}: .*{message}"):
+        build("ours", name, kwargs)
+
+
+GOOD_HYPERPARAMETERS = [
+    ("SGD", {}), ("SGD", {"lr": 0.0}), ("SGD", {"lr": 1}), ("SGD", {"lr": np.float64(0.1)}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": 0.1, "weight_decay": 1e-4}),
+    ("Adam", {}), ("Adam", {"betas": (0.0, 0.0), "eps": 0.0}), ("Adam", {"betas": [0.5, 0.99]}),
+    ("Adam", {"amsgrad": True, "weight_decay": 0.1}),
+    ("AdamW", {}), ("AdamW", {"weight_decay": 0.0, "amsgrad": True}),
+    ("RMSprop", {}), ("RMSprop", {"alpha": 0.5, "centered": True, "momentum": 0.9}),
+    ("RMSprop", {"alpha": 2.0}),
+    ("Adagrad", {}), ("Adagrad", {"lr_decay": 0.1, "initial_accumulator_value": 0.1, "eps": 0.0}),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", GOOD_HYPERPARAMETERS)
+def test_good_hyperparameters_are_accepted_and_step_as_torch_does(name, kwargs):
+    ours, theirs = ours_param(), torch_param()
+    optimizers = [OURS[name]([ours], **kwargs), getattr(torch.optim, name)([theirs], **kwargs)]
+    for _ in range(3):
+        ours.grad = np.array([0.3, -0.7])
+        theirs.grad = torch.tensor([0.3, -0.7], dtype=torch.float64)
+        for optimizer in optimizers:
+            optimizer.step()
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-15)
+
+
+STRICTER_THAN_TORCH = [  # torch accepts these; each would give a wrong or meaningless run
+    ("SGD", {"lr": NAN}, "invalid lr nan"),  # torch's SGD checks lr < 0, which NaN passes
+    ("SGD", {"lr": INF}, "invalid lr inf; it must be a finite number"),
+    ("SGD", {"lr": True}, "invalid lr True"),
+    ("SGD", {"dampening": NAN}, "invalid dampening nan"),
+    ("SGD", {"momentum": 0.9, "nesterov": "yes"}, "invalid nesterov 'yes'; it must be True or False"),
+    ("Adam", {"amsgrad": 1}, "invalid amsgrad 1"),
+    ("Adam", {"betas": (0.9, 0.99, 0.9)}, "it must be a pair"),
+    ("RMSprop", {"centered": None}, "invalid centered None"),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, message", STRICTER_THAN_TORCH)
+def test_we_also_reject_what_torch_lets_through(name, kwargs, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        build("ours", name, kwargs)
+
+
+# ---- optimizers: params -----------------------------------------------------------------------------
+def bad_params(library):
+    """(case, params) that both libraries reject."""
+    make = ours_param if library == "ours" else torch_param
+    shared = make()
+    return {
+        "empty list": [],
+        "empty generator": (p for p in []),
+        "a lone tensor": make(),
+        "a number in the list": [make(), 1.0],
+        "an array in the list": [np.zeros(2)],
+        "a non-leaf": [make() * 2],
+        "a dict, not a list of dicts": {"params": [make()]},
+        "tensors mixed with groups": [make(), {"params": [make()]}],
+        "a group without params": [{"lr": 0.1}],
+        "a group's params as a set": [{"params": {make()}}],
+        "a parameter in two groups": [{"params": [shared]}, {"params": [shared]}],
+        "a string": "weights",
+    }
+
+
+@pytest.mark.parametrize("case", list(bad_params("ours")))
+def test_bad_params_are_rejected_as_torch_rejects_them(case):
+    with pytest.raises(Exception):  # noqa: B017 - torch raises TypeError, ValueError or KeyError
+        torch.optim.SGD(bad_params("torch")[case], lr=0.1)
+    with pytest.raises((ValueError, TypeError), match="^SGD"):
+        SGD(bad_params("ours")[case], lr=0.1)
+
+
+def test_good_params_are_accepted_by_both():
+    for library, make in (("ours", ours_param), ("torch", torch_param)):
+        a, b = make(), make()
+        for params in ([a, b], (p for p in [a, b]), (a, b), [{"params": [a]}, {"params": b, "lr": 0.5}],
+                       [{"params": []}, {"params": [a]}]):
+            optimizer = build(library, "SGD", {"lr": 0.1}, params)
+            assert [len(g["params"]) for g in optimizer.param_groups] in ([2], [1, 1], [0, 1])
+
+
+@pytest.mark.parametrize("params, message", [
+    (lambda p: {p, Tensor([1.0], requires_grad=True)}, "not a set"),
+    (lambda p: [p, p], "more than once"),
+    (lambda p: [{"params": [p], "learning_rate": 0.1}], r"unknown hyperparameter\(s\) \['learning_rate'\]"),
+    (lambda p: [{"params": [p], "lr": -1.0}], "invalid lr -1.0"),
+    (lambda p: [{"params": [p], "lr": 0.1}, {"params": [Tensor([1.0], requires_grad=True)], "lr": NAN}],
+     "invalid lr nan"),
+])
+def test_params_that_only_we_reject(params, message):
+    # torch accepts all of these: a set's order changes between runs, a duplicate is updated twice,
+    # a misspelt key silently keeps the default, a group's own lr is not checked at all
+    with pytest.raises((ValueError, TypeError), match=message):
+        SGD(params(ours_param()), lr=0.1)
+
+
+def test_a_failed_add_param_group_changes_nothing():
+    a = ours_param()
+    optimizer = Adam([a], lr=0.1)
+    before = copy.deepcopy(optimizer.state_dict())
+    for group in ({"params": [ours_param()], "betas": (0.9,)}, {"params": [a]}, {"params": [ours_param(), 3]},
+                  {"lr": 0.1}, [ours_param()]):
+        with pytest.raises((ValueError, TypeError)):
+            optimizer.add_param_group(group)
+        assert len(optimizer.param_groups) == 1
+        assert optimizer.state_dict() == before
+
+
+# ---- learning-rate schedulers -------------------------------------------------------------------------
+def one_group(library):
+    return SGD([ours_param()], lr=0.1) if library == "ours" else torch.optim.SGD([torch_param()], lr=0.1)
+
+
+SCHEDULERS = {"ours": {"StepLR": StepLR, "ExponentialLR": ExponentialLR,
+                       "CosineAnnealingLR": CosineAnnealingLR, "LambdaLR": LambdaLR},
+              "torch": vars(torch.optim.lr_scheduler)}
+
+
+def schedule(library, name, kwargs, optimizer=None):
+    return SCHEDULERS[library][name](one_group(library) if optimizer is None else optimizer, **kwargs)
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("LambdaLR", {"lr_lambda": 3}),
+    ("LambdaLR", {"lr_lambda": [lambda t: 1.0, lambda t: 0.5]}),
+    ("LambdaLR", {"lr_lambda": "linear"}),
+])
+def test_bad_scheduler_arguments_are_rejected_as_torch_rejects_them(name, kwargs):
+    with pytest.raises(Exception):  # noqa: B017
+        schedule("torch", name, kwargs)
+    with pytest.raises((ValueError, TypeError), match="LambdaLR: .*lr_lambda"):
+        schedule("ours", name, kwargs)
+
+
+def test_a_scheduler_needs_an_optimizer_in_both():
+    with pytest.raises(TypeError):
+        torch.optim.lr_scheduler.ExponentialLR(one_group("torch").param_groups, gamma=0.5)
+    for cls in SCHEDULERS["ours"].values():
+        with pytest.raises(TypeError, match="schedules an Optimizer, not a list"):
+            cls(one_group("ours").param_groups, 1)
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("StepLR", {"step_size": 1}), ("StepLR", {"step_size": 3, "gamma": 0.5}),
+    ("StepLR", {"step_size": 2, "gamma": 0}),
+    ("ExponentialLR", {"gamma": 0.9}), ("ExponentialLR", {"gamma": 1.5}),
+    ("CosineAnnealingLR", {"T_max": 4}), ("CosineAnnealingLR", {"T_max": 3, "eta_min": 0.01}),
+    ("LambdaLR", {"lr_lambda": lambda t: 1 / (1 + t)}), ("LambdaLR", {"lr_lambda": [lambda t: 0.9**t]}),
+])
+def test_good_scheduler_arguments_are_accepted_and_give_torchs_rates(name, kwargs):
+    runs = {}
+    for library in ("ours", "torch"):
+        optimizer = one_group(library)
+        scheduler = schedule(library, name, kwargs, optimizer)
+        rates = []
+        for _ in range(10):
+            rates.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            scheduler.step()
+        runs[library] = rates
+    np.testing.assert_allclose(runs["ours"], runs["torch"], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name, kwargs, error, message", [
+    # torch accepts each of these and fails (ZeroDivisionError) or goes wrong (a negative rate) later
+    ("StepLR", {"step_size": 0}, ValueError, "invalid step_size 0; it must be an integer >= 1"),
+    ("StepLR", {"step_size": -1}, ValueError, "invalid step_size -1"),
+    ("StepLR", {"step_size": 2.5}, TypeError, "invalid step_size 2.5"),
+    ("StepLR", {"step_size": "3"}, TypeError, "invalid step_size '3'"),
+    ("StepLR", {"step_size": True}, TypeError, "invalid step_size True"),
+    ("StepLR", {"step_size": 2, "gamma": -0.5}, ValueError, "invalid gamma -0.5"),
+    ("StepLR", {"step_size": 2, "gamma": NAN}, ValueError, "invalid gamma nan"),
+    ("ExponentialLR", {"gamma": -1.0}, ValueError, "invalid gamma -1.0"),
+    ("ExponentialLR", {"gamma": INF}, ValueError, "invalid gamma inf"),
+    ("ExponentialLR", {"gamma": "0.5"}, TypeError, "invalid gamma '0.5'"),
+    ("CosineAnnealingLR", {"T_max": 0}, ValueError, "invalid T_max 0"),
+    ("CosineAnnealingLR", {"T_max": 1.5}, TypeError, "invalid T_max 1.5"),
+    ("CosineAnnealingLR", {"T_max": 3, "eta_min": -0.1}, ValueError, "invalid eta_min -0.1"),
+    ("LambdaLR", {"lr_lambda": lambda t: -1.0}, ValueError, r"invalid lr_lambda\(0\) of group 0 -1.0"),
+    ("LambdaLR", {"lr_lambda": lambda t: "1"}, TypeError, r"invalid lr_lambda\(0\) of group 0 '1'"),
+])
+def test_scheduler_arguments_that_only_we_check_and_nothing_is_changed(name, kwargs, error, message):
+    optimizer = one_group("ours")
+    before = optimizer.state_dict()
+    with pytest.raises(error, match=f"^{name}: {message}"):
+        schedule("ours", name, kwargs, optimizer)
+    assert optimizer.state_dict() == before  # no "initial_lr" was left behind
+
+
+def test_a_scheduler_step_that_raises_changes_nothing():
+    optimizer = one_group("ours")
+    scheduler = LambdaLR(optimizer, lambda t: 1.0 if t < 3 else math.nan)
+    for _ in range(2):
+        scheduler.step()
+    saved, lr = scheduler.state_dict(), optimizer.param_groups[0]["lr"]
+    with pytest.raises(ValueError, match=r"LambdaLR: invalid lr_lambda\(3\) of group 0 nan"):
+        scheduler.step()
+    assert scheduler.state_dict() == saved and optimizer.param_groups[0]["lr"] == lr
