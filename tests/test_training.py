@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from autograd_lite import nn, optim
+from autograd_lite import Tensor, nn, optim
 from autograd_lite.nn import functional as F
 from autograd_lite.nn.callbacks import ProgressLogger
 
@@ -93,8 +93,9 @@ def test_evaluate_is_the_loss_and_accuracy_of_predict(data):
 
 
 # ---- batches and optimizer steps ----------------------------------------------------------------
-@pytest.mark.parametrize("batch_size, steps_per_epoch", [(150, 1), (None, 1), (1, 150), (32, 5), (1000, 1)])
+@pytest.mark.parametrize("batch_size, steps_per_epoch", [(150, 1), (None, 5), (1, 150), (32, 5), (1000, 1)])
 def test_batch_size_sets_the_number_of_optimizer_steps(data, batch_size, steps_per_epoch):
+    """``batch_size=None`` is Keras' default, 32."""
     X, y = data[0][:150], data[1][:150]
     model = perceptron()
     model.fit(X, y, epochs=2, batch_size=batch_size, verbose=0)
@@ -132,7 +133,7 @@ def test_validation_split_holds_out_the_last_samples(data):
     assert list(history.history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
     assert all(len(v) == 4 for v in history.history.values())
     assert model.optimizer.step_count == 4 * 150                 # trained on the first 150 only
-    assert history.history["val_loss"][-1] == model.evaluate(X[150:], y[150:], verbose=0)[0]
+    assert history.history["val_loss"][-1] == model.evaluate(X[150:], y[150:], batch_size=1, verbose=0)[0]
     with pytest.raises(ValueError, match=r"validation_split must be in \[0, 1\)"):
         model.fit(X, y, validation_split=1.0, verbose=0)
 
@@ -210,8 +211,8 @@ def test_early_stopping_patience_mode_and_missing_monitor():
 def test_terminate_on_nan_stops_at_the_first_bad_batch(data, capsys):
     X, y = data
 
-    def nan_loss(prediction, target):
-        return F.mse_loss(prediction, target) * math.nan
+    def nan_loss(y_true, y_pred):
+        return F.mse_loss(y_pred, y_true) * math.nan
 
     model = perceptron(loss=nan_loss)
     with np.errstate(invalid="ignore"):
@@ -321,16 +322,17 @@ def test_compile_accepts_an_optimizer_or_a_factory(data):
 
 
 def test_compile_accepts_loss_functions(data):
+    """A loss of your own is called ``loss(y_true, y_pred)``, as Keras calls it."""
     X, y = data
     calls = []
 
-    def my_loss(prediction, target):
-        calls.append(prediction.shape)
-        return F.mse_loss(prediction, target)
+    def my_loss(y_true, y_pred):
+        calls.append((type(y_true), type(y_pred), y_pred.shape))
+        return F.mse_loss(y_pred, y_true)
 
     model = perceptron(loss=my_loss, metrics=["mae"])
     history = model.fit(X, y, epochs=1, batch_size=100, verbose=0)
-    assert calls == [(100, 1), (100, 1)] and set(history.history) == {"loss", "mae"}
+    assert calls == [(np.ndarray, Tensor, (100, 1))] * 2 and set(history.history) == {"loss", "mae"}
     model = perceptron(loss=F.binary_cross_entropy)           # known losses keep their Keras name
     with pytest.raises(ValueError, match="binary cross-entropy needs labels 0 or 1"):
         model.fit(X, y * 2, verbose=0)

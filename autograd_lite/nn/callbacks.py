@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import sys
 import warnings
 from typing import Any
@@ -51,41 +52,73 @@ class History(Callback):
 
 
 class EarlyStopping(Callback):
-    """Stop when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs.
+    """Stop when ``monitor`` has not improved by more than ``min_delta`` for ``patience`` epochs.
 
     ``mode`` is ``'min'``, ``'max'`` or ``'auto'`` (max for accuracies, min otherwise). With
-    ``restore_best_weights`` the model gets back the weights of its best epoch.
+    ``restore_best_weights`` the model gets back the weights of its best epoch whenever training
+    ends — also when it ran all its epochs or another callback stopped it — as in Keras 3.
+
+    >>> EarlyStopping(patience=-1)
+    Traceback (most recent call last):
+    ValueError: EarlyStopping: patience must be a whole number of epochs, at least 0, not -1
     """
 
     def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0,
                  mode: str = "auto", restore_best_weights: bool = False) -> None:
+        if not isinstance(monitor, str) or not monitor:
+            raise TypeError(f"EarlyStopping: monitor must be the name of a logged value such as "
+                            f"'val_loss', not {monitor!r}")
+        if isinstance(min_delta, bool) or not isinstance(min_delta, numbers.Real) \
+                or not math.isfinite(min_delta):
+            raise ValueError(f"EarlyStopping: min_delta must be a finite number, not {min_delta!r}")
+        if isinstance(patience, bool) or not isinstance(patience, numbers.Integral) or patience < 0:
+            raise ValueError(f"EarlyStopping: patience must be a whole number of epochs, at least 0, "
+                             f"not {patience!r}")
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"EarlyStopping: mode must be 'auto', 'min' or 'max', not {mode!r}")
-        self.monitor, self.min_delta, self.patience = monitor, abs(min_delta), patience
-        maximise = mode == "max" or (mode == "auto" and ("acc" in monitor))
+        if not isinstance(restore_best_weights, bool):
+            raise TypeError(f"EarlyStopping: restore_best_weights must be True or False, not "
+                            f"{restore_best_weights!r}")
+        self.monitor, self.min_delta, self.patience = monitor, abs(float(min_delta)), int(patience)
+        maximise = mode == "max" or (mode == "auto" and monitor.removeprefix("val_") in ("accuracy", "acc"))
         self.sign = -1.0 if maximise else 1.0   # compare sign·value: smaller is better
         self.restore_best_weights = restore_best_weights
+        self.on_train_begin()
+
+    def check_monitor(self, logged: list[str]) -> None:
+        """Raise unless ``monitor`` is among the names that ``fit`` will log (``fit`` calls this
+        before it trains: a monitor that is never logged would never stop anything)."""
+        if self.monitor not in logged:
+            hint = " (val_ values need validation_data or validation_split)" \
+                if self.monitor.startswith("val_") else ""
+            raise ValueError(f"EarlyStopping: monitor={self.monitor!r} is not logged by this fit, which "
+                             f"logs {logged}{hint}")
 
     def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
-        self.best, self.wait, self.best_weights, self.stopped_epoch = math.inf, 0, None, None
+        self.best, self.wait, self.best_weights = math.inf, 0, None
+        self.best_epoch, self.stopped_epoch = None, None
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         if self.monitor not in logs:
             warnings.warn(f"EarlyStopping: '{self.monitor}' is not among the logs {sorted(logs)}",
                           stacklevel=2)
             return
+        if self.restore_best_weights and self.best_weights is None:  # as Keras: the first are the best
+            self.best_weights, self.best_epoch = self.model.state_dict(), epoch
         value = self.sign * logs[self.monitor]
+        self.wait += 1
         if value < self.best - self.min_delta:
-            self.best, self.wait = value, 0
+            self.best, self.best_epoch, self.wait = value, epoch, 0
             if self.restore_best_weights:
                 self.best_weights = self.model.state_dict()
             return
-        self.wait += 1
-        if self.wait >= self.patience:  # as Keras: ``patience`` epochs without improvement
+        if self.wait >= self.patience and epoch > 0:  # as Keras: ``patience`` epochs without improvement
             self.stopped_epoch = epoch
             self.model.stop_training = True
-            if self.best_weights is not None:
-                self.model.load_state_dict(self.best_weights)
+
+    def on_train_end(self, logs: dict[str, float] | None = None) -> None:
+        if self.best_weights is not None:
+            self.model.load_state_dict(self.best_weights)
 
 
 class TerminateOnNaN(Callback):

@@ -4,20 +4,26 @@
 ``batch_size=len(X)`` is full-batch gradient descent (one exact step per epoch),
 ``batch_size=1`` is stochastic gradient descent (one step per sample), and anything in between is
 mini-batch gradient descent.
+
+Every argument is checked where it is given, and a call that raises changes nothing: ``compile``
+checks all of its arguments before it keeps any, and ``fit`` checks its arguments, the data, and the
+targets against the model's output before it builds a layer, draws from the generator that
+initialises them, or creates the optimizer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import copy
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from .. import optim
-from ..engine import no_grad
-from ..tensor import Tensor
+from ..engine import ShapeError, data_of, enable_grad, no_grad
 from . import functional as F
-from .callbacks import Callback, History, ProgressLogger
+from . import module as _module
+from .callbacks import Callback, EarlyStopping, History, ProgressLogger
 from .module import Dense, Input, Linear, Module
 
 __all__ = ["Model", "Sequential"]
@@ -31,6 +37,16 @@ OPTIMIZERS: dict[str, Callable[[list], optim.Optimizer]] = {
     "adagrad": lambda params: optim.Adagrad(params, lr=1e-3, initial_accumulator_value=0.1, eps=1e-7),
 }
 
+#: metric names ``compile`` accepts (Keras' names and short forms)
+METRICS = ("accuracy", "acc", "mse", "mean_squared_error", "mae", "mean_absolute_error")
+#: Keras' default ``batch_size`` for fit, evaluate and predict
+DEFAULT_BATCH_SIZE = 32
+#: the library's losses by function, each under its Keras name where it has one
+_LIBRARY_LOSSES = {function: name for name, function in F.LOSS_FUNCTIONS.items()}
+_LIBRARY_LOSSES.update({function: name for name, function in reversed(F.LOSSES.items())})
+#: losses whose targets are class labels, one per sample, rather than one value per output
+_LABEL_LOSSES = ("sparse_categorical_crossentropy", "cross_entropy", "softmax_cross_entropy")
+
 Metric = Callable[[np.ndarray, np.ndarray], float]
 
 
@@ -40,53 +56,71 @@ class Model(Module):
     def compile(self, optimizer: str | optim.Optimizer | Callable[[list], optim.Optimizer] = "rmsprop",
                 loss: str | Callable[[Any, Any], Any] | None = None,
                 metrics: Sequence[str] | None = None) -> None:
-        """Choose the optimizer (a Keras name, an optimizer, or a function of the parameters that makes
-        one), the loss (a Keras name such as ``'binary_crossentropy'`` or a function
-        ``loss(prediction, target)``) and the metrics (``'accuracy'``, ``'mse'``, ``'mae'``)."""
-        if isinstance(loss, str):
-            if loss not in F.LOSSES:
-                raise ValueError(f"compile: unknown loss {loss!r}; choose from {sorted(F.LOSSES)}")
-            self.loss_name, loss = loss, F.LOSSES[loss]
-        elif loss is None:
-            raise ValueError("compile: a loss is required, e.g. loss='binary_crossentropy'")
-        else:  # a function of F.LOSSES keeps its Keras name: the label checks and accuracy use it
-            self.loss_name = next((name for name, function in F.LOSSES.items() if function is loss),
-                                  getattr(loss, "__name__", "loss"))
-        if isinstance(optimizer, str) and optimizer.lower() not in OPTIMIZERS:
-            raise ValueError(f"compile: unknown optimizer {optimizer!r}; choose from {sorted(OPTIMIZERS)}")
-        self.loss = loss
+        """Choose the optimizer, the loss and the metrics, as Keras' ``compile`` does.
+
+        ``optimizer``: a Keras name (``'adam'``, with Keras' defaults), an :class:`~autograd_lite.optim.
+        Optimizer`, or a function of the parameters that makes one (called at the first ``fit``).
+        ``loss``: a Keras name such as ``'binary_crossentropy'`` (see ``functional.LOSSES``), one of
+        the functions of :mod:`~autograd_lite.nn.functional` (called ``(prediction, target)``, as they
+        are everywhere), or your own function, which is called **Keras' way round**,
+        ``loss(y_true, y_pred)``. ``metrics``: a list of names, ``'accuracy'``, ``'mse'``, ``'mae'``.
+        """
+        loss_function, loss_name, library_loss = _resolved_loss(loss)
+        _check_optimizer(optimizer)
+        metric_names = _checked_metrics(metrics)
+        self.loss, self.loss_name, self._loss_function = loss, loss_name, loss_function
+        self._library_loss = library_loss
         self._optimizer_spec = optimizer
         self.optimizer = optimizer if isinstance(optimizer, optim.Optimizer) else None
-        self.metric_names = list(metrics or [])
-        for name in self.metric_names:
-            self._metric(name)  # fail now on an unknown name
+        self.metric_names = metric_names
 
     # ---- the loop ---------------------------------------------------------------------------
-    def fit(self, X: Any, y: Any, epochs: int = 1, batch_size: int | None = 32, shuffle: bool = True,
-            validation_data: tuple[Any, Any] | None = None, validation_split: float = 0.0,
-            verbose: int = 1, callbacks: Iterable[Callback] | None = None,
+    def fit(self, X: Any, y: Any, batch_size: int | None = None, epochs: int = 1, verbose: int | str = 1,
+            callbacks: Sequence[Callback] | None = None, validation_split: float = 0.0,
+            validation_data: tuple[Any, Any] | None = None, shuffle: bool = True, *,
             seed: int | None = None) -> History:
-        """Train for ``epochs`` passes over (X, y) in batches of ``batch_size``; returns a History.
+        """Train for ``epochs`` passes over (X, y) in batches of ``batch_size`` (Keras' default, 32,
+        for ``None``); returns a History. The positional order is Keras'.
 
-        The data is checked before any training (lengths, features, NaN, label values). As in Keras,
-        ``validation_data`` overrides ``validation_split``. Ctrl-C ends training early and still
-        returns the history so far.
+        Everything is checked before anything changes: the arguments, the data (lengths, features,
+        NaN, label values) and the targets against the model's output. As in Keras,
+        ``validation_data`` overrides ``validation_split``, which holds out the last samples. Ctrl-C
+        ends training early and still returns the history so far.
         """
         self._require_compiled("fit")
+        batch_size = _batch_size("fit", batch_size)
+        epochs = _integer("fit", "epochs", epochs, minimum=0)
+        verbose = _verbose("fit", verbose)
+        callbacks = _checked_callbacks(callbacks)
+        validation_split = _validation_split(validation_split)
+        if not isinstance(shuffle, (bool, np.bool_)):
+            raise TypeError(f"fit: shuffle must be True or False, not {shuffle!r}")
+        if seed is not None:
+            _integer("fit", "seed", seed, minimum=0)
         X, y = self._checked(X, y, "fit")
-        if not 0.0 <= validation_split < 1.0:
-            raise ValueError(f"fit: validation_split must be in [0, 1), not {validation_split}")
-        if validation_split and validation_data is None:  # Keras holds out the last samples, unshuffled
-            cut = int(len(X) * (1.0 - validation_split))
-            X, y, validation_data = X[:cut], y[:cut], (X[cut:], y[cut:])
         if validation_data is not None:
-            validation_data = self._checked(*validation_data, "fit (validation_data)")
+            X_val, y_val = _validation_pair(validation_data)
+            validation_data = self._checked(X_val, y_val, "fit (validation_data)")
+        elif validation_split:   # as Keras: the last samples, before any shuffling
+            cut = int(len(X) * (1.0 - validation_split))
+            if not 0 < cut < len(X):
+                raise ValueError(f"fit: validation_split={validation_split} of {len(X)} samples leaves "
+                                 f"{cut} for training and {len(X) - cut} for validation; both need at least "
+                                 f"one: give more data or another validation_split")
+            X, y, validation_data = X[:cut], y[:cut], (X[cut:], y[cut:])
+        y = self._checked_targets(X, y, "fit")
+        if validation_data is not None:
+            validation_data = (validation_data[0],
+                               self._checked_targets(*validation_data, "fit (validation_data)"))
+        logged = ["loss", *self.metric_names]
+        logged += [f"val_{name}" for name in logged] if validation_data is not None else []
+        for callback in callbacks:
+            if isinstance(callback, EarlyStopping):
+                callback.check_monitor(logged)
+        # ---- everything is checked: from here on, the model changes ----
         optimizer = self._ready_optimizer(X)
-        batch_size = len(X) if batch_size is None else batch_size
-        if batch_size < 1:
-            raise ValueError(f"fit: batch_size must be at least 1, not {batch_size}")
         history = History()
-        all_callbacks = [history, *(callbacks or [])]
+        all_callbacks = [history, *callbacks]
         if verbose:
             all_callbacks.append(ProgressLogger(verbose, epochs))
         for callback in all_callbacks:
@@ -100,7 +134,7 @@ class Model(Module):
                 order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
                 logs = self._train_epoch(X, y, order, batch_size, optimizer, all_callbacks)
                 if validation_data is not None:
-                    values = self.evaluate(*validation_data, verbose=0)
+                    values = self._evaluated(*validation_data, batch_size)
                     logs.update(zip(["val_loss"] + [f"val_{m}" for m in self.metric_names], values))
                 for callback in all_callbacks:
                     callback.on_epoch_end(epoch, logs)
@@ -117,84 +151,134 @@ class Model(Module):
     def _train_epoch(self, X: np.ndarray, y: np.ndarray, order: np.ndarray, batch_size: int,
                      optimizer: optim.Optimizer, callbacks: list[Callback]) -> dict[str, float]:
         X, y = X[order], y[order]  # shuffled once per epoch; the batches are then cheap slices
-        loss_sum = 0.0
+        loss_sum, seen = 0.0, 0
         outputs = []
         for batch, start in enumerate(range(0, len(X), batch_size)):
             xb, yb = X[start:start + batch_size], y[start:start + batch_size]
             prediction = self(xb)
-            loss = self.loss(prediction, yb)
+            loss = self._loss_function(prediction, yb)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            batch_loss = float(loss._data)
-            loss_sum += batch_loss * len(xb)
+            batch_loss = float(data_of(loss))
+            loss_sum, seen = loss_sum + batch_loss * len(xb), seen + len(xb)
             if self.metric_names:
                 outputs.append(prediction._data)
             for callback in callbacks:
                 callback.on_batch_end(batch, {"loss": batch_loss})
             if self.stop_training:
                 break
-        logs = {"loss": loss_sum / len(X)}
+        logs = {"loss": loss_sum / seen}   # the mean over the samples of the batches that ran, as Keras
         if self.metric_names:  # metrics of the predictions made during the epoch, as Keras reports
             predicted = np.concatenate(outputs)
             for name in self.metric_names:
                 logs[name] = self._metric(name)(predicted, y[:len(predicted)])
         return logs
 
-    def evaluate(self, X: Any, y: Any, batch_size: int | None = None, verbose: int = 1) -> list[float]:
-        """``[loss, *metrics]`` on (X, y), computed without recording a graph."""
+    def evaluate(self, X: Any, y: Any, batch_size: int | None = None,
+                 verbose: int | str = 1) -> float | list[float]:
+        """The loss on (X, y) — a float — or, with metrics, ``[loss, *metrics]``, as in Keras.
+
+        The loss is computed exactly as a training step computes it, in batches of ``batch_size``
+        (32 for ``None``): a loss of a sigmoid or softmax output is computed from its logits, so that
+        a saturated output gives the same loss here as in ``fit``.
+        """
         self._require_compiled("evaluate")
+        batch_size = _batch_size("evaluate", batch_size)
+        verbose = _verbose("evaluate", verbose)
         X, y = self._checked(X, y, "evaluate")
-        with no_grad():
-            prediction = self._predict_checked(X, batch_size)
-            values = [float(self.loss(Tensor(prediction), y).data)]
-        values += [self._metric(name)(prediction, y) for name in self.metric_names]
+        values = self._evaluated(X, self._checked_targets(X, y, "evaluate"), batch_size)
         if verbose:
             names = ["loss", *self.metric_names]
             print(" - ".join(f"{n}: {v:.4f}" for n, v in zip(names, values)))
-        return values
+        return values if self.metric_names else values[0]
 
-    def predict(self, X: Any, batch_size: int | None = None) -> np.ndarray:
-        """The model's outputs for X as a NumPy array (no graph recorded)."""
-        X = self._checked_inputs(np.asarray(X, dtype=np.float64) if not isinstance(X, np.ndarray) else X,
-                                 "predict")
+    def _evaluated(self, X: np.ndarray, y: np.ndarray, batch_size: int) -> list[float]:
+        """``[loss, *metrics]`` of checked data. The graph is recorded (and dropped) as in training:
+        the losses find the logits of a sigmoid or softmax output through it."""
+        was_training = self.training
+        self.eval()
+        loss_sum, outputs = 0.0, []
+        try:
+            with enable_grad():
+                for start in range(0, len(X), batch_size):
+                    xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+                    prediction = self(xb)
+                    loss_sum += float(data_of(self._loss_function(prediction, yb))) * len(xb)
+                    outputs.append(np.asarray(data_of(prediction)))
+        finally:
+            self.train(was_training)
+        predicted = np.concatenate(outputs)
+        return [loss_sum / len(X)] + [self._metric(name)(predicted, y) for name in self.metric_names]
+
+    def predict(self, X: Any, batch_size: int | None = None, verbose: int | str = 0) -> np.ndarray:
+        """The model's outputs for X as a NumPy array (no graph recorded). ``verbose`` is accepted for
+        Keras code and prints nothing."""
+        batch_size = _batch_size("predict", batch_size)
+        _verbose("predict", verbose)
+        X = self._checked_inputs(np.asarray(X), "predict")
         with no_grad():
             return self._predict_checked(X, batch_size)
 
-    def _predict_checked(self, X: np.ndarray, batch_size: int | None) -> np.ndarray:
+    def _predict_checked(self, X: np.ndarray, batch_size: int) -> np.ndarray:
         was_training = self.training
         self.eval()
         try:
-            if batch_size is None or batch_size >= len(X):
-                return self(X).data
-            return np.concatenate([self(X[i:i + batch_size]).data for i in range(0, len(X), batch_size)])
+            return np.concatenate([np.asarray(data_of(self(X[i:i + batch_size])))
+                                   for i in range(0, max(len(X), 1), batch_size)])
         finally:
             self.train(was_training)
 
-    # ---- checks -------------------------------------------------------------------------------
+    # ---- building -------------------------------------------------------------------------------
     def _require_compiled(self, where: str) -> None:
-        if not hasattr(self, "loss"):
+        if not hasattr(self, "_loss_function"):
             raise RuntimeError(f"{where}: call compile(optimizer=..., loss=...) first")
+
+    def _output_shape(self, X: np.ndarray) -> tuple[int, ...]:
+        """The shape of the model's output for all of X, found from its first sample without
+        building a layer for good or drawing from the generator that initialises layers: an
+        unbuilt model is built as a copy, and the generator's state is put back."""
+        built = all(getattr(module, "built", True) for module in _modules_of(self))
+        probe = self if built else copy.deepcopy(self)
+        generator = _module._generator
+        state = generator.bit_generator.state
+        try:
+            with no_grad():
+                out = np.shape(data_of(probe(X[:1])))
+        finally:
+            generator.bit_generator.state = state
+        return (len(X),) + tuple(out[1:])
 
     def _ready_optimizer(self, X: np.ndarray) -> optim.Optimizer:
         with no_grad():
             self(X[:1])  # builds layers whose input size comes from the data
         if self.optimizer is None:
             spec = self._optimizer_spec
-            self.optimizer = OPTIMIZERS[spec.lower()](self.parameters()) if isinstance(spec, str) \
+            made = OPTIMIZERS[spec.lower()](self.parameters()) if isinstance(spec, str) \
                 else spec(self.parameters())
+            if not isinstance(made, optim.Optimizer):
+                raise TypeError(f"fit: the optimizer function given to compile returned "
+                                f"{type(made).__name__}, not an optim.Optimizer")
+            self.optimizer = made
         return self.optimizer
 
+    # ---- checks -------------------------------------------------------------------------------
     def _expected_features(self) -> int | None:
         """Input features the model is built for, when it knows (None otherwise)."""
         return None
 
+    def _needs_matrix(self) -> bool:
+        """Whether X must be (samples, features): its first layer is fully connected."""
+        return False
+
     def _checked_inputs(self, X: np.ndarray, where: str) -> np.ndarray:
         if X.dtype.kind not in "biuf":
             raise TypeError(f"{where}: X must hold numbers, not {X.dtype}")
-        if X.ndim < 2:
+        if X.ndim < 2 or (X.ndim > 2 and self._needs_matrix()):
+            fix = " (use X.reshape(-1, 1) for a single feature)" if X.ndim < 2 else \
+                " for a fully connected first layer (use X.reshape(len(X), -1) to flatten each sample)"
             raise ValueError(f"{where}: X must have one row per sample, shape (samples, features); "
-                             f"got shape {X.shape} (use X.reshape(-1, 1) for a single feature)")
+                             f"got shape {X.shape}{fix}")
         features = self._expected_features()
         if features is not None and X.shape[-1] != features:
             raise ValueError(f"{where}: the model expects {features} features per sample, but X has "
@@ -204,6 +288,8 @@ class Model(Module):
 
     def _checked(self, X: Any, y: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
         X, y = np.asarray(X), np.asarray(y)
+        if X.ndim == 0 or y.ndim == 0:
+            raise ValueError(f"{where}: X and y must hold one entry per sample, not a single number")
         if len(X) != len(y):
             raise ValueError(f"{where}: X has {len(X)} samples but y has {len(y)}; they must match")
         if len(X) == 0:
@@ -212,32 +298,71 @@ class Model(Module):
         if y.dtype.kind not in "biuf":
             raise TypeError(f"{where}: y must hold numbers, not {y.dtype}")
         _reject_non_finite(y, "y", where)
-        if getattr(self, "loss_name", "") in ("binary_crossentropy", "binary_crossentropy_from_logits"):
+        if self.loss_name in ("binary_crossentropy", "binary_crossentropy_from_logits"):
             outside = np.setdiff1d(np.unique(y), [0, 1])
             if outside.size:
                 raise ValueError(f"{where}: binary cross-entropy needs labels 0 or 1, but y contains "
                                  f"{outside[:5].tolist()}")
-        if y.ndim == 1 and self.loss_name != "sparse_categorical_crossentropy":
-            y = y.reshape(-1, 1)   # one column per output, as the model predicts
         return X, y.astype(np.float64) if y.dtype.kind == "b" else y
+
+    def _checked_targets(self, X: np.ndarray, y: np.ndarray, where: str) -> np.ndarray:
+        """y in the shape the loss compares with the model's output, after checking that it fits.
+
+        As Keras does, a y of one axis fewer than an output with a last axis of 1 gets that axis (and
+        one with an extra last axis of 1 loses it). The library's loss and the metrics are then
+        computed once on a stand-in output of the model's shape, so a target they cannot use is
+        rejected now, with the loss's own message. Sparse labels that are whole floats become ints.
+        """
+        shape = self._output_shape(X)
+        if self.loss_name not in _LABEL_LOSSES:
+            if y.ndim == len(shape) - 1 and shape[-1] == 1:
+                y = y.reshape(y.shape + (1,))
+            elif y.ndim == len(shape) + 1 and y.shape[-1] == 1:
+                y = y.reshape(y.shape[:-1])
+        stand_in = np.full(shape, 0.5)
+        try:
+            if self._library_loss:   # a loss of your own is only called in training
+                self._loss_function(stand_in, y)
+            for name in self.metric_names:
+                self._metric(name)(stand_in, y)
+        except ValueError as error:   # ShapeError and the label checks
+            raise type(error)(f"{where}: {error}") from None
+        if self.loss_name == "sparse_categorical_crossentropy" and y.dtype.kind == "f":
+            y = y.astype(np.intp)
+        return y
 
     # ---- metrics -------------------------------------------------------------------------------
     def _metric(self, name: str) -> Metric:
         if name in ("accuracy", "acc"):
             return self._accuracy
         if name in ("mse", "mean_squared_error"):
-            return lambda p, y: float(np.mean((p - y) ** 2))
-        if name in ("mae", "mean_absolute_error"):
-            return lambda p, y: float(np.mean(np.abs(p - y)))
-        raise ValueError(f"unknown metric {name!r}; choose from 'accuracy', 'mse', 'mae'")
+            return lambda p, y: float(np.mean((p - _same_shape(name, p, y)) ** 2))
+        return lambda p, y: float(np.mean(np.abs(p - _same_shape(name, p, y))))
 
     def _accuracy(self, prediction: np.ndarray, y: np.ndarray) -> float:
         """Binary (threshold ½, or 0 for logits), categorical (argmax) or sparse, by the loss."""
         if prediction.shape[-1] == 1:
             threshold = 0.0 if self.loss_name.endswith("from_logits") else 0.5
-            return float(np.mean((prediction > threshold) == (y > 0.5)))
-        labels = np.argmax(y, axis=-1) if y.shape == prediction.shape else y.reshape(-1)  # one-hot or sparse
-        return float(np.mean(np.argmax(prediction, axis=-1) == labels))
+            return float(np.mean((prediction > threshold) == (_same_shape("accuracy", prediction, y) > 0.5)))
+        if y.shape == prediction.shape:   # one-hot
+            return float(np.mean(np.argmax(prediction, axis=-1) == np.argmax(y, axis=-1)))
+        if y.shape not in (prediction.shape[:-1], prediction.shape[:-1] + (1,)):
+            raise ShapeError(f"metric 'accuracy': y of shape {y.shape} is neither one-hot nor one label per "
+                             f"sample for the model's output of shape {prediction.shape}")
+        return float(np.mean(np.argmax(prediction, axis=-1) == y.reshape(prediction.shape[:-1])))
+
+
+def _modules_of(module: Module) -> Iterator[Module]:
+    yield module
+    for _, child in module.named_children():
+        yield from _modules_of(child)
+
+
+def _same_shape(metric: str, prediction: np.ndarray, y: np.ndarray) -> np.ndarray:
+    if prediction.shape != y.shape:
+        raise ShapeError(f"metric {metric!r}: the model's output has shape {prediction.shape} but y has "
+                         f"shape {y.shape}; they must be equal")
+    return y
 
 
 def _reject_non_finite(array: np.ndarray, name: str, where: str) -> None:
@@ -247,6 +372,103 @@ def _reject_non_finite(array: np.ndarray, name: str, where: str) -> None:
             first = np.argwhere(bad)[0].tolist()
             raise ValueError(f"{where}: {name} contains {int(bad.sum())} NaN or infinite value(s), the "
                              f"first at index {first}; clean or impute the data first")
+
+
+# ---- argument checks: each names the function, the argument and the value ---------------------------
+def _resolved_loss(loss: Any) -> tuple[Callable[[Any, Any], Any], str, bool]:
+    """The loss as a function of (prediction, target), its name, and whether it is the library's."""
+    if isinstance(loss, str):
+        if loss not in F.LOSSES:
+            raise ValueError(f"compile: unknown loss {loss!r}; choose from {sorted(F.LOSSES)}")
+        return F.LOSSES[loss], loss, True
+    if loss is None:
+        raise ValueError("compile: a loss is required, e.g. loss='binary_crossentropy'")
+    if not callable(loss):
+        raise TypeError(f"compile: loss must be a Keras loss name such as 'mse' or a function "
+                        f"loss(y_true, y_pred), not {loss!r} ({type(loss).__name__})")
+    if loss in _LIBRARY_LOSSES:   # ours: (prediction, target), and the label checks and accuracy use its name
+        return loss, _LIBRARY_LOSSES[loss], True
+    return (lambda prediction, target: loss(target, prediction)), getattr(loss, "__name__", "loss"), False
+
+
+def _check_optimizer(optimizer: Any) -> None:
+    if isinstance(optimizer, str):
+        if optimizer.lower() not in OPTIMIZERS:
+            raise ValueError(f"compile: unknown optimizer {optimizer!r}; choose from {sorted(OPTIMIZERS)}")
+    elif not isinstance(optimizer, optim.Optimizer) and not callable(optimizer):
+        raise TypeError(f"compile: optimizer must be a name such as 'adam', an optim.Optimizer, or a "
+                        f"function of the parameters that returns one; got {optimizer!r} "
+                        f"({type(optimizer).__name__})")
+
+
+def _checked_metrics(metrics: Any) -> list[str]:
+    if metrics is None:
+        return []
+    if isinstance(metrics, str):
+        raise TypeError(f"compile: metrics must be a list of names, e.g. metrics=[{metrics!r}], not the "
+                        f"string {metrics!r}")
+    if not isinstance(metrics, (list, tuple)):
+        raise TypeError(f"compile: metrics must be a list of names such as ['accuracy'], not "
+                        f"{type(metrics).__name__}")
+    for name in metrics:
+        if not isinstance(name, str):
+            raise TypeError(f"compile: each metric must be a name, one of {METRICS}; got {name!r}")
+        if name not in METRICS:
+            raise ValueError(f"compile: unknown metric {name!r}; choose from {METRICS}")
+    return list(metrics)
+
+
+def _integer(where: str, name: str, value: Any, minimum: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{where}: {name} must be an integer, not {value!r} ({type(value).__name__})")
+    if value < minimum:
+        raise ValueError(f"{where}: {name} must be at least {minimum}, not {value}")
+    return int(value)
+
+
+def _batch_size(where: str, batch_size: Any) -> int:
+    return DEFAULT_BATCH_SIZE if batch_size is None else _integer(where, "batch_size", batch_size, 1)
+
+
+def _verbose(where: str, verbose: Any) -> int:
+    if verbose == "auto":   # Keras' default: a progress bar
+        return 1
+    if isinstance(verbose, str) or verbose not in (0, 1, 2):
+        raise ValueError(f"{where}: verbose must be 0, 1, 2 or 'auto', not {verbose!r}")
+    return int(verbose)
+
+
+def _checked_callbacks(callbacks: Any) -> list[Callback]:
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, Callback):
+        raise TypeError(f"fit: callbacks must be a list, e.g. callbacks=[{type(callbacks).__name__}(...)], "
+                        f"not a single {type(callbacks).__name__}")
+    if not isinstance(callbacks, (list, tuple)):
+        raise TypeError(f"fit: callbacks must be a list of Callback objects, not {type(callbacks).__name__}")
+    for index, callback in enumerate(callbacks):
+        if not isinstance(callback, Callback):
+            raise TypeError(f"fit: callbacks[{index}] is {callback!r} ({type(callback).__name__}), not a "
+                            f"Callback")
+    return list(callbacks)
+
+
+def _validation_split(split: Any) -> float:
+    if isinstance(split, (bool, np.bool_)) or not isinstance(split, (int, float, np.integer, np.floating)):
+        raise TypeError(f"fit: validation_split must be a number in [0, 1), not {split!r}")
+    if not 0.0 <= split < 1.0:
+        raise ValueError(f"fit: validation_split must be in [0, 1), not {split}")
+    return float(split)
+
+
+def _validation_pair(data: Any) -> tuple[Any, Any]:
+    if not isinstance(data, (tuple, list)):
+        raise TypeError(f"fit: validation_data must be a pair (X_val, y_val), not {type(data).__name__}")
+    if len(data) != 2:
+        extra = "; sample weights are not supported" if len(data) == 3 else ""
+        raise ValueError(f"fit: validation_data must be a pair (X_val, y_val), but it has {len(data)} "
+                         f"item(s){extra}")
+    return data[0], data[1]
 
 
 class Sequential(Model):
@@ -304,3 +526,7 @@ class Sequential(Model):
         if isinstance(first, Input):
             return first.shape[-1]
         return None
+
+    def _needs_matrix(self) -> bool:
+        first = self.layers[0] if self.layers else None
+        return isinstance(first, (Linear, Dense)) or isinstance(first, Input) and len(first.shape) == 1
