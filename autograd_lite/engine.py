@@ -20,6 +20,7 @@ import functools
 import itertools
 import operator
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence, Set
 from typing import Any
 
@@ -240,6 +241,13 @@ class Node:
         """The gradient that starts ``backward`` from this node."""
         raise NotImplementedError
 
+    @classmethod
+    def _from_sequence(cls, op: Primitive, sequence: list | tuple) -> Node:
+        """A (nested) list or tuple holding nodes of this kind, as one node input of ``op``."""
+        raise TypeError(f"{op.name}: a list or tuple of {cls.__name__}s is not an array: combine them "
+                        f"with Python's operators (sum(values)), or compute on Tensors (grad(f) of an "
+                        f"array argument, np.array(1.0), differentiates a Tensor)")
+
     def __setstate__(self, state: tuple[Any, dict[str, Any]]) -> None:
         """Unpickling and ``copy.deepcopy``: the slots as saved, and a fresh stamp from this process's
         clock (a stamp from another process's clock would mean nothing here). Pickle restores inputs
@@ -326,6 +334,8 @@ class Primitive:
         self.name = name or forward.__name__
         self.vjps: tuple[VJP | None, ...] = ()
         self.argnum_vjp: Callable[..., Any] | None = None
+        self.check_params: Callable[..., dict[str, Any]] | None = None
+        self.array_inputs: int | None = None
 
     def defvjp(self, *vjps: VJP | None) -> Primitive:
         """Set the VJPs, one per positional input, in order (``None``: not differentiable there)."""
@@ -339,6 +349,19 @@ class Primitive:
         self.vjps = ()
         return self
 
+    def defparams(self, check: Callable[..., dict[str, Any]], inputs: int | None = 1) -> Primitive:
+        """Set the check of the op's parameters, for calls on nodes.
+
+        ``check`` takes the arguments as the forward does and returns the parameters validated and in
+        one canonical spelling (axes as non-negative ints): the forward and every VJP receive those,
+        by name, however the caller spelled them. ``inputs`` is how many leading positional
+        arguments are the op's inputs (``None``: all of them, for variadic ops); positional
+        arguments after them are parameters.
+        """
+        self.check_params = check
+        self.array_inputs = inputs
+        return self
+
     def argnum_vjps(self, count: int) -> list[VJP]:
         """The VJPs of a variadic primitive called with ``count`` inputs."""
         return [functools.partial(self.argnum_vjp, i) for i in range(count)]
@@ -347,18 +370,46 @@ class Primitive:
         for arg in args:
             if isinstance(arg, Node):
                 return arg._apply(self, args, params)
-        if self.scalar_forward is not self.forward:  # plain numbers take the fast scalar path
-            for arg in args:
-                if type(arg) not in _PYTHON_NUMBERS:
-                    return self.forward(*args, **params)
-            return self.scalar_forward(*args, **params)
-        return self.forward(*args, **params)
+            if arg.__class__ in _SEQUENCES and _first_node(arg) is not None:  # [a, b]: keep the graph
+                return self(*_joined(self, args), **params)
+        try:
+            if self.scalar_forward is not self.forward:  # plain numbers take the fast scalar path
+                for arg in args:
+                    if type(arg) not in _PYTHON_NUMBERS:
+                        return self.forward(*args, **params)
+                return self.scalar_forward(*args, **params)
+            return self.forward(*args, **params)
+        except TypeError as error:
+            raise TypeError(f"{self.name}: {error}") from None
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
 
 
 _PYTHON_NUMBERS = (float, int, bool)
+_SEQUENCES = (list, tuple)
+
+
+def _first_node(sequence: list | tuple) -> Node | None:
+    """The first node in a (nested) list or tuple, or None: a walk with a stack, not recursion."""
+    stack = [sequence]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, Node):
+                return item
+            if item.__class__ in _SEQUENCES:
+                stack.append(item)
+    return None
+
+
+def _joined(op: Primitive, args: Sequence[Any]) -> list[Any]:
+    """``args`` with every list or tuple that holds nodes made into one node that keeps their graph
+    (``Tensor`` stacks them, as ``ag.stack`` does): ``ag.mean([a, b])`` is differentiable."""
+    joined = []
+    for arg in args:
+        node = _first_node(arg) if arg.__class__ in _SEQUENCES else None
+        joined.append(arg if node is None else node._result_type._from_sequence(op, arg))
+    return joined
 
 
 def docstring_tests(namespace: dict[str, Any]) -> dict[str, str]:
@@ -413,11 +464,19 @@ def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = No
             if arg.requires_grad:
                 requires_grad = True
             datas.append(arg._data)
+        elif arg.__class__ in _SEQUENCES and _first_node(arg) is not None:
+            return apply(op, _joined(op, args), params)
         else:
             datas.append(arg)
     datas = tuple(datas)
-    params = params or _NO_PARAMS
     inputs = args if args.__class__ is tuple else tuple(args)
+    if op.check_params is not None:
+        count = len(datas) if op.array_inputs is None else op.array_inputs
+        if params or len(datas) > count:
+            params = op.check_params(*datas, **params)
+            datas, inputs = datas[:count], inputs[:count]
+    if not params:
+        params = _NO_PARAMS
     return _record(result_type, result_type._forward(op, datas, params), op, inputs, datas, params,
                   requires_grad)
 
@@ -473,22 +532,22 @@ def _check_forward(op: Primitive, node: Node, datas: list[Any]) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _graph_behind(root: Node, stop_at: Set[Node]) -> tuple[list[Node], list[Node]]:
+def _graph_behind(root: Node) -> tuple[list[Node], list[Node]]:
     """The nodes that require grad and lead to ``root``: its operations, latest first (a reverse
-    topological order), and its ends — leaves, and ``stop_at`` nodes, whose inputs are not explored.
+    topological order), and its leaves.
 
     A walk with an explicit stack, so graph depth is no limit. Before any gradient is computed, an
     input that requires grad where the primitive has no VJP, or one changed in place after its
     consumer was recorded, raises here.
     """
     seen = {root}
-    operations, ends = [], []
+    operations, leaves = [], []
     stack = [root]
     while stack:
         node = stack.pop()
         op = node._op
-        if op is None or stop_at and node in stop_at:
-            ends.append(node)
+        if op is None:
+            leaves.append(node)
             continue
         operations.append(node)
         for parent in node._inputs:
@@ -500,7 +559,7 @@ def _graph_behind(root: Node, stop_at: Set[Node]) -> tuple[list[Node], list[Node
     operations.sort(key=_stamp_of, reverse=True)
     if operations and _last_change > operations[-1]._stamp:  # something changed since recording
         _check_unchanged(operations)
-    return operations, ends
+    return operations, leaves
 
 
 def _check_unchanged(operations: list[Node]) -> None:
@@ -521,34 +580,50 @@ def _check_vjps_defined(node: Node) -> None:
                             f"differentiable")
 
 
+
+def _leading_to(targets: Set[Node], operations: list[Node]) -> set[Node]:
+    """The targets and every operation with a target behind it: the only nodes whose gradients
+    ``gradients()`` needs (``operations`` latest first, so inputs are decided before consumers)."""
+    relevant = set(targets)
+    for node in reversed(operations):
+        for parent in node._inputs:
+            if isinstance(parent, Node) and parent in relevant:
+                relevant.add(node)
+                break
+    return relevant
+
+
 def _backpropagate(root: Node, seed: Any, create_graph: bool,
                    targets: Sequence[Node] | None) -> dict[Node, Any]:
     """Push ``seed`` = d(loss)/d(root) back through the graph, in reverse topological order.
 
     Each operation hands its gradient to its inputs (through the VJPs) and drops it, so memory is
     released as the pass goes. Without ``targets``: accumulate into the ``.grad`` of leaves (and of
-    nodes that keep their grad). With ``targets``: return {target: gradient} and touch no ``.grad``.
+    nodes that keep their grad). With ``targets``: return {target: gradient} and touch no ``.grad``;
+    a target's gradient is complete when the pass reaches it (every consumer came first), and the pass
+    goes on through it to the targets behind it.
     """
-    stop_at = frozenset(targets) if targets is not None else frozenset()
-    operations, ends = _graph_behind(root, stop_at)
+    operations, leaves = _graph_behind(root)
+    wanted = relevant = None
+    if targets is not None:
+        wanted = frozenset(targets)
+        relevant = _leading_to(wanted, operations)
+        operations = [node for node in operations if node in relevant]
     grads: dict[Node, Any] = {root: seed}
     pop = grads.pop
     check = _grad_mode.anomaly
     fit = root._result_type._fit_grad
     handed_out: set[int] | None = set() if root._mutable_grads else None  # ids stored in a .grad
-    recording = _grad_mode.enabled
-    _grad_mode.enabled = create_graph  # VJPs record a graph only for higher-order gradients
     collected: dict[Node, Any] = {}
-    try:
-        for node in operations + ends:  # every consumer before what it consumed; the ends last
+    with _grad_enabled_as(create_graph):  # VJPs record a graph only for higher-order gradients
+        for node in operations + leaves:  # every consumer before what it consumed; the leaves last
             g = pop(node, None)
             if g is None:  # no gradient reached this node (the VJPs towards it were None)
                 continue
             op = node._op
-            if targets is not None:
-                if node in stop_at:
-                    collected[node] = g
-                    continue
+            if wanted is not None:
+                if node in wanted:
+                    collected[node] = g if fit is None else fit(node, g)
             elif op is None or node._keeps_grad:
                 if handed_out is None:  # immutable gradients (floats): nothing can be shared
                     previous = node.grad
@@ -564,7 +639,7 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
             else:
                 out, args = node._data, node._args
                 if args is None:  # a kind that keeps no copy of its inputs' data (Value)
-                    if len(inputs) == 2:  # the usual case, spelled out (90 ns less than the loop)
+                    if len(inputs) == 2:  # the usual case, spelled out: it pays on scalar graphs
                         x, y = inputs
                         args = (x._data if isinstance(x, Node) else x, y._data if isinstance(y, Node) else y)
                     else:
@@ -574,11 +649,12 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
             params = node._params
             vjps = op.vjps if op.argnum_vjp is None else op.argnum_vjps(len(inputs))
             for parent, vjp in zip(inputs, vjps):
-                if vjp is None or not isinstance(parent, Node) or not parent.requires_grad:
+                if vjp is None or not isinstance(parent, Node) or not parent.requires_grad or \
+                        relevant is not None and parent not in relevant:
                     continue
                 try:
                     # One or two inputs without parameters: a direct call, which builds no tuple of
-                    # arguments (70 ns less per edge than unpacking ``*args``).
+                    # arguments; it pays on every edge.
                     if params:
                         parent_grad = vjp(g, out, *args, **params)
                     elif len(args) == 2:
@@ -587,19 +663,24 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                         parent_grad = vjp(g, out, args[0])
                     else:
                         parent_grad = vjp(g, out, *args)
+                    if fit is not None:
+                        parent_grad = fit(parent, parent_grad)
+                except ShapeError as error:
+                    raise _misfit(node, parent, error) from None
                 except (ArithmeticError, ValueError) as error:
                     raise DomainError(
                         f"the gradient of {op.name} at {_describe(args)} is undefined: {error}"
                     ) from error
-                if fit is not None:
-                    parent_grad = fit(parent, parent_grad)
                 if check:
                     _check_backward(node, parent, parent_grad, g, args)
                 previous = grads.get(parent)
                 grads[parent] = parent_grad if previous is None else previous + parent_grad
-    finally:
-        _grad_mode.enabled = recording
     return collected
+
+
+def _misfit(node: Node, parent: Node, error: ShapeError) -> ShapeError:
+    """The error for a VJP of ``node``'s op whose gradient does not fit ``parent``."""
+    return ShapeError(f"the VJP of {node._op.name} for its input {_position(node, parent)}: {error}")
 
 
 def _position(node: Node, parent: Node) -> int:
@@ -644,24 +725,75 @@ def backward(root: Node, gradient: Any = None, create_graph: bool = False) -> No
 
     See :meth:`Node.backward`.
     """
+    if not isinstance(root, Node):
+        raise TypeError(f"backward: expected a Value or a Tensor, got {type(root).__name__}")
     if not root.requires_grad:
         raise RuntimeError("backward() on a node that does not require grad: nothing it depends "
                            "on requires grad (or it was computed under no_grad())")
+    if create_graph:
+        warnings.warn(_CREATE_GRAPH_CYCLE, stacklevel=3)
     _backpropagate(root, root._seed_grad(gradient), create_graph, None)
+
+
+_CREATE_GRAPH_CYCLE = (
+    "backward(create_graph=True) stores in each leaf's .grad a node whose graph holds that leaf: a "
+    "reference cycle, freed only by Python's garbage collector. Prefer ag.gradients(..., "
+    "create_graph=True), which touches no .grad, or set .grad = None when done with it.")
 
 
 def gradients(output: Node, inputs: Sequence[Node], gradient: Any = None,
               create_graph: bool = False) -> list[Any]:
     """d(output)/d(input) for each of ``inputs``, without touching any ``.grad``.
 
-    Like ``torch.autograd.grad``. An input that ``output`` does not depend on gets ``None``.
+    Like ``torch.autograd.grad``: ``inputs`` is a sequence of nodes (a lone node counts as a
+    sequence of one, and gives a list of one gradient); an input that ``output`` does not depend on
+    gets ``None``. An input may be an intermediate result: its gradient is the total derivative, and
+    the inputs behind it still receive the paths that pass through it.
 
     >>> from autograd_lite import Value, gradients
     >>> x, y = Value(3.0), Value(4.0)
     >>> gradients(x * y, [x, y])
     [4.0, 3.0]
+    >>> z = x * 2
+    >>> gradients(z * x, [z, x])        # d/dz = x, d/dx = z + 2x
+    [3.0, 12.0]
     """
+    if not isinstance(output, Node):
+        raise TypeError(f"gradients: output must be a Value or a Tensor, got {type(output).__name__}")
+    inputs = [inputs] if isinstance(inputs, Node) else list(inputs)
+    for position, node in enumerate(inputs):
+        if not isinstance(node, Node):
+            raise TypeError(f"gradients: inputs[{position}] must be a Value or a Tensor, got "
+                            f"{type(node).__name__}")
     if not output.requires_grad:
         return [None for _ in inputs]
     collected = _backpropagate(output, output._seed_grad(gradient), create_graph, inputs)
     return [collected.get(node) for node in inputs]
+
+
+def depends_on_other_leaves(output: Node, variables: Sequence[Node]) -> bool:
+    """Whether ``output`` depends, through the graph, on some node that requires grad and is neither
+    one of ``variables`` nor behind one: then its derivative with respect to ``variables`` is itself
+    a function of that node, and must be recorded (``create_graph``) to stay differentiable.
+
+    >>> from autograd_lite import Value
+    >>> x, y = Value(1.0), Value(2.0)
+    >>> depends_on_other_leaves(x * y, [y]), depends_on_other_leaves(y * y, [y])
+    (True, False)
+    """
+    if not isinstance(output, Node) or not output.requires_grad:
+        return False
+    stop = set(variables)
+    seen = {output}
+    stack = [output]
+    while stack:
+        node = stack.pop()
+        if node in stop:
+            continue
+        if node._op is None:
+            return True
+        for parent in node._inputs:
+            if isinstance(parent, Node) and parent.requires_grad and parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return False

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Node, _record, apply, gradients, is_grad_enabled, primitive
+from .engine import Node, _record, apply, depends_on_other_leaves, gradients, is_grad_enabled, primitive
 from .tensor import Tensor
 from .tensor_ops import reshape, stack
 from .value import Value
@@ -32,20 +32,44 @@ def _identity(x: Any) -> Any:
 _identity.defvjp(lambda g, out, x: g)
 
 
-def _as_variable(x: Any) -> Node:
+def _as_variable(x: Any, transform: str, position: int) -> Node:
     """A fresh node to differentiate with respect to, still connected to ``x`` if ``x`` is a node."""
+    if isinstance(x, (list, tuple)):
+        x = stack(x)  # a list of tensors keeps their graph
     if isinstance(x, Node):
         if x.requires_grad and is_grad_enabled():
             return apply(_identity, (x,))
         leaf = _record(x._result_type, x.data)
         leaf.requires_grad = True
         return leaf
-    if isinstance(x, (float, int)):
+    if isinstance(x, (float, int)) and not isinstance(x, bool):
         return Value(x)
     array = np.asarray(x)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{transform}: argument {position} is {type(x).__name__} {x!r:.60}; it must be a "
+                        f"number, an array or a node to be differentiated")
     if array.dtype.kind != "f":  # gradients of integers are real numbers
         array = array.astype(np.float64)
     return Tensor(array, requires_grad=True)
+
+
+def _nested(out: Any, args: list[Any], positions: Sequence[int], variables: list[Node]) -> bool:
+    """Whether the derivative must be recorded as a graph: grad mode is on and ``out`` depends on a
+    node outside this transform — an argument that is itself a node, or one ``f`` closed over (then
+    the derivative is a function of it, as in ``grad(lambda x: grad(lambda y: x * y)(1.0))``)."""
+    if not is_grad_enabled():
+        return False
+    return any(isinstance(args[i], Node) and args[i].requires_grad for i in positions) or \
+        depends_on_other_leaves(out, variables)
+
+
+def _retire(variables: list[Node]) -> None:
+    """The transform's own leaves stop requiring grad once it is done: no one outside can ask for a
+    derivative with respect to them, so an enclosing transform must not count them as its
+    dependencies (its result would stay a node, not plain data)."""
+    for variable in variables:
+        if variable._op is None:
+            variable.requires_grad = False
 
 
 def _zero_like(x: Node) -> Any:
@@ -74,16 +98,17 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
             if not -len(args) <= i < len(args):
                 raise IndexError(f"argnums={argnums!r} but the function was called with "
                                  f"{len(args)} positional argument(s)")
-        nested = is_grad_enabled() and any(
-            isinstance(args[i], Node) and args[i].requires_grad for i in positions)
-        variables = [_as_variable(args[i]) for i in positions]
+        originals = list(args)
+        variables = [_as_variable(args[i], "grad", i) for i in positions]
         for i, variable in zip(positions, variables):
             args[i] = variable
         out = f(*args, **kwargs)
+        nested = _nested(out, originals, positions, variables)
         if isinstance(out, Node) and out.requires_grad:
             grads = gradients(out, variables, create_graph=nested)
         else:
             grads = [None] * len(variables)
+        _retire(variables)
         grads = [_zero_like(v) if g is None else g for g, v in zip(grads, variables)]
         if not nested:
             out = out.data if isinstance(out, Node) else out
@@ -125,12 +150,13 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
     @functools.wraps(f)
     def jacobian_f(*args: Any, **kwargs: Any) -> Any:
         args = list(args)
-        if isinstance(args[argnums], (int, float)):  # a number is a 0-d array here
-            args[argnums] = np.asarray(args[argnums], dtype=np.float64)
-        nested = is_grad_enabled() and isinstance(args[argnums], Node) and args[argnums].requires_grad
-        variable = _as_variable(args[argnums])
+        if isinstance(args[argnums], (int, float)) and not isinstance(args[argnums], bool):
+            args[argnums] = np.asarray(args[argnums], dtype=np.float64)  # a number is a 0-d array here
+        originals = list(args)
+        variable = _as_variable(args[argnums], "jacobian", argnums)
         args[argnums] = variable
         out = f(*args, **kwargs)
+        nested = _nested(out, originals, (argnums,), [variable])
         out_shape = np.shape(out.data if isinstance(out, Node) else out)
         rows = []
         for index in np.ndindex(*out_shape):
@@ -141,8 +167,9 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
             else:
                 row = None
             rows.append(_zero_like(variable) if row is None else row)
+        _retire([variable])
         if nested:
-            return reshape(stack(*rows), out_shape + variable.shape)
+            return reshape(stack(rows), out_shape + variable.shape)
         return np.reshape(np.array([np.asarray(r.data if isinstance(r, Node) else r) for r in rows]),
                           out_shape + np.shape(variable.data))
 

@@ -19,7 +19,7 @@ from .engine import Node, data_of, docstring_tests, primitive
 
 __all__ = [
     "abs", "add", "divide", "exp", "log", "maximum", "minimum", "multiply", "negative", "power",
-    "relu", "sigmoid", "sign", "sqrt", "subtract", "tanh", "Arithmetic",
+    "relu", "sigmoid", "sign", "sqrt", "subtract", "tanh", "where", "Arithmetic",
 ]
 
 
@@ -33,6 +33,36 @@ def sign(x: Any) -> Any:
     if isinstance(x, np.ndarray):
         return np.sign(x)
     return float((x > 0) - (x < 0))
+
+
+def where(condition: Any, x: Any, y: Any) -> Any:
+    """``x`` where ``condition`` holds, else ``y``.  ∂/∂x = condition, ∂/∂y = not condition
+
+    >>> x = Tensor([-1.0, 2.0], requires_grad=True)
+    >>> where(x.data > 0, x, 0.0).sum().backward()
+    >>> x.grad
+    array([0., 1.])
+    """
+    return _where(data_of(condition), x, y)
+
+
+@primitive(name="where")
+def _where(condition: Any, x: Any, y: Any) -> Any:
+    return np.where(condition, x, y)
+
+
+_where.defvjp(
+    None,
+    lambda g, out, c, x, y: _where(c, g, 0.0),
+    lambda g, out, c, x, y: _where(c, 0.0, g),
+)
+
+
+def _one_where(mask: Any, x: Any) -> Any:
+    """``x`` with 1 in place of its elements where ``mask`` holds (plain data for a scalar ``x``)."""
+    if mask.__class__ is bool or isinstance(mask, np.bool_):
+        return 1.0 if mask else x
+    return where(mask, 1.0, x) if mask.any() else x
 
 
 # ---- arithmetic -----------------------------------------------------------------------------
@@ -101,11 +131,26 @@ def _scalar_power(x: float, y: float) -> float:
     return result
 
 
+def _power_vjp_base(g: Any, out: Any, x: Any, y: Any) -> Any:
+    exponent = data_of(y)
+    if not np.all(exponent):  # y = 0 at x = 0: y·xʸ⁻¹ is 0·∞; the derivative of x⁰ = 1 is 0
+        x = _one_where((data_of(x) == 0) & (exponent == 0), x)
+    return g * y * x ** (y - 1)
+
+
+def _power_vjp_exponent(g: Any, out: Any, x: Any, y: Any) -> Any:
+    base = data_of(x)
+    if not np.all(base):  # 0ʸ = 0 for y > 0 (and 1 for y = 0) whatever y is near: derivative 0
+        x = _one_where((base == 0) & (data_of(y) >= 0), x)
+    return g * out * log(x)
+
+
 power = primitive(np.power, scalar=_scalar_power, name="power").defvjp(
-    lambda g, out, x, y: g * y * x ** (y - 1),
-    lambda g, out, x, y: g * out * log(x),
-)
+    _power_vjp_base, _power_vjp_exponent)
 power.__doc__ = """xʸ.  ∂/∂x = y·xʸ⁻¹, ∂/∂y = xʸ·ln x
+
+At a zero base the derivatives that exist are given, as PyTorch does: ∂/∂x of x⁰ is 0, and
+∂/∂y of 0ʸ is 0 for y ≥ 0 (not 0·∞ or 0·ln 0).
 
 >>> x = Tensor([1.0, 2.0], requires_grad=True)
 >>> power(x, 3).sum().backward()

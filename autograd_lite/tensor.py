@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from . import tensor_ops as T
-from .engine import Node, Primitive, ShapeError, _grad_mode, data_of
+from .engine import _SEQUENCES, Node, Primitive, ShapeError, _first_node, _grad_mode, _record, data_of
 from .ops import Arithmetic
 
 __all__ = ["Tensor", "tensor"]
@@ -47,6 +47,12 @@ class Tensor(Arithmetic, Node):
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         if isinstance(data, Node):
             data = data._data
+        elif data.__class__ in _SEQUENCES:
+            node = _first_node(data)
+            if node is not None and node.requires_grad:
+                raise TypeError("Tensor: the list holds nodes that require grad, and a new tensor is a "
+                                "leaf without their graph: use ag.stack([...]) to keep the graph, or "
+                                "detach them first")
         try:
             array = np.array(data, dtype=dtype)
         except (TypeError, ValueError) as error:
@@ -69,9 +75,13 @@ class Tensor(Arithmetic, Node):
             shapes = ", ".join(str(np.shape(d)) for d in datas)
             raise ShapeError(f"{op.name} on inputs of shapes {shapes}: {error}") from None
         except (TypeError, OverflowError) as error:
-            dtypes = ", ".join(str(np.result_type(d)) for d in datas)
+            dtypes = ", ".join(_dtype_name(d) for d in datas)
             raise type(error)(f"{op.name} on inputs of dtypes {dtypes}: {error}") from None
-        return out if out.__class__ is np.ndarray else np.asarray(out)
+        if out.__class__ is not np.ndarray:
+            return np.asarray(out)
+        if out.base is not None:  # a view of an input's memory: in-place changes must not reach it
+            out.flags.writeable = False
+        return out
 
     def _fit_grad(self, grad: Any) -> Any:
         data = self._data
@@ -79,13 +89,25 @@ class Tensor(Arithmetic, Node):
             return grad  # the common case: nothing to do
         if isinstance(grad, Node):
             if grad._data.shape != data.shape:
+                _check_broadcast(grad._data.shape, data.shape)
                 grad = T.sum_to(grad, data.shape)
             return grad if grad._data.dtype == data.dtype else T.astype(grad, data.dtype)
-        if grad.shape != data.shape:
+        if np.shape(grad) != data.shape:
+            _check_broadcast(np.shape(grad), data.shape)
             grad = T.sum_to(grad, data.shape)
         if type(grad) is not np.ndarray or grad.dtype != data.dtype:
             grad = np.asarray(grad, dtype=data.dtype)
         return grad
+
+    @classmethod
+    def _from_sequence(cls, op: Primitive, sequence: list | tuple) -> Tensor:
+        """A (nested) list holding tensors, stacked into one tensor that keeps their graph."""
+        items = [cls._from_sequence(op, item) if item.__class__ in _SEQUENCES and _first_node(item)
+                 is not None else item for item in sequence]
+        try:
+            return T.stack(items)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{op.name}: the list given does not make one array: {error}") from None
 
     def _accumulate_grad(self, grad: Any, shared: bool = False) -> None:
         if self.grad is not None:
@@ -134,6 +156,13 @@ class Tensor(Arithmetic, Node):
         self._data = array
         self.mark_modified()
 
+    def detach(self) -> Tensor:
+        """A new leaf that is cut off from the graph (requires no grad) and shares this tensor's
+        memory, read-only: an in-place change of it would change this tensor unseen, so it raises."""
+        view = self._data.view()
+        view.flags.writeable = False
+        return _record(Tensor, view)
+
     def _in_place(self, ufunc: np.ufunc, other: Any) -> Tensor:
         if self._op is not None:
             raise RuntimeError(f"in-place {ufunc.__name__} on the result of {self._op.name}: results of "
@@ -141,6 +170,11 @@ class Tensor(Arithmetic, Node):
         if self.requires_grad and _grad_mode.enabled:
             raise RuntimeError(f"in-place {ufunc.__name__} on a leaf tensor that requires grad while "
                                f"gradients are recorded: do it under `with no_grad():` (as optimizers do)")
+        if not self._data.flags.writeable:
+            raise RuntimeError(
+                f"in-place {ufunc.__name__} on a tensor whose memory is shared (made by detach(), or a "
+                f"view made under no_grad()): it would change the tensor it shares memory with, unseen "
+                f"by that tensor's graphs; write t = t + x, or copy first: Tensor(t)")
         try:
             ufunc(self._data, data_of(other), out=self._data, casting="same_kind")
         except ValueError as error:
@@ -290,6 +324,22 @@ class Tensor(Arithmetic, Node):
 
 
 Tensor._result_type = Tensor
+
+
+def _check_broadcast(grad_shape: tuple[int, ...], shape: tuple[int, ...]) -> None:
+    """Raise unless a gradient of ``grad_shape`` is one broadcast from ``shape`` (so summing it back
+    is right); anything else is a VJP's mistake, never to be summed or reshaped away."""
+    if len(grad_shape) < len(shape) or any(
+            n != m and n != 1 for n, m in zip(shape, grad_shape[len(grad_shape) - len(shape):])):
+        raise ShapeError(f"it gave a gradient of shape {grad_shape}, which does not fit an input of "
+                         f"shape {shape} (the shape, or one broadcast from it, is needed)")
+
+
+def _dtype_name(data: Any) -> str:
+    try:
+        return str(np.result_type(data))
+    except (TypeError, ValueError):
+        return type(data).__name__
 
 
 def _index_data(index: Any) -> Any:

@@ -10,13 +10,14 @@ The examples assume ``import numpy as np`` and ``from autograd_lite import Tenso
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+import operator
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from .engine import data_of, docstring_tests, primitive
-from .ops import exp
+from .engine import Node, ShapeError, data_of, docstring_tests, primitive
+from .ops import exp, where
 
 __all__ = [
     "astype", "broadcast_to", "clip", "concatenate", "expand_dims", "flatten", "getitem", "log_softmax",
@@ -27,13 +28,71 @@ __all__ = [
 Axis = int | Sequence[int] | None
 
 
+# ---- the parameters, checked once: every VJP sees axes as non-negative ints --------------------
+
+
+class AxisError(ShapeError, IndexError):
+    """An axis out of range for the array (NumPy's ``AxisError`` is also a ValueError and IndexError)."""
+
+
+def _axis_index(op: str, axis: Any, shape: tuple[int, ...], name: str = "axis") -> int:
+    """One axis (an int, a NumPy integer, negative from the end) of an array of ``shape``, as a
+    non-negative int. A 0-d array has the one axis 0 (or -1) here, as in NumPy's reductions."""
+    ndim = len(shape)
+    if isinstance(axis, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be an integer, not the bool {axis!r}")
+    try:
+        index = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{op}: {name} must be an integer, a tuple of integers or None, not "
+                        f"{type(axis).__name__} {axis!r}") from None
+    bound = builtins.max(ndim, 1)
+    if not -bound <= index < bound:
+        raise AxisError(f"{op} on inputs of shapes {shape}: {name} {index} is out of bounds for "
+                        f"{ndim} dimension(s)")
+    return index % bound
+
+
+def _canonical_axis(op: str, axis: Any, shape: tuple[int, ...]) -> int | tuple[int, ...] | None:
+    """``axis`` — None, an integer or a sequence of them — with every axis non-negative."""
+    if axis is None:
+        return None
+    if isinstance(axis, (tuple, list)):
+        axes = tuple(_axis_index(op, a, shape) for a in axis)
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"{op}: axis {axis!r} names an axis twice")
+        return axes
+    return _axis_index(op, axis, shape)
+
+
+def _flag(op: str, name: str, value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be True or False, not {value!r}")
+    return bool(value)
+
+
+def _reduction_params(op: str) -> Any:
+    """The parameter check of a reduction over ``axis`` with ``keepdims``."""
+    def check(x: Any, axis: Axis = None, keepdims: bool = False) -> dict[str, Any]:
+        return {"axis": _canonical_axis(op, axis, np.shape(x)), "keepdims": _flag(op, "keepdims", keepdims)}
+    return check
+
+
+def _shape(op: str, shape: Any) -> tuple[int, ...]:
+    """A shape (an int or a sequence of ints) as a tuple of ints."""
+    try:
+        return (operator.index(shape),) if not isinstance(shape, (tuple, list)) else \
+            tuple(operator.index(n) for n in shape)
+    except TypeError:
+        raise TypeError(f"{op}: shape must be an integer or a tuple of integers, not {shape!r}") from None
+
+
 def _axes(axis: Axis, ndim: int) -> tuple[int, ...]:
     """``axis`` as a tuple of non-negative ints (all axes for ``None``)."""
     if axis is None:
         return tuple(range(ndim))
-    if isinstance(axis, int):
-        axis = (axis,)
-    return tuple(a + ndim if a < 0 else a for a in axis)
+    axis = _canonical_axis("axis", axis, (1,) * ndim)
+    return axis if isinstance(axis, tuple) else (axis,)
 
 
 def _keepdims_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
@@ -59,9 +118,14 @@ def sum_to(x: Any, shape: tuple[int, ...]) -> Any:
     >>> sum_to(np.ones((3, 2)), (1, 2))
     array([[3., 3.]])
     """
-    if x.shape == shape:
+    shape = _shape("sum_to", shape)
+    x_shape = np.shape(x)
+    if x_shape == shape:
         return x.view() if isinstance(x, np.ndarray) else x
-    leading = x.ndim - len(shape)
+    leading = len(x_shape) - len(shape)
+    if leading < 0 or builtins.any(n != 1 and n != m for n, m in zip(shape, x_shape[leading:])):
+        raise ShapeError(f"sum_to: shape {shape} does not broadcast to the array's shape {x_shape}, so "
+                         f"the array cannot be summed down to it")
     axes = tuple(range(leading)) + tuple(
         leading + i for i, n in enumerate(shape) if n == 1 and x.shape[leading + i] != 1)
     return np.asarray(x).sum(axis=axes, keepdims=True).reshape(shape)
@@ -75,7 +139,7 @@ def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
     Tensor([[1., 2.],
             [1., 2.]])
     """
-    out = np.empty(shape, dtype=np.result_type(x))
+    out = np.empty(_shape("broadcast_to", shape), dtype=np.result_type(x))
     out[...] = x
     return out
 
@@ -118,8 +182,23 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
     return np.asarray(x).transpose(axes)
 
 
+
+
+def _permutation(x: Any, axes: Sequence[int] | None = None) -> dict[str, Any]:
+    ndim = np.ndim(x)
+    if axes is None:
+        return {"axes": None}
+    if not isinstance(axes, (tuple, list)):
+        axes = (axes,)
+    canonical = tuple(_axis_index("transpose", a, np.shape(x), "axes") for a in axes)
+    if sorted(canonical) != list(range(ndim)):
+        raise ValueError(f"transpose: axes {tuple(axes)} is not a permutation of the {ndim} axes")
+    return {"axes": canonical}
+
+
+transpose.defparams(_permutation)
 transpose.defvjp(lambda g, out, x, axes=None: transpose(
-    g, None if axes is None else tuple(np.argsort(axes))))
+    g, axes=None if axes is None else tuple(int(i) for i in np.argsort(axes))))
 
 
 @primitive
@@ -132,7 +211,10 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> Any:
     return np.asarray(x).swapaxes(axis1, axis2)
 
 
-swapaxes.defvjp(lambda g, out, x, axis1, axis2: swapaxes(g, axis1, axis2))
+swapaxes.defparams(lambda x, axis1, axis2: {
+    "axis1": _axis_index("swapaxes", axis1, np.shape(x), "axis1"),
+    "axis2": _axis_index("swapaxes", axis2, np.shape(x), "axis2")})
+swapaxes.defvjp(lambda g, out, x, axis1, axis2: swapaxes(g, axis1=axis1, axis2=axis2))
 
 
 @primitive
@@ -222,59 +304,69 @@ def _along(axis: int, ndim: int, position: Any) -> tuple[Any, ...]:
     return (slice(None),) * (axis % ndim) + (position,)
 
 
-@primitive
-def concatenate(*arrays: Any, axis: int = 0) -> Any:
-    """Join arrays along an existing axis.  VJP for input i: the slice of g where it landed
+def _arrays(op: str, arrays: Any) -> list[Any]:
+    """The arrays of a joining op: a sequence (list, tuple, or an array's rows), never a lone node."""
+    if isinstance(arrays, Node):
+        raise TypeError(f"{op}: expected a sequence of arrays, got one {type(arrays).__name__}: to join "
+                        f"a and b, write {op}([a, b])")
+    if not isinstance(arrays, Iterable):
+        raise TypeError(f"{op}: expected a sequence of arrays, got {type(arrays).__name__}")
+    return list(arrays)
+
+
+def _joined_axis(op: str, extra: int) -> Any:
+    """The parameter check of a joining op: ``axis`` counted on the result (``extra`` new axes)."""
+    def check(*arrays: Any, axis: int = 0) -> dict[str, Any]:
+        shape = np.shape(arrays[0]) + (1,) * extra if arrays else (1,)
+        return {"axis": _axis_index(op, axis, shape)}
+    return check
+
+
+def concatenate(arrays: Sequence[Any], axis: int | None = 0) -> Any:
+    """Join a sequence of arrays along an existing axis (``axis=None``: flattened first), as
+    ``np.concatenate``.  VJP for input i: the slice of g where it landed
 
     >>> a, b = Tensor([1.0], requires_grad=True), Tensor([2.0, 3.0], requires_grad=True)
-    >>> concatenate(a, b)
+    >>> concatenate([a, b])
     Tensor([1., 2., 3.], op='concatenate')
     """
+    arrays = _arrays("concatenate", arrays)
+    if axis is None:
+        arrays, axis = [reshape(a, (-1,)) for a in arrays], 0
+    return _concatenate(*arrays, axis=axis)
+
+
+@primitive(name="concatenate")
+def _concatenate(*arrays: Any, axis: int = 0) -> Any:
     return np.concatenate(arrays, axis=axis)
 
 
 def _concatenate_vjp(i: int, g: Any, out: Any, *arrays: Any, axis: int = 0) -> Any:
-    start = builtins.sum(a.shape[axis] for a in arrays[:i])
-    return getitem(g, _along(axis, out.ndim, slice(start, start + arrays[i].shape[axis])))
+    start = builtins.sum(np.shape(a)[axis] for a in arrays[:i])
+    return getitem(g, index=_along(axis, out.ndim, slice(start, start + np.shape(arrays[i])[axis])))
 
 
-concatenate.defvjp_argnum(_concatenate_vjp)
+_concatenate.defparams(_joined_axis("concatenate", 0), inputs=None)
+_concatenate.defvjp_argnum(_concatenate_vjp)
 
 
-@primitive
-def stack(*arrays: Any, axis: int = 0) -> Any:
-    """Join arrays along a new axis.  VJP for input i: g[..., i, ...] along that axis
+def stack(arrays: Sequence[Any], axis: int = 0) -> Any:
+    """Join a sequence of arrays of one shape along a new axis, as ``np.stack``.
+    VJP for input i: g[..., i, ...] along that axis
 
-    >>> stack(Tensor([1.0, 2.0]), Tensor([3.0, 4.0])).shape
+    >>> stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])]).shape
     (2, 2)
     """
+    return _stack(*_arrays("stack", arrays), axis=axis)
+
+
+@primitive(name="stack")
+def _stack(*arrays: Any, axis: int = 0) -> Any:
     return np.stack(arrays, axis=axis)
 
 
-stack.defvjp_argnum(lambda i, g, out, *arrays, axis=0: getitem(g, _along(axis, out.ndim, i)))
-
-
-def where(condition: Any, x: Any, y: Any) -> Any:
-    """``x`` where ``condition`` holds, else ``y``.  ∂/∂x = condition, ∂/∂y = not condition
-
-    >>> x = Tensor([-1.0, 2.0], requires_grad=True)
-    >>> where(x.data > 0, x, 0.0).sum().backward()
-    >>> x.grad
-    array([0., 1.])
-    """
-    return _where(data_of(condition), x, y)
-
-
-@primitive(name="where")
-def _where(condition: Any, x: Any, y: Any) -> Any:
-    return np.where(condition, x, y)
-
-
-_where.defvjp(
-    None,
-    lambda g, out, c, x, y: _where(c, g, 0.0),
-    lambda g, out, c, x, y: _where(c, 0.0, g),
-)
+_stack.defparams(_joined_axis("stack", 1), inputs=None)
+_stack.defvjp_argnum(lambda i, g, out, *arrays, axis=0: getitem(g, index=_along(axis, out.ndim, i)))
 
 
 @primitive
@@ -292,8 +384,19 @@ def clip(x: Any, a_min: Any, a_max: Any) -> Any:
     return np.clip(x, a_min, a_max)
 
 
+def _within(x: Any, a_min: Any, a_max: Any) -> Any:
+    """Where a_min ≤ x ≤ a_max (a bound of None is no bound)."""
+    x = data_of(x)
+    inside = np.ones(np.shape(x), dtype=bool)
+    if a_min is not None:
+        inside &= x >= data_of(a_min)
+    if a_max is not None:
+        inside &= x <= data_of(a_max)
+    return inside
+
+
 clip.defvjp(
-    lambda g, out, x, a_min, a_max: g * ((data_of(x) >= data_of(a_min)) & (data_of(x) <= data_of(a_max))),
+    lambda g, out, x, a_min, a_max: g * _within(x, a_min, a_max),
     lambda g, out, x, a_min, a_max: g * (data_of(x) < data_of(a_min)),
     lambda g, out, x, a_min, a_max: g * (data_of(x) > data_of(a_max)),
 )
@@ -354,6 +457,7 @@ def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
     return np.asarray(x).sum(axis=axis, keepdims=keepdims)
 
 
+sum.defparams(_reduction_params("sum"))
 sum.defvjp(lambda g, out, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis, keepdims))
 
 
@@ -374,8 +478,9 @@ def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     return total / (x.size // total.size if total.size else 1)
 
 
-mean.defvjp(lambda g, out, x, axis=None, keepdims=False:
-            _unreduce(g, x.shape, axis, keepdims) * (out.size / x.size))
+mean.defparams(_reduction_params("mean"))
+mean.defvjp(lambda g, out, x, axis=None, keepdims=False:  # (an empty x has an empty gradient)
+            _unreduce(g, x.shape, axis, keepdims) * (out.size / x.size if x.size else 0.0))
 
 
 def _extremum_vjp(g: Any, out: Any, x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
@@ -409,6 +514,8 @@ def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
     return np.asarray(x).min(axis=axis, keepdims=keepdims)
 
 
+max.defparams(_reduction_params("max"))
+min.defparams(_reduction_params("min"))
 max.defvjp(_extremum_vjp)
 min.defvjp(_extremum_vjp)
 
@@ -424,7 +531,9 @@ def var(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Any
     array([-0.75, -0.25,  0.25,  0.75])
     """
     deviation = x - mean(x, axis=axis, keepdims=True)
-    count = np.prod([x.shape[a] for a in _axes(axis, x.ndim)], dtype=int)
+    count = 1
+    for a in _axes(axis, np.ndim(x)):
+        count *= np.shape(x)[a]  # a Python int, so the dtype stays x's
     return sum(deviation * deviation, axis=axis, keepdims=keepdims) / (count - ddof)
 
 
@@ -449,6 +558,7 @@ def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     return out if keepdims else np.squeeze(out, axis=_axes(axis, np.ndim(x)))
 
 
+logsumexp.defparams(_reduction_params("logsumexp"))
 logsumexp.defvjp(lambda g, out, x, axis=None, keepdims=False:
                  _unreduce(g, x.shape, axis, keepdims)
                  * exp(x - reshape(out, _keepdims_shape(x.shape, axis))))
@@ -465,6 +575,7 @@ def softmax(x: Any, axis: int = -1) -> Any:
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
+softmax.defparams(lambda x, axis=-1: {"axis": _axis_index("softmax", axis, np.shape(x))})
 softmax.defvjp(lambda g, out, x, axis=-1: out * (g - sum(g * out, axis=axis, keepdims=True)))
 
 
@@ -478,6 +589,7 @@ def log_softmax(x: Any, axis: int = -1) -> Any:
     return x - logsumexp(x, axis=axis, keepdims=True)
 
 
+log_softmax.defparams(lambda x, axis=-1: {"axis": _axis_index("log_softmax", axis, np.shape(x))})
 log_softmax.defvjp(lambda g, out, x, axis=-1: g - exp(out) * sum(g, axis=axis, keepdims=True))
 
 

@@ -175,7 +175,7 @@ def test_wrong_axes_and_shapes_name_the_op():
     with pytest.raises(ShapeError, match=r"reshape on inputs of shapes \(2, 3\)"):
         t.reshape(4)
     with pytest.raises(ShapeError, match=r"concatenate on inputs of shapes \(2, 3\), \(3,\)"):
-        ag.concatenate(t, Tensor(np.ones(3)))
+        ag.concatenate([t, Tensor(np.ones(3))])
     with pytest.raises(IndexError):
         t[5]
 

@@ -113,7 +113,7 @@ def joined(draw, op):
         if op is ag.concatenate:
             this[axis] = draw(st.integers(1, 3))
         arrays.append(draw(agst.arrays(tuple(this))))
-    return (lambda *ts: op(*ts, axis=axis)), tuple(arrays)
+    return (lambda *ts: op(list(ts), axis=axis)), tuple(arrays)
 
 
 @st.composite
