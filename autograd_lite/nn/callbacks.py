@@ -32,6 +32,27 @@ class Callback:
         """After the last epoch (also after an interruption)."""
 
 
+def callback_list(callbacks: Any) -> list[Callback]:
+    """``fit``'s ``callbacks`` as a list, checked: a list (or tuple) of :class:`Callback` objects.
+
+    >>> callback_list(TerminateOnNaN())
+    Traceback (most recent call last):
+    TypeError: fit: callbacks must be a list, e.g. callbacks=[TerminateOnNaN(...)], not a single ...
+    """
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, Callback):
+        name = type(callbacks).__name__
+        raise TypeError(f"fit: callbacks must be a list, e.g. callbacks=[{name}(...)], not a single {name}")
+    if not isinstance(callbacks, (list, tuple)):
+        raise TypeError(f"fit: callbacks must be a list of Callback objects, not {type(callbacks).__name__}")
+    for index, callback in enumerate(callbacks):
+        if not isinstance(callback, Callback):
+            raise TypeError(f"fit: callbacks[{index}] is {callback!r} ({type(callback).__name__}), not a "
+                            f"Callback")
+    return list(callbacks)
+
+
 class History(Callback):
     """What ``fit`` returns: ``history[name]`` is the per-epoch list of each loss and metric.
 

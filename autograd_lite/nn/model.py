@@ -23,7 +23,7 @@ from .. import optim
 from ..engine import ShapeError, data_of, enable_grad, no_grad
 from . import functional as F
 from . import module as _module
-from .callbacks import Callback, EarlyStopping, History, ProgressLogger
+from .callbacks import Callback, EarlyStopping, History, ProgressLogger, callback_list
 from .module import Dense, Input, Linear, Module
 
 __all__ = ["Model", "Sequential"]
@@ -91,7 +91,7 @@ class Model(Module):
         batch_size = _batch_size("fit", batch_size)
         epochs = _integer("fit", "epochs", epochs, minimum=0)
         verbose = _verbose("fit", verbose)
-        callbacks = _checked_callbacks(callbacks)
+        callbacks = callback_list(callbacks)
         validation_split = _validation_split(validation_split)
         if not isinstance(shuffle, (bool, np.bool_)):
             raise TypeError(f"fit: shuffle must be True or False, not {shuffle!r}")
@@ -436,21 +436,6 @@ def _verbose(where: str, verbose: Any) -> int:
     if isinstance(verbose, str) or verbose not in (0, 1, 2):
         raise ValueError(f"{where}: verbose must be 0, 1, 2 or 'auto', not {verbose!r}")
     return int(verbose)
-
-
-def _checked_callbacks(callbacks: Any) -> list[Callback]:
-    if callbacks is None:
-        return []
-    if isinstance(callbacks, Callback):
-        raise TypeError(f"fit: callbacks must be a list, e.g. callbacks=[{type(callbacks).__name__}(...)], "
-                        f"not a single {type(callbacks).__name__}")
-    if not isinstance(callbacks, (list, tuple)):
-        raise TypeError(f"fit: callbacks must be a list of Callback objects, not {type(callbacks).__name__}")
-    for index, callback in enumerate(callbacks):
-        if not isinstance(callback, Callback):
-            raise TypeError(f"fit: callbacks[{index}] is {callback!r} ({type(callback).__name__}), not a "
-                            f"Callback")
-    return list(callbacks)
 
 
 def _validation_split(split: Any) -> float:
