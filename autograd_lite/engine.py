@@ -370,7 +370,7 @@ class Primitive:
         for arg in args:
             if isinstance(arg, Node):
                 return arg._apply(self, args, params)
-            if arg.__class__ in _SEQUENCES and _first_node(arg) is not None:  # [a, b]: keep the graph
+            if (arg.__class__ is list or arg.__class__ is tuple) and _first_node(arg) is not None:
                 return self(*_joined(self, args), **params)
         try:
             if self.scalar_forward is not self.forward:  # plain numbers take the fast scalar path
@@ -464,16 +464,17 @@ def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = No
             if arg.requires_grad:
                 requires_grad = True
             datas.append(arg._data)
-        elif arg.__class__ in _SEQUENCES and _first_node(arg) is not None:
+        elif (arg.__class__ is list or arg.__class__ is tuple) and _first_node(arg) is not None:
             return apply(op, _joined(op, args), params)
         else:
             datas.append(arg)
     datas = tuple(datas)
     inputs = args if args.__class__ is tuple else tuple(args)
-    if op.check_params is not None:
+    check = op.check_params
+    if check is not None:
         count = len(datas) if op.array_inputs is None else op.array_inputs
         if params or len(datas) > count:
-            params = op.check_params(*datas, **params)
+            params = check(*datas, **params)
             datas, inputs = datas[:count], inputs[:count]
     if not params:
         params = _NO_PARAMS
@@ -615,7 +616,9 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
     fit = root._result_type._fit_grad
     handed_out: set[int] | None = set() if root._mutable_grads else None  # ids stored in a .grad
     collected: dict[Node, Any] = {}
-    with _grad_enabled_as(create_graph):  # VJPs record a graph only for higher-order gradients
+    recording = _grad_mode.enabled
+    _grad_mode.enabled = create_graph  # VJPs record a graph only for higher-order gradients
+    try:
         for node in operations + leaves:  # every consumer before what it consumed; the leaves last
             g = pop(node, None)
             if g is None:  # no gradient reached this node (the VJPs towards it were None)
@@ -675,6 +678,8 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                     _check_backward(node, parent, parent_grad, g, args)
                 previous = grads.get(parent)
                 grads[parent] = parent_grad if previous is None else previous + parent_grad
+    finally:  # (set by hand, not with enable_grad(): a context manager costs a backward ~2 µs)
+        _grad_mode.enabled = recording
     return collected
 
 

@@ -77,11 +77,7 @@ class Tensor(Arithmetic, Node):
         except (TypeError, OverflowError) as error:
             dtypes = ", ".join(_dtype_name(d) for d in datas)
             raise type(error)(f"{op.name} on inputs of dtypes {dtypes}: {error}") from None
-        if out.__class__ is not np.ndarray:
-            return np.asarray(out)
-        if out.base is not None:  # a view of an input's memory: in-place changes must not reach it
-            out.flags.writeable = False
-        return out
+        return out if out.__class__ is np.ndarray else np.asarray(out)
 
     def _fit_grad(self, grad: Any) -> Any:
         data = self._data
@@ -90,11 +86,11 @@ class Tensor(Arithmetic, Node):
         if isinstance(grad, Node):
             if grad._data.shape != data.shape:
                 _check_broadcast(grad._data.shape, data.shape)
-                grad = T.sum_to(grad, data.shape)
+                grad = T.sum_to(grad, shape=data.shape)
             return grad if grad._data.dtype == data.dtype else T.astype(grad, data.dtype)
         if np.shape(grad) != data.shape:
             _check_broadcast(np.shape(grad), data.shape)
-            grad = T.sum_to(grad, data.shape)
+            grad = T.sum_to(grad, shape=data.shape)
         if type(grad) is not np.ndarray or grad.dtype != data.dtype:
             grad = np.asarray(grad, dtype=data.dtype)
         return grad
@@ -170,11 +166,11 @@ class Tensor(Arithmetic, Node):
         if self.requires_grad and _grad_mode.enabled:
             raise RuntimeError(f"in-place {ufunc.__name__} on a leaf tensor that requires grad while "
                                f"gradients are recorded: do it under `with no_grad():` (as optimizers do)")
-        if not self._data.flags.writeable:
+        if self._data.base is not None or not self._data.flags.writeable:
             raise RuntimeError(
-                f"in-place {ufunc.__name__} on a tensor whose memory is shared (made by detach(), or a "
-                f"view made under no_grad()): it would change the tensor it shares memory with, unseen "
-                f"by that tensor's graphs; write t = t + x, or copy first: Tensor(t)")
+                f"in-place {ufunc.__name__} on a tensor whose memory may be shared (made by detach(), or "
+                f"a view such as a reshape made under no_grad()): it would change the tensor it shares "
+                f"memory with, unseen by that tensor's graphs; write t = t + x, or copy first: Tensor(t)")
         try:
             ufunc(self._data, data_of(other), out=self._data, casting="same_kind")
         except ValueError as error:
@@ -286,8 +282,11 @@ class Tensor(Arithmetic, Node):
         return T.reshape(self, shape=shape[0] if len(shape) == 1 else shape)
 
     def transpose(self, *axes: Any) -> Tensor:
-        """Permute the axes (reverse them when none are given)."""
-        return T.transpose(self, axes=(axes[0] if len(axes) == 1 else axes) or None)
+        """Permute the axes (reverse them when none are given): ``t.transpose(1, 0)`` or
+        ``t.transpose((1, 0))``, as NumPy."""
+        if len(axes) == 1:
+            axes = axes[0]
+        return T.transpose(self, axes=None if axes is None or len(axes) == 0 else axes)
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - NumPy's name

@@ -104,8 +104,8 @@ def _keepdims_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
 def _unreduce(g: Any, shape: tuple[int, ...], axis: Axis, keepdims: bool) -> Any:
     """Spread the gradient of a reduction back over the reduced axes."""
     if not keepdims:
-        g = reshape(g, _keepdims_shape(shape, axis))
-    return broadcast_to(g, shape)
+        g = reshape(g, shape=_keepdims_shape(shape, axis))
+    return broadcast_to(g, shape=shape)
 
 
 # ---- shapes ---------------------------------------------------------------------------------
@@ -144,8 +144,8 @@ def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
     return out
 
 
-sum_to.defvjp(lambda g, out, x, shape: broadcast_to(g, x.shape))
-broadcast_to.defvjp(lambda g, out, x, shape: sum_to(g, x.shape))
+sum_to.defvjp(lambda g, out, x, shape: broadcast_to(g, shape=x.shape))
+broadcast_to.defvjp(lambda g, out, x, shape: sum_to(g, shape=x.shape))
 
 
 @primitive
@@ -160,7 +160,7 @@ def reshape(x: Any, shape: int | tuple[int, ...]) -> Any:
     return np.asarray(x).reshape(shape)
 
 
-reshape.defvjp(lambda g, out, x, shape: reshape(g, x.shape))
+reshape.defvjp(lambda g, out, x, shape: reshape(g, shape=x.shape))
 
 
 def flatten(x: Any) -> Any:
@@ -188,8 +188,7 @@ def _permutation(x: Any, axes: Sequence[int] | None = None) -> dict[str, Any]:
     ndim = np.ndim(x)
     if axes is None:
         return {"axes": None}
-    if not isinstance(axes, (tuple, list)):
-        axes = (axes,)
+    axes = tuple(axes) if isinstance(axes, (tuple, list, np.ndarray)) else (axes,)
     canonical = tuple(_axis_index("transpose", a, np.shape(x), "axes") for a in axes)
     if sorted(canonical) != list(range(ndim)):
         raise ValueError(f"transpose: axes {tuple(axes)} is not a permutation of the {ndim} axes")
@@ -237,8 +236,8 @@ def squeeze(x: Any, axis: int | Sequence[int] | None = None) -> Any:
     return np.asarray(x).squeeze(axis)
 
 
-expand_dims.defvjp(lambda g, out, x, axis: reshape(g, x.shape))
-squeeze.defvjp(lambda g, out, x, axis=None: reshape(g, x.shape))
+expand_dims.defvjp(lambda g, out, x, axis: reshape(g, shape=x.shape))
+squeeze.defvjp(lambda g, out, x, axis=None: reshape(g, shape=x.shape))
 
 
 @primitive
@@ -561,7 +560,7 @@ def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
 logsumexp.defparams(_reduction_params("logsumexp"))
 logsumexp.defvjp(lambda g, out, x, axis=None, keepdims=False:
                  _unreduce(g, x.shape, axis, keepdims)
-                 * exp(x - reshape(out, _keepdims_shape(x.shape, axis))))
+                 * exp(x - reshape(out, shape=_keepdims_shape(x.shape, axis))))
 
 
 @primitive

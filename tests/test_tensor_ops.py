@@ -59,7 +59,7 @@ def reduction(draw, op, spread=None, **array_options):
 @st.composite
 def along_axis(draw, op):
     x = draw(agst.arrays(**{**SMALL, "min_dims": 1}))
-    axis = draw(st.integers(-x.ndim, x.ndim - 1))
+    axis = draw(st.integers(-x.ndim, x.ndim - 1).flatmap(lambda a: st.sampled_from([a, np.int64(a)])))
     return (lambda t: op(t, axis=axis)), (x,)
 
 
@@ -80,7 +80,9 @@ def matmul_operands(draw):
 def transposed(draw):
     x = draw(agst.arrays(**SMALL))
     axes = draw(st.permutations(range(x.ndim)))
-    return (lambda t: ag.transpose(t, axes=tuple(axes))), (x,)
+    # each axis as users write them: non-negative, negative, or a NumPy integer
+    axes = tuple(draw(st.sampled_from([a, a - x.ndim, np.int64(a)])) for a in axes)
+    return (lambda t: ag.transpose(t, axes=axes)), (x,)
 
 
 @st.composite
@@ -113,6 +115,8 @@ def joined(draw, op):
         if op is ag.concatenate:
             this[axis] = draw(st.integers(1, 3))
         arrays.append(draw(agst.arrays(tuple(this))))
+    ndim = len(shape) + (op is ag.stack)
+    axis = draw(st.sampled_from([axis, axis - ndim, np.int64(axis)]))  # as users write it
     return (lambda *ts: op(list(ts), axis=axis)), tuple(arrays)
 
 

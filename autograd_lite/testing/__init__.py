@@ -11,6 +11,11 @@ True
 A non-scalar output is projected on a fixed random direction ``r`` (the check is of ``rᵀJ``, which a
 wrong Jacobian fails for almost every ``r``). Inputs with more than ``max_elements`` elements are
 checked along random directions instead of element by element.
+
+When the check fails, the report points at the culprit: each primitive of ``f``'s graph is checked
+alone, at the values it was given, and the first (in the order ``f`` ran them) whose VJP disagrees
+with finite differences is named; an input that reaches ``f``'s output only outside the graph
+(through ``math.tanh``, ``.data`` or ``float(x)``) is reported as such.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import Node, gradients
+from ..engine import Node, _graph_behind, gradients
 from ..tensor import Tensor
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "numerical_grad"]
@@ -117,7 +122,7 @@ def _central(scalar_f: Callable[..., float], arrays: list[np.ndarray], which: in
 
 def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float | None = None, atol: float | None = None,
               rtol: float | None = None, max_elements: int = 200, directions: int = 8,
-              seed: int = 0) -> bool:
+              seed: int = 0, _localize: bool = True) -> bool:
     """Check the gradients of ``f`` at ``inputs`` against central finite differences.
 
     Every floating input is differentiated. Returns ``True``, or raises :class:`GradcheckError` whose
@@ -131,6 +136,12 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float | None = None, ato
     True
     >>> gradcheck(lambda x: abs(x), np.array([0.0, 2.0]))     # a kink at 0: any subgradient passes
     True
+    >>> import math
+    >>> gradcheck(lambda x: x * math.tanh(x.item()), np.array(0.5))
+    Traceback (most recent call last):
+      ...
+    autograd_lite.testing.GradcheckError: gradcheck failed for input 0 ...
+    ... every primitive of f's graph has the right VJP at its own inputs, so part of f's dependence ...
     """
     arrays = _as_arrays(inputs)
     for position, array in enumerate(arrays):
@@ -161,11 +172,55 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float | None = None, ato
             else:
                 _check_elements(scalar_f, arrays, position, grad, eps, tolerance)
         except GradcheckError as error:
-            if direction is None:
-                raise
-            raise GradcheckError(f"{error}\n(f's output has shape {direction.shape}: the values are "
-                                 f"gradients of Σ r·f for a fixed random r, seed={seed})") from None
+            message = str(error)
+            if direction is not None:
+                message += (f"\n(f's output has shape {direction.shape}: the values are gradients of "
+                            f"Σ r·f for a fixed random r, seed={seed})")
+            if analytic[position] is None:
+                message += (f"\nInput {position} does not reach f's output through the graph (autodiff "
+                            f"gives it no gradient), yet changing it changes the output: f uses it "
+                            f"outside the graph (math functions, .data, .item(), float(x), np.asarray(x)); "
+                            f"use autograd_lite's operations on it instead.")
+            elif _localize:
+                message += "\n" + _culprit(f, arrays, eps, atol, rtol, max_elements, directions, seed)
+            raise GradcheckError(message) from None
     return True
+
+
+def _culprit(f: Callable[..., Any], arrays: list[np.ndarray], eps: float | None, atol: float | None,
+             rtol: float | None, max_elements: int, directions: int, seed: int) -> str:
+    """Which primitive of f's graph has a wrong VJP: each is checked alone, at the data it was given,
+    in the order f ran them; the report of the first that fails, or why none did."""
+    leaves = [Tensor(a, requires_grad=True) for a in arrays]
+    out = f(*leaves)
+    if not isinstance(out, Node) or not out.requires_grad:
+        return "f's output is not connected to its inputs through the graph."
+    operations, _ = _graph_behind(out)
+    for node in reversed(operations):  # the order in which f ran them
+        op, args, params = node._op, node._args, node._params or {}
+        for k, parent in enumerate(node._inputs):
+            differentiable = isinstance(parent, Node) and parent.requires_grad
+            if not differentiable or np.asarray(args[k]).dtype.kind != "f":
+                continue
+            alone = _with_input(op, args, k, params)
+            try:
+                gradcheck(alone, args[k], eps=eps, atol=atol, rtol=rtol, max_elements=max_elements,
+                          directions=directions, seed=seed, _localize=False)
+            except GradcheckError as error:
+                return (f"The culprit: the VJP of primitive {op.name!r} for its input {k} (of shape "
+                        f"{np.shape(args[k])}) disagrees with finite differences of {op.name} alone, at "
+                        f"the values f gave it:\n{error}")
+    return ("Yet every primitive of f's graph has the right VJP at its own inputs, so part of f's "
+            "dependence on its inputs bypasses the graph: a value taken out with .data, .item(), "
+            "float() or np.asarray() and used again, or a VJP that treats something differentiable as "
+            "a constant.")
+
+
+def _with_input(op: Any, args: tuple, k: int, params: dict[str, Any]) -> Callable[[Tensor], Any]:
+    """``op`` as a function of its input ``k`` alone, the others fixed at ``args``."""
+    def alone(t: Tensor) -> Any:
+        return op(*args[:k], t, *args[k + 1:], **params)
+    return alone
 
 
 def _check_elements(scalar_f: Callable[..., float], arrays: list[np.ndarray], position: int,

@@ -85,8 +85,16 @@ def broadcastable_arrays(num_arrays: int = 2, dtype: Any = np.float64, min_value
 
 
 def axes(ndim: int) -> st.SearchStrategy:
-    """A valid ``axis`` argument for an array of ``ndim`` axes: None, an int or a tuple of ints."""
+    """A valid ``axis`` argument for an array of ``ndim`` axes: None, an int or a tuple of ints —
+    negative ones and NumPy integers included, as users write them."""
     options = [st.none()]
     if ndim:
-        options += [st.integers(-ndim, ndim - 1), hnp.valid_tuple_axes(ndim, min_size=1)]
+        options += [st.integers(-ndim, ndim - 1).flatmap(_integer_spellings),
+                    hnp.valid_tuple_axes(ndim, min_size=1).flatmap(
+                        lambda axes: st.tuples(*[_integer_spellings(a) for a in axes]))]
     return st.one_of(*options)
+
+
+def _integer_spellings(axis: int) -> st.SearchStrategy:
+    """``axis`` as a Python int, its negative twin where it has one, or a NumPy integer."""
+    return st.sampled_from([axis, np.int64(axis), np.int32(axis)])

@@ -1,0 +1,406 @@
+"""The edges of the core API: each class of silent wrong answer found by trying, as a property.
+
+Every case gives PyTorch's (or NumPy's) answer, or raises an error that names the op — and a call
+that raises changes nothing. Gradients are compared with ``torch.autograd`` in float64 to 1e-12
+relative: both compute the same formulas, so they differ only by round-off.
+"""
+
+import math
+import re
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd_lite as ag
+from autograd_lite import ShapeError, Tensor, Value
+from autograd_lite.testing import GradcheckError, gradcheck
+from autograd_lite.testing import strategies as agst
+
+finite = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
+
+
+def close(ours, theirs):
+    np.testing.assert_allclose(np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float),
+                               rtol=1e-12, atol=1e-12)
+
+
+# ---- 1a. transforms nested over a closed-over variable ------------------------------------------
+
+
+@given(a=finite, b=finite)
+def test_nested_grad_over_a_closed_over_variable_is_the_total_derivative(a, b):
+    # d/dx [x · d/dy (x·y)] = d/dx x² = 2x, and d/dx d/dy (x·y)² = d/dx 2x²y = 4xy
+    assert ag.grad(lambda x: x * ag.grad(lambda y: x * y)(b))(a) == pytest.approx(2 * a, abs=1e-12)
+    assert ag.grad(lambda x: ag.grad(lambda y: (x * y) ** 2)(b))(a) == pytest.approx(4 * a * b, abs=1e-12)
+
+
+@given(a=agst.arrays((3,), min_value=-2, max_value=2), b=agst.arrays((3,), min_value=-2, max_value=2))
+def test_nested_grad_of_tensors_matches_torch(a, b):
+    ours = ag.grad(lambda x: (ag.grad(lambda y: (x * y.tanh()).sum() ** 2)(b) * x).sum())(a)
+    x, y = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    (inner,) = torch.autograd.grad((x * y.tanh()).sum() ** 2, y, create_graph=True)
+    (expected,) = torch.autograd.grad((inner * x).sum(), x)
+    assert isinstance(ours, np.ndarray)  # plain in, plain out: nothing outside is left to depend on
+    close(ours, expected)
+
+
+def test_a_gradient_that_depends_on_an_outer_tensor_stays_differentiable():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    g = ag.grad(lambda x: (w * x * x).sum())(np.array([3.0, 4.0]))   # 2·w·x, a function of w
+    assert isinstance(g, Tensor) and g.requires_grad
+    g.sum().backward()
+    close(w.grad, [6.0, 8.0])
+
+
+@pytest.mark.parametrize("transform", [ag.grad, ag.jacobian])
+@pytest.mark.parametrize("argument", [None, "text", object(), [None]])
+def test_transforms_reject_what_is_not_a_number(transform, argument):
+    with pytest.raises(TypeError, match=f"{transform.__name__}: argument 0"):
+        transform(lambda x: x * 2)(argument)
+
+
+# ---- 1b. gradients() with intermediate targets --------------------------------------------------
+
+
+@given(a=finite, c=finite)
+def test_gradients_of_an_intermediate_and_the_leaf_behind_it_match_torch(a, c):
+    x = Tensor(a, requires_grad=True)
+    y = x * c + x.tanh()
+    z = y * x + y.exp()
+    ours = ag.gradients(z, [y, x])
+    tx = torch.tensor(a, dtype=torch.float64, requires_grad=True)
+    ty = tx * c + tx.tanh()
+    expected = torch.autograd.grad(ty * tx + ty.exp(), [ty, tx])
+    for o, e in zip(ours, expected):
+        assert isinstance(o, np.ndarray)
+        close(o, e)
+
+
+def test_gradients_of_a_lone_tensor_is_a_list_of_one_and_non_nodes_are_a_type_error():
+    x = Tensor(np.ones(3), requires_grad=True)
+    (g,) = ag.gradients((x * x).sum(), x)
+    close(g, [2.0, 2.0, 2.0])
+    with pytest.raises(TypeError, match=r"gradients: inputs\[1\]"):
+        ag.gradients((x * x).sum(), [x, np.ones(3)])
+    with pytest.raises(TypeError, match="gradients: output"):
+        ag.gradients(3.0, [x])
+
+
+def test_gradients_leaves_every_grad_untouched():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    ag.gradients((y * x).sum(), [y])
+    assert x.grad is None and y.grad is None
+
+
+# ---- 1c / 5. axes, however they are written, give one gradient ----------------------------------
+
+AXIS_OPS = {
+    "sum": lambda t, axis: ag.sum(t, axis=axis),
+    "mean": lambda t, axis: ag.mean(t, axis=axis, keepdims=True),
+    "max": lambda t, axis: t.max(axis=axis),
+    "min": lambda t, axis: ag.min(t, axis=axis, keepdims=True),
+    "var": lambda t, axis: ag.var(t, axis=axis),
+    "logsumexp": lambda t, axis: t.logsumexp(axis=axis),
+}
+
+
+@st.composite
+def spelled_axes(draw):
+    x = draw(agst.arrays(max_dims=3, max_side=3, min_dims=1))
+    axis = draw(agst.axes(x.ndim))
+    return x, axis
+
+
+def canonical(axis, ndim):
+    if axis is None:
+        return None
+    if isinstance(axis, tuple):
+        return tuple(int(a) % ndim for a in axis)
+    return int(axis) % ndim
+
+
+@pytest.mark.parametrize("name", sorted(AXIS_OPS))
+@settings(max_examples=40)
+@given(case=spelled_axes())
+def test_reductions_give_the_same_gradient_for_every_spelling_of_an_axis(name, case):
+    x, axis = case
+    op = AXIS_OPS[name]
+    g_spelled = ag.grad(lambda t: (op(t, axis) ** 2).sum())(x)
+    g_canonical = ag.grad(lambda t: (op(t, canonical(axis, x.ndim)) ** 2).sum())(x)
+    np.testing.assert_array_equal(g_spelled, g_canonical)
+    assert gradcheck(lambda t: op(t, axis), x)
+
+
+@settings(max_examples=40)
+@given(x=agst.arrays(min_dims=1, max_dims=4, max_side=3), data=st.data())
+def test_transpose_swapaxes_and_softmax_with_negative_and_numpy_axes_match_torch(x, data):
+    perm = data.draw(st.permutations(range(x.ndim)))
+    spelled = tuple(data.draw(st.sampled_from([a, a - x.ndim, np.int64(a - x.ndim)])) for a in perm)
+    axis = data.draw(st.integers(-x.ndim, x.ndim - 1))
+    g = np.random.default_rng(0).normal(size=x.shape)
+    t = Tensor(x, requires_grad=True)
+    (t.transpose(spelled).transpose(np.argsort(perm)).softmax(axis=np.int64(axis))
+     .swapaxes(0, np.int32(-1)) * g.swapaxes(0, -1)).sum().backward()
+    tt = torch.tensor(x, requires_grad=True)
+    (tt.permute(perm).permute(tuple(np.argsort(perm))).softmax(dim=axis).transpose(0, -1)
+     * torch.tensor(g.swapaxes(0, -1))).sum().backward()
+    close(t.grad, tt.grad)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda t: t.sum(axis=2), "sum on inputs of shapes (2, 3): axis 2 is out of bounds"),
+    (lambda t: t.mean(axis=(0, -2)), "mean: axis (0, -2) names an axis twice"),
+    (lambda t: t.max(axis=1.0), "max: axis must be an integer"),
+    (lambda t: t.sum(keepdims="yes"), "sum: keepdims must be True or False"),
+    (lambda t: t.transpose((0, 0)), "transpose: axes (0, 0) is not a permutation"),
+    (lambda t: ag.concatenate([t, t], axis=-3), "concatenate on inputs of shapes (2, 3): axis -3"),
+    (lambda t: ag.concatenate(t), "concatenate: expected a sequence of arrays"),
+])
+def test_bad_axes_are_errors_that_name_the_op(call, message):
+    t = Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises((TypeError, ValueError), match=message.replace("(", r"\(").replace(")", r"\)")):
+        call(t)
+
+
+# ---- 1d / 5. gradients of the wrong shape are errors, never reshaped -----------------------------
+
+
+@given(shapes=agst.broadcastable_shapes(2, max_dims=3, max_side=3))
+def test_sum_to_accepts_exactly_the_shapes_that_broadcast(shapes):
+    small, other = shapes
+    big = np.broadcast_shapes(small, other)
+    x = np.arange(float(np.prod(big))).reshape(big)
+    np.testing.assert_allclose(ag.sum_to(x, small), np.broadcast_to(ag.sum_to(x, small), small))
+    if np.prod(small) != np.prod(big) and small[::-1] != big:
+        wrong = big[::-1] if big[::-1] != big else big + (2,)
+        with pytest.raises(ShapeError, match="sum_to"):
+            ag.sum_to(x, wrong)
+
+
+def test_sum_to_refuses_a_shape_that_merely_has_the_same_size():
+    with pytest.raises(ShapeError, match=r"shape \(3, 2\) does not broadcast to the array's shape \(2, 3\)"):
+        ag.sum_to(np.arange(6.0).reshape(2, 3), (3, 2))
+
+
+@pytest.mark.parametrize("wrong", [np.ones(1), np.ones((3, 2)), np.ones((2, 2, 3)).T])
+def test_a_vjp_of_the_wrong_shape_names_the_primitive_the_input_and_both_shapes(wrong):
+    op = ag.primitive(lambda x, y: x * y, name="my_product")
+    op.defvjp(lambda g, out, x, y: wrong, lambda g, out, x, y: g * x)
+    x, y = Tensor(np.ones((2, 3)), requires_grad=True), Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(ShapeError, match=rf"the VJP of my_product for its input 0: it gave a gradient of "
+                                         rf"shape {re.escape(str(wrong.shape))}.*input of shape \(2, 3\)"):
+        op(x, y).sum().backward()
+    assert x.grad is None and y.grad is None
+
+
+# ---- 1e. power at a zero base -------------------------------------------------------------------
+
+bases = st.sampled_from([0.0, -0.0, 1.0, 2.5, 0.3])
+exponents = st.sampled_from([0.0, 1.0, 2.0, 3.0, 0.5, 1.5])
+
+
+@given(x=bases, y=exponents)
+def test_power_derivatives_match_torch_at_and_near_a_zero_base(x, y):
+    t, e = Tensor([x], requires_grad=True), Tensor([y], requires_grad=True)
+    with np.errstate(all="ignore"):
+        (t ** e).sum().backward()
+    tt = torch.tensor([x], requires_grad=True, dtype=torch.float64)
+    te = torch.tensor([y], requires_grad=True, dtype=torch.float64)
+    (tt ** te).sum().backward()
+    np.testing.assert_allclose(t.grad, tt.grad, rtol=1e-12, equal_nan=False)
+    np.testing.assert_allclose(e.grad, te.grad, rtol=1e-12, equal_nan=False)
+    if x >= 0:  # the same on Values (floats): 0.0 ** y is defined for y >= 0
+        a, b = Value(x), Value(y)
+        if x != 0 or y >= 1 or y == 0:
+            (a ** b).backward()
+            assert (a.grad, b.grad) == pytest.approx((tt.grad.item(), te.grad.item()), rel=1e-12)
+
+
+def test_x_to_the_zero_has_zero_derivative_everywhere_also_the_second():
+    t = Tensor([0.0, 2.0], requires_grad=True)
+    (t ** 0).sum().backward()
+    np.testing.assert_array_equal(t.grad, [0.0, 0.0])
+    assert ag.grad(ag.grad(lambda x: x ** 2))(0.0) == 2.0
+
+
+# ---- 1f. memory shared with another tensor is never changed unseen ------------------------------
+
+SHARING = {
+    "detach": lambda w: w.detach(),
+    "no_grad reshape": lambda w: _under_no_grad(lambda: w.reshape(2, 1)),
+    "no_grad slice": lambda w: _under_no_grad(lambda: w[0:1]),
+    "no_grad transpose": lambda w: _under_no_grad(lambda: w.T),
+    "constant reshape": lambda w: Tensor(np.ones(2)).reshape(2),
+}
+
+
+def _under_no_grad(make):
+    with ag.no_grad():
+        return make()
+
+
+@pytest.mark.parametrize("name", sorted(SHARING))
+@pytest.mark.parametrize("operator", ["__iadd__", "__isub__", "__imul__", "__itruediv__"])
+def test_in_place_on_shared_memory_raises_and_changes_nothing(name, operator):
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    shared = SHARING[name](w)
+    before = shared.data.copy()
+    with pytest.raises(RuntimeError, match="memory may be shared"):
+        getattr(shared, operator)(10.0)
+    np.testing.assert_array_equal(shared.data, before)
+    loss.backward()
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+    np.testing.assert_array_equal(w.grad, [2.0, 4.0])
+
+
+def test_a_tensor_made_from_a_list_of_tracked_tensors_points_to_stack():
+    a = Tensor([1.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"ag.stack"):
+        Tensor([a, a])
+
+
+# ---- 1, the rest: dtype, None bounds, NumPy integers, empty arrays --------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_var_and_std_like_reductions_keep_the_dtype_as_mean_does(dtype):
+    t = Tensor(np.arange(4.0, dtype=dtype), requires_grad=True)
+    assert ag.var(t).dtype == ag.mean(t).dtype == dtype
+    assert ag.var(t, ddof=1).dtype == dtype
+
+
+@given(x=agst.arrays((5,), min_value=-3, max_value=3, avoid=[-1.0, 1.0]),
+       bounds=st.sampled_from([(None, 1.0), (-1.0, None), (-1.0, 1.0)]))
+def test_clip_with_a_missing_bound_matches_torch(x, bounds):
+    low, high = bounds
+    t = Tensor(x, requires_grad=True)
+    ag.clip(t, low, high).sum().backward()
+    tt = torch.tensor(x, requires_grad=True)
+    torch.clamp(tt, low, high).sum().backward()
+    close(t.grad, tt.grad)
+
+
+@pytest.mark.parametrize("shape, axis", [((0,), None), ((0, 3), 0), ((0, 3), 1), ((3, 0), None)])
+def test_the_mean_of_an_empty_array_has_an_empty_gradient_as_in_torch(shape, axis):
+    t = Tensor(np.zeros(shape), requires_grad=True)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        t.mean(axis=axis).sum().backward()
+    tt = torch.zeros(shape, dtype=torch.float64, requires_grad=True)
+    (tt.mean() if axis is None else tt.mean(dim=axis)).sum().backward()
+    assert t.grad.shape == tuple(tt.grad.shape)
+    np.testing.assert_array_equal(t.grad, tt.grad.numpy())
+
+
+# ---- 2. sequences of tensors keep their graph ---------------------------------------------------
+
+TAKES_ARRAYS = {
+    "mean": lambda s: ag.mean(s),
+    "sum over an axis": lambda s: ag.sum(s, axis=0).sum(),
+    "max": lambda s: ag.max(s),
+    "exp": lambda s: ag.exp(s).sum(),
+    "multiply": lambda s: ag.multiply(s, s).sum(),
+    "operator +": lambda s: (Tensor(np.ones(2)) + s).sum(),
+    "matmul": lambda s: ag.matmul(s, np.ones(2)).sum(),
+    "softmax": lambda s: (ag.softmax(s) * np.arange(2.0)).sum(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TAKES_ARRAYS))
+@given(a=agst.arrays((2,), min_value=-2, max_value=2), b=agst.arrays((2,), min_value=-2, max_value=2),
+       container=st.sampled_from([list, tuple]))
+def test_every_op_that_takes_an_array_keeps_the_graph_of_a_list_of_tensors(name, a, b, container):
+    f = TAKES_ARRAYS[name]
+    x = Tensor(a, requires_grad=True)
+    f(container([x, x * b])).backward()
+    tx = Tensor(a, requires_grad=True)
+    f(ag.stack([tx, tx * b])).backward()
+    np.testing.assert_array_equal(x.grad, tx.grad)
+
+
+@given(a=agst.arrays((2,)), b=agst.arrays((3,)))
+def test_concatenate_and_stack_take_a_sequence_as_numpy_and_torch_do(a, b):
+    x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    joined = ag.concatenate([x, y])
+    np.testing.assert_array_equal(joined.data, np.concatenate([a, b]))
+    stacked = ag.stack((x, x * 2), axis=-1)
+    np.testing.assert_array_equal(stacked.data, np.stack([a, a * 2], axis=-1))
+    (joined.sum() + (stacked * np.arange(2.0)).sum()).backward()
+    close(x.grad, np.full(2, 3.0))
+    close(y.grad, np.ones(3))
+
+
+def test_nested_lists_of_tensors_and_the_grad_of_a_mean_of_a_list():
+    a = Tensor([1.0, 2.0], requires_grad=True)
+    m = ag.mean([[a, a + 2], [a * 0, a]])
+    m.backward()
+    close(m.data, (1 + 2 + 3 + 4 + 0 + 0 + 1 + 2) / 8)
+    close(a.grad, [3 / 8, 3 / 8])
+    assert ag.grad(lambda x: ag.mean([x, x + 2]))(np.array(1.0)) == 1.0
+
+
+@pytest.mark.parametrize("sequence, message", [
+    (lambda a: [a, "text"], "mean: the list given does not make one array"),
+    (lambda a: [a, Tensor(np.ones(3))], "mean: the list given does not make one array"),
+    (lambda a: [Value(1.0), a], "mean: a list or tuple of Values is not an array"),
+    (lambda a: [a, Value(1.0)], "cannot combine a Tensor with a Value"),
+])
+def test_a_list_that_cannot_be_one_array_is_an_error_naming_the_op(sequence, message):
+    a = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises((TypeError, ValueError), match=message):
+        ag.mean(sequence(a))
+
+
+def test_a_list_of_values_is_a_clear_error():
+    with pytest.raises(TypeError, match="mean: a list or tuple of Values is not an array"):
+        ag.grad(lambda x: ag.mean([x, x + 2]))(1.0)
+
+
+# ---- 5. backward(create_graph=True) warns of the reference cycle --------------------------------
+
+
+def test_backward_with_create_graph_warns_of_the_cycle_and_gradients_does_not():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="reference cycle"):
+        (x ** 3).sum().backward(create_graph=True)
+    assert isinstance(x.grad, Tensor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ag.gradients((x ** 3).sum(), [x], create_graph=True)
+
+
+# ---- 6. gradcheck points at the culprit -----------------------------------------------------------
+
+
+def _wrong_sin():
+    op = ag.primitive(np.sin, name="wrong_sin")
+    return op.defvjp(lambda g, out, x: g * np.sin(x))     # should be cos
+
+
+@given(x=agst.arrays((3,), min_value=0.2, max_value=1.2))
+def test_gradcheck_names_the_primitive_whose_vjp_is_wrong(x):
+    wrong_sin = _wrong_sin()
+    with pytest.raises(GradcheckError, match="the VJP of primitive 'wrong_sin' for its input 0"):
+        gradcheck(lambda t: (wrong_sin(t.exp() * 2).tanh() * t).sum(), x)
+
+
+@pytest.mark.parametrize("escape", [
+    lambda t: t * math.tanh(t.item()),
+    lambda t: t * float(t) ** 2,
+    lambda t: t * np.asarray(t.data).sum(),
+])
+def test_gradcheck_says_when_the_dependence_bypasses_the_graph(escape):
+    with pytest.raises(GradcheckError, match="bypasses the graph"):
+        gradcheck(escape, np.array(0.7))
+
+
+def test_gradcheck_says_when_an_input_reaches_the_output_only_outside_the_graph():
+    with pytest.raises(GradcheckError, match="Input 1 does not reach f's output through the graph"):
+        gradcheck(lambda x, y: x * math.tanh(y.item()), np.array(0.5), np.array(0.2))
