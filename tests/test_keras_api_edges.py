@@ -192,6 +192,21 @@ def test_an_optimizer_function_that_returns_something_else_is_a_type_error():
         model.fit(X2, Y2, verbose=0)
 
 
+def test_an_optimizer_of_another_models_parameters_is_rejected_before_training():
+    """It would have trained nothing, silently; a subset of the parameters (freezing) is fine."""
+    model, other = nn.Sequential(nn.Dense(1, input_dim=2)), nn.Sequential(nn.Dense(1, input_dim=2))
+    model.compile(optimizer=optim.SGD(other.parameters(), lr=0.1), loss="mse")
+    before = snapshot(model)
+    with pytest.raises(ValueError, match="fit: the optimizer given to compile updates none of this model's"):
+        model.fit(X2, Y2, verbose=0)
+    assert_unchanged(model, before)
+    frozen_bias = model[0].bias.data.copy()
+    model.compile(optimizer=optim.SGD([model[0].weight], lr=0.1), loss="mse")
+    model.fit(X2, Y2, verbose=0)
+    assert_array_equal(model[0].bias.data, frozen_bias)
+    assert model.optimizer.step_count == 2
+
+
 # ---- losses: Keras' order for yours, the library's for its own ---------------------------------------
 def keras_bce(y_true, y_pred):
     """Binary cross-entropy written as in Keras code: (y_true, y_pred)."""

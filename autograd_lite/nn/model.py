@@ -117,6 +117,8 @@ class Model(Module):
         for callback in callbacks:
             if isinstance(callback, EarlyStopping):
                 callback.check_monitor(logged)
+        if self.optimizer is not None:
+            self._check_optimizer_updates_the_model()
         # ---- everything is checked: from here on, the model changes ----
         optimizer = self._ready_optimizer(X)
         history = History()
@@ -248,6 +250,15 @@ class Model(Module):
         finally:
             generator.bit_generator.state = state
         return (len(X),) + tuple(out[1:])
+
+    def _check_optimizer_updates_the_model(self) -> None:
+        """An optimizer given to compile must update some of this model's parameters (a subset is
+        fine: the others stay frozen); one made for another model's would train nothing, silently."""
+        own = {id(parameter) for parameter in self.parameters()}
+        if not any(id(p) in own for group in self.optimizer.param_groups for p in group["params"]):
+            raise ValueError("fit: the optimizer given to compile updates none of this model's parameters; "
+                             "make it from model.parameters() once the model is built, or give compile a "
+                             "name such as 'adam' or a function of the parameters")
 
     def _ready_optimizer(self, X: np.ndarray) -> optim.Optimizer:
         with no_grad():
