@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import math
-import zipfile
+import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
+from .._checks import boolean, integer, invalid, real
 from ..tensor import Tensor
 from . import functional as F
+from ._weights_file import CorruptFile, names_mismatch, read_arrays, save_atomically, shape_mismatch
 
 __all__ = [
     "GELU", "Dense", "Input", "LeakyReLU", "Linear", "Module", "Parameter", "ReLU", "Sigmoid", "Softmax",
@@ -32,11 +33,14 @@ def manual_seed(seed: int) -> None:
     True
     """
     global _generator
-    _generator = np.random.default_rng(seed)
+    _generator = np.random.default_rng(integer(seed, "seed", "manual_seed", minimum=0))
 
 
 class Parameter(Tensor):
     """A tensor that a :class:`Module` trains: always float and ``requires_grad=True``.
+
+    Integer data becomes float64; ``dtype``, if given, must be a float dtype. Anything else (bools,
+    complex numbers, strings, objects) is a ``TypeError``.
 
     >>> from autograd_lite.nn import Parameter
     >>> Parameter([1, 2])
@@ -46,7 +50,20 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data: Any, dtype: Any = None) -> None:
-        array = np.asarray(data, dtype=dtype)
+        if dtype is not None:
+            try:
+                kind = np.dtype(dtype).kind
+            except TypeError as error:
+                raise TypeError(invalid("Parameter", "dtype", dtype, "a float dtype")) from error
+            if kind != "f":
+                raise TypeError(invalid("Parameter", "dtype", dtype, "a float dtype (float32, float64)"))
+        try:
+            array = np.asarray(data.data if isinstance(data, Tensor) else data, dtype=dtype)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"Parameter: cannot make a float array of {type(data).__name__} "
+                            f"{data!r:.60}: {error}") from None
+        if array.dtype.kind not in "iuf":
+            raise TypeError(f"Parameter: data must hold real numbers (float or integer), not {array.dtype}")
         super().__init__(array if array.dtype.kind == "f" else array.astype(np.float64),
                          requires_grad=True)
 
@@ -92,6 +109,8 @@ class Module:
         This module's own parameters come first, then each sub-module's, as in PyTorch. A parameter
         reached twice (a layer used twice) is listed once, under its first name.
         """
+        if not isinstance(prefix, str):
+            raise TypeError(invalid("named_parameters", "prefix", prefix, "a str"))
         seen: set[int] = set()
         for name, parameter in self._all_named_parameters(prefix):
             if id(parameter) not in seen:
@@ -124,6 +143,7 @@ class Module:
 
     def train(self, mode: bool = True) -> Module:
         """Set training mode (``eval()`` turns it off) here and in every sub-module."""
+        mode = boolean(mode, "mode", f"{type(self).__name__}.train")
         self.training = mode
         for _, child in self.named_children():
             child.train(mode)
@@ -138,46 +158,82 @@ class Module:
         """A copy of every parameter's array, by dotted name."""
         return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Copy arrays into the parameters; names and shapes must match exactly.
 
-        Everything is checked before anything is copied, so a mismatch leaves the model unchanged.
+        Everything is checked before anything is copied, so a mismatch leaves the model unchanged:
+        a name missing or unexpected is a ``KeyError`` (that is also a ``ValueError``), a shape that
+        differs a ``ValueError``, an array that does not hold real numbers a ``TypeError``, and a
+        value too large for the parameter's dtype (1e300 into float32) a ``ValueError``.
+
+        >>> from autograd_lite import nn
+        >>> layer = nn.Linear(2, 1)
+        >>> layer.load_state_dict({"weight": np.ones((1, 2)), "bias": np.zeros(1)})
+        >>> layer.weight
+        Tensor([[1., 1.]], requires_grad=True)
         """
+        where = "load_state_dict"
+        if not isinstance(state, Mapping):
+            raise TypeError(f"{where}: expected a dict of arrays by name, not a {type(state).__name__}")
         own = dict(self.named_parameters())
         missing, unexpected = own.keys() - state.keys(), state.keys() - own.keys()
         if missing or unexpected:
-            raise KeyError(f"load_state_dict: missing {sorted(missing)}, unexpected {sorted(unexpected)}")
+            raise names_mismatch(where, missing, unexpected)
         arrays = {}
         for name, parameter in own.items():
-            array = np.asarray(state[name])
+            value = state[name]
+            array = np.asarray(value.data if isinstance(value, Tensor) else value)
             if array.shape != parameter.shape:
-                raise ValueError(f"load_state_dict: {name} has shape {array.shape} in the saved "
-                                 f"weights but {parameter.shape} in the model")
+                raise shape_mismatch(where, name, array.shape, parameter.shape)
             if array.dtype.kind not in "iuf":
-                raise TypeError(f"load_state_dict: {name} has dtype {array.dtype}, not a number")
-            arrays[name] = array
-        for name, parameter in own.items():
-            parameter.data = arrays[name].astype(parameter.dtype, copy=True)
+                raise TypeError(f"{where}: {name} has dtype {array.dtype}, not a number")
+            with np.errstate(over="ignore", invalid="ignore"):
+                converted = array.astype(parameter.dtype, copy=True)
+            if array.dtype.kind == "f" and not np.array_equal(np.isfinite(array), np.isfinite(converted)):
+                raise ValueError(f"{where}: {name} holds values too large for the parameter's "
+                                 f"{parameter.dtype}")
+            arrays[name] = converted
+        for name, parameter in own.items():   # all checked: now change
+            parameter.data = arrays[name]
 
-    def save_weights(self, path: str | Path) -> None:
-        """Save the parameters to an ``.npz`` file (plain arrays, never pickled objects)."""
-        np.savez(path, **self.state_dict())
+    def save_weights(self, path: str | os.PathLike[str]) -> None:
+        """Save the parameters to exactly ``path``, as an ``.npz`` archive of plain arrays named as in
+        :meth:`state_dict` (never pickled objects). Any name works (Keras' ``"model.weights.h5"``
+        too); the file is written beside ``path`` and renamed over it, so a failure leaves an earlier
+        file as it was.
 
-    def load_weights(self, path: str | Path) -> None:
+        >>> import os, tempfile
+        >>> from autograd_lite import nn
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.weights.h5")
+        >>> layer = nn.Linear(2, 1)
+        >>> layer.save_weights(path)
+        >>> os.listdir(os.path.dirname(path))
+        ['model.weights.h5']
+        >>> copy = nn.Linear(2, 1)
+        >>> copy.load_weights(path)
+        >>> bool((copy.weight.data == layer.weight.data).all())
+        True
+        """
+        save_atomically(_checked_path(path, "save_weights"), self.state_dict())
+
+    def load_weights(self, path: str | os.PathLike[str]) -> None:
         """Load parameters saved by :meth:`save_weights`; the model is unchanged if the file is bad
-        (``ValueError``) or missing (``FileNotFoundError``)."""
-        try:
-            with open(path, "rb") as file:   # ours to close: np.load leaks the file of a bad archive
-                archive = np.load(file, allow_pickle=False)
-                if isinstance(archive, np.ndarray):   # a .npy file
-                    raise ValueError("it holds a single array, not an .npz archive of named arrays")
-                with archive:
-                    state = {name: archive[name] for name in archive.files}
-        except FileNotFoundError:
-            raise
-        except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
-            raise ValueError(f"load_weights: {path} is not a readable weights file: {error}") from error
-        self.load_state_dict(state)
+        (``ValueError``), missing (``FileNotFoundError``), or made for another model (the errors of
+        :meth:`load_state_dict`).
+
+        The file is untrusted data: it is never unpickled, each array's header is checked against its
+        parameter before anything is allocated, and no member is read (or inflated) past the bytes
+        that its parameter takes.
+        """
+        path = _checked_path(path, "load_weights")
+        shapes = {name: p.shape for name, p in self.named_parameters()}
+        with open(path, "rb") as file:
+            try:
+                arrays = read_arrays(file, shapes, "load_weights")
+            except CorruptFile as error:
+                raise ValueError(f"load_weights: {os.fspath(path)!r} is not a readable weights file: "
+                                 f"{error}") from error
+        self.load_state_dict(arrays)
 
     # ---- display -------------------------------------------------------------------------------
     def extra_repr(self) -> str:
@@ -196,6 +252,12 @@ class Module:
             lines.append(f"  ({name}): " + repr(child).replace("\n", "\n  ") + note)
         lines.append(f")  # {self.num_parameters():,} parameters in all")
         return "\n".join(lines)
+
+
+def _checked_path(path: Any, where: str) -> str | os.PathLike[str]:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(invalid(where, "path", path, "a file name (a str or a pathlib.Path)"))
+    return path
 
 
 # ---- layers -----------------------------------------------------------------------------------
@@ -217,9 +279,12 @@ class Linear(Module):
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+        in_features = integer(in_features, "in_features", "Linear", minimum=0)
+        out_features = integer(out_features, "out_features", "Linear", minimum=0)
+        bias = boolean(bias, "bias", "Linear")
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
-        bound = 1.0 / math.sqrt(in_features)
+        bound = 1.0 / math.sqrt(in_features) if in_features else 0.0   # PyTorch's, which has 0 for 0
         self.weight = _uniform(bound, (out_features, in_features))
         self.bias = _uniform(bound, (out_features,)) if bias else None
 
@@ -253,9 +318,16 @@ class Dense(Module):
 
     def __init__(self, units: int, activation: str | Callable[[Any], Any] | None = None,
                  input_dim: int | None = None, use_bias: bool = True) -> None:
-        super().__init__()
+        units = integer(units, "units", "Dense", minimum=1)
         if isinstance(activation, str) and activation not in ACTIVATIONS:
             raise ValueError(f"Dense: unknown activation {activation!r}; choose from {sorted(ACTIVATIONS)}")
+        if not (activation is None or isinstance(activation, str) or callable(activation)):
+            raise TypeError(invalid("Dense", "activation", activation, "a name such as 'relu', a "
+                                    "function, or None"))
+        if input_dim is not None:
+            input_dim = integer(input_dim, "input_dim", "Dense", minimum=1)
+        use_bias = boolean(use_bias, "use_bias", "Dense")
+        super().__init__()
         self.units, self.use_bias, self.input_dim = units, use_bias, input_dim
         self.activation_name = activation if isinstance(activation, str) else \
             getattr(activation, "__name__", "linear") if activation else "linear"
@@ -265,6 +337,7 @@ class Dense(Module):
 
     def build(self, input_dim: int) -> None:
         """Create the weights for inputs of ``input_dim`` features (Glorot uniform, zero bias)."""
+        input_dim = integer(input_dim, "input_dim", "Dense", minimum=1)
         self.input_dim = input_dim
         bound = math.sqrt(6.0 / (input_dim + self.units))
         self.weight = _uniform(bound, (self.units, input_dim))
@@ -294,8 +367,17 @@ class Input(Module):
     """
 
     def __init__(self, shape: tuple[int, ...]) -> None:
+        requirement = "a tuple of positive integers, e.g. (3,) for 3 features"
+        if not isinstance(shape, (tuple, list)) or not shape:
+            raise TypeError(invalid("Input", "shape", shape, requirement))
+        dims = []
+        for size in shape:
+            try:
+                dims.append(integer(size, "shape", "Input", minimum=1))
+            except (TypeError, ValueError) as error:
+                raise type(error)(invalid("Input", "shape", shape, requirement)) from None
         super().__init__()
-        self.shape = tuple(shape)
+        self.shape = tuple(dims)
 
     def forward(self, x: Any) -> Any:
         return x
@@ -345,6 +427,7 @@ class LeakyReLU(Module):
     """x where x > 0, else negative_slope·x."""
 
     def __init__(self, negative_slope: float = 0.01) -> None:
+        negative_slope = real(negative_slope, "negative_slope", "LeakyReLU")
         super().__init__()
         self.negative_slope = negative_slope
 
@@ -359,6 +442,7 @@ class Softmax(Module):
     """Softmax along ``axis`` as a module."""
 
     def __init__(self, axis: int = -1) -> None:
+        axis = integer(axis, "axis", "Softmax")
         super().__init__()
         self.axis = axis
 
