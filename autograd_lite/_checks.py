@@ -1,4 +1,4 @@
-"""Argument checks shared by the constructors of ``autograd_lite.nn`` and ``autograd_lite.optim``.
+"""Argument checks shared by the public functions and constructors of the whole package.
 
 Each check returns the value (as a plain Python ``int``/``float``/``bool``) or raises an error whose
 message names the caller, the argument and the value: ``TypeError`` for a value of the wrong kind,
@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["boolean", "integer", "invalid", "real"]
+__all__ = ["boolean", "function", "integer", "invalid", "real"]
 
 
 def invalid(where: str, name: str, value: Any, requirement: str) -> str:
@@ -54,9 +54,9 @@ def integer(value: Any, name: str, where: str, *, minimum: int | None = None) ->
 
 
 def real(value: Any, name: str, where: str, *, minimum: float | None = None,
-         below: float | None = None, finite: bool = True) -> float:
+         below: float | None = None, maximum: float | None = None, finite: bool = True) -> float:
     """``value`` as a ``float``: a real number (not a bool), finite unless ``finite=False``, in
-    ``[minimum, below)`` where those are given. NaN is always rejected.
+    ``[minimum, below)`` or ``[minimum, maximum]`` where those are given. NaN is always rejected.
 
     >>> real(0.9, "beta1", "Adam", minimum=0.0, below=1.0)
     0.9
@@ -65,7 +65,9 @@ def real(value: Any, name: str, where: str, *, minimum: float | None = None,
     ValueError: Adam: invalid lr nan; it must be a finite number >= 0
     """
     parts = ["a finite number" if finite else "a number"]
-    if minimum is not None and below is not None:
+    if minimum is not None and maximum is not None:
+        parts = [f"{parts[0]} in [{minimum:g}, {maximum:g}]"]
+    elif minimum is not None and below is not None:
         parts = [f"{parts[0]} in [{minimum:g}, {below:g})"]
     elif minimum is not None:
         parts.append(f">= {minimum:g}")
@@ -76,7 +78,8 @@ def real(value: Any, name: str, where: str, *, minimum: float | None = None,
         raise TypeError(invalid(where, name, value, requirement))
     number = float(value)
     if math.isnan(number) or (finite and math.isinf(number)) or \
-            (minimum is not None and number < minimum) or (below is not None and number >= below):
+            (minimum is not None and number < minimum) or (below is not None and number >= below) or \
+            (maximum is not None and number > maximum):
         raise ValueError(invalid(where, name, value, requirement))
     return number
 
@@ -93,3 +96,15 @@ def boolean(value: Any, name: str, where: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(invalid(where, name, value, "True or False"))
     return bool(value)
+
+
+def function(value: Any, name: str, where: str) -> Any:
+    """``value`` if it can be called.
+
+    >>> function(3, "f", "grad")
+    Traceback (most recent call last):
+    TypeError: grad: invalid f 3; it must be a function
+    """
+    if not callable(value):
+        raise TypeError(invalid(where, name, value, "a function"))
+    return value

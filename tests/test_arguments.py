@@ -12,8 +12,9 @@ import math
 
 import numpy as np
 import pytest
+from numpy.testing import assert_array_equal
 
-from autograd_lite import Tensor
+from autograd_lite import Tensor, nn
 from autograd_lite.optim import (
     SGD,
     Adagrad,
@@ -96,7 +97,7 @@ GOOD_HYPERPARAMETERS = [
     ("Adam", {"amsgrad": True, "weight_decay": 0.1}),
     ("AdamW", {}), ("AdamW", {"weight_decay": 0.0, "amsgrad": True}),
     ("RMSprop", {}), ("RMSprop", {"alpha": 0.5, "centered": True, "momentum": 0.9}),
-    ("RMSprop", {"alpha": 2.0}),
+    ("RMSprop", {"alpha": 1.0}),
     ("Adagrad", {}), ("Adagrad", {"lr_decay": 0.1, "initial_accumulator_value": 0.1, "eps": 0.0}),
 ]
 
@@ -122,6 +123,7 @@ STRICTER_THAN_TORCH = [  # torch accepts these; each would give a wrong or meani
     ("Adam", {"amsgrad": 1}, "invalid amsgrad 1"),
     ("Adam", {"betas": (0.9, 0.99, 0.9)}, "it must be a pair"),
     ("RMSprop", {"centered": None}, "invalid centered None"),
+    ("RMSprop", {"alpha": 2.0}, r"invalid alpha 2.0; it must be a finite number in \[0, 1\]"),  # NaN steps
 ]
 
 
@@ -286,3 +288,96 @@ def test_a_scheduler_step_that_raises_changes_nothing():
     with pytest.raises(ValueError, match=r"LambdaLR: invalid lr_lambda\(3\) of group 0 nan"):
         scheduler.step()
     assert scheduler.state_dict() == saved and optimizer.param_groups[0]["lr"] == lr
+
+
+# ---- nn: layers and modules ----------------------------------------------------------------------------
+@pytest.mark.parametrize("args", [(-1, 3), (3, -1), (2.5, 3), ("3", 3), (3, None)])
+def test_bad_linear_sizes_are_rejected_as_torch_rejects_them(args):
+    with pytest.raises((TypeError, ValueError, RuntimeError)):
+        torch.nn.Linear(*args)
+    with pytest.raises((TypeError, ValueError), match=r"^Linear: invalid (in|out)_features "):
+        nn.Linear(*args)
+
+
+@pytest.mark.parametrize("args", [(0, 3), (3, 0), (np.int64(3), 2), (3, 2, False), (1, 1)])
+def test_good_linear_sizes_are_accepted_and_compute_what_torch_computes(args):
+    ours, theirs = nn.Linear(*args), torch.nn.Linear(*args, dtype=torch.float64)
+    with torch.no_grad():
+        theirs.weight.copy_(torch.from_numpy(ours.weight.data))
+        if ours.bias is not None:
+            theirs.bias.copy_(torch.from_numpy(ours.bias.data))
+    x = np.random.default_rng(0).normal(size=(4, int(args[0])))
+    np.testing.assert_allclose(ours(x).data, theirs(torch.from_numpy(x)).detach().numpy(), rtol=1e-12)
+    if args[0] == 0:  # PyTorch's bound for an empty input is 0: the bias starts at zero
+        assert_array_equal(ours.bias.data, np.zeros(args[1]))
+        assert not theirs.bias.detach().numpy().any()
+
+
+def test_train_mode_must_be_a_bool_in_both():
+    with pytest.raises(ValueError, match="boolean"):
+        torch.nn.Linear(2, 2).train("False")
+    layer = nn.Sequential(nn.Linear(2, 2))
+    with pytest.raises(TypeError, match=r"Sequential.train: invalid mode 'False'; it must be True or False"):
+        layer.train("False")
+    assert layer.training and layer[0].training
+
+
+@pytest.mark.parametrize("make, error, message", [
+    # torch accepts these at construction (a truthy bias, any slope or dim) and fails or misleads later
+    (lambda: nn.Linear(2, 3, bias="no"), TypeError, "Linear: invalid bias 'no'; it must be True or False"),
+    (lambda: nn.Linear(True, 3), TypeError, "Linear: invalid in_features True"),
+    (lambda: nn.LeakyReLU(negative_slope="0.1"), TypeError, "LeakyReLU: invalid negative_slope '0.1'"),
+    (lambda: nn.LeakyReLU(negative_slope=NAN), ValueError, "LeakyReLU: invalid negative_slope nan"),
+    (lambda: nn.Softmax(axis=1.5), TypeError, "Softmax: invalid axis 1.5; it must be an integer"),
+    (lambda: nn.Softmax(axis=None), TypeError, "Softmax: invalid axis None"),
+    (lambda: nn.Dense(units=0), ValueError, "Dense: invalid units 0; it must be an integer >= 1"),
+    (lambda: nn.Dense(units=-1), ValueError, "Dense: invalid units -1"),
+    (lambda: nn.Dense(units=2.5), TypeError, "Dense: invalid units 2.5"),
+    (lambda: nn.Dense(units="3"), TypeError, "Dense: invalid units '3'"),
+    (lambda: nn.Dense(units=3, activation="relux"), ValueError, "Dense: unknown activation 'relux'"),
+    (lambda: nn.Dense(units=3, activation=3), TypeError, "Dense: invalid activation 3"),
+    (lambda: nn.Dense(units=3, input_dim=0), ValueError, "Dense: invalid input_dim 0"),
+    (lambda: nn.Dense(units=3, input_dim="2"), TypeError, "Dense: invalid input_dim '2'"),
+    (lambda: nn.Dense(units=3, input_dim=2, use_bias="yes"), TypeError, "Dense: invalid use_bias 'yes'"),
+    (lambda: nn.Dense(units=3).build(0), ValueError, "Dense: invalid input_dim 0"),
+    (lambda: nn.Input(shape=3), TypeError, r"Input: invalid shape 3; it must be a tuple of"),
+    (lambda: nn.Input(shape=()), TypeError, r"Input: invalid shape \(\)"),
+    (lambda: nn.Input(shape=(0,)), ValueError, r"Input: invalid shape \(0,\)"),
+    (lambda: nn.Input(shape=(3.5,)), TypeError, r"Input: invalid shape \(3.5,\)"),
+    (lambda: nn.Input(shape="3"), TypeError, "Input: invalid shape '3'"),
+    (lambda: nn.Parameter(["a", "b"]), TypeError, "Parameter: data must hold real numbers .* not <U1"),
+    (lambda: nn.Parameter([True, False]), TypeError, "Parameter: data must hold real numbers .* not bool"),
+    (lambda: nn.Parameter([1j]), TypeError, "Parameter: data .* not complex128"),
+    (lambda: nn.Parameter([[1.0], [2.0, 3.0]]), TypeError, "Parameter: cannot make a float array of list"),
+    (lambda: nn.Parameter([1.0], dtype=int), TypeError, "Parameter: invalid dtype <class 'int'>"),
+    (lambda: nn.manual_seed(-1), ValueError, "manual_seed: invalid seed -1; it must be an integer >= 0"),
+    (lambda: nn.manual_seed(1.5), TypeError, "manual_seed: invalid seed 1.5"),
+    (lambda: nn.manual_seed("0"), TypeError, "manual_seed: invalid seed '0'"),
+])
+def test_nn_arguments_are_checked_where_given_and_a_failure_draws_nothing(make, error, message):
+    nn.manual_seed(0)
+    expected = nn.Linear(3, 3).weight.data
+    nn.manual_seed(0)
+    if error is None:   # accepted (a generator is made, not run)
+        make()
+    else:
+        with pytest.raises(error, match=f"^{message}"):
+            make()
+    if message is None or not message.startswith("manual_seed"):
+        assert_array_equal(nn.Linear(3, 3).weight.data, expected)  # the seeded generator is untouched
+
+
+def test_named_parameters_prefix_must_be_a_string():
+    with pytest.raises(TypeError, match="named_parameters: invalid prefix 1; it must be a str"):
+        list(nn.Linear(2, 2).named_parameters(prefix=1))
+
+
+def test_good_nn_arguments_are_accepted():
+    assert nn.Dense(np.int64(3), activation="relu", input_dim=np.int32(2), use_bias=np.bool_(False)).built
+    assert nn.Dense(2, activation=lambda z: z * 2).activation_name == "<lambda>"
+    assert nn.Input([3]).shape == (3,) and nn.Input((2, 3)).shape == (2, 3)
+    assert nn.LeakyReLU(np.float32(0.2)).negative_slope == pytest.approx(0.2)
+    assert nn.LeakyReLU(-1).negative_slope == -1.0 and nn.Softmax(np.int64(0)).axis == 0
+    assert nn.Parameter(np.arange(3), dtype=np.float32).dtype == np.float32
+    assert nn.Parameter(Tensor([1.0, 2.0])).requires_grad
+    nn.manual_seed(np.uint32(7))

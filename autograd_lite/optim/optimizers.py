@@ -197,6 +197,8 @@ class RMSprop(Optimizer):
 
     def _validate(self, group: ParamGroup) -> None:
         super()._validate(group)
+        # PyTorch takes any alpha >= 0, but above 1 the average of g² goes negative: NaN steps
+        real(group["alpha"], "alpha", "RMSprop", minimum=0, maximum=1)
         boolean(group["centered"], "centered", "RMSprop")
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
