@@ -381,3 +381,116 @@ def test_good_nn_arguments_are_accepted():
     assert nn.Parameter(np.arange(3), dtype=np.float32).dtype == np.float32
     assert nn.Parameter(Tensor([1.0, 2.0])).requires_grad
     nn.manual_seed(np.uint32(7))
+
+
+# ---- a load_state_dict or a step that raises changes nothing ----------------------------------------
+def assert_same_checkpoint(a, b):
+    """Two state dicts are equal, arrays entry by entry and with the same dtype."""
+    assert type(a) is type(b)
+    if isinstance(a, dict):
+        assert list(a) == list(b)
+        for key in a:
+            assert_same_checkpoint(a[key], b[key])
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            assert_same_checkpoint(x, y)
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype
+        assert_array_equal(a, b)
+    else:
+        assert a == b
+
+
+def set_in(path, value):
+    """An edit of a checkpoint: ``saved[path[0]][path[1]]... = value``."""
+    def edit(saved):
+        target = saved
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        return saved
+    return edit
+
+
+@pytest.mark.parametrize("edit, error, match", [
+    (set_in(["state", 0, "exp_avg"], np.zeros(3)), ValueError, r"state\[0\]\['exp_avg'\] has shape \(3,\)"),
+    (set_in(["state", 0, "exp_avg"], np.array(["a", "b"])), TypeError, "has dtype <U1"),
+    (set_in(["state", 0, "step"], "1"), TypeError, r"state\[0\]\['step'\] is a str"),
+    (set_in(["state", 7], {}), ValueError, "entry 7"),
+    (set_in(["state"], [1]), ValueError, "state must be a dict"),
+    (set_in(["param_groups", 0, "betas"], (0.9,)), ValueError, r"invalid betas \(0.9,\)"),
+    (set_in(["param_groups", 0, "eps"], -1.0), ValueError, "invalid eps -1.0"),
+    (set_in(["param_groups", 0, "lr_typo"], 0.1), ValueError, r"unknown hyperparameter\(s\) \['lr_typo'\]"),
+    (set_in(["param_groups", 0, "params"], [1]), ValueError,
+     r"number their parameters 0 .. 0, each once; got \[1\]"),
+    (set_in(["param_groups", 0, "params"], [0, 0]), ValueError, r"saved groups hold \[2\] parameters"),
+    (set_in(["param_groups"], [{"lr": 0.1}]), ValueError, "each hold a 'params' list"),
+    (set_in(["step_count"], -1), ValueError, "invalid step_count -1"),
+    (set_in(["step_count"], 1.5), TypeError, "invalid step_count 1.5"),
+    (lambda saved: {k: v for k, v in saved.items() if k != "state"}, ValueError, "this one has"),
+    (lambda saved: [saved], TypeError, "expected a dict from state_dict"),
+])
+def test_a_failed_load_state_dict_changes_nothing(edit, error, match):
+    # the checkpoint's lr (0.5) differs from the optimizer's: a load that fails must not have set it
+    source = Tensor([1.0, 2.0], requires_grad=True)
+    saved_from = Adam([source], lr=0.5)
+    source.grad = np.array([1.0, -1.0])
+    saved_from.step()
+    p = Tensor([3.0, 4.0], requires_grad=True)
+    optimizer = Adam([p], lr=0.1)
+    p.grad = np.array([0.5, 0.5])
+    optimizer.step()
+    before = optimizer.state_dict()
+    with pytest.raises(error, match=match):
+        optimizer.load_state_dict(edit(saved_from.state_dict()))
+    assert_same_checkpoint(optimizer.state_dict(), before)
+    assert optimizer.param_groups[0]["lr"] == 0.1
+
+
+def test_a_failed_scheduler_load_state_dict_changes_nothing():
+    optimizer = SGD([Tensor([0.0], requires_grad=True)], lr=1.0)
+    scheduler = StepLR(optimizer, step_size=2, gamma=0.5)
+    scheduler.step()
+    before = scheduler.state_dict()
+    for edit, match in [(set_in(["gamma"], -1.0), "invalid gamma -1.0"),
+                        (set_in(["last_epoch"], "3"), "invalid last_epoch '3'"),
+                        (set_in(["base_lrs"], [1.0, 2.0]), "base_lrs must be a list of 1"),
+                        (set_in(["_last_lr"], [-1.0]), "invalid _last_lr -1.0"),
+                        (set_in(["extra"], 1), r"unexpected \['extra'\]")]:
+        with pytest.raises((ValueError, TypeError), match=match):
+            scheduler.load_state_dict(edit(scheduler.state_dict()))
+        assert scheduler.state_dict() == before
+
+
+def test_a_step_that_raises_updates_no_parameter():
+    a, b = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0], requires_grad=True)
+    optimizer = SGD([a, b], lr=0.1, momentum=0.9)
+    a.grad, b.grad = np.ones(2), np.ones(2)   # b's gradient has the wrong shape: a comes first
+    with pytest.raises(ValueError, match=r"shape \(1,\) has a gradient of shape \(2,\)"):
+        optimizer.step()
+    assert_array_equal(a.data, [1.0, 2.0])
+    assert optimizer.state == {} and optimizer.step_count == 0
+
+
+def test_hyperparameters_changed_in_param_groups_are_checked_at_step():
+    p = Tensor([1.0], requires_grad=True)
+    optimizer = Adam([p], lr=0.1)
+    p.grad = np.ones(1)
+    for key, value, match in [("lr", -0.1, "invalid lr -0.1"), ("betas", (0.9,), "invalid betas"),
+                              ("learning_rate", 0.1, "unknown hyperparameter")]:
+        group = optimizer.param_groups[0]
+        saved = group.get(key)
+        group[key] = value
+        with pytest.raises(ValueError, match=match):
+            optimizer.step()
+        assert_array_equal(p.data, [1.0])
+        assert optimizer.step_count == 0
+        if saved is None:
+            del group[key]
+        else:
+            group[key] = saved
+    with pytest.raises(TypeError, match=r"Adam.step: invalid closure 3"):
+        optimizer.step(3)
+    optimizer.step()
+    assert p.data[0] < 1.0

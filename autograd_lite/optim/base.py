@@ -147,26 +147,45 @@ class Optimizer:
         """Update every parameter that has a gradient, once; return ``closure()`` if one is given.
 
         ``closure`` re-evaluates the loss (calling ``backward``) before the update, as in PyTorch.
+        The hyperparameters (which a program may have changed in ``param_groups``) and the
+        gradients' shapes are checked before any parameter changes: a step that raises updates none.
+
+        >>> from autograd_lite.optim import SGD
+        >>> w = Tensor([1.0], requires_grad=True)
+        >>> optimizer = SGD([w], lr=0.1)
+        >>> w.grad = np.array([2.0])
+        >>> optimizer.step()
+        >>> w.data
+        array([0.8])
         """
+        name = type(self).__name__
+        if closure is not None and not callable(closure):
+            raise TypeError(f"{name}.step: invalid closure {closure!r:.80}; it must be a function that "
+                            "computes the loss (and calls backward), or None")
+        for group in self.param_groups:
+            self._validate(group)
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        updates = []
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                grad, data = data_of(p.grad), p._data  # backward(create_graph=True) leaves a Tensor
+                grad, data = np.asarray(data_of(p.grad)), p._data  # create_graph=True leaves a Tensor
                 if grad.shape != data.shape:
-                    raise ShapeError(f"{type(self).__name__}: a parameter of shape {data.shape} has a "
+                    raise ShapeError(f"{name}: a parameter of shape {data.shape} has a "
                                      f"gradient of shape {grad.shape}; they must be equal")
-                if grad.dtype != data.dtype:
-                    grad = grad.astype(data.dtype)
-                state = self.state.get(p)
-                if state is None:
-                    state = self.state[p] = {}
-                self._update(data, grad, state, group)
-                p.mark_modified()
+                if grad.dtype.kind not in "biuf":
+                    raise TypeError(f"{name}: a parameter has a gradient of dtype {grad.dtype}, not numbers")
+                updates.append((p, grad if grad.dtype == data.dtype else grad.astype(data.dtype), group))
+        for p, grad, group in updates:   # all checked: now change
+            state = self.state.get(p)
+            if state is None:
+                state = self.state[p] = {}
+            self._update(p._data, grad, state, group)
+            p.mark_modified()
         self.step_count += 1
         return loss
 
