@@ -360,6 +360,11 @@ def test_names_that_differ_are_both_key_error_and_value_error():
             layer.load_state_dict({"weight": np.zeros((1, 2)), "b": np.zeros(1)})
 
 
+def test_names_that_are_not_strings_are_reported():
+    with pytest.raises(KeyError, match=r"missing \['bias', 'weight'\], unexpected \[0, 1\]"):
+        nn.Linear(2, 1).load_state_dict({0: np.zeros((1, 2)), 1: np.zeros(1)})
+
+
 def test_load_state_dict_takes_a_mapping():
     with pytest.raises(TypeError, match="expected a dict of arrays by name, not a list"):
         nn.Linear(2, 1).load_state_dict([np.zeros((1, 2)), np.zeros(1)])

@@ -53,7 +53,7 @@ class StateMismatch(KeyError, ValueError):
 
 def names_mismatch(where: str, missing: set[str], unexpected: set[str]) -> StateMismatch:
     """The error for saved names that differ from the model's."""
-    return StateMismatch(f"{where}: missing {sorted(missing)}, unexpected {sorted(unexpected)}")
+    return StateMismatch(f"{where}: missing {sorted(missing)}, unexpected {sorted(unexpected, key=repr)}")
 
 
 def shape_mismatch(where: str, name: str, saved: tuple[int, ...], model: tuple[int, ...]) -> ValueError:
