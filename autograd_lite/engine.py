@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence, Set
 from typing import Any
 
-from . import anomaly
+from . import _checks, anomaly
 
 __all__ = [
     "DomainError",
@@ -328,6 +328,9 @@ class Primitive:
 
     def __init__(self, forward: Callable[..., Any], *, scalar_forward: Callable[..., Any] | None = None,
                  name: str | None = None) -> None:
+        _checks.function(forward, "forward", "primitive")
+        if scalar_forward is not None:
+            _checks.function(scalar_forward, "scalar", "primitive")
         functools.update_wrapper(self, forward)
         self.forward = forward
         self.scalar_forward = scalar_forward or forward
@@ -339,13 +342,16 @@ class Primitive:
 
     def defvjp(self, *vjps: VJP | None) -> Primitive:
         """Set the VJPs, one per positional input, in order (``None``: not differentiable there)."""
+        for position, vjp in enumerate(vjps):
+            if vjp is not None:
+                _checks.function(vjp, f"the VJP of input {position}", f"{self.name}.defvjp")
         self.vjps = vjps
         self.argnum_vjp = None
         return self
 
     def defvjp_argnum(self, vjp: Callable[..., Any]) -> Primitive:
         """Set one VJP for every input of a variadic primitive: ``vjp(i, g, out, *inputs)``."""
-        self.argnum_vjp = vjp
+        self.argnum_vjp = _checks.function(vjp, "vjp", f"{self.name}.defvjp_argnum")
         self.vjps = ()
         return self
 
@@ -358,8 +364,9 @@ class Primitive:
         arguments are the op's inputs (``None``: all of them, for variadic ops); positional
         arguments after them are parameters.
         """
-        self.check_params = check
-        self.array_inputs = inputs
+        self.check_params = _checks.function(check, "check", f"{self.name}.defparams")
+        self.array_inputs = None if inputs is None else \
+            _checks.integer(inputs, "inputs", f"{self.name}.defparams", minimum=0)
         return self
 
     def argnum_vjps(self, count: int) -> list[VJP]:
@@ -732,6 +739,7 @@ def backward(root: Node, gradient: Any = None, create_graph: bool = False) -> No
     """
     if not isinstance(root, Node):
         raise TypeError(f"backward: expected a Value or a Tensor, got {type(root).__name__}")
+    create_graph = _checks.boolean(create_graph, "create_graph", "backward")
     if not root.requires_grad:
         raise RuntimeError("backward() on a node that does not require grad: nothing it depends "
                            "on requires grad (or it was computed under no_grad())")
@@ -765,6 +773,7 @@ def gradients(output: Node, inputs: Sequence[Node], gradient: Any = None,
     """
     if not isinstance(output, Node):
         raise TypeError(f"gradients: output must be a Value or a Tensor, got {type(output).__name__}")
+    create_graph = _checks.boolean(create_graph, "create_graph", "gradients")
     inputs = [inputs] if isinstance(inputs, Node) else list(inputs)
     for position, node in enumerate(inputs):
         if not isinstance(node, Node):

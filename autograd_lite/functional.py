@@ -14,7 +14,17 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Node, _record, apply, depends_on_other_leaves, gradients, is_grad_enabled, primitive
+from . import _checks
+from .engine import (
+    Node,
+    ShapeError,
+    _record,
+    apply,
+    depends_on_other_leaves,
+    gradients,
+    is_grad_enabled,
+    primitive,
+)
 from .tensor import Tensor
 from .tensor_ops import reshape, stack
 from .value import Value
@@ -88,8 +98,11 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
     >>> value_and_grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
     (12.0, (4.0, 3.0))
     """
-    single = isinstance(argnums, int)
-    positions = (argnums,) if single else tuple(argnums)
+    _checks.function(f, "f", "grad")
+    single = not isinstance(argnums, (tuple, list))
+    positions = tuple(_checks.integer(a, "argnums", "grad") for a in ((argnums,) if single else argnums))
+    if not positions:
+        raise ValueError("grad: argnums is empty; name at least one argument to differentiate")
 
     @functools.wraps(f)
     def value_and_grad_f(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
@@ -103,6 +116,10 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
         for i, variable in zip(positions, variables):
             args[i] = variable
         out = f(*args, **kwargs)
+        if np.size(out.data if isinstance(out, Node) else out) != 1:
+            raise ValueError(f"grad: f must return a single number, but it returned shape "
+                             f"{np.shape(out.data if isinstance(out, Node) else out)}: reduce it (sum, "
+                             f"mean), or use jacobian for the derivative of every element")
         nested = _nested(out, originals, positions, variables)
         if isinstance(out, Node) and out.requires_grad:
             grads = gradients(out, variables, create_graph=nested)
@@ -147,9 +164,15 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
            [0., 4.]])
     """
 
+    _checks.function(f, "f", "jacobian")
+    argnums = _checks.integer(argnums, "argnums", "jacobian")
+
     @functools.wraps(f)
     def jacobian_f(*args: Any, **kwargs: Any) -> Any:
         args = list(args)
+        if not -len(args) <= argnums < len(args):
+            raise IndexError(f"jacobian: argnums={argnums} but the function was called with "
+                             f"{len(args)} positional argument(s)")
         if isinstance(args[argnums], (int, float)) and not isinstance(args[argnums], bool):
             args[argnums] = np.asarray(args[argnums], dtype=np.float64)  # a number is a 0-d array here
         originals = list(args)
@@ -200,4 +223,7 @@ def hvp(f: Callable[..., Any], x: Any, v: Any) -> Any:
     array([ 6.,  0., 12.])
     """
     v = v.data if isinstance(v, Node) else np.asarray(v)
+    if np.shape(v) != np.shape(x.data if isinstance(x, Node) else x):
+        raise ShapeError(f"hvp: v has shape {np.shape(v)}, but x has shape "
+                         f"{np.shape(x.data if isinstance(x, Node) else x)}; they must be equal")
     return grad(lambda x: (grad(f)(x) * v).sum())(x)

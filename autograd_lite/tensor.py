@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _checks
 from . import tensor_ops as T
 from .engine import _SEQUENCES, Node, Primitive, ShapeError, _first_node, _grad_mode, _record, data_of
 from .ops import Arithmetic
@@ -45,6 +46,7 @@ class Tensor(Arithmetic, Node):
     __array_ufunc__ = None  # make NumPy defer ndarray ⊕ Tensor to Tensor's reflected operators
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        requires_grad = _checks.boolean(requires_grad, "requires_grad", "Tensor")
         if isinstance(data, Node):
             data = data._data
         elif data.__class__ in _SEQUENCES:
@@ -122,7 +124,11 @@ class Tensor(Arithmetic, Node):
                     f"shape {self.shape}: reduce it first (e.g. .sum() or .mean()), or pass "
                     f"gradient=<array of shape {self.shape}> (d loss / d this tensor)")
             return np.ones(self.shape, dtype)
-        gradient = gradient._data if isinstance(gradient, Node) else np.array(gradient, dtype=dtype)
+        try:
+            gradient = gradient._data if isinstance(gradient, Node) else np.array(gradient, dtype=dtype)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"backward: gradient must be an array of shape {self.shape}, not "
+                            f"{type(gradient).__name__} {gradient!r:.40}: {error}") from None
         if gradient.shape != self.shape:
             raise ShapeError(f"backward: the gradient has shape {gradient.shape}, but the tensor has "
                              f"shape {self.shape}; they must be equal")

@@ -6,6 +6,7 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
+from . import _checks
 from .engine import _NO_PARAMS, DomainError, Node, Primitive, _record, apply
 from .ops import Arithmetic
 
@@ -45,7 +46,7 @@ class Value(Arithmetic, Node):
     _empty_grad = 0.0
 
     def __init__(self, data: float, requires_grad: bool = True) -> None:
-        super().__init__(_as_float(data, "Value"), requires_grad)
+        super().__init__(_as_float(data, "Value"), _checks.boolean(requires_grad, "requires_grad", "Value"))
 
     @staticmethod
     def _forward(op: Primitive, datas: Sequence[Any], params: dict[str, Any]) -> float:

@@ -9,6 +9,7 @@ from typing import Any
 import graphviz
 import numpy as np
 
+from . import _checks
 from .engine import Node
 
 __all__ = ["GraphDrawing", "draw_graph"]
@@ -94,6 +95,11 @@ def draw_graph(root: Node, rankdir: str = "LR", max_nodes: int = 200,
     >>> print(dot.source.count("->"))
     3
     """
+    if not isinstance(root, Node):
+        raise TypeError(f"draw_graph: root must be a Value or a Tensor, not {type(root).__name__}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"draw_graph: rankdir must be 'LR', 'RL', 'TB' or 'BT', not {rankdir!r}")
+    max_nodes = _checks.integer(max_nodes, "max_nodes", "draw_graph", minimum=1)
     drawing = GraphDrawing(graph_attr={"rankdir": rankdir}, node_attr={"fontname": "Helvetica"})
     names: dict[int, str] = {}
     frontier = [root]

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _checks
 from ..engine import Node, _graph_behind, gradients
 from ..tensor import Tensor
 
@@ -143,6 +144,13 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float | None = None, ato
     autograd_lite.testing.GradcheckError: gradcheck failed for input 0 ...
     ... every primitive of f's graph has the right VJP at its own inputs, so part of f's dependence ...
     """
+    _checks.function(f, "f", "gradcheck")
+    if eps is not None and _checks.real(eps, "eps", "gradcheck", minimum=0.0) == 0.0:
+        raise ValueError(_checks.invalid("gradcheck", "eps", eps, "a finite number > 0"))
+    atol = None if atol is None else _checks.real(atol, "atol", "gradcheck", minimum=0.0)
+    rtol = None if rtol is None else _checks.real(rtol, "rtol", "gradcheck", minimum=0.0)
+    max_elements = _checks.integer(max_elements, "max_elements", "gradcheck", minimum=0)
+    directions = _checks.integer(directions, "directions", "gradcheck", minimum=1)
     arrays = _as_arrays(inputs)
     for position, array in enumerate(arrays):
         if array.dtype != np.float64:
