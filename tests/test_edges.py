@@ -404,3 +404,45 @@ def test_gradcheck_says_when_the_dependence_bypasses_the_graph(escape):
 def test_gradcheck_says_when_an_input_reaches_the_output_only_outside_the_graph():
     with pytest.raises(GradcheckError, match="Input 1 does not reach f's output through the graph"):
         gradcheck(lambda x, y: x * math.tanh(y.item()), np.array(0.5), np.array(0.2))
+
+
+# ---- 5. the core's public functions check their arguments where they are given -------------------
+
+BAD_CALLS = {
+    "Tensor requires_grad": (lambda: Tensor([1.0], requires_grad="no"), TypeError,
+                             "Tensor: invalid requires_grad"),
+    "Value requires_grad": (lambda: Value(1.0, requires_grad=1), TypeError, "Value: invalid requires_grad"),
+    "grad of a non-function": (lambda: ag.grad(3), TypeError, "grad: invalid f"),
+    "grad argnums": (lambda: ag.grad(lambda x: x, argnums="0"), TypeError, "grad: invalid argnums"),
+    "grad argnums empty": (lambda: ag.grad(lambda x: x, argnums=()), ValueError, "grad: argnums is empty"),
+    "grad of a vector": (lambda: ag.grad(lambda x: x * 2)(np.ones(2)), ValueError,
+                         "grad: f must return a single"),
+    "jacobian argnums": (lambda: ag.jacobian(lambda x: x, argnums=(0,)), TypeError,
+                         "jacobian: invalid argnums"),
+    "jacobian argnums range": (lambda: ag.jacobian(lambda x: x, argnums=2)(np.ones(2)), IndexError,
+                               "jacobian"),
+    "primitive": (lambda: ag.primitive(3), TypeError, "primitive: invalid forward"),
+    "defvjp": (lambda: ag.primitive(lambda x: x).defvjp(3), TypeError, "defvjp: invalid the VJP of input 0"),
+    "backward create_graph": (lambda: Tensor(1.0, requires_grad=True).exp().backward(create_graph="no"),
+                              TypeError, "backward: invalid create_graph"),
+    "backward gradient": (lambda: Tensor([1.0, 2.0], requires_grad=True).exp().backward(gradient="x"),
+                          TypeError, "backward: gradient must be an array of shape"),
+    "hvp shapes": (lambda: ag.hvp(lambda w: (w ** 3).sum(), np.ones(3), np.ones(2)), ShapeError,
+                   "hvp: v has shape"),
+    "draw_graph root": (lambda: ag.draw_graph(None), TypeError, "draw_graph: root must be"),
+    "draw_graph rankdir": (lambda: ag.draw_graph(Value(1.0) * 2, rankdir="up"), ValueError,
+                           "draw_graph: rankdir"),
+    "gradcheck eps": (lambda: gradcheck(lambda x: x.sum(), np.ones(2), eps=-1.0), ValueError,
+                      "gradcheck: invalid eps"),
+    "gradcheck atol": (lambda: gradcheck(lambda x: x.sum(), np.ones(2), atol=-1.0), ValueError,
+                       "gradcheck: invalid atol"),
+    "gradcheck directions": (lambda: gradcheck(lambda x: x.sum(), np.ones(2), directions=0), ValueError,
+                             "gradcheck: invalid directions"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_CALLS))
+def test_bad_arguments_to_the_core_are_errors_that_name_the_function_and_argument(name):
+    call, error, message = BAD_CALLS[name]
+    with pytest.raises(error, match=re.escape(message)):
+        call()
