@@ -623,6 +623,7 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
     fit = root._result_type._fit_grad
     handed_out: set[int] | None = set() if root._mutable_grads else None  # ids stored in a .grad
     collected: dict[Node, Any] = {}
+    stored: list[tuple[Node, Any]] = []  # the leaves whose .grad this pass changed, as they were
     recording = _grad_mode.enabled
     _grad_mode.enabled = create_graph  # VJPs record a graph only for higher-order gradients
     try:
@@ -635,7 +636,11 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                 if node in wanted:
                     collected[node] = g if fit is None else fit(node, g)
             elif op is None or node._keeps_grad:
+                if op is None:
+                    stored.append((node, node.grad))
                 if handed_out is None:  # immutable gradients (floats): nothing can be shared
+                    if g.__class__ is not float and not isinstance(g, Node):
+                        g = _scalar_gradient(node, g)
                     previous = node.grad
                     node.grad = g if previous is None else previous + g
                 else:
@@ -685,9 +690,27 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                     _check_backward(node, parent, parent_grad, g, args)
                 previous = grads.get(parent)
                 grads[parent] = parent_grad if previous is None else previous + parent_grad
+    except BaseException:
+        for node, previous in stored:  # a pass that fails leaves every leaf's .grad as it was
+            node.grad = previous
+        raise
     finally:  # (set by hand, not with enable_grad(): a context manager costs a backward ~2 µs)
         _grad_mode.enabled = recording
     return collected
+
+
+def _scalar_gradient(node: Node, g: Any) -> float:
+    """``g`` as the float gradient of a scalar ``node``, or the error that a VJP gave it an array."""
+    shape = getattr(g, "shape", ())
+    if shape and any(n != 1 for n in shape):
+        made = f"the result of {node._op.name}" if node._op is not None else "a leaf"
+        raise ShapeError(f"a gradient of shape {tuple(shape)} reached a {type(node).__name__} ({made}), "
+                         f"which holds one number: a VJP of an op that consumed it returned an array")
+    try:
+        return float(g)
+    except (TypeError, ValueError):
+        raise TypeError(f"a gradient of type {type(g).__name__} reached a {type(node).__name__}: a VJP "
+                        f"of an op that consumed it returned something that is not a number") from None
 
 
 def _misfit(node: Node, parent: Node, error: ShapeError) -> ShapeError:

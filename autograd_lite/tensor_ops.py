@@ -80,6 +80,8 @@ def _reduction_params(op: str) -> Any:
 
 def _shape(op: str, shape: Any) -> tuple[int, ...]:
     """A shape (an int or a sequence of ints) as a tuple of ints."""
+    if shape.__class__ is tuple:  # the usual case, as shapes come from arrays: nothing to convert
+        return shape
     try:
         return (operator.index(shape),) if not isinstance(shape, (tuple, list)) else \
             tuple(operator.index(n) for n in shape)

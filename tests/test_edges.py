@@ -446,3 +446,13 @@ def test_bad_arguments_to_the_core_are_errors_that_name_the_function_and_argumen
     call, error, message = BAD_CALLS[name]
     with pytest.raises(error, match=re.escape(message)):
         call()
+
+
+@pytest.mark.parametrize("bad_first", [True, False])  # the leaves are stored in either order
+def test_a_vjp_that_gives_a_value_an_array_is_an_error_and_no_leaf_changes(bad_first):
+    twice = ag.primitive(lambda x: x * 2, name="twice").defvjp(lambda g, out, x: np.array([g, g]))
+    a, b = Value(1.0), Value(3.0)
+    a.grad = 5.0
+    with pytest.raises(ShapeError, match=r"a gradient of shape \(2,\) reached a Value \(a leaf\)"):
+        (twice(b) + a * 1.0 if bad_first else a * 1.0 + twice(b)).backward()
+    assert (a.grad, b.grad) == (5.0, 0.0)
