@@ -3,7 +3,7 @@
 A computation is a graph of :class:`Node` objects. Every node made by an operation remembers the
 :class:`Primitive` that made it, the inputs it was made from (and, for arrays, their data), the keyword
 parameters of the call and a stamp from a global clock — no closures, so no reference cycles: dropping
-the output frees the graph at once.
+the output frees the graph at once (``backward(create_graph=True)`` is the exception, and warns).
 
 A :class:`Primitive` is a function on raw data (Python floats or NumPy arrays) together with one
 vector-Jacobian product (VJP) per input. ``backward`` walks the graph in reverse topological order,
