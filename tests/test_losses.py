@@ -167,3 +167,30 @@ def test_a_loss_raises_before_recording_anything():
     with pytest.raises(ShapeError):
         F.mse_loss(w * 2.0, np.ones(4))
     assert w.grad is None
+
+
+EMPTY_BATCH = {  # our loss, PyTorch's, the prediction's shape, the target
+    "mse_loss": (F.mse_loss, "mse_loss", (0, 1), np.zeros((0, 1))),
+    "binary_cross_entropy": (F.binary_cross_entropy, "binary_cross_entropy", (0, 1), np.zeros((0, 1))),
+    "binary_cross_entropy_with_logits": (F.binary_cross_entropy_with_logits,
+                                         "binary_cross_entropy_with_logits", (0, 1), np.zeros((0, 1))),
+    "cross_entropy": (F.cross_entropy, "cross_entropy", (0, 3), np.zeros((0,), dtype=np.int64)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY_BATCH))
+def test_a_loss_over_an_empty_batch_is_nan_with_an_empty_gradient_as_in_pytorch(name):
+    import warnings
+
+    torch = pytest.importorskip("torch")
+    ours, theirs, shape, target = EMPTY_BATCH[name]
+    p = ag.Tensor(np.full(shape, 0.5), requires_grad=True)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        loss = ours(p, target)
+        loss.backward()
+    tp = torch.full(shape, 0.5, dtype=torch.float64, requires_grad=True)
+    expected = getattr(torch.nn.functional, theirs)(tp, torch.tensor(target))
+    expected.backward()
+    assert np.isnan(loss.item()) and np.isnan(expected.item())
+    assert p.grad.shape == tuple(tp.grad.shape) == shape

@@ -183,7 +183,9 @@ def _average(values: np.ndarray) -> np.ndarray:
 
 
 def _size(x: Any) -> int:
-    return np.size(data_of(x))
+    """The n of a mean over x's elements, as its gradient divides by it (1 for an empty x, whose
+    gradient is empty: PyTorch's answer, where n = 0 would raise)."""
+    return np.size(data_of(x)) or 1
 
 
 def mse_loss(prediction: Any, target: Any) -> Any:
