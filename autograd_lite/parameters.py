@@ -1,0 +1,108 @@
+"""How the array operations check their parameters: once, at the call, so that every VJP sees one
+spelling of them — axes as non-negative ints, shapes as tuples — whatever the caller wrote (negative
+axes, tuples, NumPy integers). Each check is registered beside its op with
+:meth:`~autograd_lite.Primitive.defparams`; an error names the op, the argument and the shapes.
+"""
+
+from __future__ import annotations
+
+import builtins
+import operator
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ._checks import boolean
+from .engine import Node, ShapeError
+
+Axis = int | Sequence[int] | None
+
+
+class AxisError(ShapeError, IndexError):
+    """An axis out of range for the array (NumPy's ``AxisError`` is also a ValueError and IndexError)."""
+
+
+def _axis_index(op: str, axis: Any, shape: tuple[int, ...], name: str = "axis") -> int:
+    """One axis (an int, a NumPy integer, negative from the end) of an array of ``shape``, as a
+    non-negative int. A 0-d array has the one axis 0 (or -1) here, as in NumPy's reductions."""
+    ndim = len(shape)
+    if isinstance(axis, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be an integer, not the bool {axis!r}")
+    try:
+        index = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{op}: {name} must be an integer, a tuple of integers or None, not "
+                        f"{type(axis).__name__} {axis!r}") from None
+    bound = builtins.max(ndim, 1)
+    if not -bound <= index < bound:
+        raise AxisError(f"{op} on inputs of shapes {shape}: {name} {index} is out of bounds for "
+                        f"{ndim} dimension(s)")
+    return index % bound
+
+
+def _canonical_axis(op: str, axis: Any, shape: tuple[int, ...]) -> int | tuple[int, ...] | None:
+    """``axis`` — None, an integer or a sequence of them — with every axis non-negative."""
+    if axis is None:
+        return None
+    if isinstance(axis, (tuple, list)):
+        axes = tuple(_axis_index(op, a, shape) for a in axis)
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"{op}: axis {axis!r} names an axis twice")
+        return axes
+    return _axis_index(op, axis, shape)
+
+
+def _reduction_params(op: str) -> Any:
+    """The parameter check of a reduction over ``axis`` with ``keepdims``."""
+    def check(x: Any, axis: Axis = None, keepdims: bool = False) -> dict[str, Any]:
+        return {"axis": _canonical_axis(op, axis, np.shape(x)), "keepdims": boolean(keepdims, "keepdims", op)}
+    return check
+
+
+def _shape(op: str, shape: Any) -> tuple[int, ...]:
+    """A shape (an int or a sequence of ints) as a tuple of ints."""
+    if shape.__class__ is tuple:  # the usual case, as shapes come from arrays: nothing to convert
+        return shape
+    try:
+        return (operator.index(shape),) if not isinstance(shape, (tuple, list)) else \
+            tuple(operator.index(n) for n in shape)
+    except TypeError:
+        raise TypeError(f"{op}: shape must be an integer or a tuple of integers, not {shape!r}") from None
+
+
+def _axes(axis: Axis, ndim: int) -> tuple[int, ...]:
+    """``axis`` as a tuple of non-negative ints (all axes for ``None``)."""
+    if axis is None:
+        return tuple(range(ndim))
+    axis = _canonical_axis("axis", axis, (1,) * ndim)
+    return axis if isinstance(axis, tuple) else (axis,)
+
+
+def _permutation(x: Any, axes: Sequence[int] | None = None) -> dict[str, Any]:
+    ndim = np.ndim(x)
+    if axes is None:
+        return {"axes": None}
+    axes = tuple(axes) if isinstance(axes, (tuple, list, np.ndarray)) else (axes,)
+    canonical = tuple(_axis_index("transpose", a, np.shape(x), "axes") for a in axes)
+    if sorted(canonical) != list(range(ndim)):
+        raise ValueError(f"transpose: axes {tuple(axes)} is not a permutation of the {ndim} axes")
+    return {"axes": canonical}
+
+
+def _arrays(op: str, arrays: Any) -> list[Any]:
+    """The arrays of a joining op: a sequence (list, tuple, or an array's rows), never a lone node."""
+    if isinstance(arrays, Node):
+        raise TypeError(f"{op}: expected a sequence of arrays, got one {type(arrays).__name__}: to join "
+                        f"a and b, write {op}([a, b])")
+    if not isinstance(arrays, Iterable):
+        raise TypeError(f"{op}: expected a sequence of arrays, got {type(arrays).__name__}")
+    return list(arrays)
+
+
+def _joined_axis(op: str, extra: int) -> Any:
+    """The parameter check of a joining op: ``axis`` counted on the result (``extra`` new axes)."""
+    def check(*arrays: Any, axis: int = 0) -> dict[str, Any]:
+        shape = np.shape(arrays[0]) + (1,) * extra if arrays else (1,)
+        return {"axis": _axis_index(op, axis, shape)}
+    return check
