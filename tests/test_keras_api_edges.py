@@ -62,10 +62,10 @@ X3, L3 = digits_like()
 
 # ---- a failed fit leaves no trace ------------------------------------------------------------------
 BAD_FITS = {
-    "epochs=-1": (dict(), dict(epochs=-1), ValueError, "fit: epochs must be at least 0, not -1"),
-    "epochs=2.5": (dict(), dict(epochs=2.5), TypeError, "fit: epochs must be an integer"),
-    "batch_size=0": (dict(), dict(batch_size=0), ValueError, "fit: batch_size must be at least 1, not 0"),
-    "batch_size=1.5": (dict(), dict(batch_size=1.5), TypeError, "fit: batch_size must be an integer"),
+    "epochs=-1": (dict(), dict(epochs=-1), ValueError, "fit: invalid epochs -1; it must be an integer >= 0"),
+    "epochs=2.5": (dict(), dict(epochs=2.5), TypeError, "fit: invalid epochs 2.5; it must be an integer"),
+    "batch_size=0": (dict(), dict(batch_size=0), ValueError, "fit: invalid batch_size 0; it must be an integer >= 1"),
+    "batch_size=1.5": (dict(), dict(batch_size=1.5), TypeError, "fit: invalid batch_size 1.5; it must be an integer"),
     "split leaves no training sample": (dict(), dict(validation_split=0.99), ValueError,
                                         r"validation_split=0.99 of 40 samples leaves 0 for training"),
     "validation_data=(X,)": (dict(), dict(validation_data=(X2,)), ValueError,
@@ -78,7 +78,7 @@ BAD_FITS = {
     "callbacks=[object()]": (dict(), dict(callbacks=[object()]), TypeError, r"callbacks\[0\] is .* not a"),
     "verbose=3": (dict(), dict(verbose=3), ValueError, "fit: verbose must be 0, 1, 2 or 'auto', not 3"),
     "shuffle='batch'": (dict(), dict(shuffle="batch"), TypeError, "fit: shuffle must be True or False"),
-    "seed=-1": (dict(), dict(seed=-1), ValueError, "fit: seed must be at least 0"),
+    "seed=-1": (dict(), dict(seed=-1), ValueError, "fit: invalid seed -1; it must be an integer >= 0"),
     "monitor never logged": (dict(), dict(callbacks=[nn.EarlyStopping()]), ValueError,
                              r"monitor='val_loss' is not logged by this fit, which logs \['loss'\] "
                              r"\(val_ values need validation_data"),
@@ -286,9 +286,9 @@ def test_evaluate_returns_a_float_without_metrics_and_a_list_with_them():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda m: m.evaluate(X2, Y2, batch_size=0), "evaluate: batch_size must be at least 1"),
+    (lambda m: m.evaluate(X2, Y2, batch_size=0), "evaluate: invalid batch_size 0; it must be an integer >= 1"),
     (lambda m: m.evaluate(X2, Y2, verbose="loud"), "evaluate: verbose must be"),
-    (lambda m: m.predict(X2, batch_size=-2), "predict: batch_size must be at least 1"),
+    (lambda m: m.predict(X2, batch_size=-2), "predict: invalid batch_size -2; it must be an integer >= 1"),
     (lambda m: m.predict(np.ones((4, 3, 2))), r"predict: X must have one row per sample"),
 ])
 def test_evaluate_and_predict_check_their_arguments(call, message):

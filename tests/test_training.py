@@ -403,7 +403,7 @@ def with_nan(array, index):
     (X_GOOD[:0], Y_GOOD[:0], {}, ValueError, "no samples"),
     (X_GOOD.astype(str), Y_GOOD, {}, TypeError, "X must hold numbers"),
     (X_GOOD, Y_GOOD, dict(validation_data=(X_GOOD, with_nan(Y_GOOD, 0))), ValueError, "validation_data"),
-    (X_GOOD, Y_GOOD, dict(batch_size=0), ValueError, "batch_size must be at least 1"),
+    (X_GOOD, Y_GOOD, dict(batch_size=0), ValueError, "invalid batch_size 0; it must be an integer >= 1"),
 ])
 def test_bad_data_is_rejected_before_training(X, y, kwargs, error, message):
     model = perceptron()
