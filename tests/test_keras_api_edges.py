@@ -64,8 +64,10 @@ X3, L3 = digits_like()
 BAD_FITS = {
     "epochs=-1": (dict(), dict(epochs=-1), ValueError, "fit: invalid epochs -1; it must be an integer >= 0"),
     "epochs=2.5": (dict(), dict(epochs=2.5), TypeError, "fit: invalid epochs 2.5; it must be an integer"),
-    "batch_size=0": (dict(), dict(batch_size=0), ValueError, "fit: invalid batch_size 0; it must be an integer >= 1"),
-    "batch_size=1.5": (dict(), dict(batch_size=1.5), TypeError, "fit: invalid batch_size 1.5; it must be an integer"),
+    "batch_size=0": (dict(), dict(batch_size=0), ValueError,
+                     "fit: invalid batch_size 0; it must be an integer >= 1"),
+    "batch_size=1.5": (dict(), dict(batch_size=1.5), TypeError,
+                       "fit: invalid batch_size 1.5; it must be an integer"),
     "split leaves no training sample": (dict(), dict(validation_split=0.99), ValueError,
                                         r"validation_split=0.99 of 40 samples leaves 0 for training"),
     "validation_data=(X,)": (dict(), dict(validation_data=(X2,)), ValueError,
@@ -286,7 +288,7 @@ def test_evaluate_returns_a_float_without_metrics_and_a_list_with_them():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda m: m.evaluate(X2, Y2, batch_size=0), "evaluate: invalid batch_size 0; it must be an integer >= 1"),
+    (lambda m: m.evaluate(X2, Y2, batch_size=0), "evaluate: invalid batch_size 0; it must be an integer"),
     (lambda m: m.evaluate(X2, Y2, verbose="loud"), "evaluate: verbose must be"),
     (lambda m: m.predict(X2, batch_size=-2), "predict: invalid batch_size -2; it must be an integer >= 1"),
     (lambda m: m.predict(np.ones((4, 3, 2))), r"predict: X must have one row per sample"),
