@@ -75,8 +75,8 @@ BAD_FITS = {
     "validation_data with weights": (dict(), dict(validation_data=(X2, Y2, Y2)), ValueError,
                                      "sample weights are not supported"),
     "validation_data=X": (dict(), dict(validation_data=X2), TypeError, "validation_data must be a pair"),
-    "callbacks=EarlyStopping()": (dict(), dict(callbacks=nn.EarlyStopping(monitor="loss")), TypeError,
-                                  r"fit: callbacks must be a list, e.g. callbacks=\[EarlyStopping\(...\)\]"),
+    "callbacks=EarlyStopping": (dict(), dict(callbacks=nn.EarlyStopping), TypeError,
+                                "fit: callbacks must be a list of Callback objects, not type"),
     "callbacks=[object()]": (dict(), dict(callbacks=[object()]), TypeError, r"callbacks\[0\] is .* not a"),
     "verbose=3": (dict(), dict(verbose=3), ValueError, "fit: verbose must be 0, 1, 2 or 'auto', not 3"),
     "shuffle='batch'": (dict(), dict(shuffle="batch"), TypeError, "fit: shuffle must be True or False"),
@@ -168,8 +168,8 @@ def test_whole_float_sparse_labels_train_as_the_integers_they_are():
 
 # ---- compile ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("options, error, message", [
-    (dict(metrics="accuracy"), TypeError, r"compile: metrics must be a list .* metrics=\['accuracy'\]"),
-    (dict(metrics={"out": "accuracy"}), TypeError, "compile: metrics must be a list"),
+    (dict(metrics="accuracy"), ValueError, r"compile: metrics must be a list .* metrics=\['accuracy'\]"),
+    (dict(metrics={"out": "accuracy"}), ValueError, "compile: metrics must be a list"),
     (dict(metrics=[len]), TypeError, "compile: each metric must be a name"),
     (dict(optimizer=123), TypeError, r"compile: optimizer must be a name .* got 123 \(int\)"),
     (dict(optimizer=None), TypeError, "compile: optimizer must be"),
@@ -327,6 +327,14 @@ def test_the_loss_of_an_epoch_stopped_mid_way_is_the_mean_over_the_batches_run()
     history = model.fit(X2, Y2, epochs=4, batch_size=8, callbacks=[stopper], verbose=0)
     assert history.epoch == [0] and len(stopper.losses) == 3
     assert history.history["loss"][0] == pytest.approx(np.mean(stopper.losses), rel=1e-12)
+
+
+def test_a_lone_callback_is_taken_as_a_list_of_one_as_keras_3_does():
+    model = nn.Sequential(nn.Dense(1, input_dim=2, activation="sigmoid"))
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    stopper = StopAfter(2)
+    history = model.fit(X2, Y2, epochs=4, batch_size=8, callbacks=stopper, verbose=0)
+    assert history.epoch == [0] and len(stopper.losses) == 2
 
 
 class Recorder(nn.Callback):

@@ -59,13 +59,14 @@ def _check_optimizer(optimizer: Any) -> None:
 
 
 def _checked_metrics(metrics: Any) -> list[str]:
+    """The metric names, checked. Like Keras 3, a lone name is a ValueError, not a list of one."""
     if metrics is None:
         return []
     if isinstance(metrics, str):
-        raise TypeError(f"compile: metrics must be a list of names, e.g. metrics=[{metrics!r}], not the "
+        raise ValueError(f"compile: metrics must be a list of names, e.g. metrics=[{metrics!r}], not the "
                         f"string {metrics!r}")
     if not isinstance(metrics, (list, tuple)):
-        raise TypeError(f"compile: metrics must be a list of names such as ['accuracy'], not "
+        raise ValueError(f"compile: metrics must be a list of names such as ['accuracy'], not "
                         f"{type(metrics).__name__}")
     for name in metrics:
         if not isinstance(name, str):

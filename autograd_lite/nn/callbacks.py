@@ -33,17 +33,19 @@ class Callback:
 
 
 def callback_list(callbacks: Any) -> list[Callback]:
-    """``fit``'s ``callbacks`` as a list, checked: a list (or tuple) of :class:`Callback` objects.
+    """``fit``'s ``callbacks`` as a list, checked: a list (or tuple) of :class:`Callback` objects, or
+    one Callback alone (Keras 3 flattens what it is given, so it accepts that too).
 
     >>> callback_list(TerminateOnNaN())
+    [<...TerminateOnNaN object at ...>]
+    >>> callback_list(TerminateOnNaN)
     Traceback (most recent call last):
-    TypeError: fit: callbacks must be a list, e.g. callbacks=[TerminateOnNaN(...)], not a single ...
+    TypeError: fit: callbacks must be a list of Callback objects, not type
     """
     if callbacks is None:
         return []
     if isinstance(callbacks, Callback):
-        name = type(callbacks).__name__
-        raise TypeError(f"fit: callbacks must be a list, e.g. callbacks=[{name}(...)], not a single {name}")
+        return [callbacks]
     if not isinstance(callbacks, (list, tuple)):
         raise TypeError(f"fit: callbacks must be a list of Callback objects, not {type(callbacks).__name__}")
     for index, callback in enumerate(callbacks):
