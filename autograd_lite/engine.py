@@ -623,7 +623,7 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
     fit = root._result_type._fit_grad
     handed_out: set[int] | None = set() if root._mutable_grads else None  # ids stored in a .grad
     collected: dict[Node, Any] = {}
-    stored: list[tuple[Node, Any]] = []  # the leaves whose .grad this pass changed, as they were
+    stored: list[tuple[Node, Any]] = []  # the nodes whose .grad this pass changed, as they were
     recording = _grad_mode.enabled
     _grad_mode.enabled = create_graph  # VJPs record a graph only for higher-order gradients
     try:
@@ -636,8 +636,7 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                 if node in wanted:
                     collected[node] = g if fit is None else fit(node, g)
             elif op is None or node._keeps_grad:
-                if op is None:
-                    stored.append((node, node.grad))
+                stored.append((node, node.grad))
                 if handed_out is None:  # immutable gradients (floats): nothing can be shared
                     if g.__class__ is not float and not isinstance(g, Node):
                         g = _scalar_gradient(node, g)
@@ -691,7 +690,7 @@ def _backpropagate(root: Node, seed: Any, create_graph: bool,
                 previous = grads.get(parent)
                 grads[parent] = parent_grad if previous is None else previous + parent_grad
     except BaseException:
-        for node, previous in stored:  # a pass that fails leaves every leaf's .grad as it was
+        for node, previous in stored:  # a pass that fails leaves every .grad as it was
             node.grad = previous
         raise
     finally:  # (set by hand, not with enable_grad(): a context manager costs a backward ~2 µs)

@@ -21,6 +21,7 @@ from .engine import (
     _record,
     apply,
     depends_on_other_leaves,
+    enable_grad,
     gradients,
     is_grad_enabled,
     primitive,
@@ -111,11 +112,14 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
             if not -len(args) <= i < len(args):
                 raise IndexError(f"argnums={argnums!r} but the function was called with "
                                  f"{len(args)} positional argument(s)")
+        if len({i % len(args) for i in positions}) != len(positions):
+            raise ValueError(f"grad: argnums={argnums!r} names an argument twice")
         originals = list(args)
         variables = [_as_variable(args[i], "grad", i) for i in positions]
         for i, variable in zip(positions, variables):
             args[i] = variable
-        out = f(*args, **kwargs)
+        with enable_grad():  # a derivative is asked for: record f even inside no_grad()
+            out = f(*args, **kwargs)
         if np.size(out.data if isinstance(out, Node) else out) != 1:
             raise ValueError(f"grad: f must return a single number, but it returned shape "
                              f"{np.shape(out.data if isinstance(out, Node) else out)}: reduce it (sum, "
@@ -178,7 +182,8 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
         originals = list(args)
         variable = _as_variable(args[argnums], "jacobian", argnums)
         args[argnums] = variable
-        out = f(*args, **kwargs)
+        with enable_grad():  # a derivative is asked for: record f even inside no_grad()
+            out = f(*args, **kwargs)
         nested = _nested(out, originals, (argnums,), [variable])
         out_shape = np.shape(out.data if isinstance(out, Node) else out)
         rows = []

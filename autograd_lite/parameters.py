@@ -53,10 +53,17 @@ def _canonical_axis(op: str, axis: Any, shape: tuple[int, ...]) -> int | tuple[i
     return _axis_index(op, axis, shape)
 
 
+def _keepdims(op: str, keepdims: Any) -> bool:
+    """``keepdims``: a bool, or 0 or 1 as NumPy also takes; anything else (a string) is an error."""
+    if isinstance(keepdims, (int, np.integer)) and not isinstance(keepdims, bool) and keepdims in (0, 1):
+        return bool(keepdims)
+    return boolean(keepdims, "keepdims", op)
+
+
 def _reduction_params(op: str) -> Any:
     """The parameter check of a reduction over ``axis`` with ``keepdims``."""
     def check(x: Any, axis: Axis = None, keepdims: bool = False) -> dict[str, Any]:
-        return {"axis": _canonical_axis(op, axis, np.shape(x)), "keepdims": boolean(keepdims, "keepdims", op)}
+        return {"axis": _canonical_axis(op, axis, np.shape(x)), "keepdims": _keepdims(op, keepdims)}
     return check
 
 

@@ -290,7 +290,7 @@ class Tensor(Arithmetic, Node):
     def transpose(self, *axes: Any) -> Tensor:
         """Permute the axes (reverse them when none are given): ``t.transpose(1, 0)`` or
         ``t.transpose((1, 0))``, as NumPy."""
-        if len(axes) == 1:
+        if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
             axes = axes[0]
         return T.transpose(self, axes=None if axes is None or len(axes) == 0 else axes)
 

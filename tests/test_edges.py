@@ -176,11 +176,16 @@ def test_sum_to_accepts_exactly_the_shapes_that_broadcast(shapes):
     small, other = shapes
     big = np.broadcast_shapes(small, other)
     x = np.arange(float(np.prod(big))).reshape(big)
-    np.testing.assert_allclose(ag.sum_to(x, small), np.broadcast_to(ag.sum_to(x, small), small))
-    if np.prod(small) != np.prod(big) and small[::-1] != big:
-        wrong = big[::-1] if big[::-1] != big else big + (2,)
-        with pytest.raises(ShapeError, match="sum_to"):
-            ag.sum_to(x, wrong)
+    # the sum over the broadcast axes, computed independently: the adjoint of np.broadcast_to
+    leading = len(big) - len(small)
+    summed = x.sum(axis=tuple(range(leading)) + tuple(
+        leading + i for i, n in enumerate(small) if n == 1 and big[leading + i] != 1), keepdims=True)
+    np.testing.assert_allclose(ag.sum_to(x, small), summed.reshape(small))
+    for wrong in (big + (2,), tuple(n + 1 for n in big), (2,) + big):   # not broadcast from x's shape
+        tail = big[len(big) - len(wrong):]
+        if len(wrong) > len(big) or any(w != 1 and w != b for w, b in zip(wrong, tail)):
+            with pytest.raises(ShapeError, match="sum_to"):
+                ag.sum_to(x, wrong)
 
 
 def test_sum_to_refuses_a_shape_that_merely_has_the_same_size():
@@ -226,7 +231,10 @@ def test_x_to_the_zero_has_zero_derivative_everywhere_also_the_second():
     t = Tensor([0.0, 2.0], requires_grad=True)
     (t ** 0).sum().backward()
     np.testing.assert_array_equal(t.grad, [0.0, 0.0])
-    assert ag.grad(ag.grad(lambda x: x ** 2))(0.0) == 2.0
+    assert ag.grad(ag.grad(lambda x: x ** 0))(0.0) == 0.0
+    second = ag.grad(lambda x: ag.grad(lambda y: (y ** 0).sum())(x).sum())(np.array([0.0, 3.0]))
+    assert second.tolist() == [0.0, 0.0]
+    assert ag.grad(ag.grad(lambda x: x ** 2))(0.0) == 2.0   # and the base case next to it
 
 
 # ---- 1f. memory shared with another tensor is never changed unseen ------------------------------
@@ -334,6 +342,7 @@ def test_every_op_that_takes_an_array_keeps_the_graph_of_a_list_of_tensors(name,
     f(ag.stack([tx, tx * b])).backward()
     assert x.grad is not None
     np.testing.assert_array_equal(x.grad, tx.grad)
+    assert gradcheck(lambda t: f(container([t, t * b])), a)   # against finite differences, too
 
 
 @given(a=agst.arrays((2,)), b=agst.arrays((3,)))
@@ -467,3 +476,55 @@ def test_a_vjp_that_gives_a_value_an_array_is_an_error_and_no_leaf_changes(bad_f
     with pytest.raises(ShapeError, match=r"a gradient of shape \(2,\) reached a Value \(a leaf\)"):
         (twice(b) + a * 1.0 if bad_first else a * 1.0 + twice(b)).backward()
     assert (a.grad, b.grad) == (5.0, 0.0)
+
+
+# ---- found in review: transforms inside no_grad, repeated argnums, kept gradients, NumPy's flags ----
+
+
+def test_transforms_compute_derivatives_inside_no_grad():
+    with ag.no_grad():
+        assert ag.grad(lambda x: x * x)(3.0) == 6.0
+        np.testing.assert_array_equal(ag.jacobian(lambda x: x * x)(np.array([1.0, 2.0])), np.diag([2.0, 4.0]))
+        np.testing.assert_array_equal(ag.hessian(lambda x: (x ** 3).sum())(np.ones(2)), np.diag([6.0, 6.0]))
+        assert not ag.is_grad_enabled()
+
+
+@pytest.mark.parametrize("argnums", [(0, 0), (0, -2), (1, -1)])
+def test_argnums_that_name_an_argument_twice_are_an_error(argnums):
+    with pytest.raises(ValueError, match="names an argument twice"):
+        ag.grad(lambda a, b: (a * b).sum(), argnums=argnums)(np.ones(2), np.ones(2))
+
+
+def test_a_failed_backward_leaves_retained_gradients_as_they_were():
+    bad = ag.primitive(lambda x: x * 2, name="bad").defvjp(lambda g, out, x: np.ones(5))
+    x = Tensor(np.ones(3), requires_grad=True)
+    m = bad(x) * 3
+    m.retain_grad()
+    with pytest.raises(ShapeError, match="the VJP of bad for its input 0"):
+        m.sum().backward()
+    assert m.grad is None and x.grad is None
+
+
+def test_keepdims_takes_zero_and_one_as_numpy_does_and_transpose_one_axis():
+    x = np.arange(6.0).reshape(2, 3)
+    assert Tensor(x).sum(axis=0, keepdims=1).shape == np.sum(x, axis=0, keepdims=1).shape == (1, 3)
+    assert Tensor(x).sum(axis=0, keepdims=0).shape == (3,)
+    np.testing.assert_array_equal(Tensor([1.0, 2.0]).transpose(0).data, np.transpose([1.0, 2.0], 0))
+    with pytest.raises(TypeError, match="keepdims"):
+        Tensor(x).sum(keepdims=2)
+
+
+def test_a_step_on_a_read_only_parameter_raises_before_any_parameter_changes():
+    from autograd_lite import optim
+
+    a = Tensor([1.0, 2.0], requires_grad=True)
+    b = Tensor([3.0, 4.0]).detach()
+    b.requires_grad = True
+    for make in (lambda ps: optim.SGD(ps, lr=0.1), lambda ps: optim.Adam(ps, lr=0.1)):
+        optimizer = make([a, b])
+        a.grad = b.grad = None
+        ((a * a).sum() + (b * b).sum()).backward()
+        with pytest.raises(RuntimeError, match="read-only data"):
+            optimizer.step()
+        np.testing.assert_array_equal(a.data, [1.0, 2.0])
+        assert optimizer.state.get(a) is None

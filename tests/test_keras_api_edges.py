@@ -380,3 +380,33 @@ def test_early_stopping_checks_its_arguments(options, error, message):
 def test_early_stopping_auto_mode_maximises_accuracy_only():
     assert nn.EarlyStopping(monitor="val_accuracy").sign == nn.EarlyStopping(monitor="acc").sign == -1.0
     assert nn.EarlyStopping(monitor="val_mae").sign == nn.EarlyStopping(monitor="loss").sign == 1.0
+
+
+def test_a_keras_loss_of_one_value_per_sample_is_averaged_as_keras_does():
+    """Keras reduces a loss of your own by its mean (the default "sum_over_batch_size")."""
+    def per_sample(y_true, y_pred):
+        return ((y_pred - y_true) ** 2).mean(axis=-1)   # the example of Keras' own docs
+
+    ours = nn.Sequential(nn.Dense(1, input_dim=2))
+    ours.compile(optimizer="sgd", loss=per_sample)
+    reference = nn.Sequential(nn.Dense(1, input_dim=2))
+    reference.compile(optimizer="sgd", loss="mse")
+    ours(X2[:1]), reference(X2[:1])   # build both, then give them the same weights
+    reference.load_state_dict(ours.state_dict())
+    a = ours.fit(X2, Y2, epochs=2, batch_size=8, shuffle=False, verbose=0).history["loss"]
+    b = reference.fit(X2, Y2, epochs=2, batch_size=8, shuffle=False, verbose=0).history["loss"]
+    assert a == pytest.approx(b, rel=1e-12)
+
+
+@pytest.mark.parametrize("loss, error, message", [
+    (lambda y_true, y_pred: np.mean((np.asarray(y_pred) - y_true) ** 2), TypeError, "not a Tensor"),
+    (lambda y_true, y_pred: y_pred[:, 5].sum(), RuntimeError, "raised IndexError on an output of shape"),
+])
+def test_a_loss_of_your_own_that_cannot_train_fails_before_anything_is_built(loss, error, message):
+    model = nn.Sequential(nn.Dense(4), nn.Dense(1))
+    model.compile(optimizer="adam", loss=loss)
+    state = nn.module._generator.bit_generator.state
+    with pytest.raises(error, match=message):
+        model.fit(X2, Y2, verbose=0)
+    assert not model[0].built and model.optimizer is None
+    assert nn.module._generator.bit_generator.state == state

@@ -322,7 +322,9 @@ def test_compile_accepts_an_optimizer_or_a_factory(data):
 
 
 def test_compile_accepts_loss_functions(data):
-    """A loss of your own is called ``loss(y_true, y_pred)``, as Keras calls it."""
+    """A loss of your own is called ``loss(y_true, y_pred)``, as Keras calls it: once before training
+    on a stand-in output of the whole data's shape (so that it fails before anything is built),
+    then once per batch."""
     X, y = data
     calls = []
 
@@ -332,7 +334,8 @@ def test_compile_accepts_loss_functions(data):
 
     model = perceptron(loss=my_loss, metrics=["mae"])
     history = model.fit(X, y, epochs=1, batch_size=100, verbose=0)
-    assert calls == [(np.ndarray, Tensor, (100, 1))] * 2 and set(history.history) == {"loss", "mae"}
+    assert calls == [(np.ndarray, Tensor, (len(X), 1))] + [(np.ndarray, Tensor, (100, 1))] * 2
+    assert set(history.history) == {"loss", "mae"}
     model = perceptron(loss=F.binary_cross_entropy)           # known losses keep their Keras name
     with pytest.raises(ValueError, match="binary cross-entropy needs labels 0 or 1"):
         model.fit(X, y * 2, verbose=0)

@@ -10,6 +10,8 @@ import numpy as np
 
 from .. import optim
 from .._checks import integer
+from ..engine import data_of
+from ..tensor_ops import mean
 from . import functional as F
 
 #: Keras' optimizer names with Keras' default hyperparameters
@@ -45,7 +47,18 @@ def _resolved_loss(loss: Any) -> tuple[Callable[[Any, Any], Any], str, bool]:
                         f"loss(y_true, y_pred), not {loss!r} ({type(loss).__name__})")
     if loss in _LIBRARY_LOSSES:   # ours: (prediction, target), and the label checks and accuracy use its name
         return loss, _LIBRARY_LOSSES[loss], True
-    return (lambda prediction, target: loss(target, prediction)), getattr(loss, "__name__", "loss"), False
+    return _keras_loss(loss), getattr(loss, "__name__", "loss"), False
+
+
+def _keras_loss(loss: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """A loss of Keras' kind, ``loss(y_true, y_pred)``, as one of (prediction, target) that returns a
+    single number: values per sample (or per element) are averaged, as Keras' default reduction
+    ("sum_over_batch_size") does."""
+    def keras_loss(prediction: Any, target: Any) -> Any:
+        value = loss(target, prediction)
+        return mean(value) if np.size(data_of(value)) != 1 else value
+    keras_loss.__name__ = getattr(loss, "__name__", "loss")
+    return keras_loss
 
 
 def _check_optimizer(optimizer: Any) -> None:

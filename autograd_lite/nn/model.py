@@ -22,6 +22,7 @@ import numpy as np
 from .. import optim
 from .._checks import integer
 from ..engine import ShapeError, data_of, enable_grad, no_grad
+from ..tensor import Tensor
 from . import module as _module
 from ._arguments import (
     _LABEL_LOSSES,
@@ -324,15 +325,31 @@ class Model(Module):
                 y = y.reshape(y.shape[:-1])
         stand_in = np.full(shape, 0.5)
         try:
-            if self._library_loss:   # a loss of your own is only called in training
+            if self._library_loss:
                 self._loss_function(stand_in, y)
             for name in self.metric_names:
                 self._metric(name)(stand_in, y)
         except ValueError as error:   # ShapeError and the label checks
             raise type(error)(f"{where}: {error}") from None
+        if not self._library_loss:   # yours is tried too, so that it fails before anything is built
+            self._try_own_loss(Tensor(stand_in), y, where)
         if self.loss_name == "sparse_categorical_crossentropy" and y.dtype.kind == "f":
             y = y.astype(np.intp)
         return y
+
+    def _try_own_loss(self, stand_in: Tensor, y: np.ndarray, where: str) -> None:
+        """Call the loss given to compile on a stand-in output: an error it raises, or a result that
+        is not a tensor computed from y_pred, is reported now, before training changes anything."""
+        try:
+            value = self._loss_function(stand_in, y)
+        except Exception as error:  # noqa: BLE001 - any failure of the user's loss is reported
+            raise RuntimeError(f"{where}: the loss {self.loss_name!r} raised {type(error).__name__} on an "
+                               f"output of shape {stand_in.shape} and y of shape {y.shape}: {error}") \
+                from error
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{where}: the loss {self.loss_name!r} returned {type(value).__name__}, not a "
+                            f"Tensor computed from y_pred: write it with autograd_lite's operations "
+                            f"(ag.log, ag.mean, ...), not NumPy's, so that it can be differentiated")
 
     # ---- metrics -------------------------------------------------------------------------------
     def _metric(self, name: str) -> Metric:

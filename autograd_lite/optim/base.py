@@ -179,6 +179,11 @@ class Optimizer:
                                      f"gradient of shape {grad.shape}; they must be equal")
                 if grad.dtype.kind not in "biuf":
                     raise TypeError(f"{name}: a parameter has a gradient of dtype {grad.dtype}, not numbers")
+                if not data.flags.writeable:
+                    raise RuntimeError(f"{name}: a parameter of shape {data.shape} has read-only data (it "
+                                       f"shares memory with another tensor, as detach() gives), which a "
+                                       f"step cannot change: give it its own copy, "
+                                       f"Tensor(t.detach(), requires_grad=True)")
                 updates.append((p, grad if grad.dtype == data.dtype else grad.astype(data.dtype), group))
         for p, grad, group in updates:   # all checked: now change
             state = self.state.get(p)
