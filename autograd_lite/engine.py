@@ -363,6 +363,18 @@ class Primitive:
         by name, however the caller spelled them. ``inputs`` is how many leading positional
         arguments are the op's inputs (``None``: all of them, for variadic ops); positional
         arguments after them are parameters.
+
+        >>> import numpy as np
+        >>> from autograd_lite import Tensor, primitive
+        >>> @primitive
+        ... def total(x, axis=None):
+        ...     return np.sum(x, axis=axis)
+        >>> def canonical(x, axis=None):
+        ...     return {"axis": None if axis is None else int(axis) % np.ndim(x)}
+        >>> _ = total.defparams(canonical)
+        >>> _ = total.defvjp(lambda g, out, x, axis=None: np.expand_dims(g, axis) * np.ones(x.shape))
+        >>> total(Tensor(np.ones((2, 3)), requires_grad=True), np.int64(-1))._params   # as the VJP sees it
+        {'axis': 1}
         """
         self.check_params = _checks.function(check, "check", f"{self.name}.defparams")
         self.array_inputs = None if inputs is None else \
@@ -586,7 +598,6 @@ def _check_vjps_defined(node: Node) -> None:
             raise TypeError(f"{op.name} has no VJP for its input {position}, which requires grad: give "
                             f"it one with {op.name}.defvjp(...), or pass None there if it is not "
                             f"differentiable")
-
 
 
 def _leading_to(targets: Set[Node], operations: list[Node]) -> set[Node]:

@@ -64,14 +64,14 @@ def _as_variable(x: Any, transform: str, position: int) -> Node:
     return Tensor(array, requires_grad=True)
 
 
-def _nested(out: Any, args: list[Any], positions: Sequence[int], variables: list[Node]) -> bool:
+def _nested(out: Any, variables: list[Node]) -> bool:
     """Whether the derivative must be recorded as a graph: grad mode is on and ``out`` depends on a
-    node outside this transform — an argument that is itself a node, or one ``f`` closed over (then
-    the derivative is a function of it, as in ``grad(lambda x: grad(lambda y: x * y)(1.0))``)."""
+    node outside this transform — an argument made of nodes (its variable is then an op on them, not
+    a leaf), or one ``f`` closed over (the derivative is a function of it, as in
+    ``grad(lambda x: grad(lambda y: x * y)(1.0))``)."""
     if not is_grad_enabled():
         return False
-    return any(isinstance(args[i], Node) and args[i].requires_grad for i in positions) or \
-        depends_on_other_leaves(out, variables)
+    return any(v._op is not None for v in variables) or depends_on_other_leaves(out, variables)
 
 
 def _retire(variables: list[Node]) -> None:
@@ -114,7 +114,6 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
                                  f"{len(args)} positional argument(s)")
         if len({i % len(args) for i in positions}) != len(positions):
             raise ValueError(f"grad: argnums={argnums!r} names an argument twice")
-        originals = list(args)
         variables = [_as_variable(args[i], "grad", i) for i in positions]
         for i, variable in zip(positions, variables):
             args[i] = variable
@@ -124,7 +123,7 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
             raise ValueError(f"grad: f must return a single number, but it returned shape "
                              f"{np.shape(out.data if isinstance(out, Node) else out)}: reduce it (sum, "
                              f"mean), or use jacobian for the derivative of every element")
-        nested = _nested(out, originals, positions, variables)
+        nested = _nested(out, variables)
         if isinstance(out, Node) and out.requires_grad:
             grads = gradients(out, variables, create_graph=nested)
         else:
@@ -179,12 +178,11 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
                              f"{len(args)} positional argument(s)")
         if isinstance(args[argnums], (int, float)) and not isinstance(args[argnums], bool):
             args[argnums] = np.asarray(args[argnums], dtype=np.float64)  # a number is a 0-d array here
-        originals = list(args)
         variable = _as_variable(args[argnums], "jacobian", argnums)
         args[argnums] = variable
         with enable_grad():  # a derivative is asked for: record f even inside no_grad()
             out = f(*args, **kwargs)
-        nested = _nested(out, originals, (argnums,), [variable])
+        nested = _nested(out, [variable])
         out_shape = np.shape(out.data if isinstance(out, Node) else out)
         rows = []
         for index in np.ndindex(*out_shape):

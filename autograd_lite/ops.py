@@ -58,6 +58,13 @@ _where.defvjp(
 )
 
 
+def _has_zero(x: Any) -> bool:
+    """Whether ``x`` (a number or an array) holds a zero; a Python number is tested without NumPy."""
+    if x.__class__ is float or x.__class__ is int:
+        return x == 0
+    return not np.all(x)
+
+
 def _one_where(mask: Any, x: Any) -> Any:
     """``x`` with 1 in place of its elements where ``mask`` holds (plain data for a scalar ``x``)."""
     if mask.__class__ is bool or isinstance(mask, np.bool_):
@@ -133,14 +140,14 @@ def _scalar_power(x: float, y: float) -> float:
 
 def _power_vjp_base(g: Any, out: Any, x: Any, y: Any) -> Any:
     exponent = data_of(y)
-    if not np.all(exponent):  # y = 0 at x = 0: y·xʸ⁻¹ is 0·∞; the derivative of x⁰ = 1 is 0
+    if _has_zero(exponent):  # y = 0 at x = 0: y·xʸ⁻¹ is 0·∞; the derivative of x⁰ = 1 is 0
         x = _one_where((data_of(x) == 0) & (exponent == 0), x)
     return g * y * x ** (y - 1)
 
 
 def _power_vjp_exponent(g: Any, out: Any, x: Any, y: Any) -> Any:
     base = data_of(x)
-    if not np.all(base):  # 0ʸ = 0 for y > 0 (and 1 for y = 0) whatever y is near: derivative 0
+    if _has_zero(base):  # 0ʸ = 0 for y > 0 (and 1 for y = 0) whatever y is near: derivative 0
         x = _one_where((base == 0) & (data_of(y) >= 0), x)
     return g * out * log(x)
 

@@ -78,11 +78,11 @@ def _shape(op: str, shape: Any) -> tuple[int, ...]:
         raise TypeError(f"{op}: shape must be an integer or a tuple of integers, not {shape!r}") from None
 
 
-def _axes(axis: Axis, ndim: int) -> tuple[int, ...]:
-    """``axis`` as a tuple of non-negative ints (all axes for ``None``)."""
+def _axes(op: str, axis: Axis, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """``axis`` of an array of ``shape`` as a tuple of non-negative ints (all axes for ``None``)."""
     if axis is None:
-        return tuple(range(ndim))
-    axis = _canonical_axis("axis", axis, (1,) * ndim)
+        return tuple(range(len(shape)))
+    axis = _canonical_axis(op, axis, shape)
     return axis if isinstance(axis, tuple) else (axis,)
 
 

@@ -10,7 +10,17 @@ import numpy as np
 
 from . import _checks
 from . import tensor_ops as T
-from .engine import _SEQUENCES, Node, Primitive, ShapeError, _first_node, _grad_mode, _record, data_of
+from .engine import (
+    _SEQUENCES,
+    Node,
+    Primitive,
+    ShapeError,
+    _first_node,
+    _grad_mode,
+    _joined,
+    _record,
+    data_of,
+)
 from .ops import Arithmetic
 
 __all__ = ["Tensor", "tensor"]
@@ -87,12 +97,10 @@ class Tensor(Arithmetic, Node):
             return grad  # the common case: nothing to do
         if isinstance(grad, Node):
             if grad._data.shape != data.shape:
-                _check_broadcast(grad._data.shape, data.shape)
-                grad = T.sum_to(grad, shape=data.shape)
+                grad = _summed_to(grad, data.shape)
             return grad if grad._data.dtype == data.dtype else T.astype(grad, data.dtype)
         if np.shape(grad) != data.shape:
-            _check_broadcast(np.shape(grad), data.shape)
-            grad = T.sum_to(grad, shape=data.shape)
+            grad = _summed_to(grad, data.shape)
         if type(grad) is not np.ndarray or grad.dtype != data.dtype:
             grad = np.asarray(grad, dtype=data.dtype)
         return grad
@@ -100,10 +108,8 @@ class Tensor(Arithmetic, Node):
     @classmethod
     def _from_sequence(cls, op: Primitive, sequence: list | tuple) -> Tensor:
         """A (nested) list holding tensors, stacked into one tensor that keeps their graph."""
-        items = [cls._from_sequence(op, item) if item.__class__ in _SEQUENCES and _first_node(item)
-                 is not None else item for item in sequence]
         try:
-            return T.stack(items)
+            return T.stack(_joined(op, sequence))  # inner lists that hold tensors: stacked first
         except (TypeError, ValueError) as error:
             raise type(error)(f"{op.name}: the list given does not make one array: {error}") from None
 
@@ -331,13 +337,14 @@ class Tensor(Arithmetic, Node):
 Tensor._result_type = Tensor
 
 
-def _check_broadcast(grad_shape: tuple[int, ...], shape: tuple[int, ...]) -> None:
-    """Raise unless a gradient of ``grad_shape`` is one broadcast from ``shape`` (so summing it back
-    is right); anything else is a VJP's mistake, never to be summed or reshaped away."""
-    if len(grad_shape) < len(shape) or any(
-            n != m and n != 1 for n, m in zip(shape, grad_shape[len(grad_shape) - len(shape):])):
-        raise ShapeError(f"it gave a gradient of shape {grad_shape}, which does not fit an input of "
-                         f"shape {shape} (the shape, or one broadcast from it, is needed)")
+def _summed_to(grad: Any, shape: tuple[int, ...]) -> Any:
+    """A gradient of a broadcast shape summed back to ``shape``. sum_to refuses any other shape (a
+    VJP's mistake, never to be summed or reshaped away): said here in a VJP's terms."""
+    try:
+        return T.sum_to(grad, shape=shape)
+    except ShapeError:
+        raise ShapeError(f"it gave a gradient of shape {np.shape(data_of(grad))}, which does not fit an "
+                         f"input of shape {shape} (the shape, or one broadcast from it, is needed)") from None
 
 
 def _dtype_name(data: Any) -> str:

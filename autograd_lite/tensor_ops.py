@@ -38,7 +38,7 @@ Axis = int | Sequence[int] | None
 
 def _keepdims_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
     """The shape a reduction over ``axis`` has with ``keepdims=True``."""
-    reduced = _axes(axis, len(shape))
+    reduced = _axes("reduction", axis, shape)
     return tuple(1 if i in reduced else n for i, n in enumerate(shape))
 
 
@@ -443,7 +443,7 @@ def var(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Any
     """
     deviation = x - mean(x, axis=axis, keepdims=True)
     count = 1
-    for a in _axes(axis, np.ndim(x)):
+    for a in _axes("var", axis, np.shape(x)):
         count *= np.shape(x)[a]  # a Python int, so the dtype stays x's
     return sum(deviation * deviation, axis=axis, keepdims=keepdims) / (count - ddof)
 
@@ -466,7 +466,7 @@ def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     """
     shift = _stable_shift(x, axis)
     out = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
-    return out if keepdims else np.squeeze(out, axis=_axes(axis, np.ndim(x)))
+    return out if keepdims else np.squeeze(out, axis=_axes("logsumexp", axis, np.shape(x)))
 
 
 logsumexp.defparams(_reduction_params("logsumexp"))

@@ -528,3 +528,14 @@ def test_a_step_on_a_read_only_parameter_raises_before_any_parameter_changes():
             optimizer.step()
         np.testing.assert_array_equal(a.data, [1.0, 2.0])
         assert optimizer.state.get(a) is None
+
+
+def test_a_transform_of_a_list_of_outer_tensors_stays_connected_to_them():
+    # d/dx Σ d/dy Σ y² at y = [x, 3x]: the inner gradient [2x, 6x] sums to 8x, whose derivative is 8
+    inner = lambda x: ag.grad(lambda y: (y ** 2).sum())([x, x * 3]).sum()  # noqa: E731
+    assert ag.grad(inner)(np.array(1.0)) == 8.0
+    x = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+    y = torch.stack([x, x * 3])
+    (g,) = torch.autograd.grad((y ** 2).sum(), y, create_graph=True)
+    (expected,) = torch.autograd.grad(g.sum(), x)
+    assert expected.item() == 8.0
