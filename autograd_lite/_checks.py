@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["boolean", "function", "integer", "invalid", "real"]
+__all__ = ["boolean", "function", "integer", "invalid", "name", "real"]
 
 
 def invalid(where: str, name: str, value: Any, requirement: str) -> str:
@@ -108,3 +108,14 @@ def function(value: Any, name: str, where: str) -> Any:
     if not callable(value):
         raise TypeError(invalid(where, name, value, "a function"))
     return value
+
+
+def name(value: Any, name: str, where: str) -> str | None:
+    """``value`` as a name for drawings: a ``str``, or ``None`` for no name.
+
+    >>> name("w", "name", "Tensor")
+    'w'
+    """
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(invalid(where, name, value, "a str or None"))

@@ -21,7 +21,8 @@ import itertools
 import operator
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from types import MappingProxyType
 from typing import Any
 
 from . import _checks, anomaly
@@ -39,6 +40,7 @@ __all__ = [
     "is_grad_enabled",
     "no_grad",
     "primitive",
+    "walk",
 ]
 
 
@@ -193,8 +195,8 @@ class Node:
     it (``_forward``), and how a gradient is fitted to their shape (``_fit_grad``).
     """
 
-    __slots__ = ("_data", "grad", "requires_grad", "_op", "_inputs", "_args", "_params", "_keeps_grad",
-                 "_origin", "_stamp", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "name", "_op", "_inputs", "_args", "_params",
+                 "_keeps_grad", "_origin", "_stamp", "__weakref__")
 
     #: The class of the results of operations on this kind of node (``Tensor`` for a ``Parameter``).
     _result_type: type[Node]
@@ -211,6 +213,7 @@ class Node:
         self._data = data
         self.grad = self._empty_grad
         self.requires_grad = requires_grad
+        self.name = None
         self._op = None
         self._inputs = self._args = ()
         self._params = None
@@ -267,6 +270,26 @@ class Node:
         """Name of the operation that made this node (``""`` for a leaf)."""
         return "" if self._op is None else self._op.name
 
+    @property
+    def primitive(self) -> Primitive | None:
+        """The :class:`Primitive` that made this node (``None`` for a leaf)."""
+        return self._op
+
+    @property
+    def inputs(self) -> tuple[Any, ...]:
+        """The inputs this node was made from, as given: nodes and constants (``()`` for a leaf)."""
+        return self._inputs
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        """The keyword parameters of the operation that made this node, read-only (``{}`` if none)."""
+        return MappingProxyType(self._params or _NO_PARAMS)
+
+    @property
+    def origin(self) -> anomaly.Origin | None:
+        """Where in your code this node was made, if it was made in anomaly mode; ``None`` otherwise."""
+        return self._origin
+
     def mark_modified(self) -> None:
         """Record that this leaf's data was changed in place.
 
@@ -285,7 +308,7 @@ class Node:
 
     def detach(self) -> Node:
         """A new leaf with the same data that is cut off from the graph (requires no grad)."""
-        return _record(self._result_type, self._data)
+        return _leaf(self._result_type, self._data)
 
     def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
@@ -300,6 +323,30 @@ class Node:
 def data_of(x: Any) -> Any:
     """The raw data behind ``x``: its array or float for a node, ``x`` itself otherwise."""
     return x._data if isinstance(x, Node) else x
+
+
+def walk(root: Node) -> list[Node]:
+    """Every node behind ``root``, ``root`` included, each once: the latest first, so every node comes
+    before the inputs it was made from (a walk with a stack, so graph depth is no limit).
+
+    >>> from autograd_lite import Value
+    >>> x = Value(2.0, label="x")
+    >>> [node.op or node.name for node in walk(x * x + 1)]
+    ['add', 'multiply', 'x']
+    """
+    if not isinstance(root, Node):
+        raise TypeError(f"walk: root must be a Value or a Tensor, not {type(root).__name__}")
+    seen = {id(root)}
+    nodes, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        for parent in node._inputs:
+            if isinstance(parent, Node) and id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    nodes.sort(key=_stamp_of, reverse=True)
+    return nodes
 
 
 VJP = Callable[..., Any]
@@ -505,6 +552,19 @@ def apply(op: Primitive, args: Sequence[Any], params: dict[str, Any] | None = No
 Node._apply = staticmethod(apply)
 
 
+def _leaf(kind: type[Node], data: Any, requires_grad: bool = False) -> Node:
+    """A leaf of ``kind`` holding ``data`` as it is (not copied, not validated)."""
+    node = _new_object(kind)
+    node._data = data
+    node.grad = kind._empty_grad
+    node.requires_grad = requires_grad
+    node.name = node._op = node._params = node._origin = None
+    node._inputs = node._args = ()
+    node._keeps_grad = kind._all_keep_grad
+    node._stamp = next(_clock)
+    return node
+
+
 def _record(result_type: type[Node], out: Any, op: Primitive | None = None, inputs: tuple = (),
            args: tuple | None = (), params: dict[str, Any] | None = None,
            requires_grad: bool = False) -> Node:
@@ -518,6 +578,7 @@ def _record(result_type: type[Node], out: Any, op: Primitive | None = None, inpu
     node = _new_object(result_type)
     node._data = out
     node.grad = result_type._empty_grad
+    node.name = None
     if requires_grad and _grad_mode.enabled:
         node.requires_grad = True
         node._op = op

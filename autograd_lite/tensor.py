@@ -55,8 +55,10 @@ class Tensor(Arithmetic, Node):
     _mutable_grads = True
     __array_ufunc__ = None  # make NumPy defer ndarray ⊕ Tensor to Tensor's reflected operators
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
+                 name: str | None = None) -> None:
         requires_grad = _checks.boolean(requires_grad, "requires_grad", "Tensor")
+        name = _checks.name(name, "name", "Tensor")
         if isinstance(data, Node):
             data = data._data
         elif data.__class__ in _SEQUENCES:
@@ -77,6 +79,7 @@ class Tensor(Arithmetic, Node):
                           stacklevel=2)
             array = array.astype(np.float64)
         super().__init__(array, requires_grad)
+        self.name = name
 
     # ---- engine hooks -------------------------------------------------------------------------
     @staticmethod

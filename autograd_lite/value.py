@@ -45,8 +45,18 @@ class Value(Arithmetic, Node):
     _all_keep_grad = True
     _empty_grad = 0.0
 
-    def __init__(self, data: float, requires_grad: bool = True) -> None:
+    def __init__(self, data: float, requires_grad: bool = True, label: str | None = None) -> None:
         super().__init__(_as_float(data, "Value"), _checks.boolean(requires_grad, "requires_grad", "Value"))
+        self.name = _checks.name(label, "label", "Value")
+
+    @property
+    def label(self) -> str | None:
+        """micrograd's name for :attr:`name`: what drawings call this Value."""
+        return self.name
+
+    @label.setter
+    def label(self, label: str | None) -> None:
+        self.name = _checks.name(label, "label", "Value.label")
 
     @staticmethod
     def _forward(op: Primitive, datas: Sequence[Any], params: dict[str, Any]) -> float:

@@ -100,7 +100,10 @@ def test_compositions_match_finite_differences(x, steps):
         for index, c in steps:
             v = SAFE_STEPS[index](v, c)
         return v
-    value = float(f(Value(x)))
+    try:
+        value = float(f(Value(x)))
+    except DomainError:  # a composition that overflows (exp of a large square) is out of scope here
+        assume(False)
     assume(abs(value) < 1e6)
     assert_matches_fd(f, x)
 
