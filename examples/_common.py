@@ -10,9 +10,13 @@ from typing import Any
 EXTRA_HINT = "install the examples extra: pip install -e '.[examples]'"
 
 
-def parse_args(description: str) -> tuple[bool, Path]:
-    """``--quick`` (or AUTOGRAD_LITE_QUICK=1: smaller runs, for CI) and ``--out-dir`` (for the plots)."""
-    parser = argparse.ArgumentParser(description=description)
+def parse_args(docstring: str | None) -> tuple[bool, Path]:
+    """``--quick`` (or AUTOGRAD_LITE_QUICK=1: smaller runs, for CI) and ``--out-dir`` (for the plots).
+
+    ``--help`` describes the script by the first line of its docstring, which is its title. (The docs
+    gallery runs a script with an empty ``__doc__``: it shows the docstring as the page's text.)
+    """
+    parser = argparse.ArgumentParser(description=(docstring or "").strip().partition("\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="smaller sizes, for CI (also set by AUTOGRAD_LITE_QUICK=1)")
     parser.add_argument("--out-dir", type=Path, default=Path(__file__).resolve().parent / "output",

@@ -1,4 +1,5 @@
 """Handwritten digits: a small real data set, trained Keras-style to a stated test accuracy.
+=========================================================================================
 
 scikit-learn ships 1,797 8×8 images of the digits 0-9 (``load_digits``: no download). A 64 -> 64
 ReLU -> 10 softmax network is trained with sparse categorical cross-entropy and Adam; ``fit`` holds
@@ -18,7 +19,7 @@ from autograd_lite.nn import Dense, Sequential, manual_seed
 
 
 def main() -> None:
-    quick, out_dir = parse_args(__doc__.splitlines()[0])
+    quick, out_dir = parse_args(__doc__)
     try:
         from sklearn.datasets import load_digits
         from sklearn.model_selection import train_test_split

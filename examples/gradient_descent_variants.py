@@ -1,4 +1,5 @@
 """Full-batch, stochastic and mini-batch gradient descent on one problem, and what each costs.
+===========================================================================================
 
 The tutorial's three ways to compute the gradient differ only in how many samples each step sees,
 which in ``fit`` is ``batch_size``:
@@ -36,7 +37,7 @@ def make_data(n: int = 400) -> tuple[np.ndarray, np.ndarray]:
 
 
 def main() -> None:
-    quick, out_dir = parse_args(__doc__.splitlines()[0])
+    quick, out_dir = parse_args(__doc__)
     epochs = 5 if quick else 30
     X, y = make_data()
     variants = {"full batch": len(X), "stochastic (1)": 1, "mini-batch (16)": 16}

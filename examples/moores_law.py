@@ -1,4 +1,5 @@
 """Moore's law, fitted by hand and by automatic differentiation.
+=============================================================
 
 This demo follows Ricardo Cruz's talk *Behind Machine Learning* (DevOpsPorto, 2018), which fits a model to
 the number of transistors on Intel processors (4004 in 1971 to 80386 in 1985, in thousands) using nothing
@@ -258,7 +259,7 @@ def draw_cost_graph(out_dir: Path) -> None:
 
 
 def main() -> None:
-    quick, out_dir = parse_args(__doc__.splitlines()[0])
+    quick, out_dir = parse_args(__doc__)
 
     started = time.perf_counter()
     print("Moore's law with autograd_lite" + ("  (quick run)" if quick else ""))

@@ -1,4 +1,5 @@
 """The OR function as one neuron: set by hand with a step activation, then learned with a sigmoid.
+===============================================================================================
 
 The tutorial (*Neural Networks*, steps 1-2) models OR with one neuron ``h(x1, x2) = w0 + w1·x1 + w2·x2``
 with weights w0 = -1, w1 = w2 = 1 and the step activation ``g(x) = 1 if x ≥ 0, else 0``.
@@ -137,7 +138,7 @@ def plot(learned: np.ndarray, out_dir: Path) -> None:
 
 
 def main() -> None:
-    quick, out_dir = parse_args(__doc__.splitlines()[0])
+    quick, out_dir = parse_args(__doc__)
 
     started = time.perf_counter()
     print("The OR neuron with autograd_lite" + ("  (quick run)" if quick else ""))

@@ -1,4 +1,5 @@
 """A perceptron separates two clusters: the tutorial's Keras code, run on autograd_lite.
+=====================================================================================
 
 The tutorial (*Neural Networks*, step 4-5) builds a one-neuron network in Keras,
 ``Sequential([Dense(1, input_dim=2, activation='sigmoid')])``, trains it with binary cross-entropy and
@@ -147,7 +148,7 @@ def show_predictions(model: Sequential, X: np.ndarray, y: np.ndarray, X_test: np
 
 
 def main() -> None:
-    quick, out_dir = parse_args(__doc__.splitlines()[0])  # quick: this one is fast anyway
+    quick, out_dir = parse_args(__doc__)  # quick: this one is fast anyway
 
     started = time.perf_counter()
     print("A perceptron with autograd_lite" + ("  (quick run)" if quick else ""))

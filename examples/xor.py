@@ -1,4 +1,5 @@
 """XOR: why one neuron cannot learn it, and how two layers can.
+============================================================
 
 1. One neuron draws one straight line, and no straight line puts (0, 1) and (1, 0) on one side and
    (0, 0) and (1, 1) on the other: trained as hard as you like, it gets at most 3 of the 4 right.
@@ -36,7 +37,7 @@ def train(model: nn.Module, steps: int) -> float:
 
 
 def main() -> None:
-    quick, out_dir = parse_args(__doc__.splitlines()[0])
+    quick, out_dir = parse_args(__doc__)
     steps = 400 if quick else 2000
     nn.manual_seed(1)
 

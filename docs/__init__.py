@@ -1,0 +1,1 @@
+"""The documentation (a package only so that pytest tells its conftest.py from the one in tests/)."""
