@@ -1,5 +1,6 @@
 """Every script in examples/ runs to completion in quick mode, so the examples never rot."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -28,3 +29,10 @@ def test_moores_law_prints_the_fitted_slope_and_writes_the_graph(tmp_path):
                          capture_output=True, text=True, timeout=300, check=True).stdout
     assert "m = 0.169734" in out and "1.774 years" in out
     assert any(tmp_path.glob("moores_law_cost.*"))
+
+
+@pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_opens_with_the_title_its_gallery_page_needs(script):
+    """sphinx-gallery makes a page of each example, titled by its docstring's first line, underlined."""
+    title, underline, *_ = ast.get_docstring(ast.parse(script.read_text(encoding="utf-8"))).splitlines()
+    assert title.strip() and set(underline) == {"="} and len(underline) >= len(title), (title, underline)
