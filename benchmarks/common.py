@@ -1,39 +1,40 @@
-"""What every benchmark shares: optional peers, interleaved timing, tables, targets, machine info.
+"""What every benchmark shares: optional peers, interleaved timing with pyperf, tables, targets, machine.
 
-Timing: every case is warmed up, then the repetitions are *interleaved* — repetition r runs every
-case once, starting from a different case each time — so that a burst of load on a noisy machine
-falls on all libraries alike. Each sample times ``number`` calls (enough to last ``min_time``) and
-is divided by ``number``; the report gives the median and the interquartile range of the samples.
+Timing is pyperf's (``worker.py``): each case runs in pyperf worker processes, which calibrate the
+loops, warm up, time the values and record the machine. What pyperf's ``Runner`` does not do is
+interleave: it runs all of one benchmark's processes, then the next benchmark's. Here a round runs
+one process of every case, starting from a different case each round, so that a burst of load on a
+noisy machine falls on all libraries alike (:func:`measure`). The report gives the median of all the
+values and their interquartile range.
 """
 
 from __future__ import annotations
 
-import gc
 import importlib
 import importlib.util
 import json
 import math
 import os
-import platform
-import select
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyperf
 
 ROOT = Path(__file__).resolve().parent.parent
 #: comma-separated peers to treat as not installed (``all`` for every one); the smoke test uses it
 HIDE_ENV = "BENCHMARKS_HIDE_PEERS"
 #: set by ``run.py --threads N``: every library's thread pools were limited to N threads
 THREADS_ENV = "BENCHMARKS_THREADS"
+#: how a worker's stderr says why its case cannot run (the table shows the rest of the line)
+FAILED = "benchmark failed: "
+WORKER_TIMEOUT = 600   # seconds one pyperf worker process may take
 
 # ---- peers ------------------------------------------------------------------------------------
 
@@ -109,20 +110,48 @@ def _version(distribution: str) -> str:
 # ---- settings -----------------------------------------------------------------------------------
 
 
-@dataclass
-class Config:
-    """How hard to measure. ``quick``: tiny sizes and few repetitions (a smoke run in seconds)."""
+@dataclass(frozen=True)
+class Baseline:
+    """autograd_lite as it was at ``commit`` (``rev`` as given), unpacked under ``folder``."""
 
-    quick: bool = False
-    repeat: int = 7          # interleaved repetitions per case
-    warmup: int = 2          # calls before timing (the last one calibrates ``number``)
-    min_time: float = 0.2    # seconds one sample lasts at least
+    rev: str
+    commit: str
+    folder: Path
 
     @classmethod
-    def make(cls, quick: bool, repeat: int | None = None) -> Config:
+    def unpack(cls, rev: str, folder: Path) -> Baseline:
+        """``git archive`` revision ``rev``'s ``autograd_lite/`` into ``folder`` (no worktree, no index)."""
+        found = subprocess.run(["git", "rev-parse", "--short", f"{rev}^{{commit}}"], cwd=ROOT,
+                               capture_output=True, text=True)
+        if found.returncode != 0:
+            raise ValueError(f"--baseline {rev}: not a commit of this repository ({found.stderr.strip()})")
+        commit = found.stdout.strip()
+        archive = subprocess.run(["git", "archive", commit, "autograd_lite"], cwd=ROOT, capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+        return cls(rev, commit, folder)
+
+    def label(self, label: str) -> str:
+        return f"{label}@{self.commit}"
+
+
+@dataclass
+class Config:
+    """How hard to measure. ``quick``: tiny sizes, one value a process, no calibration (seconds)."""
+
+    quick: bool = False
+    repeat: int = 7          # interleaved rounds: one pyperf process per case per round
+    values: int = 3          # timed values per process (pyperf's --values)
+    warmups: int = 1         # untimed values per process after the sanity check (pyperf's --warmups)
+    loops: int = 0           # calls per value; 0: pyperf calibrates them in the first round
+    min_time: float = 0.1    # seconds a value lasts at least, when calibrating (pyperf's --min-time)
+    baseline: Baseline | None = None
+
+    @classmethod
+    def make(cls, quick: bool, repeat: int | None = None, baseline: Baseline | None = None) -> Config:
         if quick:
-            return cls(quick=True, repeat=repeat or 2, warmup=1, min_time=0.0)
-        return cls(repeat=repeat or 7)
+            return cls(quick=True, repeat=repeat or 2, values=1, warmups=0, loops=1, baseline=baseline)
+        return cls(repeat=repeat or 7, baseline=baseline)
 
 
 # ---- timing -------------------------------------------------------------------------------------
@@ -130,31 +159,42 @@ class Config:
 
 @dataclass
 class Case:
-    """One library doing one workload: ``fn()`` performs one unit of work.
-
-    ``fn`` is None when the library cannot run, and ``status`` says why. ``self_timed``: ``fn``
-    returns its own duration in seconds (for work done in another process).
-    """
+    """One library doing one workload: ``module.make_step(key, *args)`` builds, in a pyperf worker, a
+    function doing one unit of it. ``status`` says why the case cannot run (a peer is missing)."""
 
     label: str
-    fn: Callable[[], Any] | None = None
+    module: str
+    key: str
+    args: tuple[str, ...] = ()
     status: str | None = None
     gc_disabled: bool = False
-    self_timed: bool = False
-    repeat: int | None = None      # fewer repetitions than the others (a slow peer)
-    warmup: int | None = None      # warm-up calls, if not the configured number
+    inner_loops: int = 1           # steps per loop (see worker.py)
+    repeat: int | None = None      # fewer rounds than the others (a slow peer)
+    values: int | None = None      # values per process, if not the configured number
+    source: Path | None = None     # where its autograd_lite comes from, if not this checkout
+
+    @property
+    def name(self) -> str:
+        """Its benchmark's name in pyperf's results: module, label and size."""
+        return f"{self.module.rsplit('.', 1)[-1]}: {self.label} [{' '.join(self.args)}]"
 
 
-def case(label: str, build: Callable[..., Callable[[], Any]], *args: Any, **kwargs: Any) -> Case:
-    """A :class:`Case` from ``build(*args)`` (which returns the work function), or one that says why
-    there is none: the peer is missing, or building failed."""
-    options = {k: kwargs.pop(k) for k in ("gc_disabled", "self_timed", "repeat", "warmup") if k in kwargs}
-    try:
-        return Case(label, build(*args, **kwargs), **options)
-    except PeerMissing as missing:
-        return Case(label, status=str(missing))
-    except Exception as error:
-        return Case(label, status=describe_error(error))
+def case(label: str, module: str, *args: Any, key: str | None = None, peers: Sequence[str] = (),
+         **options: Any) -> Case:
+    """A :class:`Case` of ``module`` (its ``make_step`` knows ``key``, by default the label), missing
+    when one of ``peers`` is not installed."""
+    status = next((why for why in map(missing_message, peers) if why), None)
+    return Case(label, module, key or label, tuple(map(str, args)), status, **options)
+
+
+def with_baseline(cases: Sequence[Case], config: Config, ours: str) -> list[Case]:
+    """``cases``, each case labelled ``ours`` followed by the same case run on the baseline revision."""
+    out = []
+    for c in cases:
+        out.append(c)
+        if config.baseline and c.label == ours:
+            out.append(replace(c, label=config.baseline.label(ours), source=config.baseline.folder))
+    return out
 
 
 def describe_error(error: BaseException) -> str:
@@ -164,87 +204,84 @@ def describe_error(error: BaseException) -> str:
 
 @dataclass
 class Stats:
-    """The samples of one case (seconds per call), or the reason there are none."""
+    """The pyperf benchmark of one case (seconds per call), or the reason there is none."""
 
-    samples: list[float] = field(default_factory=list)
-    number: int = 0                 # calls per sample
+    benchmark: pyperf.Benchmark | None = None
     status: str | None = None       # "missing (...)" or "error: ..."
-    check: Any = None               # what the first call returned (a loss, an accuracy): a sanity check
 
     @property
     def ok(self) -> bool:
-        return self.status is None and bool(self.samples)
+        return self.status is None and self.benchmark is not None
 
     @property
     def median(self) -> float:
-        return float(np.median(self.samples)) if self.samples else math.nan
+        return self.benchmark.median() if self.ok else math.nan
 
     @property
     def iqr(self) -> tuple[float, float]:
-        if not self.samples:
+        if not self.ok:
             return math.nan, math.nan
-        q1, q3 = np.percentile(self.samples, [25, 75])
-        return float(q1), float(q3)
+        return self.benchmark.percentile(25), self.benchmark.percentile(75)
+
+    @property
+    def check(self) -> float | None:
+        """What the first call returned (a loss, an accuracy, a sum of gradients): a sanity check."""
+        return self.benchmark.get_runs()[0].get_metadata().get("check") if self.ok else None
 
     def to_json(self) -> dict[str, Any]:
         q1, q3 = self.iqr
-        return {"median_s": _finite(self.median), "q1_s": _finite(q1), "q3_s": _finite(q3),
-                "samples_s": self.samples, "calls_per_sample": self.number, "status": self.status,
-                "check": _jsonable(self.check)}
+        counts = {"values": self.benchmark.get_nvalue(), "processes": self.benchmark.get_nrun(),
+                  "loops": self.benchmark.get_loops()} if self.ok else {}
+        return {"median_s": _finite(self.median), "q1_s": _finite(q1), "q3_s": _finite(q3), **counts,
+                "status": self.status, "check": self.check}
+
+
+def interleaved(cases: Sequence[Case], repeat: int) -> Iterator[Case]:
+    """Round r runs every case once, starting from a different case each round (a case with its own
+    ``repeat`` drops out after that many rounds), so that a burst of load falls on all alike."""
+    for round_ in range(repeat):
+        shift = round_ % len(cases) if cases else 0
+        yield from (c for c in cases[shift:] + cases[:shift] if round_ < (c.repeat or repeat))
 
 
 def measure(cases: Sequence[Case], config: Config) -> dict[str, Stats]:
-    """Time every case: warm up each, then ``config.repeat`` interleaved rounds. Keyed by label."""
-    results: dict[str, Stats] = {}
-    active: list[Case] = []
-    for c in cases:
-        if c.fn is None:
-            results[c.label] = Stats(status=c.status or "not run")
-            continue
-        stats = results[c.label] = Stats()
-        warmups = config.warmup if c.warmup is None else c.warmup
-        try:
-            last = 0.0
-            for i in range(warmups if c.self_timed else max(1, warmups)):
-                gc.collect()
-                start = time.perf_counter()
-                returned = c.fn()
-                last = time.perf_counter() - start
-                if i == 0 and not c.self_timed:
-                    stats.check = returned
-        except Exception as error:
-            stats.status = describe_error(error)
-            continue
-        stats.number = 1 if c.self_timed else max(1, math.ceil(config.min_time / max(last, 1e-9)))
-        active.append(c)
-    for round_ in range(config.repeat):
-        shift = round_ % len(active) if active else 0
-        for c in active[shift:] + active[:shift]:
+    """Time every case with pyperf, a fresh process per case and round, rounds interleaved. By label."""
+    results = {c.label: Stats(status=c.status) for c in cases}
+    loops: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="benchmarks-") as folder:
+        files = {c.label: Path(folder) / f"{i}.json" for i, c in enumerate(cases)}
+        for c in interleaved([c for c in cases if c.status is None], config.repeat):
             stats = results[c.label]
-            if stats.status is not None or round_ >= (c.repeat or config.repeat):
-                continue
-            try:
-                stats.samples.append(_sample(c, stats.number))
-            except Exception as error:
-                stats.status = describe_error(error)
+            if stats.status is None:
+                stats.status = run_pyperf(c, files[c.label], loops.get(c.label, config.loops), config)
+            if stats.status is None and c.label not in loops:   # the first round calibrated them
+                loops[c.label] = round(pyperf.Benchmark.load(str(files[c.label])).get_loops())
+        for label, stats in results.items():
+            if stats.status is None and files[label].exists():
+                stats.benchmark = pyperf.Benchmark.load(str(files[label]))
     return results
 
 
-def _sample(c: Case, number: int) -> float:
-    gc.collect()   # every case starts without the previous one's garbage
-    if c.self_timed:
-        return float(c.fn())
-    was_enabled = gc.isenabled()
-    if c.gc_disabled:
-        gc.disable()
+def run_pyperf(c: Case, file: Path, loops: int, config: Config) -> str | None:
+    """One round of ``c``: pyperf's Runner with one worker process, its run appended to ``file``.
+
+    Returns None, or why the case failed.
+    """
+    command = [sys.executable, "-m", "benchmarks.worker", c.name, c.module, c.key, *c.args,
+               "--processes", "1", "--values", str(c.values or config.values), "--warmups",
+               str(config.warmups), "--loops", str(loops), "--min-time", str(config.min_time),
+               "--inner-loops", str(1 if config.quick else c.inner_loops), "--append", str(file),
+               "--copy-env", "--quiet", "--timeout", str(WORKER_TIMEOUT)]
+    command += ["--gc-off"] * c.gc_disabled + (["--source", str(c.source)] if c.source else [])
     try:
-        start = time.perf_counter()
-        for _ in range(number):
-            c.fn()
-        return (time.perf_counter() - start) / number
-    finally:
-        if was_enabled:
-            gc.enable()
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=2 * WORKER_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return f"error: timed out after {2 * WORKER_TIMEOUT} s"
+    if done.returncode == 0:
+        return None
+    lines = done.stderr.strip().splitlines() or ["no output"]
+    reason = next((line[len(FAILED):] for line in lines if line.startswith(FAILED)), None)
+    return reason or f"error: exit {done.returncode}: {lines[-1][:100]}"
 
 
 # ---- reporting ------------------------------------------------------------------------------------
@@ -340,6 +377,17 @@ def target(goal: str, value: float, passes: Callable[[float], bool], measured: s
     return Target(goal, measured, bool(passes(value)))
 
 
+def baseline_target(what: str, results: dict[str, Stats], ours: str, config: Config) -> list[Target]:
+    """With ``--baseline``: ``what`` (the time of case ``ours``) is at most 6% above the baseline's."""
+    if config.baseline is None:
+        return []
+    base = config.baseline.label(ours)
+    slower = ratio(results[ours], results[base])
+    measured = f"{fmt_ratio(slower)} ({cell(results[ours])} vs {cell(results[base])})"
+    return [target(f"{what} no more than 6% slower than {base} ({config.baseline.rev})", slower,
+                   lambda r: r <= 1.06, measured, unknown=why_not(results, ours, base))]
+
+
 def why_not(results: dict[str, Stats], *labels: str) -> str:
     """Why a comparison of ``labels`` has no value: the first of them without timings, and its status."""
     for label in labels:
@@ -387,17 +435,6 @@ def _jsonable(x: Any) -> Any:
         return repr(x)
 
 
-def as_float(x: Any) -> float:
-    """A loss or gradient of any library as a Python float (for the sanity-check column)."""
-    for attr in ("item", "__float__"):
-        if hasattr(x, attr):
-            try:
-                return float(x.item()) if attr == "item" else float(x)
-            except (TypeError, ValueError):
-                pass
-    return float(np.asarray(getattr(x, "data", x)).sum())
-
-
 def fmt_check(x: Any) -> str:
     if x is None:
         return "—"
@@ -405,68 +442,6 @@ def fmt_check(x: Any) -> str:
         return f"{float(x):.6g}"
     except (TypeError, ValueError):
         return str(x)
-
-
-# ---- machine --------------------------------------------------------------------------------------
-
-
-def machine_info() -> dict[str, Any]:
-    """CPU, cores, load, Python, versions, date and the repository's commit."""
-    return {
-        "cpu": _cpu_model(),
-        "cores": os.cpu_count(),
-        "cores_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "load_average": _load_average(),
-        "memory_gib": _memory_gib(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "versions": versions(),
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "commit": _git_commit(),
-        "autograd_lite_path": _package_path("autograd_lite"),
-        "threads": f"{os.environ[THREADS_ENV]} core(s), pools sized to match (--threads)"
-        if os.environ.get(THREADS_ENV) else "each library's default",
-    }
-
-
-def _package_path(name: str) -> str | None:
-    spec = importlib.util.find_spec(name)
-    return str(Path(spec.origin).parent) if spec is not None and spec.origin else None
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _load_average() -> list[float] | None:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
-
-
-def _memory_gib() -> float | None:
-    try:
-        return round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
-def _git_commit() -> str | None:
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "autograd_lite"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return (commit + (" + uncommitted changes to autograd_lite" if dirty else "")) or None
 
 
 # ---- subprocesses ---------------------------------------------------------------------------------
@@ -492,78 +467,6 @@ def run_worker(module: str, args: Sequence[str], timeout: float) -> dict[str, An
     return {"error": f"exit {done.returncode}: {tail[:120]}"}
 
 
-PROTOCOL = "@@ "   # prefix of a worker's answers (anything else it prints is ignored)
-
-
-class Worker:
-    """A warm worker process, ``python -m module *args``, that answers requests over a pipe.
-
-    The worker side is :func:`serve`. Used where a library must run alone in its process (the
-    scalar engines, whose garbage-collector cost depends on everything else alive in the process)
-    or must be configured before import (Keras' backend).
-    """
-
-    def __init__(self, name: str, module: str, args: Sequence[str], timeout: float,
-                 env: dict[str, str] | None = None) -> None:
-        self.name, self.timeout = name, timeout
-        self.stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in close()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", module, *args], cwd=ROOT, env=dict(os.environ, **(env or {})),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
-        self.ready: dict[str, Any] | None = None
-
-    def wait_ready(self) -> dict[str, Any]:
-        """The worker's first answer, sent once it has warmed up."""
-        self.ready = self._answer()
-        return self.ready
-
-    def call(self, request: str) -> dict[str, Any]:
-        """Send one line; return the worker's answer (an error it reports is raised here)."""
-        self.process.stdin.write(request + "\n")
-        self.process.stdin.flush()
-        return self._answer()
-
-    def _answer(self) -> dict[str, Any]:
-        deadline = time.monotonic() + self.timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.process.stdout], [], [], left)[0]:
-                raise TimeoutError(f"{self.name} gave no answer in {self.timeout:.0f} s")
-            line = self.process.stdout.readline()
-            if not line:
-                self.stderr.seek(0)
-                tail = (self.stderr.read().strip().splitlines() or ["no output"])[-1]
-                raise RuntimeError(f"{self.name} worker ended: {tail[:120]}")
-            if line.startswith(PROTOCOL):
-                answer = json.loads(line[len(PROTOCOL):])
-                if "error" in answer:
-                    raise RuntimeError(answer["error"])
-                return answer
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.stdin.close()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.stderr.close()
-
-
-def serve(ready: dict[str, Any], handle: Callable[[str], dict[str, Any]]) -> None:
-    """The worker's side of :class:`Worker`: say ``ready``, then answer each line read with ``handle``."""
-
-    def answer(message: dict[str, Any]) -> None:
-        print(PROTOCOL + json.dumps(message), flush=True)
-
-    answer(ready)
-    for line in sys.stdin:
-        try:
-            answer(handle(line.strip()))
-        except Exception as error:
-            answer({"error": f"{type(error).__name__}: {error}"})
-
-
 def peak_rss_bytes() -> int:
     """This process's peak resident memory so far (VmHWM)."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -572,20 +475,3 @@ def peak_rss_bytes() -> int:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def rss_bytes() -> int:
-    """This process's resident memory now (VmRSS)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
-def reset_peak_rss() -> bool:
-    """Reset VmHWM to the current RSS (Linux ≥ 4.0), so a later peak excludes import-time spikes."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False

@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import importlib
 import json
+import statistics
 import sys
+from pathlib import Path
 from typing import Any
 
 from . import training_step
 from .common import (
     Config,
     Result,
-    Stats,
     Table,
     fmt_ratio,
     missing_message,
     peak_rss_bytes,
-    reset_peak_rss,
-    rss_bytes,
     run_worker,
     target,
 )
@@ -41,6 +40,23 @@ LIBRARIES = {"ours": None, "numpy": None, "torch": "torch", "autograd": "autogra
 #: library key → what it imports
 MODULES = {"ours": "autograd_lite", "numpy": "numpy", "torch": "torch", "autograd": "autograd",
            "mygrad": "mygrad", "jax_eager": "jax", "jax_jit": "jax"}
+
+
+def rss_bytes() -> int:
+    """This process's resident memory now (VmRSS)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def reset_peak_rss() -> bool:
+    """Reset VmHWM to the current RSS (Linux ≥ 4.0), so a later peak excludes import-time spikes."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
 
 
 def worker(library: str, batch: int, steps: int) -> dict[str, Any]:
@@ -81,11 +97,11 @@ def run(config: Config) -> Result:
             rows.append([label, why, "—", "—", "—"])
             summary[key] = {"status": why}
             continue
-        peak = Stats([r["peak_rss_bytes"] for r in good]).median
-        imported = Stats([r["imported_rss_bytes"] for r in good]).median
+        peak = statistics.median(r["peak_rss_bytes"] for r in good)
+        imported = statistics.median(r["imported_rss_bytes"] for r in good)
         training = [r["training_peak_bytes"] - r["imported_rss_bytes"] for r in good
                     if r["training_peak_bytes"] is not None]
-        growth = Stats(training).median if training else None
+        growth = statistics.median(training) if training else None
         summary[key] = {"peak_rss_bytes": peak, "imported_rss_bytes": imported,
                         "training_growth_bytes": growth, "runs": library_runs}
         rows.append([label, mib(peak), mib(imported), mib(growth), "—"])

@@ -20,6 +20,7 @@ from .common import (
     Config,
     Result,
     Table,
+    baseline_target,
     case,
     cell,
     fmt_check,
@@ -29,6 +30,7 @@ from .common import (
     ratio,
     target,
     why_not,
+    with_baseline,
 )
 
 NAME = "per_op"
@@ -85,17 +87,6 @@ def build_ours_anomaly(x0: np.ndarray) -> Callable[[], Any]:
     return step_in_anomaly_mode
 
 
-def anomaly_flag_cost_ns() -> float:
-    """What anomaly mode costs when off: one read of a global count of open anomaly blocks per op,
-    timed alone (through the module, with the timing loop's own call: an upper bound)."""
-    import timeit
-
-    from autograd_lite import engine
-
-    count = 1_000_000
-    return min(timeit.repeat(lambda: engine._anomaly_blocks, number=count, repeat=5)) / count * 1e9
-
-
 def build_torch(x0: np.ndarray) -> Callable[[], Any]:
     torch = load("torch")
     return reverse_mode_step(torch.tensor(x0, requires_grad=True), torch)
@@ -144,21 +135,25 @@ def build_numpy(x0: np.ndarray) -> Callable[[], Any]:
 
 BUILDERS = {OURS: build_ours, ANOMALY: build_ours_anomaly, TORCH: build_torch, HIPS: build_hips,
             MYGRAD: build_mygrad, JAX: build_jax, NUMPY: build_numpy}
+PEERS = {TORCH: ["torch"], HIPS: ["autograd"], MYGRAD: ["mygrad"], JAX: ["jax"]}
+
+
+def make_step(label: str, n: str) -> Callable[[], Any]:
+    """``label``'s forward + backward through the chain on a vector of ``n`` (``worker.py`` calls it)."""
+    return BUILDERS[label](np.random.default_rng(0).uniform(-1, 1, int(n)))
 
 
 def run(config: Config) -> Result:
     sizes = QUICK_SIZES if config.quick else SIZES
     by_size = {}
     for n in sizes:
-        x0 = np.random.default_rng(0).uniform(-1, 1, n)
-        by_size[n] = measure([case(label, build, x0) for label, build in BUILDERS.items()], config)
+        cases = [case(label, __name__, n, peers=PEERS.get(label, ())) for label in BUILDERS]
+        by_size[n] = measure(with_baseline(cases, config, OURS), config)
     small = by_size[sizes[0]]
     rows = []
-    for label in BUILDERS:
-        check = small[label].check
+    for label in small:
         rows.append([label, *(cell(by_size[n][label], scale=OPS, unit="µs") for n in sizes),
-                     fmt_check(None if check is None else float(np.sum(np.asarray(check)))),
-                     fmt_ratio(ratio(small[label], small[OURS]))])
+                     fmt_check(small[label].check), fmt_ratio(ratio(small[label], small[OURS]))])
     table = Table(
         f"Chain of {OPS} elementwise ops on a float64 vector, forward + backward: time per op",
         ["library", *(f"n={n:,}" for n in sizes), f"Σ grad (n={sizes[0]})", f"time ÷ {OURS} (n={sizes[0]})"],
@@ -166,8 +161,6 @@ def run(config: Config) -> Result:
         [f"Each call: {OPS} ops forward, a sum, and the gradient with respect to the input; the time "
          f"is divided by {OPS}.",
          "NumPy's row is the forward chain alone (its Σ column is the forward sum, not a gradient).",
-         f"Anomaly mode off (the first row) costs one read of a global count per op: "
-         f"{anomaly_flag_cost_ns():.0f} ns including the timing loop's own call.",
          "JAX runs with 64-bit floats enabled (jax.enable_x64) so that it computes in float64 too."],
     )
     ours = small[OURS]
@@ -186,5 +179,6 @@ def run(config: Config) -> Result:
         target("per-op below MyGrad's", vs_mygrad, lambda r: r < 1,
                f"{fmt_ratio(vs_mygrad)} of MyGrad's ({small[MYGRAD].median / OPS * 1e6:.3g} µs/op)",
                unknown=why_not(small, OURS, MYGRAD)),
+        *baseline_target(f"per-op time (n={n})", small, OURS, config),
     ]
     return Result(NAME, TITLE, [table], targets, {str(n): stats for n, stats in by_size.items()})

@@ -6,38 +6,36 @@ scikit-learn) leaves 150 training points. The fit: ``Dense(1, input_dim=2, activ
 ``binary_crossentropy``, Adam (Keras' defaults), ``accuracy``, batch 32, 1000 epochs, ``verbose=0``.
 
 Each timed call builds a fresh model and fits it, as the tutorial's script does (for Keras that
-includes tracing the train step of the new model). Keras runs in one worker process per backend
-(``KERAS_BACKEND`` is read at import), driven over a pipe so that its repetitions interleave with the
-others'; the worker times ``fit`` itself and warms up with a short fit first.
+includes tracing the train step of the new model). Like every case, Keras runs in processes of its
+own, which choose its backend before importing it (``KERAS_BACKEND`` is read at import).
 """
 
 from __future__ import annotations
 
 import math
-import sys
-import time
+import os
 import warnings
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
 from .common import (
-    Case,
     Config,
     Result,
     Table,
-    Worker,
+    baseline_target,
     case,
     cell,
+    fmt_check,
     fmt_ratio,
     fmt_time,
     load,
     measure,
-    missing_message,
     ratio,
-    serve,
     target,
     why_not,
+    with_baseline,
 )
 
 NAME = "perceptron"
@@ -132,98 +130,55 @@ def build_torch(epochs: int) -> Callable[[], float]:
     return fit
 
 
-# ---- Keras, in a worker process per backend -----------------------------------------------------
-
-
-class KerasWorker(Worker):
-    """A process running Keras on one backend; ``fit(epochs)`` returns the seconds its fit took."""
-
-    def __init__(self, backend: str, warmup_epochs: int, timeout: float) -> None:
-        super().__init__(f"Keras ({backend})", "benchmarks.perceptron", ["keras-worker", str(warmup_epochs)],
-                         timeout, env={"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"})
-        self.accuracy: dict[int, float] = {}
-
-    def fit(self, epochs: int) -> float:
-        answer = self.call(str(epochs))
-        self.accuracy.setdefault(epochs, answer["accuracy"])
-        return answer["seconds"]
-
-
-def keras_worker(warmup_epochs: int) -> None:
-    """The worker's side: warm up, say ready, then fit a fresh model for each number of epochs read."""
+def build_keras(backend: str, epochs: int) -> Callable[[], float]:
+    os.environ["KERAS_BACKEND"] = backend   # read when Keras is imported: each case has its own process
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     warnings.filterwarnings("ignore")
-    import keras
-
+    keras = load("keras")
     X_train, y_train, X_test, y_test = tutorial_data()
 
-    def fit(epochs: int) -> dict[str, float]:
+    def fit() -> float:
         model = keras.Sequential([keras.layers.Dense(1, input_dim=2, activation="sigmoid")])
         model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
-        start = time.perf_counter()
         model.fit(X_train, y_train, epochs=epochs, batch_size=BATCH, verbose=0)
-        seconds = time.perf_counter() - start
-        return {"seconds": seconds, "accuracy": float(model.evaluate(X_test, y_test, verbose=0)[1])}
+        return float(model.evaluate(X_test, y_test, verbose=0)[1])
 
-    fit(warmup_epochs)
-    serve({"ready": True, "keras": keras.__version__, "backend": keras.backend.backend()},
-          lambda line: fit(int(line)))
+    return fit
 
 
-def keras_workers() -> tuple[dict[str, KerasWorker], dict[str, str]]:
-    """Start a worker per backend that is installed; the reasons for those that are not."""
-    workers, missing = {}, {}
-    for label, backend in ((KERAS_TORCH, "torch"), (KERAS_JAX, "jax")):
-        why = missing_message("keras") or missing_message(backend)
-        if why:
-            missing[label] = why
-        else:
-            workers[label] = KerasWorker(backend, warmup_epochs=2, timeout=600)
-    for label, worker in list(workers.items()):
-        try:
-            worker.wait_ready()
-        except Exception as error:
-            missing[label] = f"error: {error}"
-            worker.close()
-            del workers[label]
-    return workers, missing
+BUILDERS = {OURS: build_ours, NUMPY: build_numpy, TORCH: build_torch,
+            KERAS_TORCH: partial(build_keras, "torch"), KERAS_JAX: partial(build_keras, "jax")}
+PEERS = {TORCH: ["torch"], KERAS_TORCH: ["keras", "torch"], KERAS_JAX: ["keras", "jax"]}
+
+
+def make_step(label: str, epochs: str) -> Callable[[], float]:
+    """A fresh fit of ``epochs`` epochs through ``label`` (``worker.py`` calls it)."""
+    return BUILDERS[label](int(epochs))
 
 
 def run(config: Config) -> Result:
     epochs_list = QUICK_EPOCHS if config.quick else EPOCHS
-    workers, keras_missing = keras_workers()
+    keras_rounds = 1 if config.quick else KERAS_REPEAT
     by_epochs = {}
-    try:
-        for epochs in epochs_list:
-            cases = [case(OURS, build_ours, epochs), case(NUMPY, build_numpy, epochs),
-                     case(TORCH, build_torch, epochs)]
-            for label in (KERAS_TORCH, KERAS_JAX):
-                if label in workers:
-                    cases.append(Case(label, lambda w=workers[label], e=epochs: w.fit(e), self_timed=True,
-                                      repeat=1 if config.quick else KERAS_REPEAT, warmup=0))
-                else:
-                    cases.append(Case(label, status=keras_missing[label]))
-            by_epochs[epochs] = measure(cases, config)
-    finally:
-        for worker in workers.values():
-            worker.close()
-    labels = [OURS, NUMPY, TORCH, KERAS_TORCH, KERAS_JAX]
+    for epochs in epochs_list:
+        cases = []
+        for label in BUILDERS:
+            slow = {"repeat": keras_rounds, "values": 1} if label in (KERAS_TORCH, KERAS_JAX) else {}
+            cases.append(case(label, __name__, epochs, peers=PEERS.get(label, ()), **slow))
+        by_epochs[epochs] = measure(with_baseline(cases, config, OURS), config)
     most = epochs_list[-1]
     rows = []
-    for label in labels:
-        final = by_epochs[most][label]
-        accuracy = workers[label].accuracy.get(most) if label in workers else final.check
+    for label, final in by_epochs[most].items():
         per_epoch = fmt_time(final.median / most) if final.ok else "—"
         rows.append([label, *(cell(by_epochs[e][label]) for e in epochs_list), per_epoch,
-                     "—" if accuracy is None else f"{accuracy:.2f}",
-                     fmt_ratio(ratio(final, by_epochs[most][OURS]))])
+                     fmt_check(final.check), fmt_ratio(ratio(final, by_epochs[most][OURS]))])
     table = Table(
         "The tutorial's perceptron: build, compile and fit (150 samples, batch 32, Adam)",
         ["library", *(f"{e:,} epochs" for e in epochs_list), f"per epoch ({most:,})",
          f"test accuracy ({most:,})", f"time ÷ autograd_lite ({most:,})"],
         rows,
-        [f"Keras: {KERAS_REPEAT if not config.quick else 1} repetition(s), each a fresh model in a warm "
-         "worker process (the time includes Keras tracing/compiling the new model's train step); "
-         "the others: the configured repetitions.",
+        [f"Keras: {keras_rounds} round(s) of one value each, a fresh model each time (the time includes "
+         "Keras tracing/compiling the new model's train step); the others: the configured rounds.",
          "NumPy and PyTorch compute the loss from the logits and skip the accuracy metric; autograd_lite "
          "and Keras run the tutorial's compile(..., metrics=['accuracy'])."],
     )
@@ -238,13 +193,5 @@ def run(config: Config) -> Result:
                f"{fmt_ratio(vs_keras)} ({fmt_time(final[OURS].median)} vs "
                f"{fmt_time(final[KERAS_JAX].median)})", unknown=why_not(final, OURS, KERAS_JAX)),
     ]
-    data = {"by_epochs": {str(e): stats for e, stats in by_epochs.items()},
-            "keras": {label: {"ready": w.ready, "accuracy": w.accuracy} for label, w in workers.items()}}
-    return Result(NAME, TITLE, [table], targets, data)
-
-
-if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "keras-worker":
-        keras_worker(int(sys.argv[2]))
-    else:
-        sys.exit("usage: KERAS_BACKEND=jax|torch python -m benchmarks.perceptron keras-worker WARMUP_EPOCHS")
+    targets += baseline_target(f"perceptron fit ({most:,} epochs)", final, OURS, config)
+    return Result(NAME, TITLE, [table], targets, {str(e): stats for e, stats in by_epochs.items()})

@@ -4,26 +4,35 @@
     python -m benchmarks.run --quick              # tiny sizes, a smoke run in seconds
     python -m benchmarks.run --only scalar,per_op --out /tmp/results
     python -m benchmarks.run --threads 1          # one core, every library single-threaded
+    python -m benchmarks.run --only scalar,per_op --baseline HEAD~1   # also autograd_lite as of HEAD~1
 
 Peers come from ``pip install -e '.[bench]'``; a missing one shows as ``missing (pip install ...)``.
-Results go to ``OUT/latest.md`` and ``OUT/latest.json`` (``quick.*`` with ``--quick``; ``-threads1``
-added to the name with ``--threads 1``), rewritten after each benchmark so an interrupted run keeps
-what it finished.
+``--baseline REV`` adds autograd_lite as it was at git revision REV as one more peer, imported from a
+``git archive`` of that revision, and a target: at most 6% slower than it. Results go to
+``OUT/latest.md`` and ``OUT/latest.json`` (``quick.*`` with ``--quick``, ``baseline.*`` with
+``--baseline``; ``-threads1`` added to the name with ``--threads 1``), and pyperf's own record of every
+run to ``OUT/<name>.pyperf.json`` (``python -m pyperf stats|hist|compare_to`` read it); they are
+rewritten after each benchmark so an interrupted run keeps what it finished.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
 from types import ModuleType
 
+import pyperf
+
 from . import memory, per_op, perceptron, scalar, training_step
-from .common import ROOT, THREADS_ENV, Config, Result, Table, describe_error, machine_info
+from .common import ROOT, THREADS_ENV, Baseline, Config, Result, Stats, Table, describe_error, versions
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -40,7 +49,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results",
                         help="folder for the Markdown and JSON results (default: benchmarks/results)")
     parser.add_argument("--repeat", type=int, default=None,
-                        help="interleaved repetitions per case (default 7; 2 with --quick)")
+                        help="interleaved rounds, a pyperf process per case each (default 7; 2 with --quick)")
+    parser.add_argument("--baseline", metavar="REV", default=None,
+                        help="also time autograd_lite as of git revision REV (e.g. HEAD~1), interleaved")
     parser.add_argument("--threads", type=int, default=None,
                         help="run on this many cores, every library's thread pools sized to match "
                              "(default: all cores, each library's own pool sizes)")
@@ -68,13 +79,39 @@ def pin_threads(threads: int, argv: list[str]) -> None:
     os.execve(sys.executable, [sys.executable, "-m", "benchmarks.run", *argv], env)
 
 
+#: what the report shows of pyperf's metadata of the machine
+MACHINE = ("date", "cpu_model_name", "cpu_count", "cpu_affinity", "load_avg_1min", "platform",
+           "python_version")
+
+
+def machine_info(baseline: Baseline | None) -> dict:
+    """pyperf's metadata of this machine (what ``python -m pyperf collect_metadata`` collects, from a
+    run of one made-up value), the versions, the commit and the thread settings."""
+    collected = pyperf.Run([1.0]).get_metadata()
+    return {**{key: str(collected[key]) for key in MACHINE if key in collected},
+            "versions": versions(), "commit": git_commit(),
+            "baseline": f"{baseline.commit} ({baseline.rev})" if baseline else None,
+            "autograd_lite_path": str(Path(importlib.util.find_spec("autograd_lite").origin).parent),
+            "threads": f"{os.environ[THREADS_ENV]} core(s), pools sized to match (--threads)"
+            if os.environ.get(THREADS_ENV) else "each library's default"}
+
+
+def git_commit() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    dirty = git("status", "--porcelain", "--", "autograd_lite")
+    return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes to autograd_lite" if dirty else "")
+
+
 def machine_markdown(info: dict) -> str:
     versions = ", ".join(f"{name} {version}" for name, version in info["versions"].items())
+    baseline = f"; baseline: {info['baseline']}" if info["baseline"] else ""
     return "\n".join([
-        f"- date: {info['date']}; commit: {info['commit']}",
-        f"- CPU: {info['cpu']}, {info['cores']} cores ({info['cores_usable']} usable), "
-        f"{info['memory_gib']} GiB; load average at start {info['load_average']}",
-        f"- {info['platform']}; Python {info['python']}; threads: {info['threads']}",
+        f"- date: {info.get('date')}; commit: {info['commit']}{baseline}",
+        f"- CPU: {info.get('cpu_model_name')}, {info.get('cpu_count')} cores (affinity: "
+        f"{info.get('cpu_affinity', 'all')}); load average at start {info.get('load_avg_1min')}",
+        f"- {info.get('platform')}; Python {info.get('python_version')}; threads: {info['threads']}",
         f"- versions: {versions}",
     ]) + "\n"
 
@@ -89,8 +126,9 @@ def report(results: list[Result], info: dict, config: Config, command: str) -> s
     title = "# autograd_lite benchmarks" + (" (--quick: tiny sizes, not meaningful)" if config.quick else "")
     parts = [title,
              "", f"`{command}`", "", machine_markdown(info),
-             "Times: median of interleaved repetitions after warm-up, ± half the interquartile range "
-             f"relative to the median ({config.repeat} repetitions unless a table says otherwise).", ""]
+             f"Times: pyperf's values of {config.repeat} interleaved rounds (unless a table says otherwise), "
+             f"each a fresh process per case timing {config.values} value(s) after warm-up: their median, "
+             "± half the interquartile range relative to the median.", ""]
     parts.append(targets_table(results).markdown())
     for result in results:
         parts += [f"## {result.title}", ""] + [table.markdown() for table in result.tables]
@@ -105,17 +143,38 @@ def write(out: Path, stem: str, results: list[Result], info: dict, config: Confi
                 "targets": [t.to_json() for r in results for t in r.targets],
                 "benchmarks": {r.name: r.to_json() for r in results}}
     (out / f"{stem}.json").write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    runs = [stats.benchmark for r in results for stats in _all_stats(r.data) if stats.ok]
+    if runs:
+        pyperf.BenchmarkSuite(runs).dump(str(out / f"{stem}.pyperf.json"), replace=True)
+
+
+def _all_stats(data: object) -> list[Stats]:
+    """Every :class:`Stats` in a benchmark's data (nested dictionaries)."""
+    if isinstance(data, Stats):
+        return [data]
+    return [s for value in data.values() for s in _all_stats(value)] if isinstance(data, dict) else []
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.threads is not None:
         pin_threads(args.threads, sys.argv[1:] if argv is None else argv)
-    config = Config.make(args.quick, args.repeat)
+    with tempfile.TemporaryDirectory(prefix="baseline-") as folder:
+        baseline = None
+        if args.baseline:
+            try:
+                baseline = Baseline.unpack(args.baseline, Path(folder))
+            except ValueError as error:
+                sys.exit(str(error))
+        return run_all(args, Config.make(args.quick, args.repeat, baseline), argv)
+
+
+def run_all(args: argparse.Namespace, config: Config, argv: list[str] | None) -> int:
     command = "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv)
-    info = machine_info()
+    info = machine_info(config.baseline)
     print(machine_markdown(info), flush=True)
-    stem = ("quick" if config.quick else "latest") + (f"-threads{args.threads}" if args.threads else "")
+    stem = ("quick" if config.quick else "baseline" if config.baseline else "latest") \
+        + (f"-threads{args.threads}" if args.threads else "")
     results: list[Result] = []
     failed = False
     for name in args.only:

@@ -12,7 +12,6 @@ is found by bisection. micrograd's recursive topological sort hits Python's recu
 
 from __future__ import annotations
 
-import gc
 import importlib
 import json
 import math
@@ -25,12 +24,12 @@ from typing import Any
 import numpy as np
 
 from .common import (
-    Case,
     Config,
     Result,
     Table,
     Target,
-    Worker,
+    baseline_target,
+    case,
     cell,
     describe_error,
     fmt_check,
@@ -42,9 +41,9 @@ from .common import (
     peak_rss_bytes,
     ratio,
     run_worker,
-    serve,
     target,
     why_not,
+    with_baseline,
 )
 
 NAME = "scalar"
@@ -169,105 +168,37 @@ def build_torch(X: list[list[float]], y: list[float]) -> Callable[[], float]:
 def graph_size(n: int) -> int:
     """Nodes in autograd_lite's graph of the demo loss over ``n`` points (what one call builds)."""
     from autograd_lite import Value
+    from autograd_lite.engine import walk
 
     model = ScalarMLP(initial_weights(), Value)
-    root = demo_loss(model, model.parameters(), *moons(n))
-    seen, stack = {id(root)}, [root]
-    while stack:
-        for parent in stack.pop()._inputs:
-            if isinstance(parent, Value) and id(parent) not in seen:
-                seen.add(id(parent))
-                stack.append(parent)
-    return len(seen)
+    return len(walk(demo_loss(model, model.parameters(), *moons(n))))
 
 
 MLP_BUILDERS = {"ours": build_ours, "micrograd": build_micrograd, "torch": build_torch}
 #: label → (library, garbage collector on)
 MLP_CASES = {OURS: ("ours", True), OURS_NO_GC: ("ours", False), MICROGRAD_GC: ("micrograd", True),
              MICROGRAD_NO_GC: ("micrograd", False), TORCH: ("torch", True)}
+#: steps per loop: the cyclic collector runs about once a step or two, so a value spans several
+STEPS_PER_LOOP = 3
 
 
-class MLPWorker(Worker):
-    """One library's scalar MLP in a process of its own: ``time(n)`` returns seconds per call."""
-
-    def __init__(self, library: str, gc_on: bool, min_time: float) -> None:
-        super().__init__(f"scalar MLP ({library})", "benchmarks.scalar",
-                         ["mlp-worker", library, "on" if gc_on else "off", str(min_time)], timeout=600)
-        self.losses: dict[int, float] = {}
-
-    def time(self, n: int) -> float:
-        answer = self.call(str(n))
-        self.losses.setdefault(n, answer["loss"])
-        return answer["seconds"]
-
-
-def mlp_worker(library: str, gc_on: bool, min_time: float) -> None:
-    """The worker's side: for each N read, time forward + backward over N points and answer the
-    seconds per call.
-
-    The calls of a sample run back to back, as the steps of a training loop do, and the garbage
-    collector is left to its own schedule (no ``gc.collect()`` between samples: that would hand
-    micrograd a clean heap each time and reset the collector's thresholds for everyone). A sample
-    lasts at least ``min_time`` and three calls.
-    """
-    steps: dict[int, tuple[Callable[[], float], int]] = {}
-
-    def timed(n: int) -> dict[str, float]:
-        if n not in steps:
-            step = MLP_BUILDERS[library](*moons(n))
-            start = time.perf_counter()
-            step()
-            calls = 1 if min_time == 0 else max(3, math.ceil(min_time / (time.perf_counter() - start)))
-            steps[n] = step, calls
-        step, calls = steps[n]
-        if not gc_on:
-            gc.disable()
-        try:
-            start = time.perf_counter()
-            for _ in range(calls):
-                loss = step()
-            seconds = (time.perf_counter() - start) / calls
-        finally:
-            gc.enable()
-        return {"seconds": seconds, "loss": float(loss)}
-
-    serve({"ready": True}, lambda line: timed(int(line)))
+def make_step(label: str, n: str) -> Callable[[], float]:
+    """``label``'s forward + backward over ``n`` points (``worker.py`` calls it, in a process of its own)."""
+    return MLP_BUILDERS[MLP_CASES[label][0]](*moons(int(n)))
 
 
 def mlp_benchmark(config: Config) -> tuple[Table, dict[str, Any], list[Target]]:
     sizes = QUICK_SIZES if config.quick else SIZES
-    workers: dict[str, MLPWorker] = {}
-    missing: dict[str, str] = {}
-    for label, (library, gc_on) in MLP_CASES.items():
-        why = None if library == "ours" else missing_message(library)
-        if why:
-            missing[label] = why
-        else:
-            workers[label] = MLPWorker(library, gc_on, config.min_time)
     by_size = {}
-    try:
-        for label, worker in list(workers.items()):
-            try:
-                worker.wait_ready()
-            except Exception as error:
-                missing[label] = describe_error(error)
-                worker.close()
-                del workers[label]
-        for n in sizes:
-            cases = [Case(label, lambda w=workers[label], n=n: w.time(n), self_timed=True)
-                     if label in workers else Case(label, status=missing[label]) for label in MLP_CASES]
-            by_size[n] = measure(cases, config)
-    finally:
-        for worker in workers.values():
-            worker.close()
     for n in sizes:
-        for label, worker in workers.items():
-            by_size[n][label].check = worker.losses.get(n)
-    labels = [OURS, OURS_NO_GC, MICROGRAD_GC, MICROGRAD_NO_GC, TORCH]
+        cases = [case(label, __name__, n, peers=() if library == "ours" else (library,),
+                      gc_disabled=not gc_on, inner_loops=STEPS_PER_LOOP)
+                 for label, (library, gc_on) in MLP_CASES.items()]
+        by_size[n] = measure(with_baseline(cases, config, OURS), config)
     largest = sizes[-1]
     final = by_size[largest]
     rows = []
-    for label in labels:
+    for label in final:
         rows.append([label, *(cell(by_size[n][label]) for n in sizes), fmt_check(final[label].check),
                      fmt_ratio(ratio(final[label], final[OURS]))])
     try:
@@ -283,8 +214,10 @@ def mlp_benchmark(config: Config) -> tuple[Table, dict[str, Any], list[Target]]:
         rows,
         [size_note + ".",
          "Identical weights and code in every library; equal losses show they compute the same thing.",
-         "Each row runs in a process of its own that imports only that library, as a user's program "
-         "would: the cyclic garbage collector's work grows with everything alive in the process.",
+         "Each row runs in processes of its own that import only that library, as a user's program "
+         "would: the cyclic garbage collector's work grows with everything alive in the process. "
+         f"The steps of a value run back to back ({STEPS_PER_LOOP} or more), as in a training loop, "
+         "with no gc.collect() between values.",
          "micrograd's graph is full of reference cycles (closures), so the cyclic GC runs often; "
          "gc.disable() shows its cost without the collector (for autograd_lite too, for information: "
          "the targets compare autograd_lite as users run it, GC on)."],
@@ -298,6 +231,7 @@ def mlp_benchmark(config: Config) -> tuple[Table, dict[str, Any], list[Target]]:
         target(f"scalar MLP faster than micrograd with gc.disable() (N={largest})", speedup_no_gc,
                lambda r: r > 1, f"{fmt_ratio(speedup_no_gc)} ({fmt_time(final[OURS].median)} vs "
                f"{fmt_time(final[MICROGRAD_NO_GC].median)})", unknown=why_not(final, OURS, MICROGRAD_NO_GC)),
+        *baseline_target(f"scalar MLP time (N={largest})", final, OURS, config),
     ]
     return table, {str(n): stats for n, stats in by_size.items()}, targets
 
@@ -421,8 +355,5 @@ def run(config: Config) -> Result:
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "chain":
         print(json.dumps(chain(sys.argv[2], int(sys.argv[3]))))
-    elif len(sys.argv) == 5 and sys.argv[1] == "mlp-worker":
-        mlp_worker(sys.argv[2], sys.argv[3] == "on", float(sys.argv[4]))
     else:
-        sys.exit("usage: python -m benchmarks.scalar chain {ours,micrograd,torch} OPS\n"
-                 "       python -m benchmarks.scalar mlp-worker {ours,micrograd,torch} {on,off} MIN_TIME")
+        sys.exit("usage: python -m benchmarks.scalar chain {ours,micrograd,torch} OPS")

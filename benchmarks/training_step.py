@@ -18,7 +18,7 @@ from .common import (
     Config,
     Result,
     Table,
-    as_float,
+    baseline_target,
     case,
     cell,
     fmt_check,
@@ -28,6 +28,7 @@ from .common import (
     ratio,
     target,
     why_not,
+    with_baseline,
 )
 
 NAME = "training_step"
@@ -225,22 +226,25 @@ BUILDERS = {OURS: build_ours, NUMPY: build_numpy, TORCH: build_torch, HIPS: buil
 #: short names for ``python -m benchmarks.memory``
 KEYS = {"ours": OURS, "numpy": NUMPY, "torch": TORCH, "autograd": HIPS, "mygrad": MYGRAD,
         "jax_eager": JAX_EAGER, "jax_jit": JAX_JIT}
+PEERS = {TORCH: ["torch"], HIPS: ["autograd"], MYGRAD: ["mygrad"], JAX_EAGER: ["jax"], JAX_JIT: ["jax"]}
+
+
+def make_step(label: str, batch: str) -> Callable[[], Any]:
+    """``label``'s training step on a batch of ``batch`` (``worker.py`` calls it)."""
+    return BUILDERS[label](*problem(int(batch)))
 
 
 def run(config: Config) -> Result:
     batches = QUICK_BATCHES if config.quick else BATCHES
     by_batch = {}
     for batch in batches:
-        X, labels, weights = problem(batch)
-        cases = [case(label, build, X, labels, weights) for label, build in BUILDERS.items()]
-        by_batch[batch] = measure(cases, config)
+        cases = [case(label, __name__, batch, peers=PEERS.get(label, ())) for label in BUILDERS]
+        by_batch[batch] = measure(with_baseline(cases, config, OURS), config)
     big = batches[-1]
     rows = []
-    for label in BUILDERS:
-        first = by_batch[big][label].check
-        rows.append([label, *(cell(by_batch[b][label]) for b in batches),
-                     fmt_check(None if first is None else as_float(first)),
-                     fmt_ratio(ratio(by_batch[big][label], by_batch[big][OURS]))])
+    for label, final in by_batch[big].items():
+        rows.append([label, *(cell(by_batch[b][label]) for b in batches), fmt_check(final.check),
+                     fmt_ratio(ratio(final, by_batch[big][OURS]))])
     table = Table(
         "MLP 784→256→256→10 training step (forward, cross-entropy, backward, SGD), float32",
         ["library", *(f"batch {b}" for b in batches), f"first loss (batch {big})",
@@ -260,4 +264,5 @@ def run(config: Config) -> Result:
     targets.append(target(f"training step within 1.3× of JAX jit (batch {big})", r, lambda v: v <= 1.3,
                           f"{fmt_ratio(r)} of JAX jit's time ({cell(by_batch[big][OURS])} vs "
                           f"{cell(by_batch[big][JAX_JIT])})", unknown=why_not(by_batch[big], OURS, JAX_JIT)))
+    targets += baseline_target(f"training step time (batch {big})", by_batch[big], OURS, config)
     return Result(NAME, TITLE, [table], targets, {str(b): stats for b, stats in by_batch.items()})
