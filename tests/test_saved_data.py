@@ -83,7 +83,7 @@ def test_an_optimizer_step_never_records_and_invalidates_older_graphs():
     loss.backward()
     opt = optim.SGD([w], lr=0.1)
     opt.step()
-    assert w.is_leaf and w._op is None and w.requires_grad       # no graph recorded by the step
+    assert w.is_leaf and w.primitive is None and w.requires_grad       # no graph recorded by the step
     np.testing.assert_allclose(w.data, [0.8, -1.6])
     with pytest.raises(RuntimeError, match="modified in place after the graph was recorded"):
         loss.backward()                       # the graph saw the old w

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .._checks import integer, real
-from ..engine import ShapeError, data_of, enable_grad
+from ..engine import ShapeError, data_of, enable_grad, no_grad
 from ..tensor import Tensor
 
 __all__ = ["Optimizer"]
@@ -168,31 +168,34 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        updates = []
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad, data = np.asarray(data_of(p.grad)), p._data  # create_graph=True leaves a Tensor
-                if grad.shape != data.shape:
-                    raise ShapeError(f"{name}: a parameter of shape {data.shape} has a "
-                                     f"gradient of shape {grad.shape}; they must be equal")
-                if grad.dtype.kind not in "biuf":
-                    raise TypeError(f"{name}: a parameter has a gradient of dtype {grad.dtype}, not numbers")
-                if not data.flags.writeable:
-                    raise RuntimeError(f"{name}: a parameter of shape {data.shape} has read-only data (it "
-                                       f"shares memory with another tensor, as detach() gives), which a "
-                                       f"step cannot change: give it its own copy, "
-                                       f"Tensor(t.detach(), requires_grad=True)")
-                updates.append((p, grad if grad.dtype == data.dtype else grad.astype(data.dtype), group))
-        for p, grad, group in updates:   # all checked: now change
+        with no_grad():   # there p.data is a leaf's own array, not the read-only view a graph would need
+            updates = [self._checked_update(p, group) for group in self.param_groups
+                       for p in group["params"] if p.grad is not None]
+        for p, data, grad, group in updates:   # all checked: now change
             state = self.state.get(p)
             if state is None:
                 state = self.state[p] = {}
-            self._update(p._data, grad, state, group)
+            self._update(data, grad, state, group)
             p.mark_modified()
         self.step_count += 1
         return loss
+
+    def _checked_update(self, p: Tensor, group: ParamGroup) -> tuple[Tensor, np.ndarray, np.ndarray,
+                                                                      ParamGroup]:
+        """``(p, its array, its gradient in the array's dtype, group)``, once the gradient fits the array
+        and the array can be changed (call it under ``no_grad()``, where ``p.data`` is the array itself)."""
+        name = type(self).__name__
+        data, grad = p.data, np.asarray(data_of(p.grad))   # create_graph=True leaves a Tensor
+        if grad.shape != data.shape:
+            raise ShapeError(f"{name}: a parameter of shape {data.shape} has a gradient of shape "
+                             f"{grad.shape}; they must be equal")
+        if grad.dtype.kind not in "biuf":
+            raise TypeError(f"{name}: a parameter has a gradient of dtype {grad.dtype}, not numbers")
+        if not data.flags.writeable:
+            raise RuntimeError(f"{name}: a parameter of shape {data.shape} has read-only data (it shares "
+                               f"memory with another tensor, as detach() gives), which a step cannot "
+                               f"change: give it its own copy, Tensor(t.detach(), requires_grad=True)")
+        return p, data, grad if grad.dtype == data.dtype else grad.astype(data.dtype), group
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any],
                 group: ParamGroup) -> None:
