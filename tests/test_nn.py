@@ -219,6 +219,16 @@ def test_dense_is_glorot_uniform_with_zero_bias():
     assert_array_equal(nn.Dense(30, input_dim=70).weight.data, layer.weight.data)
 
 
+def test_dense_state_dict_loads_into_torch_linear_and_computes_the_same():
+    """Dense keeps PyTorch's layout, weight (units, input_dim): Keras' kernel transposed."""
+    torch = pytest.importorskip("torch")
+    layer = nn.Dense(3, input_dim=4)
+    theirs = torch.nn.Linear(4, 3, dtype=torch.float64)
+    theirs.load_state_dict({name: torch.tensor(array) for name, array in layer.state_dict().items()})
+    x = np.random.default_rng(1).normal(size=(5, 4))
+    assert_allclose(theirs(torch.tensor(x)).detach().numpy(), layer(x).data, rtol=1e-12)
+
+
 def test_dense_infers_its_input_size_on_first_call():
     layer = nn.Dense(4, activation="relu")
     assert not layer.built and layer.parameters() == []

@@ -13,25 +13,26 @@ activations, losses and callbacks.
 
 from . import functional
 from .callbacks import Callback, EarlyStopping, History, TerminateOnNaN
-from .model import Model, Sequential
-from .module import (
+from .layers import (
     GELU,
     Dense,
     Input,
     LeakyReLU,
     Linear,
-    Module,
-    Parameter,
     ReLU,
     Sigmoid,
     Softmax,
     Step,
     Tanh,
+    get_rng_state,
     manual_seed,
+    set_rng_state,
 )
+from .model import Model, Sequential
+from .module import Module, Parameter
 
 __all__ = [
     "GELU", "Callback", "Dense", "EarlyStopping", "History", "Input", "LeakyReLU", "Linear", "Model",
     "Module", "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Step", "Tanh", "TerminateOnNaN",
-    "functional", "manual_seed",
+    "functional", "get_rng_state", "manual_seed", "set_rng_state",
 ]

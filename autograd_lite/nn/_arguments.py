@@ -1,21 +1,41 @@
-"""What ``compile``, ``fit``, ``evaluate`` and ``predict`` accept: Keras' names for optimizers, losses and
-metrics, and the checks of their arguments, each naming the function, the argument and the value."""
+"""What ``compile``, ``fit``, ``evaluate``, ``predict`` and ``Dense`` accept: the registries of Keras'
+names, read through one :func:`lookup`, and the checks of the other arguments, each naming the
+function, the argument and the value."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 import numpy as np
 
 from .. import optim
 from .._checks import integer
-from ..engine import data_of
-from ..tensor_ops import mean
-from . import functional as F
+from ..tensor import Tensor
+from ..typing import Data
 
-#: Keras' optimizer names with Keras' default hyperparameters
-OPTIMIZERS: dict[str, Callable[[list], optim.Optimizer]] = {
+Entry = TypeVar("Entry")
+
+
+def lookup(registry: Mapping[str, Entry], kind: str, name: str, where: str, *,
+           ignore_case: bool = False) -> Entry:
+    """``registry[name]``, or a ``ValueError`` that names what was asked for and lists the choices.
+
+    Every registry of names is a dict from a Keras name to what it names, read through this:
+    ``nn.functional.LOSSES``, the metrics, the optimizers, the activations.
+
+    >>> lookup({"relu": abs}, "activation", "relux", "Dense")
+    Traceback (most recent call last):
+    ValueError: Dense: unknown activation 'relux'; choose from ['relu']
+    """
+    entry = registry.get(name.lower() if ignore_case else name)
+    if entry is None:
+        raise ValueError(f"{where}: unknown {kind} {name!r}; choose from {sorted(registry)}")
+    return entry
+
+
+#: Keras' optimizer names (any case, as in Keras) with Keras' default hyperparameters
+OPTIMIZERS: dict[str, Callable[[Iterable[Tensor]], optim.Optimizer]] = {
     "adam": lambda params: optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-7),
     "adamw": lambda params: optim.AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-7, weight_decay=4e-3),
     "sgd": lambda params: optim.SGD(params, lr=1e-2),
@@ -23,77 +43,24 @@ OPTIMIZERS: dict[str, Callable[[list], optim.Optimizer]] = {
     "adagrad": lambda params: optim.Adagrad(params, lr=1e-3, initial_accumulator_value=0.1, eps=1e-7),
 }
 
-#: metric names ``compile`` accepts (Keras' names and short forms)
-METRICS = ("accuracy", "acc", "mse", "mean_squared_error", "mae", "mean_absolute_error")
 #: Keras' default ``batch_size`` for fit, evaluate and predict
 DEFAULT_BATCH_SIZE = 32
-#: the library's losses by function, each under its Keras name where it has one
-_LIBRARY_LOSSES = {function: name for name, function in F.LOSS_FUNCTIONS.items()}
-_LIBRARY_LOSSES.update({function: name for name, function in reversed(F.LOSSES.items())})
-#: losses whose targets are class labels, one per sample, rather than one value per output
-_LABEL_LOSSES = ("sparse_categorical_crossentropy", "cross_entropy", "softmax_cross_entropy")
 
 
-def _resolved_loss(loss: Any) -> tuple[Callable[[Any, Any], Any], str, bool]:
-    """The loss as a function of (prediction, target), its name, and whether it is the library's."""
-    if isinstance(loss, str):
-        if loss not in F.LOSSES:
-            raise ValueError(f"compile: unknown loss {loss!r}; choose from {sorted(F.LOSSES)}")
-        return F.LOSSES[loss], loss, True
-    if loss is None:
-        raise ValueError("compile: a loss is required, e.g. loss='binary_crossentropy'")
-    if not callable(loss):
-        raise TypeError(f"compile: loss must be a Keras loss name such as 'mse' or a function "
-                        f"loss(y_true, y_pred), not {loss!r} ({type(loss).__name__})")
-    if loss in _LIBRARY_LOSSES:   # ours: (prediction, target), and the label checks and accuracy use its name
-        return loss, _LIBRARY_LOSSES[loss], True
-    return _keras_loss(loss), getattr(loss, "__name__", "loss"), False
-
-
-def _keras_loss(loss: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """A loss of Keras' kind, ``loss(y_true, y_pred)``, as one of (prediction, target) that returns a
-    single number: values per sample (or per element) are averaged, as Keras' default reduction
-    ("sum_over_batch_size") does."""
-    def keras_loss(prediction: Any, target: Any) -> Any:
-        value = loss(target, prediction)
-        return mean(value) if np.size(data_of(value)) != 1 else value
-    keras_loss.__name__ = getattr(loss, "__name__", "loss")
-    return keras_loss
-
-
-def _check_optimizer(optimizer: Any) -> None:
+def _check_optimizer(optimizer: object) -> None:
     if isinstance(optimizer, str):
-        if optimizer.lower() not in OPTIMIZERS:
-            raise ValueError(f"compile: unknown optimizer {optimizer!r}; choose from {sorted(OPTIMIZERS)}")
+        lookup(OPTIMIZERS, "optimizer", optimizer, "compile", ignore_case=True)
     elif not isinstance(optimizer, optim.Optimizer) and not callable(optimizer):
         raise TypeError(f"compile: optimizer must be a name such as 'adam', an optim.Optimizer, or a "
                         f"function of the parameters that returns one; got {optimizer!r} "
                         f"({type(optimizer).__name__})")
 
 
-def _checked_metrics(metrics: Any) -> list[str]:
-    """The metric names, checked. Like Keras 3, a lone name is a ValueError, not a list of one."""
-    if metrics is None:
-        return []
-    if isinstance(metrics, str):
-        raise ValueError(f"compile: metrics must be a list of names, e.g. metrics=[{metrics!r}], not the "
-                        f"string {metrics!r}")
-    if not isinstance(metrics, (list, tuple)):
-        raise ValueError(f"compile: metrics must be a list of names such as ['accuracy'], not "
-                        f"{type(metrics).__name__}")
-    for name in metrics:
-        if not isinstance(name, str):
-            raise TypeError(f"compile: each metric must be a name, one of {METRICS}; got {name!r}")
-        if name not in METRICS:
-            raise ValueError(f"compile: unknown metric {name!r}; choose from {METRICS}")
-    return list(metrics)
-
-
-def _batch_size(where: str, batch_size: Any) -> int:
+def _batch_size(where: str, batch_size: object) -> int:
     return DEFAULT_BATCH_SIZE if batch_size is None else integer(batch_size, "batch_size", where, minimum=1)
 
 
-def _verbose(where: str, verbose: Any) -> int:
+def _verbose(where: str, verbose: object) -> int:
     if verbose == "auto":   # Keras' default: a progress bar
         return 1
     if isinstance(verbose, str) or verbose not in (0, 1, 2):
@@ -101,7 +68,7 @@ def _verbose(where: str, verbose: Any) -> int:
     return int(verbose)
 
 
-def _validation_split(split: Any) -> float:
+def _validation_split(split: object) -> float:
     if isinstance(split, (bool, np.bool_)) or not isinstance(split, (int, float, np.integer, np.floating)):
         raise TypeError(f"fit: validation_split must be a number in [0, 1), not {split!r}")
     if not 0.0 <= split < 1.0:
@@ -109,7 +76,7 @@ def _validation_split(split: Any) -> float:
     return float(split)
 
 
-def _validation_pair(data: Any) -> tuple[Any, Any]:
+def _validation_pair(data: object) -> tuple[Data, Data]:
     if not isinstance(data, (tuple, list)):
         raise TypeError(f"fit: validation_data must be a pair (X_val, y_val), not {type(data).__name__}")
     if len(data) != 2:

@@ -5,6 +5,10 @@
 ``batch_size=1`` is stochastic gradient descent (one step per sample), and anything in between is
 mini-batch gradient descent.
 
+``fit`` calls :meth:`Model.train_step` for every batch and ``evaluate`` calls :meth:`Model.test_step`,
+as Keras does: override them to change what a step does. ``compile`` resolves the loss once, into a
+:class:`~autograd_lite.nn._compiled.ResolvedLoss` record, which says how the loss reads ``y``.
+
 Every argument is checked where it is given, and a call that raises changes nothing: ``compile``
 checks all of its arguments before it keeps any, and ``fit`` checks its arguments, the data, and the
 targets against the model's output before it builds a layer, draws from the generator that
@@ -14,40 +18,50 @@ initialises them, or creates the optimizer.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import optim
 from .._checks import integer
-from ..engine import ShapeError, data_of, enable_grad, no_grad
+from ..engine import data_of, enable_grad, no_grad
 from ..tensor import Tensor
-from . import module as _module
+from ..typing import Operand
 from ._arguments import (
-    _LABEL_LOSSES,
     OPTIMIZERS,
     _batch_size,
     _check_optimizer,
-    _checked_metrics,
-    _resolved_loss,
     _validation_pair,
     _validation_split,
     _verbose,
+    lookup,
 )
+from ._compiled import ResolvedLoss, resolve_loss, resolve_metrics
 from .callbacks import Callback, EarlyStopping, History, ProgressLogger, callback_list
-from .module import Dense, Input, Linear, Module
+from .layers import Dense, Input, Linear, get_rng_state, set_rng_state
+from .module import Module
 
 __all__ = ["Model", "Sequential"]
 
-Metric = Callable[[np.ndarray, np.ndarray], float]
+#: what compile takes as its optimizer: a Keras name, an optimizer, or a function of the parameters
+OptimizerArgument = str | optim.Optimizer | Callable[[Iterable[Tensor]], optim.Optimizer]
+#: the logs of a step, an epoch or an evaluation: the loss and the metrics by name
+Logs = dict[str, float]
 
 
 class Model(Module):
-    """A module with Keras' training loop. Subclass it (define ``forward``) or use :class:`Sequential`."""
+    """A module with Keras' training loop. Subclass it (define ``forward``) or use :class:`Sequential`.
 
-    def compile(self, optimizer: str | optim.Optimizer | Callable[[list], optim.Optimizer] = "rmsprop",
-                loss: str | Callable[[Any, Any], Any] | None = None,
+    ``compile`` sets ``loss`` (as given), ``resolved_loss`` (its record), ``metric_names`` and
+    ``optimizer`` (made at the first ``fit`` if ``compile`` was given a name or a function).
+    """
+
+    resolved_loss: ResolvedLoss | None = None
+    optimizer: optim.Optimizer | None = None
+
+    def compile(self, optimizer: OptimizerArgument = "rmsprop",
+                loss: str | Callable[[Operand, Operand], Tensor] | None = None,
                 metrics: Sequence[str] | None = None) -> None:
         """Choose the optimizer, the loss and the metrics, as Keras' ``compile`` does.
 
@@ -58,26 +72,27 @@ class Model(Module):
         are everywhere), or your own function, which is called **Keras' way round**,
         ``loss(y_true, y_pred)``. ``metrics``: a list of names, ``'accuracy'``, ``'mse'``, ``'mae'``.
         """
-        loss_function, loss_name, library_loss = _resolved_loss(loss)
+        resolved_loss = resolve_loss(loss)
         _check_optimizer(optimizer)
-        metric_names = _checked_metrics(metrics)
-        self.loss, self.loss_name, self._loss_function = loss, loss_name, loss_function
-        self._library_loss = library_loss
+        metric_functions = resolve_metrics(metrics)
+        self.loss, self.resolved_loss = loss, resolved_loss
         self._optimizer_spec = optimizer
         self.optimizer = optimizer if isinstance(optimizer, optim.Optimizer) else None
-        self.metric_names = metric_names
+        self.metric_names, self._metrics = list(metric_functions), metric_functions
 
     # ---- the loop ---------------------------------------------------------------------------
-    def fit(self, X: Any, y: Any, batch_size: int | None = None, epochs: int = 1, verbose: int | str = 1,
-            callbacks: Sequence[Callback] | None = None, validation_split: float = 0.0,
-            validation_data: tuple[Any, Any] | None = None, shuffle: bool = True, *,
-            seed: int | None = None) -> History:
+    def fit(self, X: ArrayLike, y: ArrayLike, batch_size: int | None = None, epochs: int = 1,
+            verbose: int | str = 1, callbacks: Sequence[Callback] | None = None,
+            validation_split: float = 0.0, validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+            shuffle: bool = True, *, seed: int | None = None) -> History:
         """Train for ``epochs`` passes over (X, y) in batches of ``batch_size`` (Keras' default, 32,
-        for ``None``); returns a History. The positional order is Keras'.
+        for ``None``), one :meth:`train_step` per batch; returns a History. The positional order is
+        Keras'.
 
         Everything is checked before anything changes: the arguments, the data (lengths, features,
         NaN, label values) and the targets against the model's output. As in Keras,
-        ``validation_data`` overrides ``validation_split``, which holds out the last samples. Ctrl-C
+        ``validation_data`` overrides ``validation_split``, which holds out the last samples. An
+        epoch's logs are its steps' logs averaged over the samples, as Keras averages them. Ctrl-C
         ends training early and still returns the history so far.
         """
         self._require_compiled("fit")
@@ -90,35 +105,15 @@ class Model(Module):
             raise TypeError(f"fit: shuffle must be True or False, not {shuffle!r}")
         if seed is not None:
             integer(seed, "seed", "fit", minimum=0)
-        X, y = self._checked(X, y, "fit")
-        if validation_data is not None:
-            X_val, y_val = _validation_pair(validation_data)
-            validation_data = self._checked(X_val, y_val, "fit (validation_data)")
-        elif validation_split:   # as Keras: the last samples, before any shuffling
-            cut = int(len(X) * (1.0 - validation_split))
-            if not 0 < cut < len(X):
-                raise ValueError(f"fit: validation_split={validation_split} of {len(X)} samples leaves "
-                                 f"{cut} for training and {len(X) - cut} for validation; both need at least "
-                                 f"one: give more data or another validation_split")
-            X, y, validation_data = X[:cut], y[:cut], (X[cut:], y[cut:])
-        y = self._checked_targets(X, y, "fit")
-        if validation_data is not None:
-            validation_data = (validation_data[0],
-                               self._checked_targets(*validation_data, "fit (validation_data)"))
-        logged = ["loss", *self.metric_names]
-        logged += [f"val_{name}" for name in logged] if validation_data is not None else []
-        for callback in callbacks:
-            if isinstance(callback, EarlyStopping):
-                callback.check_monitor(logged)
+        X, y, validation_data = self._training_data(X, y, validation_data, validation_split)
+        self._check_monitors(callbacks, validating=validation_data is not None)
         if self.optimizer is not None:
             self._check_optimizer_updates_the_model()
         # ---- everything is checked: from here on, the model changes ----
-        optimizer = self._ready_optimizer(X)
+        self._build(X)
         history = History()
-        all_callbacks = [history, *callbacks]
-        if verbose:
-            all_callbacks.append(ProgressLogger(verbose, epochs))
-        for callback in all_callbacks:
+        callbacks = [history, *callbacks] + ([ProgressLogger(verbose, epochs)] if verbose else [])
+        for callback in callbacks:
             callback.model = self
             callback.on_train_begin()
         rng = np.random.default_rng(seed)
@@ -127,11 +122,11 @@ class Model(Module):
         try:
             for epoch in range(epochs):
                 order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
-                logs = self._train_epoch(X, y, order, batch_size, optimizer, all_callbacks)
+                logs = self._fit_epoch(X[order], y[order], batch_size, callbacks)   # batches: slices
                 if validation_data is not None:
-                    values = self._evaluated(*validation_data, batch_size)
-                    logs.update(zip(["val_loss"] + [f"val_{m}" for m in self.metric_names], values))
-                for callback in all_callbacks:
+                    logs.update({f"val_{name}": value
+                                 for name, value in self._evaluated(*validation_data, batch_size).items()})
+                for callback in callbacks:
                     callback.on_epoch_end(epoch, logs)
                 if self.stop_training:
                     break
@@ -139,74 +134,101 @@ class Model(Module):
             if verbose:
                 print(f"Interrupted after {len(history.epoch)} epoch(s): returning the history so far")
         finally:
-            for callback in all_callbacks:
+            for callback in callbacks:
                 callback.on_train_end()
         return history
 
-    def _train_epoch(self, X: np.ndarray, y: np.ndarray, order: np.ndarray, batch_size: int,
-                     optimizer: optim.Optimizer, callbacks: list[Callback]) -> dict[str, float]:
-        X, y = X[order], y[order]  # shuffled once per epoch; the batches are then cheap slices
-        loss_sum, seen = 0.0, 0
-        outputs = []
-        for batch, start in enumerate(range(0, len(X), batch_size)):
-            xb, yb = X[start:start + batch_size], y[start:start + batch_size]
-            prediction = self(xb)
-            loss = self._loss_function(prediction, yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            batch_loss = float(data_of(loss))
-            loss_sum, seen = loss_sum + batch_loss * len(xb), seen + len(xb)
-            if self.metric_names:
-                outputs.append(prediction._data)
+    def _fit_epoch(self, X: np.ndarray, y: np.ndarray, batch_size: int, callbacks: list[Callback]) -> Logs:
+        """One pass over (X, y) in order; the logs of the steps that ran, averaged over their samples."""
+        steps = []
+        for batch, data in enumerate(_batches(X, y, batch_size)):
+            logs = self.train_step(data)
+            steps.append((logs, len(data[0])))
             for callback in callbacks:
-                callback.on_batch_end(batch, {"loss": batch_loss})
+                callback.on_batch_end(batch, logs)
             if self.stop_training:
                 break
-        logs = {"loss": loss_sum / seen}   # the mean over the samples of the batches that ran, as Keras
-        if self.metric_names:  # metrics of the predictions made during the epoch, as Keras reports
-            predicted = np.concatenate(outputs)
-            for name in self.metric_names:
-                logs[name] = self._metric(name)(predicted, y[:len(predicted)])
+        return _averaged(steps)
+
+    def train_step(self, data: tuple[np.ndarray, np.ndarray]) -> Logs:
+        """One optimisation step on a batch ``data = (x, y)``; returns its logs, ``{"loss": ...}`` and
+        the metrics, of the outputs before the step.
+
+        :meth:`fit` calls it for every batch (in training mode, with the optimizer made) and averages
+        what it returns over each epoch's samples: override it to change what a step does, as in
+        Keras. Callbacks' ``on_batch_end`` gets each step's own logs.
+
+        >>> import numpy as np
+        >>> from autograd_lite import nn
+        >>> class Counting(nn.Sequential):
+        ...     def train_step(self, data):
+        ...         return {**super().train_step(data), "samples": len(data[0])}
+        >>> model = Counting(nn.Dense(1, input_dim=2))
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> model.fit(np.ones((8, 2)), np.ones(8), batch_size=4, verbose=0).history["samples"]
+        [4.0]
+        """
+        x, y = data
+        y_pred = self(x)
+        loss = self.compute_loss(x, y, y_pred)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return self._logs(loss, y, y_pred)
+
+    def test_step(self, data: tuple[np.ndarray, np.ndarray]) -> Logs:
+        """The logs of a batch ``data = (x, y)`` without training: :meth:`evaluate` (and ``fit``'s
+        validation) calls it for every batch, in evaluation mode, and averages the logs over the
+        samples. Override it, as in Keras, to change what is measured."""
+        x, y = data
+        y_pred = self(x)
+        return self._logs(self.compute_loss(x, y, y_pred), y, y_pred)
+
+    def compute_loss(self, x: np.ndarray | None = None, y: np.ndarray | None = None,
+                     y_pred: Tensor | None = None) -> Tensor:
+        """The compiled loss of ``y_pred`` against ``y``, as one number (Keras' signature; ``x`` is
+        not used, as by Keras' own)."""
+        return self.resolved_loss.function(y_pred, y)
+
+    def _logs(self, loss: Tensor, y: np.ndarray, y_pred: Operand) -> Logs:
+        logs = {"loss": float(data_of(loss))}
+        if self._metrics:
+            prediction = np.asarray(data_of(y_pred))
+            for name, metric in self._metrics.items():
+                logs[name] = metric(prediction, y, self.resolved_loss)
         return logs
 
-    def evaluate(self, X: Any, y: Any, batch_size: int | None = None,
+    def evaluate(self, X: ArrayLike, y: ArrayLike, batch_size: int | None = None,
                  verbose: int | str = 1) -> float | list[float]:
         """The loss on (X, y) — a float — or, with metrics, ``[loss, *metrics]``, as in Keras.
 
         The loss is computed exactly as a training step computes it, in batches of ``batch_size``
-        (32 for ``None``): a loss of a sigmoid or softmax output is computed from its logits, so that
-        a saturated output gives the same loss here as in ``fit``.
+        (32 for ``None``), one :meth:`test_step` each: a loss of a sigmoid or softmax output is
+        computed from its logits, so that a saturated output gives the same loss here as in ``fit``.
         """
         self._require_compiled("evaluate")
         batch_size = _batch_size("evaluate", batch_size)
         verbose = _verbose("evaluate", verbose)
         X, y = self._checked(X, y, "evaluate")
-        values = self._evaluated(X, self._checked_targets(X, y, "evaluate"), batch_size)
+        logs = self._evaluated(X, self._checked_targets(X, y, "evaluate"), batch_size)
         if verbose:
-            names = ["loss", *self.metric_names]
-            print(" - ".join(f"{n}: {v:.4f}" for n, v in zip(names, values)))
-        return values if self.metric_names else values[0]
+            print(" - ".join(f"{name}: {value:.4f}" for name, value in logs.items()))
+        values = list(logs.values())
+        return values if len(values) > 1 else values[0]
 
-    def _evaluated(self, X: np.ndarray, y: np.ndarray, batch_size: int) -> list[float]:
-        """``[loss, *metrics]`` of checked data. The graph is recorded (and dropped) as in training:
-        the losses find the logits of a sigmoid or softmax output through it."""
+    def _evaluated(self, X: np.ndarray, y: np.ndarray, batch_size: int) -> Logs:
+        """The logs of checked data. The graph is recorded (and dropped) as in training: the losses
+        find the logits of a sigmoid or softmax output through it."""
         was_training = self.training
         self.eval()
-        loss_sum, outputs = 0.0, []
         try:
             with enable_grad():
-                for start in range(0, len(X), batch_size):
-                    xb, yb = X[start:start + batch_size], y[start:start + batch_size]
-                    prediction = self(xb)
-                    loss_sum += float(data_of(self._loss_function(prediction, yb))) * len(xb)
-                    outputs.append(np.asarray(data_of(prediction)))
+                steps = [(self.test_step(data), len(data[0])) for data in _batches(X, y, batch_size)]
         finally:
             self.train(was_training)
-        predicted = np.concatenate(outputs)
-        return [loss_sum / len(X)] + [self._metric(name)(predicted, y) for name in self.metric_names]
+        return _averaged(steps)
 
-    def predict(self, X: Any, batch_size: int | None = None, verbose: int | str = 0) -> np.ndarray:
+    def predict(self, X: ArrayLike, batch_size: int | None = None, verbose: int | str = 0) -> np.ndarray:
         """The model's outputs for X as a NumPy array (no graph recorded). ``verbose`` is accepted for
         Keras code and prints nothing."""
         batch_size = _batch_size("predict", batch_size)
@@ -226,7 +248,7 @@ class Model(Module):
 
     # ---- building -------------------------------------------------------------------------------
     def _require_compiled(self, where: str) -> None:
-        if not hasattr(self, "_loss_function"):
+        if self.resolved_loss is None:
             raise RuntimeError(f"{where}: call compile(optimizer=..., loss=...) first")
 
     def _output_shape(self, X: np.ndarray) -> tuple[int, ...]:
@@ -235,13 +257,12 @@ class Model(Module):
         unbuilt model is built as a copy, and the generator's state is put back."""
         built = all(getattr(module, "built", True) for module in _modules_of(self))
         probe = self if built else copy.deepcopy(self)
-        generator = _module._generator
-        state = generator.bit_generator.state
+        state = get_rng_state()
         try:
             with no_grad():
                 out = np.shape(data_of(probe(X[:1])))
         finally:
-            generator.bit_generator.state = state
+            set_rng_state(state)
         return (len(X),) + tuple(out[1:])
 
     def _check_optimizer_updates_the_model(self) -> None:
@@ -253,18 +274,53 @@ class Model(Module):
                              "make it from model.parameters() once the model is built, or give compile a "
                              "name such as 'adam' or a function of the parameters")
 
-    def _ready_optimizer(self, X: np.ndarray) -> optim.Optimizer:
+    def _build(self, X: np.ndarray) -> None:
+        """Build the layers whose input size comes from the data, name every parameter by its path
+        (see :class:`~autograd_lite.nn.Module`), and make the optimizer if compile was given a name
+        or a function."""
         with no_grad():
-            self(X[:1])  # builds layers whose input size comes from the data
+            self(X[:1])
+        self.name_parameters()
         if self.optimizer is None:
             spec = self._optimizer_spec
-            made = OPTIMIZERS[spec.lower()](self.parameters()) if isinstance(spec, str) \
-                else spec(self.parameters())
+            make = lookup(OPTIMIZERS, "optimizer", spec, "compile", ignore_case=True) \
+                if isinstance(spec, str) else spec
+            made = make(self.parameters())
             if not isinstance(made, optim.Optimizer):
                 raise TypeError(f"fit: the optimizer function given to compile returned "
                                 f"{type(made).__name__}, not an optim.Optimizer")
             self.optimizer = made
-        return self.optimizer
+
+    def _training_data(self, X: ArrayLike, y: ArrayLike, validation_data: tuple[ArrayLike, ArrayLike] | None,
+                       validation_split: float) -> tuple[np.ndarray, np.ndarray,
+                                                         tuple[np.ndarray, np.ndarray] | None]:
+        """(X, y, validation data or None), checked, with each y in the shape the loss compares."""
+        X, y = self._checked(X, y, "fit")
+        if validation_data is not None:
+            X_val, y_val = _validation_pair(validation_data)
+            validation_data = self._checked(X_val, y_val, "fit (validation_data)")
+        elif validation_split:   # as Keras: the last samples, before any shuffling
+            cut = int(len(X) * (1.0 - validation_split))
+            if not 0 < cut < len(X):
+                raise ValueError(f"fit: validation_split={validation_split} of {len(X)} samples leaves "
+                                 f"{cut} for training and {len(X) - cut} for validation; both need at least "
+                                 f"one: give more data or another validation_split")
+            X, y, validation_data = X[:cut], y[:cut], (X[cut:], y[cut:])
+        y = self._checked_targets(X, y, "fit")
+        if validation_data is not None:
+            X_val, y_val = validation_data
+            validation_data = (X_val, self._checked_targets(X_val, y_val, "fit (validation_data)"))
+        return X, y, validation_data
+
+    def _check_monitors(self, callbacks: list[Callback], validating: bool) -> None:
+        """Each EarlyStopping must monitor a value this fit logs, known when the steps are Model's own."""
+        if type(self).train_step is not Model.train_step or type(self).test_step is not Model.test_step:
+            return   # steps of yours log what they return
+        logged = ["loss", *self.metric_names]
+        logged += [f"val_{name}" for name in logged] if validating else []
+        for callback in callbacks:
+            if isinstance(callback, EarlyStopping):
+                callback.check_monitor(logged)
 
     # ---- checks -------------------------------------------------------------------------------
     def _expected_features(self) -> int | None:
@@ -290,7 +346,7 @@ class Model(Module):
         _reject_non_finite(X, "X", where)
         return X if X.dtype.kind == "f" else X.astype(np.float64)
 
-    def _checked(self, X: Any, y: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
+    def _checked(self, X: ArrayLike, y: ArrayLike, where: str) -> tuple[np.ndarray, np.ndarray]:
         X, y = np.asarray(X), np.asarray(y)
         if X.ndim == 0 or y.ndim == 0:
             raise ValueError(f"{where}: X and y must hold one entry per sample, not a single number")
@@ -302,7 +358,7 @@ class Model(Module):
         if y.dtype.kind not in "biuf":
             raise TypeError(f"{where}: y must hold numbers, not {y.dtype}")
         _reject_non_finite(y, "y", where)
-        if self.loss_name in ("binary_crossentropy", "binary_crossentropy_from_logits"):
+        if self.resolved_loss.labels == "binary":
             outside = np.setdiff1d(np.unique(y), [0, 1])
             if outside.size:
                 raise ValueError(f"{where}: binary cross-entropy needs labels 0 or 1, but y contains "
@@ -315,61 +371,24 @@ class Model(Module):
         As Keras does, a y of one axis fewer than an output with a last axis of 1 gets that axis (and
         one with an extra last axis of 1 loses it). The library's loss and the metrics are then
         computed once on a stand-in output of the model's shape, so a target they cannot use is
-        rejected now, with the loss's own message. Sparse labels that are whole floats become ints.
+        rejected now (see :meth:`ResolvedLoss.try_on`). Class labels that are whole floats become ints.
         """
-        shape = self._output_shape(X)
-        if self.loss_name not in _LABEL_LOSSES:
+        shape, loss = self._output_shape(X), self.resolved_loss
+        if not loss.sparse:
             if y.ndim == len(shape) - 1 and shape[-1] == 1:
                 y = y.reshape(y.shape + (1,))
             elif y.ndim == len(shape) + 1 and y.shape[-1] == 1:
                 y = y.reshape(y.shape[:-1])
         stand_in = np.full(shape, 0.5)
-        try:
-            if self._library_loss:
-                self._loss_function(stand_in, y)
-            for name in self.metric_names:
-                self._metric(name)(stand_in, y)
-        except ValueError as error:   # ShapeError and the label checks
-            raise type(error)(f"{where}: {error}") from None
-        if not self._library_loss:   # yours is tried too, so that it fails before anything is built
-            self._try_own_loss(Tensor(stand_in), y, where)
-        if self.loss_name == "sparse_categorical_crossentropy" and y.dtype.kind == "f":
+        loss.try_on(stand_in, y, where)
+        for name, metric in self._metrics.items():
+            try:
+                metric(stand_in, y, loss)
+            except ValueError as error:   # ShapeError and the label checks
+                raise type(error)(f"{where}: metric {name!r}: {error}") from None
+        if loss.sparse and y.dtype.kind == "f" and y.shape != shape:   # whole floats, as the loss accepted
             y = y.astype(np.intp)
         return y
-
-    def _try_own_loss(self, stand_in: Tensor, y: np.ndarray, where: str) -> None:
-        """Call the loss given to compile on a stand-in output: an error it raises, or a result that
-        is not a tensor computed from y_pred, is reported now, before training changes anything."""
-        try:
-            value = self._loss_function(stand_in, y)
-        except Exception as error:  # noqa: BLE001 - any failure of the user's loss is reported
-            raise RuntimeError(f"{where}: the loss {self.loss_name!r} raised {type(error).__name__} on an "
-                               f"output of shape {stand_in.shape} and y of shape {y.shape}: {error}") \
-                from error
-        if not isinstance(value, Tensor):
-            raise TypeError(f"{where}: the loss {self.loss_name!r} returned {type(value).__name__}, not a "
-                            f"Tensor computed from y_pred: write it with autograd_lite's operations "
-                            f"(ag.log, ag.mean, ...), not NumPy's, so that it can be differentiated")
-
-    # ---- metrics -------------------------------------------------------------------------------
-    def _metric(self, name: str) -> Metric:
-        if name in ("accuracy", "acc"):
-            return self._accuracy
-        if name in ("mse", "mean_squared_error"):
-            return lambda p, y: float(np.mean((p - _same_shape(name, p, y)) ** 2))
-        return lambda p, y: float(np.mean(np.abs(p - _same_shape(name, p, y))))
-
-    def _accuracy(self, prediction: np.ndarray, y: np.ndarray) -> float:
-        """Binary (threshold ½, or 0 for logits), categorical (argmax) or sparse, by the loss."""
-        if prediction.shape[-1] == 1:
-            threshold = 0.0 if self.loss_name.endswith("from_logits") else 0.5
-            return float(np.mean((prediction > threshold) == (_same_shape("accuracy", prediction, y) > 0.5)))
-        if y.shape == prediction.shape:   # one-hot
-            return float(np.mean(np.argmax(prediction, axis=-1) == np.argmax(y, axis=-1)))
-        if y.shape not in (prediction.shape[:-1], prediction.shape[:-1] + (1,)):
-            raise ShapeError(f"metric 'accuracy': y of shape {y.shape} is neither one-hot nor one label per "
-                             f"sample for the model's output of shape {prediction.shape}")
-        return float(np.mean(np.argmax(prediction, axis=-1) == y.reshape(prediction.shape[:-1])))
 
 
 def _modules_of(module: Module) -> Iterator[Module]:
@@ -378,11 +397,16 @@ def _modules_of(module: Module) -> Iterator[Module]:
         yield from _modules_of(child)
 
 
-def _same_shape(metric: str, prediction: np.ndarray, y: np.ndarray) -> np.ndarray:
-    if prediction.shape != y.shape:
-        raise ShapeError(f"metric {metric!r}: the model's output has shape {prediction.shape} but y has "
-                         f"shape {y.shape}; they must be equal")
-    return y
+def _batches(X: np.ndarray, y: np.ndarray, batch_size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    for start in range(0, len(X), batch_size):
+        yield X[start:start + batch_size], y[start:start + batch_size]
+
+
+def _averaged(steps: list[tuple[Logs, int]]) -> Logs:
+    """The logs of the steps, each weighted by its batch's samples: the mean over the samples, as
+    Keras' metrics average them."""
+    samples = sum(size for _, size in steps)
+    return {name: sum(float(logs[name]) * size for logs, size in steps) / samples for name in steps[0][0]}
 
 
 def _reject_non_finite(array: np.ndarray, name: str, where: str) -> None:
@@ -424,12 +448,13 @@ class Sequential(Model):
             elif isinstance(previous, Dense) and previous.built:
                 layer.build(previous.units)
         self.layers.append(layer)
+        self.name_parameters()   # the layers' parameters by position: 0.weight, ...
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         for index, layer in enumerate(self.layers):
             yield str(index), layer
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, x: Operand) -> Operand:
         for layer in self.layers:
             x = layer(x)
         return x

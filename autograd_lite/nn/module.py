@@ -1,55 +1,42 @@
-"""Modules: parameters found automatically, layers, activations, and saving weights as data."""
+"""Modules: parameters found automatically and named by their path, and saving weights as data.
+
+The layers (``Linear``, ``Dense``, the activations) are in :mod:`autograd_lite.nn.layers`.
+"""
 
 from __future__ import annotations
 
-import math
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
-from .._checks import boolean, integer, invalid, real
+from .. import _checks
+from .._checks import boolean, invalid
 from ..tensor import Tensor
-from . import functional as F
+from ..typing import Operand
 from ._weights_file import CorruptFile, names_mismatch, read_arrays, save_atomically, shape_mismatch
 
-__all__ = [
-    "GELU", "Dense", "Input", "LeakyReLU", "Linear", "Module", "Parameter", "ReLU", "Sigmoid", "Softmax",
-    "Step", "Tanh", "manual_seed",
-]
-
-_generator = np.random.default_rng()
-
-
-def manual_seed(seed: int) -> None:
-    """Seed the generator that initialises new layers, for reproducible models.
-
-    >>> from autograd_lite import nn
-    >>> nn.manual_seed(0); a = nn.Linear(2, 2)
-    >>> nn.manual_seed(0); b = nn.Linear(2, 2)
-    >>> bool((a.weight.data == b.weight.data).all())
-    True
-    """
-    global _generator
-    _generator = np.random.default_rng(integer(seed, "seed", "manual_seed", minimum=0))
+__all__ = ["Module", "Parameter"]
 
 
 class Parameter(Tensor):
     """A tensor that a :class:`Module` trains: always float and ``requires_grad=True``.
 
     Integer data becomes float64; ``dtype``, if given, must be a float dtype. Anything else (bools,
-    complex numbers, strings, objects) is a ``TypeError``.
+    complex numbers, strings, objects) is a ``TypeError``. ``name`` labels it in graph drawings; left
+    ``None``, the module it is assigned to names it by its path (see :class:`Module`).
 
     >>> from autograd_lite.nn import Parameter
     >>> Parameter([1, 2])
     Tensor([1., 2.], requires_grad=True)
     """
 
-    __slots__ = ()
+    __slots__ = ("_path_name",)   # the last name a module gave it, to tell it from a name of yours
 
-    def __init__(self, data: Any, dtype: Any = None) -> None:
+    def __init__(self, data: Any, dtype: Any = None, *, name: str | None = None) -> None:
+        name = _checks.name(name, "name", "Parameter")
         if dtype is not None:
             try:
                 kind = np.dtype(dtype).kind
@@ -65,19 +52,39 @@ class Parameter(Tensor):
         if array.dtype.kind not in "iuf":
             raise TypeError(f"Parameter: data must hold real numbers (float or integer), not {array.dtype}")
         super().__init__(array if array.dtype.kind == "f" else array.astype(np.float64),
-                         requires_grad=True)
+                         requires_grad=True, name=name)
+        self._path_name: str | None = None
+
+    def _take_path_name(self, path: str) -> None:
+        """Be named ``path``, unless it carries a name that no module gave it (one of yours)."""
+        if self.name is None or self.name == self._path_name:
+            self.name = self._path_name = path
 
 
 class Module:
     """Base class of layers and models, as in PyTorch.
 
-    Attributes that are :class:`Parameter` or :class:`Module` (or lists of them) are registered
-    automatically, in the order they were assigned.
+    Attributes that are :class:`Parameter` or :class:`Module` (or lists or tuples of them) are
+    registered automatically, in the order they were assigned.
+
+    **Parameters are named by their path**, so that a graph drawing reads ``0.weight`` where it would
+    read "leaf". Assigning a parameter or a module (or a list or tuple of them) to an attribute names
+    the parameters in it by their path from this module, as :meth:`named_parameters` gives it:
+    ``self.fc = Linear(2, 3)`` names its weight ``fc.weight``, and :class:`Sequential` names its
+    layers' by position, ``0.weight``. Python builds a tree from the leaves up, so each parameter
+    ends up named by its path from the root. Three cases are settled by :meth:`name_parameters`,
+    which names every parameter of the tree by its first path, as ``named_parameters()`` and
+    ``state_dict()`` name it (``fit`` calls it once the model is built): a module used in two places
+    carries the path it was attached under last until then; parameters made later (a ``Dense``
+    built by its first batch) or appended to a list attribute are named only then. A name you gave
+    (``Parameter(x, name="w")``, or ``p.name = "w"`` after a module named it) is yours and stays.
 
     >>> from autograd_lite import nn
     >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
     >>> [name for name, _ in net.named_parameters()]
     ['0.weight', '0.bias', '2.weight', '2.bias']
+    >>> net[2].weight.name
+    '2.weight'
     >>> net.num_parameters()
     13
     """
@@ -91,6 +98,10 @@ class Module:
 
     def __call__(self, *args: Any) -> Any:
         return self.forward(*args)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        _name_by_path(name, value)
 
     # ---- the tree of modules and parameters --------------------------------------------------
     def named_children(self) -> Iterator[tuple[str, Module]]:
@@ -128,6 +139,26 @@ class Module:
         for name, child in self.named_children():
             yield from child._all_named_parameters(f"{prefix}{name}.")
 
+    def name_parameters(self) -> None:
+        """Name every parameter by its path from this module, as :meth:`named_parameters` gives it,
+        except those that carry a name of yours (see :class:`Module`).
+
+        >>> from autograd_lite import nn
+        >>> class Twice(nn.Module):   # one layer in two places
+        ...     def __init__(self, layer):
+        ...         super().__init__()
+        ...         self.first, self.second = layer, layer
+        >>> shared = nn.Linear(2, 2)
+        >>> twice = Twice(shared)
+        >>> shared.weight.name   # the path it was attached under last
+        'second.weight'
+        >>> twice.name_parameters()
+        >>> shared.weight.name   # its first path, as named_parameters() and state_dict() name it
+        'first.weight'
+        """
+        for path, parameter in self.named_parameters():
+            parameter._take_path_name(path)
+
     def parameters(self) -> list[Parameter]:
         """Every parameter, in registration order."""
         return [parameter for _, parameter in self.named_parameters()]
@@ -158,7 +189,7 @@ class Module:
         """A copy of every parameter's array, by dotted name."""
         return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
 
-    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+    def load_state_dict(self, state: Mapping[str, Operand]) -> None:
         """Copy arrays into the parameters; names and shapes must match exactly.
 
         Everything is checked before anything is copied, so a mismatch leaves the model unchanged:
@@ -254,201 +285,21 @@ class Module:
         return "\n".join(lines)
 
 
+def _name_by_path(path: str, value: Any) -> None:
+    """Name the parameters in ``value`` (a parameter, a module, or a list or tuple of them) by their
+    path below ``path``, as :meth:`Module.named_parameters` lists them."""
+    if isinstance(value, Parameter):
+        value._take_path_name(path)
+    elif isinstance(value, Module):
+        for name, parameter in value.named_parameters(prefix=f"{path}."):
+            parameter._take_path_name(name)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            if isinstance(item, (Parameter, Module)):
+                _name_by_path(f"{path}.{index}", item)
+
+
 def _checked_path(path: Any, where: str) -> str | os.PathLike[str]:
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(invalid(where, "path", path, "a file name (a str or a pathlib.Path)"))
     return path
-
-
-# ---- layers -----------------------------------------------------------------------------------
-
-
-def _uniform(bound: float, shape: tuple[int, ...]) -> Parameter:
-    return Parameter(_generator.uniform(-bound, bound, size=shape))
-
-
-class Linear(Module):
-    """y = x @ weightᵀ + bias, with PyTorch's initialisation U(−1/√in, 1/√in).
-
-    ``weight`` has shape (out_features, in_features). Seed with :func:`manual_seed`.
-
-    >>> from autograd_lite import nn
-    >>> layer = nn.Linear(3, 2)
-    >>> layer, layer.weight.shape, layer(np.ones((5, 3))).shape
-    (Linear(in_features=3, out_features=2, bias=True), (2, 3), (5, 2))
-    """
-
-    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
-        in_features = integer(in_features, "in_features", "Linear", minimum=0)
-        out_features = integer(out_features, "out_features", "Linear", minimum=0)
-        bias = boolean(bias, "bias", "Linear")
-        super().__init__()
-        self.in_features, self.out_features = in_features, out_features
-        bound = 1.0 / math.sqrt(in_features) if in_features else 0.0   # PyTorch's, which has 0 for 0
-        self.weight = _uniform(bound, (out_features, in_features))
-        self.bias = _uniform(bound, (out_features,)) if bias else None
-
-    def forward(self, x: Any) -> Tensor:
-        return F.linear(x, self.weight, self.bias) if self.bias is not None else F.linear(x, self.weight)
-
-    def extra_repr(self) -> str:
-        return f"in_features={self.in_features}, out_features={self.out_features}, " \
-               f"bias={self.bias is not None}"
-
-
-#: activations by Keras' names, for ``Dense(..., activation='sigmoid')``
-ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
-    "linear": lambda x: x, "relu": F.relu, "sigmoid": F.sigmoid, "tanh": F.tanh, "softmax": F.softmax,
-    "gelu": F.gelu, "leaky_relu": F.leaky_relu, "step": F.step, "softplus": F.softplus,
-}
-
-
-class Dense(Module):
-    """Keras' fully connected layer: activation(x @ kernel + bias), Glorot-uniform initialised.
-
-    The input size is taken from ``input_dim`` or from the first batch it sees.
-
-    >>> from autograd_lite.nn import Dense
-    >>> layer = Dense(4, activation='relu')
-    >>> layer.built
-    False
-    >>> layer(np.ones((5, 3))).shape, layer.weight.shape
-    ((5, 4), (4, 3))
-    """
-
-    def __init__(self, units: int, activation: str | Callable[[Any], Any] | None = None,
-                 input_dim: int | None = None, use_bias: bool = True) -> None:
-        units = integer(units, "units", "Dense", minimum=1)
-        if isinstance(activation, str) and activation not in ACTIVATIONS:
-            raise ValueError(f"Dense: unknown activation {activation!r}; choose from {sorted(ACTIVATIONS)}")
-        if not (activation is None or isinstance(activation, str) or callable(activation)):
-            raise TypeError(invalid("Dense", "activation", activation, "a name such as 'relu', a "
-                                    "function, or None"))
-        if input_dim is not None:
-            input_dim = integer(input_dim, "input_dim", "Dense", minimum=1)
-        use_bias = boolean(use_bias, "use_bias", "Dense")
-        super().__init__()
-        self.units, self.use_bias, self.input_dim = units, use_bias, input_dim
-        self.activation_name = activation if isinstance(activation, str) else \
-            getattr(activation, "__name__", "linear") if activation else "linear"
-        self.activation = ACTIVATIONS.get(activation, activation) if activation else ACTIVATIONS["linear"]
-        if input_dim is not None:
-            self.build(input_dim)
-
-    def build(self, input_dim: int) -> None:
-        """Create the weights for inputs of ``input_dim`` features (Glorot uniform, zero bias)."""
-        input_dim = integer(input_dim, "input_dim", "Dense", minimum=1)
-        self.input_dim = input_dim
-        bound = math.sqrt(6.0 / (input_dim + self.units))
-        self.weight = _uniform(bound, (self.units, input_dim))
-        self.bias = Parameter(np.zeros(self.units)) if self.use_bias else None
-
-    @property
-    def built(self) -> bool:
-        """Whether the weights exist yet."""
-        return "weight" in vars(self)
-
-    def forward(self, x: Any) -> Tensor:
-        if not self.built:
-            self.build(np.shape(x.data if isinstance(x, Tensor) else x)[-1])
-        z = F.linear(x, self.weight, self.bias) if self.use_bias else F.linear(x, self.weight)
-        return self.activation(z)
-
-    def extra_repr(self) -> str:
-        return f"units={self.units}, activation={self.activation_name!r}, input_dim={self.input_dim}"
-
-
-class Input(Module):
-    """Keras' ``Input(shape=(features,))``: declares the input size of a :class:`Sequential`.
-
-    >>> from autograd_lite.nn import Dense, Input, Sequential
-    >>> Sequential(Input((3,)), Dense(2)).num_parameters()
-    8
-    """
-
-    def __init__(self, shape: tuple[int, ...]) -> None:
-        requirement = "a tuple of positive integers, e.g. (3,) for 3 features"
-        if not isinstance(shape, (tuple, list)) or not shape:
-            raise TypeError(invalid("Input", "shape", shape, requirement))
-        dims = []
-        for size in shape:
-            try:
-                dims.append(integer(size, "shape", "Input", minimum=1))
-            except (TypeError, ValueError) as error:
-                raise type(error)(invalid("Input", "shape", shape, requirement)) from None
-        super().__init__()
-        self.shape = tuple(dims)
-
-    def forward(self, x: Any) -> Any:
-        return x
-
-    def extra_repr(self) -> str:
-        return f"shape={self.shape}"
-
-
-class _Activation(Module):
-    function: Callable[..., Any]
-
-    def forward(self, x: Any) -> Any:
-        return type(self).function(x)
-
-
-class ReLU(_Activation):
-    """max(x, 0) as a module (the other activation modules work the same way).
-
-    >>> from autograd_lite.nn import ReLU
-    >>> ReLU()(np.array([-1.0, 2.0]))
-    array([0., 2.])
-    """
-    function = F.relu
-
-
-class Sigmoid(_Activation):
-    """σ(x) = 1/(1 + e⁻ˣ) as a module."""
-    function = F.sigmoid
-
-
-class Tanh(_Activation):
-    """tanh(x) as a module."""
-    function = F.tanh
-
-
-class Step(_Activation):
-    """The Heaviside step as a module; its gradient is zero (see :func:`~.functional.step`)."""
-    function = F.step
-
-
-class GELU(_Activation):
-    """GELU (tanh approximation) as a module."""
-    function = F.gelu
-
-
-class LeakyReLU(Module):
-    """x where x > 0, else negative_slope·x."""
-
-    def __init__(self, negative_slope: float = 0.01) -> None:
-        negative_slope = real(negative_slope, "negative_slope", "LeakyReLU")
-        super().__init__()
-        self.negative_slope = negative_slope
-
-    def forward(self, x: Any) -> Any:
-        return F.leaky_relu(x, negative_slope=self.negative_slope)
-
-    def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
-
-
-class Softmax(Module):
-    """Softmax along ``axis`` as a module."""
-
-    def __init__(self, axis: int = -1) -> None:
-        axis = integer(axis, "axis", "Softmax")
-        super().__init__()
-        self.axis = axis
-
-    def forward(self, x: Any) -> Any:
-        return F.softmax(x, axis=self.axis)
-
-    def extra_repr(self) -> str:
-        return f"axis={self.axis}"
-

@@ -1,0 +1,177 @@
+"""What ``compile`` resolves once: the loss, into a :class:`ResolvedLoss` record that ``fit``,
+``evaluate`` and the checks of ``y`` read (instead of deciding on the loss's name), and the metrics,
+by Keras' names.
+
+>>> from autograd_lite.nn import functional as F
+>>> resolve_loss("sparse_categorical_crossentropy")
+ResolvedLoss(name='sparse_categorical_crossentropy', labels='sparse', from_logits=False, library=True)
+>>> resolve_loss(F.binary_cross_entropy_with_logits).from_logits
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from ..engine import ShapeError, data_of
+from ..tensor import Tensor
+from ..tensor_ops import mean
+from ..typing import Operand
+from . import functional as F
+from ._arguments import lookup
+
+LabelKind = Literal["binary", "sparse", "dense"]
+#: a loss as fit calls it, ``(prediction, target)`` → a one-number Tensor
+LossFunction = Callable[[Operand, Operand], Tensor]
+
+
+@dataclass(frozen=True)
+class ResolvedLoss:
+    """A loss given to ``compile``, resolved once.
+
+    ``function`` is called ``(prediction, target)`` (a Keras-style loss of yours, ``loss(y_true,
+    y_pred)``, is wrapped so, and averaged if it gives one value per sample). ``labels`` says how it
+    reads ``y``: ``"binary"``, labels 0 or 1 for each output; ``"sparse"``, one class index per
+    sample (which keeps its shape: no axis of 1 is added or removed); ``"dense"``, one value per
+    output (one-hot rows, probabilities, real targets). ``from_logits``: the model outputs logits
+    (so accuracy splits them at 0, not ½). ``library``: one of :mod:`~autograd_lite.nn.functional`'s,
+    whose own errors are reported as they are; yours is tried on a stand-in output before training,
+    and its failures are reported as yours. ``name`` is for messages.
+    """
+
+    function: LossFunction = field(repr=False)
+    name: str
+    labels: LabelKind
+    from_logits: bool
+    library: bool
+
+    @property
+    def sparse(self) -> bool:
+        """Whether ``y`` holds class indices, one per sample."""
+        return self.labels == "sparse"
+
+    def try_on(self, stand_in: np.ndarray, y: np.ndarray, where: str) -> None:
+        """Compute the loss once on a stand-in output, so that a ``y`` it cannot use fails before
+        training changes anything: with the library loss's own error (prefixed by ``where``), or,
+        for a loss of yours, with any error it raises or a result that is not a Tensor."""
+        if self.library:
+            try:
+                self.function(stand_in, y)
+            except ValueError as error:   # ShapeError and the label checks
+                raise type(error)(f"{where}: {error}") from None
+            return
+        try:
+            value = self.function(Tensor(stand_in), y)
+        except Exception as error:  # noqa: BLE001 - any failure of the user's loss is reported
+            raise RuntimeError(f"{where}: the loss {self.name!r} raised {type(error).__name__} on an output "
+                               f"of shape {stand_in.shape} and y of shape {y.shape}: {error}") from error
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{where}: the loss {self.name!r} returned {type(value).__name__}, not a Tensor "
+                            f"computed from y_pred: write it with autograd_lite's operations (ag.log, "
+                            f"ag.mean, ...), not NumPy's, so that it can be differentiated")
+
+
+#: how each loss of nn.functional reads its targets, and whether it takes logits
+LIBRARY_LOSSES: dict[LossFunction, tuple[LabelKind, bool]] = {
+    F.mse_loss: ("dense", False),
+    F.binary_cross_entropy: ("binary", False),
+    F.binary_cross_entropy_with_logits: ("binary", True),
+    F.categorical_crossentropy: ("dense", False),
+    F.sparse_categorical_crossentropy: ("sparse", False),
+    F.cross_entropy: ("sparse", True),            # class indices, or probabilities in the logits' shape
+    F.softmax_cross_entropy: ("sparse", True),
+    F.hinge: ("dense", False),
+}
+
+
+def resolve_loss(loss: str | Callable[..., Tensor] | None) -> ResolvedLoss:
+    """The record of a loss given to ``compile``: a Keras name (``nn.functional.LOSSES``), a function of
+    :mod:`~autograd_lite.nn.functional`, or a function of yours, called ``loss(y_true, y_pred)``."""
+    if isinstance(loss, str):
+        function = lookup(F.LOSSES, "loss", loss, "compile")
+        return ResolvedLoss(function, loss, *LIBRARY_LOSSES[function], library=True)
+    if loss is None:
+        raise ValueError("compile: a loss is required, e.g. loss='binary_crossentropy'")
+    if not callable(loss):
+        raise TypeError(f"compile: loss must be a Keras loss name such as 'mse' or a function "
+                        f"loss(y_true, y_pred), not {loss!r} ({type(loss).__name__})")
+    name = getattr(loss, "__name__", "loss")
+    if loss in LIBRARY_LOSSES:   # ours: called (prediction, target), as everywhere in the library
+        return ResolvedLoss(loss, name, *LIBRARY_LOSSES[loss], library=True)
+    return ResolvedLoss(_keras_loss(loss), name, "dense", from_logits=False, library=False)
+
+
+def _keras_loss(loss: Callable[[Operand, Operand], Tensor]) -> LossFunction:
+    """A loss of Keras' kind, ``loss(y_true, y_pred)``, as one of (prediction, target) that returns a
+    single number: values per sample (or per element) are averaged, as Keras' default reduction
+    ("sum_over_batch_size") does."""
+    def keras_loss(prediction: Operand, target: Operand) -> Tensor:
+        value = loss(target, prediction)
+        return mean(value) if np.size(data_of(value)) != 1 else value
+    keras_loss.__name__ = getattr(loss, "__name__", "loss")
+    return keras_loss
+
+
+# ---- metrics ----------------------------------------------------------------------------------
+#: a metric of the model's output against y, for the loss it was compiled with
+Metric = Callable[[np.ndarray, np.ndarray, ResolvedLoss], float]
+
+
+def accuracy(prediction: np.ndarray, y: np.ndarray, loss: ResolvedLoss) -> float:
+    """The fraction right: binary for one output per sample (split at ½, or at 0 for logits),
+    categorical (argmax) for one-hot y, else of class labels."""
+    if prediction.shape[-1] == 1:
+        threshold = 0.0 if loss.from_logits else 0.5
+        return float(np.mean((prediction > threshold) == (_same_shape(prediction, y) > 0.5)))
+    if y.shape == prediction.shape:   # one-hot
+        return float(np.mean(np.argmax(prediction, axis=-1) == np.argmax(y, axis=-1)))
+    if y.shape not in (prediction.shape[:-1], prediction.shape[:-1] + (1,)):
+        raise ShapeError(f"y of shape {y.shape} is neither one-hot nor one label per sample for the "
+                         f"model's output of shape {prediction.shape}")
+    return float(np.mean(np.argmax(prediction, axis=-1) == y.reshape(prediction.shape[:-1])))
+
+
+def mean_squared_error(prediction: np.ndarray, y: np.ndarray, loss: ResolvedLoss) -> float:
+    """mean((prediction − y)²)."""
+    return float(np.mean((prediction - _same_shape(prediction, y)) ** 2))
+
+
+def mean_absolute_error(prediction: np.ndarray, y: np.ndarray, loss: ResolvedLoss) -> float:
+    """mean(|prediction − y|)."""
+    return float(np.mean(np.abs(prediction - _same_shape(prediction, y))))
+
+
+#: the metrics ``compile`` accepts, by Keras' names and short forms
+METRICS: dict[str, Metric] = {
+    "accuracy": accuracy, "acc": accuracy,
+    "mse": mean_squared_error, "mean_squared_error": mean_squared_error,
+    "mae": mean_absolute_error, "mean_absolute_error": mean_absolute_error,
+}
+
+
+def resolve_metrics(metrics: object) -> dict[str, Metric]:
+    """The metrics given to ``compile``, by name. Like Keras 3, a lone name is a ValueError, not a
+    list of one."""
+    if metrics is None:
+        return {}
+    if isinstance(metrics, str):
+        raise ValueError(f"compile: metrics must be a list of names, e.g. metrics=[{metrics!r}], not the "
+                         f"string {metrics!r}")
+    if not isinstance(metrics, (list, tuple)):
+        raise ValueError(f"compile: metrics must be a list of names such as ['accuracy'], not "
+                         f"{type(metrics).__name__}")
+    for name in metrics:
+        if not isinstance(name, str):
+            raise TypeError(f"compile: each metric must be a name, one of {sorted(METRICS)}; got {name!r}")
+    return {name: lookup(METRICS, "metric", name, "compile") for name in metrics}
+
+
+def _same_shape(prediction: np.ndarray, y: np.ndarray) -> np.ndarray:
+    if prediction.shape != y.shape:
+        raise ShapeError(f"the model's output has shape {prediction.shape} but y has shape {y.shape}; "
+                         f"they must be equal")
+    return y

@@ -1,0 +1,257 @@
+"""Layers: ``Linear`` (PyTorch's), ``Dense`` and ``Input`` (Keras'), and the activations as modules;
+and the generator that initialises them, which :func:`manual_seed` seeds.
+
+Each layer is a thin class over :mod:`autograd_lite.nn.functional`: the math lives there, the layer
+holds the parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .._checks import boolean, integer, invalid, real
+from ..tensor import Tensor
+from ..typing import Operand
+from . import functional as F
+from ._arguments import lookup
+from .module import Module, Parameter
+
+__all__ = [
+    "ACTIVATIONS", "GELU", "Dense", "Input", "LeakyReLU", "Linear", "ReLU", "Sigmoid", "Softmax", "Step",
+    "Tanh", "get_rng_state", "manual_seed", "set_rng_state",
+]
+
+_generator = np.random.default_rng()
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the generator that initialises new layers, for reproducible models.
+
+    >>> from autograd_lite import nn
+    >>> nn.manual_seed(0); a = nn.Linear(2, 2)
+    >>> nn.manual_seed(0); b = nn.Linear(2, 2)
+    >>> bool((a.weight.data == b.weight.data).all())
+    True
+    """
+    global _generator
+    _generator = np.random.default_rng(integer(seed, "seed", "manual_seed", minimum=0))
+
+
+def get_rng_state() -> dict[str, Any]:
+    """The state of the generator that initialises new layers, for :func:`set_rng_state` (PyTorch's
+    names): a copy, as NumPy's ``bit_generator.state`` gives it.
+
+    >>> from autograd_lite import nn
+    >>> state = nn.get_rng_state()
+    >>> a = nn.Linear(2, 2); nn.set_rng_state(state); b = nn.Linear(2, 2)
+    >>> bool((a.weight.data == b.weight.data).all())
+    True
+    """
+    return _generator.bit_generator.state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """Put the generator that initialises new layers back in a state :func:`get_rng_state` gave."""
+    if not isinstance(state, dict):
+        raise TypeError(invalid("set_rng_state", "state", state, "a dict from get_rng_state()"))
+    _generator.bit_generator.state = state
+
+
+def _uniform(bound: float, shape: tuple[int, ...]) -> Parameter:
+    return Parameter(_generator.uniform(-bound, bound, size=shape))
+
+
+class Linear(Module):
+    """y = x @ weightᵀ + bias, with PyTorch's initialisation U(−1/√in, 1/√in).
+
+    ``weight`` has shape (out_features, in_features). Seed with :func:`manual_seed`.
+
+    >>> from autograd_lite import nn
+    >>> layer = nn.Linear(3, 2)
+    >>> layer, layer.weight.shape, layer(np.ones((5, 3))).shape
+    (Linear(in_features=3, out_features=2, bias=True), (2, 3), (5, 2))
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+        in_features = integer(in_features, "in_features", "Linear", minimum=0)
+        out_features = integer(out_features, "out_features", "Linear", minimum=0)
+        bias = boolean(bias, "bias", "Linear")
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        bound = 1.0 / math.sqrt(in_features) if in_features else 0.0   # PyTorch's, which has 0 for 0
+        self.weight = _uniform(bound, (out_features, in_features))
+        self.bias = _uniform(bound, (out_features,)) if bias else None
+
+    def forward(self, x: Operand) -> Tensor:
+        return F.linear(x, self.weight, self.bias) if self.bias is not None else F.linear(x, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, " \
+               f"bias={self.bias is not None}"
+
+
+#: activations by Keras' names, for ``Dense(..., activation='sigmoid')``
+ACTIVATIONS: dict[str, Callable[[Operand], Operand]] = {
+    "linear": lambda x: x, "relu": F.relu, "sigmoid": F.sigmoid, "tanh": F.tanh, "softmax": F.softmax,
+    "gelu": F.gelu, "leaky_relu": F.leaky_relu, "step": F.step, "softplus": F.softplus,
+}
+
+
+class Dense(Module):
+    """Keras' fully connected layer: activation(x @ weightᵀ + bias), Glorot-uniform initialised.
+
+    ``weight`` has shape (units, input_dim), PyTorch's layout, so that :meth:`~Module.state_dict`
+    loads into ``torch.nn.Linear``: it is Keras' ``kernel`` (input_dim, units) transposed, so Keras'
+    ``layer.kernel`` is ``layer.weight.data.T`` here. ``bias`` has shape (units,), or is ``None``
+    with ``use_bias=False``. The input size is taken from ``input_dim`` or from the first batch the
+    layer sees; until then it has no parameters (``built`` is False).
+
+    >>> from autograd_lite.nn import Dense
+    >>> layer = Dense(4, activation='relu')
+    >>> layer.built
+    False
+    >>> layer(np.ones((5, 3))).shape, layer.weight.shape, layer.bias.shape
+    ((5, 4), (4, 3), (4,))
+    """
+
+    def __init__(self, units: int, activation: str | Callable[[Tensor], Tensor] | None = None,
+                 input_dim: int | None = None, use_bias: bool = True) -> None:
+        units = integer(units, "units", "Dense", minimum=1)
+        if isinstance(activation, str):
+            function = lookup(ACTIVATIONS, "activation", activation, "Dense")
+        elif activation is None or callable(activation):
+            function = activation or ACTIVATIONS["linear"]
+        else:
+            raise TypeError(invalid("Dense", "activation", activation, "a name such as 'relu', a "
+                                    "function, or None"))
+        if input_dim is not None:
+            input_dim = integer(input_dim, "input_dim", "Dense", minimum=1)
+        use_bias = boolean(use_bias, "use_bias", "Dense")
+        super().__init__()
+        self.units, self.use_bias, self.input_dim = units, use_bias, input_dim
+        self.activation_name = activation if isinstance(activation, str) else \
+            getattr(activation, "__name__", "linear") if activation else "linear"
+        self.activation = function
+        if input_dim is not None:
+            self.build(input_dim)
+
+    def build(self, input_dim: int) -> None:
+        """Create the weights for inputs of ``input_dim`` features (Glorot uniform, zero bias)."""
+        input_dim = integer(input_dim, "input_dim", "Dense", minimum=1)
+        self.input_dim = input_dim
+        bound = math.sqrt(6.0 / (input_dim + self.units))
+        self.weight = _uniform(bound, (self.units, input_dim))
+        self.bias = Parameter(np.zeros(self.units)) if self.use_bias else None
+
+    @property
+    def built(self) -> bool:
+        """Whether the weights exist yet."""
+        return "weight" in vars(self)
+
+    def forward(self, x: Operand) -> Tensor:
+        if not self.built:
+            self.build(np.shape(x.data if isinstance(x, Tensor) else x)[-1])
+        z = F.linear(x, self.weight, self.bias) if self.use_bias else F.linear(x, self.weight)
+        return self.activation(z)
+
+    def extra_repr(self) -> str:
+        return f"units={self.units}, activation={self.activation_name!r}, input_dim={self.input_dim}"
+
+
+class Input(Module):
+    """Keras' ``Input(shape=(features,))``: declares the input size of a :class:`Sequential`.
+
+    >>> from autograd_lite.nn import Dense, Input, Sequential
+    >>> Sequential(Input((3,)), Dense(2)).num_parameters()
+    8
+    """
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        requirement = "a tuple of positive integers, e.g. (3,) for 3 features"
+        if not isinstance(shape, (tuple, list)) or not shape:
+            raise TypeError(invalid("Input", "shape", shape, requirement))
+        dims = []
+        for size in shape:
+            try:
+                dims.append(integer(size, "shape", "Input", minimum=1))
+            except (TypeError, ValueError) as error:
+                raise type(error)(invalid("Input", "shape", shape, requirement)) from None
+        super().__init__()
+        self.shape = tuple(dims)
+
+    def forward(self, x: Operand) -> Operand:
+        return x
+
+    def extra_repr(self) -> str:
+        return f"shape={self.shape}"
+
+
+class _Activation(Module):
+    function: Callable[[Operand], Operand]
+
+    def forward(self, x: Operand) -> Operand:
+        return type(self).function(x)
+
+
+class ReLU(_Activation):
+    """max(x, 0) as a module (the other activation modules work the same way).
+
+    >>> from autograd_lite.nn import ReLU
+    >>> ReLU()(np.array([-1.0, 2.0]))
+    array([0., 2.])
+    """
+    function = F.relu
+
+
+class Sigmoid(_Activation):
+    """σ(x) = 1/(1 + e⁻ˣ) as a module."""
+    function = F.sigmoid
+
+
+class Tanh(_Activation):
+    """tanh(x) as a module."""
+    function = F.tanh
+
+
+class Step(_Activation):
+    """The Heaviside step as a module; its gradient is zero (see :func:`~.functional.step`)."""
+    function = F.step
+
+
+class GELU(_Activation):
+    """GELU (tanh approximation) as a module."""
+    function = F.gelu
+
+
+class LeakyReLU(Module):
+    """x where x > 0, else negative_slope·x."""
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        negative_slope = real(negative_slope, "negative_slope", "LeakyReLU")
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def forward(self, x: Operand) -> Operand:
+        return F.leaky_relu(x, negative_slope=self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class Softmax(Module):
+    """Softmax along ``axis`` as a module."""
+
+    def __init__(self, axis: int = -1) -> None:
+        axis = integer(axis, "axis", "Softmax")
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, x: Operand) -> Operand:
+        return F.softmax(x, axis=self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"
