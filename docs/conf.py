@@ -3,6 +3,9 @@
 Build (warnings are errors)::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+The build also runs every example in ``examples/`` (in quick mode) for the gallery, ``auto_examples/``;
+an example whose source has not changed since the last build is not run again.
 """
 
 import sys
@@ -45,7 +48,7 @@ sphinx_gallery_conf = {
     "ignore_pattern": r"^_",        # ...that is one: not _common.py (matched against the file name)
     "reset_argv": "gallery_hooks.quick_run_argv",
     "image_scrapers": ("gallery_hooks.written_pictures_scraper",),
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "gallery_hooks.example_order",
     "download_all_examples": False,
     "remove_config_comments": True,
     "abort_on_example_error": True,

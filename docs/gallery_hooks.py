@@ -4,8 +4,8 @@ the pictures the script wrote.
 The examples write their plots to files (``--out-dir``) and close the figures, and ``moores_law.py``
 writes a Graphviz SVG, so the usual matplotlib scraper, which looks for open figures, would find none.
 Instead each example gets an output folder of its own, and after each code block the pictures that
-appeared in it go into the page. conf.py names these two functions by their dotted names, so that
-Sphinx can cache its configuration.
+appeared in it go into the page. conf.py names these functions by their dotted names, so that Sphinx
+can cache its configuration.
 """
 
 from __future__ import annotations
@@ -17,6 +17,15 @@ from typing import Any
 from sphinx_gallery.scrapers import figure_rst
 
 PICTURES = (".png", ".svg")
+
+# The gallery's order: the talk's demo first, then the tutorial's steps, as in the README's table.
+ORDER = ["moores_law.py", "perceptron.py", "or_gate.py", "xor.py", "gradient_descent_variants.py",
+         "digits.py"]
+
+
+def example_order(filename: str) -> tuple[int, str]:
+    """Sort key for the gallery: the examples in ORDER first, in that order, then any others by name."""
+    return (ORDER.index(filename) if filename in ORDER else len(ORDER), filename)
 
 
 def example_output_dir(script_vars: dict[str, Any]) -> Path:
