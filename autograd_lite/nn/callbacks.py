@@ -6,7 +6,10 @@ import math
 import numbers
 import sys
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from .model import Model
 
 __all__ = ["Callback", "EarlyStopping", "History", "ProgressLogger", "TerminateOnNaN"]
 
@@ -17,13 +20,14 @@ class Callback:
     Set ``self.model.stop_training = True`` to end training after the current epoch.
     """
 
-    model: Any = None
+    model: Model | None = None
 
     def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
         """Before the first epoch."""
 
     def on_batch_end(self, batch: int, logs: dict[str, float]) -> None:
-        """After each optimisation step; ``logs['loss']`` is that batch's loss."""
+        """After each optimisation step, with the logs its ``train_step`` returned: ``logs['loss']``
+        is that batch's loss."""
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         """After each epoch, with the epoch's mean loss and metrics (and validation ones)."""
@@ -32,7 +36,7 @@ class Callback:
         """After the last epoch (also after an interruption)."""
 
 
-def callback_list(callbacks: Any) -> list[Callback]:
+def callback_list(callbacks: object) -> list[Callback]:
     """``fit``'s ``callbacks`` as a list, checked: a list (or tuple) of :class:`Callback` objects, or
     one Callback alone (Keras 3 flattens what it is given, so it accepts that too).
 
@@ -161,7 +165,7 @@ class ProgressLogger(Callback):
     """What ``verbose`` prints: 1 → a live bar on a terminal (one line per epoch otherwise), 2 → a line
     per epoch. The bar is drawn by ``tqdm``."""
 
-    def __init__(self, verbose: int, epochs: int, stream: Any = None) -> None:
+    def __init__(self, verbose: int, epochs: int, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stdout
         self.epochs = epochs
         self.bar = None

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .. import _checks
 from .._checks import boolean, invalid
@@ -35,7 +36,7 @@ class Parameter(Tensor):
 
     __slots__ = ("_path_name",)   # the last name a module gave it, to tell it from a name of yours
 
-    def __init__(self, data: Any, dtype: Any = None, *, name: str | None = None) -> None:
+    def __init__(self, data: ArrayLike | Tensor, dtype: DTypeLike = None, *, name: str | None = None) -> None:
         name = _checks.name(name, "name", "Parameter")
         if dtype is not None:
             try:
@@ -72,12 +73,13 @@ class Module:
     the parameters in it by their path from this module, as :meth:`named_parameters` gives it:
     ``self.fc = Linear(2, 3)`` names its weight ``fc.weight``, and :class:`Sequential` names its
     layers' by position, ``0.weight``. Python builds a tree from the leaves up, so each parameter
-    ends up named by its path from the root. Three cases are settled by :meth:`name_parameters`,
-    which names every parameter of the tree by its first path, as ``named_parameters()`` and
-    ``state_dict()`` name it (``fit`` calls it once the model is built): a module used in two places
-    carries the path it was attached under last until then; parameters made later (a ``Dense``
-    built by its first batch) or appended to a list attribute are named only then. A name you gave
-    (``Parameter(x, name="w")``, or ``p.name = "w"`` after a module named it) is yours and stays.
+    ends up named by its path from the root. :meth:`name_parameters` names every parameter of a tree
+    by its first path, as ``named_parameters()`` and ``state_dict()`` name it (``fit`` calls it once
+    the model is built). It settles what attaching cannot: a module used in two places carries the
+    path it was attached under last, a parameter made after attaching (by a ``Dense`` built by its
+    first batch) is named from its own layer only (``weight``), and one appended to a list attribute
+    is not named. A name you gave (``Parameter(x, name="w")``, or ``p.name = "w"`` after a module
+    named it) is kept.
 
     >>> from autograd_lite import nn
     >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
@@ -99,7 +101,7 @@ class Module:
     def __call__(self, *args: Any) -> Any:
         return self.forward(*args)
 
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: object) -> None:
         super().__setattr__(name, value)
         _name_by_path(name, value)
 
@@ -285,7 +287,7 @@ class Module:
         return "\n".join(lines)
 
 
-def _name_by_path(path: str, value: Any) -> None:
+def _name_by_path(path: str, value: object) -> None:
     """Name the parameters in ``value`` (a parameter, a module, or a list or tuple of them) by their
     path below ``path``, as :meth:`Module.named_parameters` lists them."""
     if isinstance(value, Parameter):
@@ -299,7 +301,7 @@ def _name_by_path(path: str, value: Any) -> None:
                 _name_by_path(f"{path}.{index}", item)
 
 
-def _checked_path(path: Any, where: str) -> str | os.PathLike[str]:
+def _checked_path(path: object, where: str) -> str | os.PathLike[str]:
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(invalid(where, "path", path, "a file name (a str or a pathlib.Path)"))
     return path

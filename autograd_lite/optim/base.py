@@ -22,6 +22,7 @@ import numpy as np
 from .._checks import integer, real
 from ..engine import ShapeError, data_of, enable_grad, no_grad
 from ..tensor import Tensor
+from ..typing import Operand
 
 __all__ = ["Optimizer"]
 
@@ -143,7 +144,7 @@ class Optimizer:
             for p in group["params"]:
                 p.grad = None
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+    def step(self, closure: Callable[[], Operand] | None = None) -> Operand | None:
         """Update every parameter that has a gradient, once; return ``closure()`` if one is given.
 
         ``closure`` re-evaluates the loss (calling ``backward``) before the update, as in PyTorch.
@@ -277,7 +278,7 @@ class Optimizer:
         self.step_count = step_count
 
 
-def _restore(value: Any, p: Tensor, where: str) -> Any:
+def _restore(value: object, p: Tensor, where: str) -> np.ndarray | numbers.Real:
     """A copy of a saved state entry (an array of ``p``'s shape or a number), arrays cast to its dtype."""
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "iuf":
