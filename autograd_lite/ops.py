@@ -1,9 +1,11 @@
-"""Elementwise operations, each defined once with its gradient beside it.
+"""Elementwise operations, each defined once: forward, math and gradient together.
 
 Every operation here works on ``Value`` (through a fast ``math`` forward) and on ``Tensor`` (through
-NumPy), and on plain numbers and arrays too (plain in, plain out). The examples assume
-``import numpy as np`` and ``from autograd_lite import Tensor``. Subgradients at kinks:
-``relu'(0) = 0``, ``abs'(0) = 0``.
+NumPy), and on plain numbers and arrays too (plain in, plain out). Each docstring states the gradient
+in one notation: ``g`` is ∂L/∂out, the gradient arriving at the output, and ``∂L/∂x = …`` is what the
+VJP registered just below the op hands back to the input ``x``. Subgradients at kinks:
+``relu'(0) = 0``, ``abs'(0) = 0``. The examples assume ``import numpy as np`` and
+``from autograd_lite import Tensor``.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import builtins
 import math
 import operator
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
 
 import numpy as np
 
 from .engine import Node, data_of, docstring_tests, primitive
+from .typing import Data, Operand
 
 __all__ = [
     "abs", "add", "divide", "exp", "log", "maximum", "minimum", "multiply", "negative", "power",
@@ -23,112 +27,79 @@ __all__ = [
 ]
 
 
-def sign(x: Any) -> Any:
-    """−1, 0 or +1 by the sign of ``x`` (plain data out; it has no useful gradient).
-
-    >>> sign(np.array([-3.0, 0.0, 2.0])), sign(-0.5)
-    (array([-1.,  0.,  1.]), -1.0)
-    """
-    x = data_of(x)
-    if isinstance(x, np.ndarray):
-        return np.sign(x)
-    return float((x > 0) - (x < 0))
-
-
-def where(condition: Any, x: Any, y: Any) -> Any:
-    """``x`` where ``condition`` holds, else ``y``.  ∂/∂x = condition, ∂/∂y = not condition
-
-    >>> x = Tensor([-1.0, 2.0], requires_grad=True)
-    >>> where(x.data > 0, x, 0.0).sum().backward()
-    >>> x.grad
-    array([0., 1.])
-    """
-    return _where(data_of(condition), x, y)
-
-
-@primitive(name="where")
-def _where(condition: Any, x: Any, y: Any) -> Any:
-    return np.where(condition, x, y)
-
-
-_where.defvjp(
-    None,
-    lambda g, out, c, x, y: _where(c, g, 0.0),
-    lambda g, out, c, x, y: _where(c, 0.0, g),
-)
-
-
-def _has_zero(x: Any) -> bool:
-    """Whether ``x`` (a number or an array) holds a zero; a Python number is tested without NumPy."""
-    if x.__class__ is float or x.__class__ is int:
-        return x == 0
-    return not np.all(x)
-
-
-def _one_where(mask: Any, x: Any) -> Any:
-    """``x`` with 1 in place of its elements where ``mask`` holds (plain data for a scalar ``x``)."""
-    if mask.__class__ is bool or isinstance(mask, np.bool_):
-        return 1.0 if mask else x
-    return where(mask, 1.0, x) if mask.any() else x
-
-
 # ---- arithmetic -----------------------------------------------------------------------------
 
-add = primitive(np.add, scalar=operator.add, name="add").defvjp(
-    lambda g, out, x, y: g,
-    lambda g, out, x, y: g,
-)
-add.__doc__ = """x + y.  ∂/∂x = 1, ∂/∂y = 1
 
->>> x = Tensor([1.0, 2.0], requires_grad=True)
->>> add(x, 10.0)
-Tensor([11., 12.], op='add')
-"""
+@primitive(scalar=operator.add)
+def add(x: Data, y: Data) -> Data:
+    """x + y.  ∂L/∂x = g, ∂L/∂y = g
 
-subtract = primitive(np.subtract, scalar=operator.sub, name="subtract").defvjp(
-    lambda g, out, x, y: g,
-    lambda g, out, x, y: -g,
-)
-subtract.__doc__ = """x − y.  ∂/∂x = 1, ∂/∂y = −1
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> add(x, 10.0)
+    Tensor([11., 12.], op='add')
+    """
+    return np.add(x, y)
 
->>> y = Tensor([1.0, 2.0], requires_grad=True)
->>> subtract(10.0, y).sum().backward()
->>> y.grad
-array([-1., -1.])
-"""
 
-multiply = primitive(np.multiply, scalar=operator.mul, name="multiply").defvjp(
-    lambda g, out, x, y: g * y,
-    lambda g, out, x, y: g * x,
-)
-multiply.__doc__ = """x · y.  ∂/∂x = y, ∂/∂y = x
+add.defvjp(lambda g, out, x, y: g, lambda g, out, x, y: g)
 
->>> x = Tensor([1.0, 2.0], requires_grad=True)
->>> multiply(x, np.array([3.0, 4.0])).sum().backward()
->>> x.grad
-array([3., 4.])
-"""
 
-divide = primitive(np.divide, scalar=operator.truediv, name="divide").defvjp(
-    lambda g, out, x, y: g / y,
-    lambda g, out, x, y: -g * out / y,
-)
-divide.__doc__ = """x / y.  ∂/∂x = 1/y, ∂/∂y = −x/y² = −out/y
+@primitive(scalar=operator.sub)
+def subtract(x: Data, y: Data) -> Data:
+    """x − y.  ∂L/∂x = g, ∂L/∂y = −g
 
->>> y = Tensor([1.0, 2.0], requires_grad=True)
->>> divide(1.0, y).sum().backward()
->>> y.grad
-array([-1.  , -0.25])
-"""
+    >>> y = Tensor([1.0, 2.0], requires_grad=True)
+    >>> subtract(10.0, y).sum().backward()
+    >>> y.grad
+    array([-1., -1.])
+    """
+    return np.subtract(x, y)
 
-negative = primitive(np.negative, scalar=operator.neg, name="negative").defvjp(
-    lambda g, out, x: -g,
-)
-negative.__doc__ = """−x.  d/dx = −1
 
->>> negative(Tensor([1.0, -2.0]))
-Tensor([-1.,  2.])
-"""
+subtract.defvjp(lambda g, out, x, y: g, lambda g, out, x, y: -g)
+
+
+@primitive(scalar=operator.mul)
+def multiply(x: Data, y: Data) -> Data:
+    """x · y.  ∂L/∂x = g·y, ∂L/∂y = g·x
+
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> multiply(x, np.array([3.0, 4.0])).sum().backward()
+    >>> x.grad
+    array([3., 4.])
+    """
+    return np.multiply(x, y)
+
+
+multiply.defvjp(lambda g, out, x, y: g * y, lambda g, out, x, y: g * x)
+
+
+@primitive(scalar=operator.truediv)
+def divide(x: Data, y: Data) -> Data:
+    """x / y.  ∂L/∂x = g/y, ∂L/∂y = −g·x/y² = −g·out/y
+
+    >>> y = Tensor([1.0, 2.0], requires_grad=True)
+    >>> divide(1.0, y).sum().backward()
+    >>> y.grad
+    array([-1.  , -0.25])
+    """
+    return np.divide(x, y)
+
+
+divide.defvjp(lambda g, out, x, y: g / y, lambda g, out, x, y: -g * out / y)
+
+
+@primitive(scalar=operator.neg)
+def negative(x: Data) -> Data:
+    """−x.  ∂L/∂x = −g
+
+    >>> negative(Tensor([1.0, -2.0]))
+    Tensor([-1.,  2.])
+    """
+    return np.negative(x)
+
+
+negative.defvjp(lambda g, out, x: -g)
 
 
 def _scalar_power(x: float, y: float) -> float:
@@ -138,40 +109,58 @@ def _scalar_power(x: float, y: float) -> float:
     return result
 
 
-def _power_vjp_base(g: Any, out: Any, x: Any, y: Any) -> Any:
+@primitive(scalar=_scalar_power)
+def power(x: Data, y: Data) -> Data:
+    """xʸ.  ∂L/∂x = g·y·xʸ⁻¹, ∂L/∂y = g·xʸ·ln x
+
+    At a zero base the derivatives that exist are given, as PyTorch does: ∂L/∂x of x⁰ is 0, and
+    ∂L/∂y of 0ʸ is 0 for y ≥ 0 (not 0·∞ or 0·ln 0).
+
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> power(x, 3).sum().backward()
+    >>> x.grad
+    array([ 3., 12.])
+    """
+    return np.power(x, y)
+
+
+def _has_zero(x: Data) -> bool:
+    """Whether ``x`` (a number or an array) holds a zero; a Python number is tested without NumPy."""
+    if x.__class__ is float or x.__class__ is int:
+        return x == 0
+    return not np.all(x)
+
+
+def _one_where(mask: Data, x: Operand) -> Operand:
+    """``x`` with 1 in place of its elements where ``mask`` holds (plain data for a scalar ``x``)."""
+    if mask.__class__ is bool or isinstance(mask, np.bool_):
+        return 1.0 if mask else x
+    return where(mask, 1.0, x) if mask.any() else x
+
+
+def _power_vjp_base(g: Operand, out: Operand, x: Operand, y: Operand) -> Operand:
     exponent = data_of(y)
     if _has_zero(exponent):  # y = 0 at x = 0: y·xʸ⁻¹ is 0·∞; the derivative of x⁰ = 1 is 0
         x = _one_where((data_of(x) == 0) & (exponent == 0), x)
     return g * y * x ** (y - 1)
 
 
-def _power_vjp_exponent(g: Any, out: Any, x: Any, y: Any) -> Any:
+def _power_vjp_exponent(g: Operand, out: Operand, x: Operand, y: Operand) -> Operand:
     base = data_of(x)
     if _has_zero(base):  # 0ʸ = 0 for y > 0 (and 1 for y = 0) whatever y is near: derivative 0
         x = _one_where((base == 0) & (data_of(y) >= 0), x)
     return g * out * log(x)
 
 
-power = primitive(np.power, scalar=_scalar_power, name="power").defvjp(
-    _power_vjp_base, _power_vjp_exponent)
-power.__doc__ = """xʸ.  ∂/∂x = y·xʸ⁻¹, ∂/∂y = xʸ·ln x
-
-At a zero base the derivatives that exist are given, as PyTorch does: ∂/∂x of x⁰ is 0, and
-∂/∂y of 0ʸ is 0 for y ≥ 0 (not 0·∞ or 0·ln 0).
-
->>> x = Tensor([1.0, 2.0], requires_grad=True)
->>> power(x, 3).sum().backward()
->>> x.grad
-array([ 3., 12.])
-"""
+power.defvjp(_power_vjp_base, _power_vjp_exponent)
 
 
 # ---- elementwise functions ------------------------------------------------------------------
 
 
 @primitive(scalar=math.exp)
-def exp(x: Any) -> Any:
-    """eˣ.  d/dx eˣ = eˣ = out
+def exp(x: Data) -> Data:
+    """eˣ.  ∂L/∂x = g·eˣ = g·out
 
     >>> x = Tensor([0.0, 1.0], requires_grad=True)
     >>> exp(x).sum().backward()
@@ -185,8 +174,8 @@ exp.defvjp(lambda g, out, x: g * out)
 
 
 @primitive(scalar=math.log)
-def log(x: Any) -> Any:
-    """Natural logarithm ln x, for x > 0.  d/dx ln x = 1/x
+def log(x: Data) -> Data:
+    """Natural logarithm ln x, for x > 0.  ∂L/∂x = g/x
 
     >>> x = Tensor([1.0, 4.0], requires_grad=True)
     >>> log(x).sum().backward()
@@ -200,8 +189,8 @@ log.defvjp(lambda g, out, x: g / x)
 
 
 @primitive(scalar=math.sqrt)
-def sqrt(x: Any) -> Any:
-    """√x, for x ≥ 0.  d/dx √x = 1/(2√x) = 1/(2·out)
+def sqrt(x: Data) -> Data:
+    """√x, for x ≥ 0.  ∂L/∂x = g/(2√x) = g/(2·out)
 
     >>> x = Tensor([1.0, 4.0], requires_grad=True)
     >>> sqrt(x).sum().backward()
@@ -215,8 +204,8 @@ sqrt.defvjp(lambda g, out, x: g / (2 * out))
 
 
 @primitive(scalar=math.tanh)
-def tanh(x: Any) -> Any:
-    """Hyperbolic tangent.  d/dx tanh x = 1 − tanh² x = 1 − out²
+def tanh(x: Data) -> Data:
+    """Hyperbolic tangent.  ∂L/∂x = g·(1 − tanh² x) = g·(1 − out²)
 
     >>> x = Tensor([0.0, 1.0], requires_grad=True)
     >>> tanh(x).sum().backward()
@@ -237,8 +226,8 @@ def _scalar_sigmoid(x: float) -> float:
 
 
 @primitive(scalar=_scalar_sigmoid)
-def sigmoid(x: Any) -> Any:
-    """Logistic function σ(x) = 1/(1 + e⁻ˣ), finite for any x.  d/dx σ = σ(1 − σ) = out·(1 − out)
+def sigmoid(x: Data) -> Data:
+    """Logistic function σ(x) = 1/(1 + e⁻ˣ), finite for any x.  ∂L/∂x = g·σ(1 − σ) = g·out·(1 − out)
 
     >>> x = Tensor([-1000.0, 0.0, 1000.0], requires_grad=True)
     >>> sigmoid(x)
@@ -261,8 +250,8 @@ def _scalar_relu(x: float) -> float:
 
 
 @primitive(scalar=_scalar_relu)
-def relu(x: Any) -> Any:
-    """max(x, 0).  d/dx relu = 1 where x > 0, else 0 (the subgradient 0 at x = 0)
+def relu(x: Data) -> Data:
+    """max(x, 0).  ∂L/∂x = g where x > 0, else 0 (the subgradient 0 at x = 0)
 
     >>> x = Tensor([-1.0, 0.0, 2.0], requires_grad=True)
     >>> relu(x).sum().backward()
@@ -276,8 +265,8 @@ relu.defvjp(lambda g, out, x: g * (x > 0))
 
 
 @primitive(scalar=builtins.abs, name="abs")
-def absolute(x: Any) -> Any:
-    """Absolute value ``|x|``.  d/dx ``|x|`` = sign(x) (the subgradient 0 at x = 0)
+def absolute(x: Data) -> Data:
+    """Absolute value ``|x|``.  ∂L/∂x = g·sign(x) (the subgradient 0 at x = 0)
 
     >>> x = Tensor([-2.0, 0.0, 3.0], requires_grad=True)
     >>> absolute(x).sum().backward()
@@ -291,6 +280,21 @@ absolute.defvjp(lambda g, out, x: g * sign(x))
 abs = absolute  # noqa: A001 - NumPy's name, as ag.abs
 
 
+def sign(x: Operand) -> Data:
+    """Not differentiable (plain data out): −1, 0 or +1 by the sign of ``x``.
+
+    >>> sign(np.array([-3.0, 0.0, 2.0])), sign(-0.5)
+    (array([-1.,  0.,  1.]), -1.0)
+    """
+    x = data_of(x)
+    if isinstance(x, np.ndarray):
+        return np.sign(x)
+    return float((x > 0) - (x < 0))
+
+
+# ---- selection ------------------------------------------------------------------------------
+
+
 def _scalar_maximum(x: float, y: float) -> float:
     return x if x >= y else y
 
@@ -299,38 +303,80 @@ def _scalar_minimum(x: float, y: float) -> float:
     return x if x <= y else y
 
 
-def _larger_share(x: Any, y: Any) -> Any:
+def _larger_share(x: Operand, y: Operand) -> Data:
     """The share of the gradient that goes to ``x`` in max(x, y): 1 where x > y, ½ at ties."""
     x, y = data_of(x), data_of(y)
     return (x > y) + 0.5 * (x == y)
 
 
-maximum = primitive(np.maximum, scalar=_scalar_maximum, name="maximum").defvjp(
+@primitive(scalar=_scalar_maximum)
+def maximum(x: Data, y: Data) -> Data:
+    """Elementwise max(x, y).  ∂L/∂x = g where x > y, g/2 at ties, else 0 (and ∂L/∂y the rest)
+
+    >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> maximum(x, 2.0).sum().backward()
+    >>> x.grad
+    array([0. , 0.5, 1. ])
+    """
+    return np.maximum(x, y)
+
+
+maximum.defvjp(
     lambda g, out, x, y: g * _larger_share(x, y),
     lambda g, out, x, y: g * _larger_share(y, x),
 )
-maximum.__doc__ = """Elementwise max(x, y).  The gradient goes to the larger input; ties split it ½–½.
 
->>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
->>> maximum(x, 2.0).sum().backward()
->>> x.grad
-array([0. , 0.5, 1. ])
-"""
 
-minimum = primitive(np.minimum, scalar=_scalar_minimum, name="minimum").defvjp(
+@primitive(scalar=_scalar_minimum)
+def minimum(x: Data, y: Data) -> Data:
+    """Elementwise min(x, y).  ∂L/∂x = g where x < y, g/2 at ties, else 0 (and ∂L/∂y the rest)
+
+    >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> minimum(x, 2.0).sum().backward()
+    >>> x.grad
+    array([1. , 0.5, 0. ])
+    """
+    return np.minimum(x, y)
+
+
+minimum.defvjp(
     lambda g, out, x, y: g * _larger_share(y, x),
     lambda g, out, x, y: g * _larger_share(x, y),
 )
-minimum.__doc__ = """Elementwise min(x, y).  The gradient goes to the smaller input; ties split it ½–½.
 
->>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
->>> minimum(x, 2.0).sum().backward()
->>> x.grad
-array([1. , 0.5, 0. ])
-"""
+
+def where(condition: Operand, x: Operand, y: Operand) -> Operand:
+    """``x`` where ``condition`` holds, else ``y``.  ∂L/∂x = g where condition holds, else 0 (and ∂L/∂y
+    the rest)
+
+    The condition is read as data, never differentiated: this is the primitive ``_where`` below, on
+    the condition's data.
+
+    >>> x = Tensor([-1.0, 2.0], requires_grad=True)
+    >>> where(x.data > 0, x, 0.0).sum().backward()
+    >>> x.grad
+    array([0., 1.])
+    """
+    return _where(data_of(condition), x, y)
+
+
+@primitive(name="where")
+def _where(condition: Data, x: Data, y: Data) -> Data:
+    return np.where(condition, x, y)
+
+
+_where.defvjp(
+    None,
+    lambda g, out, c, x, y: _where(c, g, 0.0),
+    lambda g, out, c, x, y: _where(c, 0.0, g),
+)
+
+
+# ---- the operators of Value and Tensor ------------------------------------------------------
 
 
 N = TypeVar("N", bound=Node)
+Comparison = bool | np.ndarray  # a comparison's answer: a bool, or a boolean array
 
 
 class Arithmetic:
@@ -342,26 +388,30 @@ class Arithmetic:
 
     __slots__ = ()
 
-    def __add__(self, other): return self._apply(add, (self, other))
-    def __radd__(self, other): return self._apply(add, (other, self))
-    def __sub__(self, other): return self._apply(subtract, (self, other))
-    def __rsub__(self, other): return self._apply(subtract, (other, self))
-    def __mul__(self, other): return self._apply(multiply, (self, other))
-    def __rmul__(self, other): return self._apply(multiply, (other, self))
-    def __truediv__(self, other): return self._apply(divide, (self, other))
-    def __rtruediv__(self, other): return self._apply(divide, (other, self))
-    def __pow__(self, other): return self._apply(power, (self, other))
-    def __rpow__(self, other): return self._apply(power, (other, self))
-    def __neg__(self): return self._apply(negative, (self,))
-    def __pos__(self): return self
-    def __abs__(self): return self._apply(absolute, (self,))
+    # required to implement (a node kind that takes this mixin provides these):
+    _data: Data  # the node's raw data, which the comparisons compare
+    _apply: ClassVar[Callable[..., Node]]  # _apply(op, inputs): op run on the inputs, as a new node
 
-    def __lt__(self, other): return self._data < data_of(other)
-    def __le__(self, other): return self._data <= data_of(other)
-    def __gt__(self, other): return self._data > data_of(other)
-    def __ge__(self, other): return self._data >= data_of(other)
-    def __eq__(self, other): return self._data == data_of(other)
-    def __ne__(self, other): return self._data != data_of(other)
+    def __add__(self: N, other: Operand) -> N: return self._apply(add, (self, other))
+    def __radd__(self: N, other: Operand) -> N: return self._apply(add, (other, self))
+    def __sub__(self: N, other: Operand) -> N: return self._apply(subtract, (self, other))
+    def __rsub__(self: N, other: Operand) -> N: return self._apply(subtract, (other, self))
+    def __mul__(self: N, other: Operand) -> N: return self._apply(multiply, (self, other))
+    def __rmul__(self: N, other: Operand) -> N: return self._apply(multiply, (other, self))
+    def __truediv__(self: N, other: Operand) -> N: return self._apply(divide, (self, other))
+    def __rtruediv__(self: N, other: Operand) -> N: return self._apply(divide, (other, self))
+    def __pow__(self: N, other: Operand) -> N: return self._apply(power, (self, other))
+    def __rpow__(self: N, other: Operand) -> N: return self._apply(power, (other, self))
+    def __neg__(self: N) -> N: return self._apply(negative, (self,))
+    def __pos__(self: N) -> N: return self
+    def __abs__(self: N) -> N: return self._apply(absolute, (self,))
+
+    def __lt__(self, other: Operand) -> Comparison: return self._data < data_of(other)
+    def __le__(self, other: Operand) -> Comparison: return self._data <= data_of(other)
+    def __gt__(self, other: Operand) -> Comparison: return self._data > data_of(other)
+    def __ge__(self, other: Operand) -> Comparison: return self._data >= data_of(other)
+    def __eq__(self, other: Operand) -> Comparison: return self._data == data_of(other)  # type: ignore[override]
+    def __ne__(self, other: Operand) -> Comparison: return self._data != data_of(other)  # type: ignore[override]
     __hash__ = Node.__hash__  # identity, so nodes can be dictionary keys
 
     def exp(self: N) -> N:
