@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import builtins
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from ._checks import boolean
 from .engine import Node, ShapeError
+from .typing import Axis, Data, Operand
 
-Axis = int | Sequence[int] | None
+# What defparams takes: a function of an op's arguments that returns its parameters checked, canonical.
+ParamsCheck = Callable[..., dict[str, Any]]
 
 
 class AxisError(ShapeError, IndexError):
     """An axis out of range for the array (NumPy's ``AxisError`` is also a ValueError and IndexError)."""
 
 
-def _axis_index(op: str, axis: Any, shape: tuple[int, ...], name: str = "axis") -> int:
+def _axis_index(op: str, axis: int, shape: tuple[int, ...], name: str = "axis") -> int:
     """One axis (an int, a NumPy integer, negative from the end) of an array of ``shape``, as a
     non-negative int. A 0-d array has the one axis 0 (or -1) here, as in NumPy's reductions."""
     ndim = len(shape)
@@ -41,7 +43,7 @@ def _axis_index(op: str, axis: Any, shape: tuple[int, ...], name: str = "axis") 
     return index % bound
 
 
-def _canonical_axis(op: str, axis: Any, shape: tuple[int, ...]) -> int | tuple[int, ...] | None:
+def _canonical_axis(op: str, axis: Axis, shape: tuple[int, ...]) -> Axis:
     """``axis`` — None, an integer or a sequence of them — with every axis non-negative."""
     if axis is None:
         return None
@@ -53,21 +55,21 @@ def _canonical_axis(op: str, axis: Any, shape: tuple[int, ...]) -> int | tuple[i
     return _axis_index(op, axis, shape)
 
 
-def _keepdims(op: str, keepdims: Any) -> bool:
+def _keepdims(op: str, keepdims: bool | int) -> bool:
     """``keepdims``: a bool, or 0 or 1 as NumPy also takes; anything else (a string) is an error."""
     if isinstance(keepdims, (int, np.integer)) and not isinstance(keepdims, bool) and keepdims in (0, 1):
         return bool(keepdims)
     return boolean(keepdims, "keepdims", op)
 
 
-def _reduction_params(op: str) -> Any:
+def _reduction_params(op: str) -> ParamsCheck:
     """The parameter check of a reduction over ``axis`` with ``keepdims``."""
-    def check(x: Any, axis: Axis = None, keepdims: bool = False) -> dict[str, Any]:
+    def check(x: Data, axis: Axis = None, keepdims: bool = False) -> dict[str, Any]:
         return {"axis": _canonical_axis(op, axis, np.shape(x)), "keepdims": _keepdims(op, keepdims)}
     return check
 
 
-def _shape(op: str, shape: Any) -> tuple[int, ...]:
+def _shape(op: str, shape: int | Sequence[int]) -> tuple[int, ...]:
     """A shape (an int or a sequence of ints) as a tuple of ints."""
     if shape.__class__ is tuple:  # the usual case, as shapes come from arrays: nothing to convert
         return shape
@@ -86,7 +88,8 @@ def _axes(op: str, axis: Axis, shape: tuple[int, ...]) -> tuple[int, ...]:
     return axis if isinstance(axis, tuple) else (axis,)
 
 
-def _permutation(x: Any, axes: Sequence[int] | None = None) -> dict[str, Any]:
+def _permutation(x: Data, axes: Sequence[int] | None = None) -> dict[str, Any]:
+    """The parameter check of ``transpose``: ``axes`` None, or a permutation of x's axes."""
     ndim = np.ndim(x)
     if axes is None:
         return {"axes": None}
@@ -97,7 +100,7 @@ def _permutation(x: Any, axes: Sequence[int] | None = None) -> dict[str, Any]:
     return {"axes": canonical}
 
 
-def _arrays(op: str, arrays: Any) -> list[Any]:
+def _arrays(op: str, arrays: Sequence[Operand]) -> list[Operand]:
     """The arrays of a joining op: a sequence (list, tuple, or an array's rows), never a lone node."""
     if isinstance(arrays, Node):
         raise TypeError(f"{op}: expected a sequence of arrays, got one {type(arrays).__name__}: to join "
@@ -107,9 +110,9 @@ def _arrays(op: str, arrays: Any) -> list[Any]:
     return list(arrays)
 
 
-def _joined_axis(op: str, extra: int) -> Any:
+def _joined_axis(op: str, extra: int) -> ParamsCheck:
     """The parameter check of a joining op: ``axis`` counted on the result (``extra`` new axes)."""
-    def check(*arrays: Any, axis: int = 0) -> dict[str, Any]:
+    def check(*arrays: Data, axis: int = 0) -> dict[str, Any]:
         shape = np.shape(arrays[0]) + (1,) * extra if arrays else (1,)
         return {"axis": _axis_index(op, axis, shape)}
     return check

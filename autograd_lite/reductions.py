@@ -1,0 +1,191 @@
+"""Reductions — sum, mean, max, min, var — and the stable normalisers logsumexp, softmax, log_softmax.
+
+Part of the array operations gathered in :mod:`autograd_lite.tensor_ops` (which re-exports them), in
+the same style and notation: ``g`` is ∂L/∂out and ``∂L/∂x = …`` is what the VJP below the op returns.
+Ties in ``max``/``min`` share the gradient equally. The examples assume ``import numpy as np`` and
+``from autograd_lite import Tensor``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .engine import data_of, docstring_tests, primitive
+from .ops import exp
+from .parameters import _axes, _axis_index, _reduction_params
+from .shape_ops import broadcast_to, reshape
+from .typing import Axis, Data, Operand
+
+__all__ = ["log_softmax", "logsumexp", "max", "mean", "min", "softmax", "sum", "var"]
+
+
+def _keepdims_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
+    """The shape a reduction over ``axis`` has with ``keepdims=True``."""
+    reduced = _axes("reduction", axis, shape)
+    return tuple(1 if i in reduced else n for i, n in enumerate(shape))
+
+
+def _unreduce(g: Operand, shape: tuple[int, ...], axis: Axis, keepdims: bool) -> Operand:
+    """Spread the gradient of a reduction back over the reduced axes."""
+    if not keepdims:
+        g = reshape(g, shape=_keepdims_shape(shape, axis))
+    return broadcast_to(g, shape=shape)
+
+
+@primitive(name="sum")
+def sum(x: Data, axis: Axis = None, keepdims: bool = False) -> Data:  # noqa: A001 - NumPy's name
+    """Σ over ``axis`` (all axes by default).  ∂L/∂x = g spread back over the summed axes
+
+    >>> x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> sum(x, axis=0)
+    Tensor([4., 6.], op='sum')
+    >>> sum(x).backward()
+    >>> x.grad
+    array([[1., 1.],
+           [1., 1.]])
+    """
+    return np.asarray(x).sum(axis=axis, keepdims=keepdims)
+
+
+sum.defparams(_reduction_params("sum"))
+sum.defvjp(lambda g, out, x, axis=None, keepdims=False: _unreduce(g, x.shape, axis, keepdims))
+
+
+@primitive
+def mean(x: Data, axis: Axis = None, keepdims: bool = False) -> Data:
+    """Arithmetic mean over ``axis``.  ∂L/∂x = g/n spread back over the n averaged elements
+
+    The losses of :mod:`autograd_lite.nn.functional` average with this forward too.
+
+    >>> x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> mean(x).backward()
+    >>> x.grad
+    array([[0.25, 0.25],
+           [0.25, 0.25]])
+    """
+    x = np.asarray(x)
+    if x.dtype.kind != "f" or x.dtype.itemsize < 4 or x.ndim == 0:  # NumPy's own rules for these
+        return np.mean(x, axis=axis, keepdims=keepdims)
+    total = x.sum(axis=axis, keepdims=keepdims)  # a sum and a division: np.mean less its Python overhead
+    return total / (x.size // total.size if total.size else 1)
+
+
+mean.defparams(_reduction_params("mean"))
+mean.defvjp(lambda g, out, x, axis=None, keepdims=False:  # (an empty x has an empty gradient)
+            _unreduce(g, x.shape, axis, keepdims) * (out.size / x.size if x.size else 0.0))
+
+
+@primitive(name="max")
+def max(x: Data, axis: Axis = None, keepdims: bool = False) -> Data:  # noqa: A001
+    """Largest element over ``axis``.  ∂L/∂x = g to the maximal elements, ties sharing it equally
+
+    >>> x = Tensor([3.0, 1.0, 3.0], requires_grad=True)
+    >>> max(x).backward()
+    >>> x.grad
+    array([0.5, 0. , 0.5])
+    """
+    return np.asarray(x).max(axis=axis, keepdims=keepdims)
+
+
+def _extremum_vjp(g: Operand, out: Operand, x: Operand, axis: Axis = None, keepdims: bool = False) -> Operand:
+    """The gradient goes to the elements equal to the extremum, shared equally among ties."""
+    hits = data_of(x) == np.reshape(data_of(out), _keepdims_shape(x.shape, axis))
+    share = hits / np.sum(hits, axis=axis, keepdims=True)
+    return _unreduce(g, x.shape, axis, keepdims) * share
+
+
+max.defparams(_reduction_params("max"))
+max.defvjp(_extremum_vjp)
+
+
+@primitive(name="min")
+def min(x: Data, axis: Axis = None, keepdims: bool = False) -> Data:  # noqa: A001
+    """Smallest element over ``axis``.  ∂L/∂x = g to the minimal elements, ties sharing it equally
+
+    >>> x = Tensor([1.0, 3.0, 1.0], requires_grad=True)
+    >>> min(x).backward()
+    >>> x.grad
+    array([0.5, 0. , 0.5])
+    """
+    return np.asarray(x).min(axis=axis, keepdims=keepdims)
+
+
+min.defparams(_reduction_params("min"))
+min.defvjp(_extremum_vjp)
+
+
+def var(x: Operand, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Operand:
+    """Composite (no VJP of its own): variance Σ(x − mean)² / (n − ddof) over ``axis``.
+
+    >>> x = Tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    >>> var(x)
+    Tensor(1.25, op='divide')
+    >>> var(x).backward()
+    >>> x.grad
+    array([-0.75, -0.25,  0.25,  0.75])
+    """
+    deviation = x - mean(x, axis=axis, keepdims=True)
+    count = 1
+    for a in _axes("var", axis, np.shape(x)):
+        count *= np.shape(x)[a]  # a Python int, so the dtype stays x's
+    return sum(deviation * deviation, axis=axis, keepdims=keepdims) / (count - ddof)
+
+
+# ---- normalisers: numerically stable at any magnitude -----------------------------------------
+
+
+def _stable_shift(x: Data, axis: Axis) -> np.ndarray:
+    """max(x) over ``axis`` (keepdims), with non-finite maxima replaced by 0 so x − shift is safe."""
+    shift = np.asarray(x).max(axis=axis, keepdims=True)
+    return np.where(np.isfinite(shift), shift, 0.0)
+
+
+@primitive
+def logsumexp(x: Data, axis: Axis = None, keepdims: bool = False) -> Data:
+    """log Σ exp(x), computed as m + log Σ exp(x − m) with m = max x.  ∂L/∂x = g·softmax(x)
+
+    >>> logsumexp(Tensor([1000.0, 1000.0]))
+    Tensor(1000.69314718)
+    """
+    x = np.asarray(x)
+    shift = _stable_shift(x, axis)
+    out = np.log(np.exp(x - shift).sum(axis=axis, keepdims=keepdims))
+    return out + (shift if keepdims else shift.squeeze(axis))
+
+
+logsumexp.defparams(_reduction_params("logsumexp"))
+logsumexp.defvjp(lambda g, out, x, axis=None, keepdims=False:
+                 _unreduce(g, x.shape, axis, keepdims)
+                 * exp(x - reshape(out, shape=_keepdims_shape(x.shape, axis))))
+
+
+@primitive
+def softmax(x: Data, axis: int = -1) -> Data:
+    """exp(x) / Σ exp(x) along ``axis``.  ∂L/∂x = out·(g − Σ g·out)
+
+    >>> softmax(Tensor([1000.0, 1000.0]))
+    Tensor([0.5, 0.5])
+    """
+    e = np.exp(x - _stable_shift(x, axis))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+softmax.defparams(lambda x, axis=-1: {"axis": _axis_index("softmax", axis, np.shape(x))})
+softmax.defvjp(lambda g, out, x, axis=-1: out * (g - sum(g * out, axis=axis, keepdims=True)))
+
+
+@primitive
+def log_softmax(x: Data, axis: int = -1) -> Data:
+    """x − logsumexp(x) along ``axis``.  ∂L/∂x = g − softmax(x)·Σ g
+
+    >>> log_softmax(Tensor([0.0, 0.0]))
+    Tensor([-0.69314718, -0.69314718])
+    """
+    return x - logsumexp(x, axis=axis, keepdims=True)
+
+
+log_softmax.defparams(lambda x, axis=-1: {"axis": _axis_index("log_softmax", axis, np.shape(x))})
+log_softmax.defvjp(lambda g, out, x, axis=-1: g - exp(out) * sum(g, axis=axis, keepdims=True))
+
+
+__test__ = docstring_tests(globals())
