@@ -1,21 +1,23 @@
 """Activations and losses as functions of tensors, each with its math in the docstring.
 
-Losses return the mean over the batch. Names follow PyTorch (``mse_loss``, ``cross_entropy``) and
-Keras (``binary_crossentropy``, ``sparse_categorical_crossentropy``); :data:`LOSSES` maps Keras' names.
-The examples assume ``import numpy as np`` and ``from autograd_lite import Tensor``.
+Each primitive is defined as in :mod:`autograd_lite.ops`, with the gradient in the same notation: ``g``
+is ∂L/∂out and ``∂L/∂x = …`` is what the VJP below the op returns. Losses return the mean over the
+batch. Names follow PyTorch (``mse_loss``, ``cross_entropy``) and Keras (``binary_crossentropy``,
+``sparse_categorical_crossentropy``); :data:`LOSSES` maps Keras' names. The examples assume
+``import numpy as np`` and ``from autograd_lite import Tensor``.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
-from ..engine import Node, ShapeError, data_of, docstring_tests, primitive
+from ..engine import Node, Primitive, ShapeError, data_of, docstring_tests, primitive
 from ..ops import log, relu, sigmoid, tanh
-from ..tensor_ops import clip, getitem, log_softmax, matmul, mean, reshape, softmax, transpose
-from ..tensor_ops import sum as sum_over
+from ..tensor_ops import clip, getitem, log_softmax, logsumexp, matmul, mean, reshape, softmax, transpose
+from ..typing import Data, Operand
 
 __all__ = [
     "LOSSES", "LOSS_FUNCTIONS", "binary_cross_entropy", "binary_cross_entropy_with_logits",
@@ -23,6 +25,7 @@ __all__ = [
     "relu", "sigmoid", "softmax", "softmax_cross_entropy", "softplus", "sparse_categorical_crossentropy",
     "step", "tanh",
 ]
+
 
 def _float_type(x: np.ndarray) -> np.dtype:
     """The floating dtype that results from ``x``: its own if it is a float array, else float64."""
@@ -37,10 +40,10 @@ PROBABILITY_EPSILON = 1e-7
 
 
 @primitive
-def linear(x: Any, weight: Any, bias: Any = None) -> Any:
+def linear(x: Data, weight: Data, bias: Data | None = None) -> Data:
     """x @ weightᵀ + bias (weight of shape (out, in), as in PyTorch).
 
-    ∂/∂x = g @ weight, ∂/∂weight = gᵀ @ x (summed over the batch), ∂/∂bias = Σ_batch g
+    ∂L/∂x = g @ weight, ∂L/∂weight = gᵀ @ x (summed over the batch), ∂L/∂bias = Σ_batch g
 
     >>> W = Tensor([[1.0, 2.0]], requires_grad=True)
     >>> linear(np.array([[1.0, 1.0]]), W, np.array([0.5]))
@@ -52,7 +55,8 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Any:
     return out
 
 
-def _linear_weight_vjp(g: Any, out: Any, x: Any, weight: Any, bias: Any = None) -> Any:
+def _linear_weight_vjp(g: Operand, out: Operand, x: Operand, weight: Operand,
+                       bias: Operand | None = None) -> Operand:
     if x.ndim != 2:  # treat every leading axis as a batch axis
         g, x = reshape(g, (-1, g.shape[-1])), reshape(x, (-1, x.shape[-1]))
     return matmul(transpose(g), x)
@@ -66,8 +70,8 @@ linear.defvjp(
 
 
 @primitive
-def step(x: Any) -> Any:
-    """Heaviside step: 1 where x ≥ 0, else 0 (the tutorial's OR neuron).
+def step(x: Data) -> Data:
+    """Heaviside step: 1 where x ≥ 0, else 0 (the tutorial's OR neuron).  ∂L/∂x = 0
 
     Its gradient is zero everywhere (and undefined at 0): a step neuron cannot be trained by
     gradient descent — which is why networks use sigmoid or ReLU instead.
@@ -83,8 +87,8 @@ step.defvjp(lambda g, out, x: g * 0.0)
 
 
 @primitive
-def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
-    """x where x > 0, else negative_slope·x.  d/dx = 1 or negative_slope (the latter at 0)
+def leaky_relu(x: Data, negative_slope: float = 0.01) -> Data:
+    """x where x > 0, else negative_slope·x.  ∂L/∂x = g where x > 0, else negative_slope·g (also at 0)
 
     >>> leaky_relu(np.array([-2.0, 3.0]))
     array([-0.02,  3.  ])
@@ -96,8 +100,8 @@ leaky_relu.defvjp(lambda g, out, x, negative_slope=0.01: g * np.where(data_of(x)
 
 
 @primitive
-def softplus(x: Any) -> Any:
-    """log(1 + eˣ), computed stably.  d/dx = σ(x)
+def softplus(x: Data) -> Data:
+    """log(1 + eˣ), computed stably.  ∂L/∂x = g·σ(x)
 
     >>> softplus(np.array([0.0, 1000.0]))
     array([6.93147181e-01, 1.00000000e+03])
@@ -108,11 +112,11 @@ def softplus(x: Any) -> Any:
 softplus.defvjp(lambda g, out, x: g * sigmoid(x))
 
 
-def gelu(x: Any) -> Any:
-    """GELU with the tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+def gelu(x: Operand) -> Operand:
+    """Composite (no VJP of its own): GELU, tanh approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
 
-    This is Keras' ``gelu(approximate=True)`` and PyTorch's ``gelu(approximate='tanh')``; composed
-    from differentiable ops, so its gradient is exact for this formula.
+    This is Keras' ``gelu(approximate=True)`` and PyTorch's ``gelu(approximate='tanh')``; written with
+    differentiable ops, so its gradient is exact for this formula.
 
     >>> gelu(np.array([0.0, 1.0])).round(4)
     array([0.    , 0.8412])
@@ -125,11 +129,11 @@ def gelu(x: Any) -> Any:
 # Every loss checks its target against its prediction before it computes anything: the shapes must
 # be equal (a loss never broadcasts: a (4, 1) prediction against a (4,) target would average 16
 # differences instead of 4), and class indices must be integers in [0, classes). Each main loss is
-# then one private primitive with its gradient beside it (as fused as PyTorch's): one node in the
-# graph instead of four or five, which is most of the cost of a small training step.
+# then one private primitive with its gradient beside it, fused as PyTorch's are, because a small
+# training step spends its time on the nodes it records.
 
 
-def _shape(x: Any) -> tuple[int, ...]:
+def _shape(x: Operand) -> tuple[int, ...]:
     return np.shape(data_of(x))
 
 
@@ -139,7 +143,7 @@ def _few(values: np.ndarray) -> str:
     return str(distinct[:5].tolist())[:-1] + (", ...]" if distinct.size > 5 else "]")
 
 
-def _check_same_shape(function: str, prediction: Any, target: Any, hint: str = "") -> None:
+def _check_same_shape(function: str, prediction: Operand, target: Operand, hint: str = "") -> None:
     """Raise a :class:`ShapeError` naming both shapes unless they are equal."""
     shape_p, shape_t = _shape(prediction), _shape(target)
     if shape_p == shape_t:
@@ -151,7 +155,7 @@ def _check_same_shape(function: str, prediction: Any, target: Any, hint: str = "
                      + (f": {hint}" if hint else ""))
 
 
-def _class_indices(function: str, target: Any, classes: int, whole_floats: bool = False) -> np.ndarray:
+def _class_indices(function: str, target: Operand, classes: int, whole_floats: bool = False) -> np.ndarray:
     """``target`` as an integer array of class indices, each checked to lie in [0, classes).
 
     ``whole_floats``: accept floats that are whole numbers (Keras' sparse losses do); otherwise the
@@ -175,23 +179,17 @@ def _class_indices(function: str, target: Any, classes: int, whole_floats: bool 
     return labels
 
 
-def _average(values: np.ndarray) -> np.ndarray:
-    """The mean of all elements (``np.mean`` without its Python overhead, for float32 and float64)."""
-    if values.dtype.kind == "f" and values.dtype.itemsize >= 4 and values.size:
-        return values.sum() / values.size
-    return np.mean(values)
-
-
-def _size(x: Any) -> int:
+def _size(x: Operand) -> int:
     """The n of a mean over x's elements, as its gradient divides by it (1 for an empty x, whose
     gradient is empty: PyTorch's answer, where n = 0 would raise)."""
     return np.size(data_of(x)) or 1
 
 
-def mse_loss(prediction: Any, target: Any) -> Any:
-    """Mean squared error mean((p − t)²).  ∂/∂p = 2(p − t)/n, ∂/∂t = −2(p − t)/n
+def mse_loss(prediction: Operand, target: Operand) -> Operand:
+    """Mean squared error mean((p − t)²).  ∂L/∂p = g·2(p − t)/n, ∂L/∂t = −g·2(p − t)/n
 
-    ``prediction`` and ``target`` must have the same shape (PyTorch broadcasts them, with a warning).
+    ``prediction`` and ``target`` must have the same shape (PyTorch broadcasts them, with a warning):
+    they are checked here, then the primitive ``_mse_loss`` below computes the loss.
 
     >>> p = Tensor([1.0, 3.0], requires_grad=True)
     >>> loss = mse_loss(p, np.array([1.0, 1.0]))
@@ -207,9 +205,9 @@ def mse_loss(prediction: Any, target: Any) -> Any:
 
 
 @primitive(name="mse_loss")
-def _mse_loss(prediction: Any, target: Any) -> Any:
+def _mse_loss(prediction: Data, target: Data) -> Data:
     difference = np.subtract(prediction, target)
-    return _average(difference * difference)
+    return mean.forward(difference * difference)
 
 
 _mse_loss.defvjp(
@@ -218,11 +216,12 @@ _mse_loss.defvjp(
 )
 
 
-def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
+def binary_cross_entropy_with_logits(logits: Operand, target: Operand) -> Operand:
     """Binary cross-entropy of σ(z) against targets y in [0, 1], stable for any logits z.
 
     mean(softplus(z) − y·z), which equals mean(−y·log σ(z) − (1 − y)·log(1 − σ(z))).
-    ∂/∂z = (σ(z) − y)/n, ∂/∂y = −z/n. ``logits`` and ``target`` must have the same shape.
+    ∂L/∂z = g·(σ(z) − y)/n, ∂L/∂y = −g·z/n. ``logits`` and ``target`` must have the same shape: they
+    are checked here, then the primitive ``_bce_with_logits`` below computes the loss.
 
     >>> z = Tensor([2.0, -1.0], requires_grad=True)
     >>> binary_cross_entropy_with_logits(z, np.array([1.0, 0.0])).backward()
@@ -234,8 +233,8 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
 
 
 @primitive(name="binary_cross_entropy_with_logits")
-def _bce_with_logits(logits: Any, target: Any) -> Any:
-    return _average(np.logaddexp(0.0, logits) - np.multiply(logits, target))
+def _bce_with_logits(logits: Data, target: Data) -> Data:
+    return mean.forward(np.logaddexp(0.0, logits) - np.multiply(logits, target))
 
 
 _bce_with_logits.defvjp(
@@ -244,12 +243,13 @@ _bce_with_logits.defvjp(
 )
 
 
-def _made_by(node: Any, op: Any) -> bool:
-    return isinstance(node, Node) and node._op is op
+def _made_by(node: Operand, op: Primitive) -> bool:
+    """Whether ``node`` is a node that ``op`` made (in a recorded graph)."""
+    return isinstance(node, Node) and node.primitive is op
 
 
-def binary_cross_entropy(probability: Any, target: Any) -> Any:
-    """Binary cross-entropy −mean(y·log p + (1 − y)·log(1 − p)) of probabilities p.
+def binary_cross_entropy(probability: Operand, target: Operand) -> Operand:
+    """Composite (no VJP of its own): binary cross-entropy −mean(y·log p + (1 − y)·log(1 − p)).
 
     When ``p`` is the output of :func:`sigmoid` (in a recorded graph), it is computed from the logits
     (exact and stable, as Keras does); otherwise ``p`` is clipped to [1e-7, 1 − 1e-7] before the logs.
@@ -259,13 +259,15 @@ def binary_cross_entropy(probability: Any, target: Any) -> Any:
     """
     _check_same_shape("binary_cross_entropy", probability, target)
     if _made_by(probability, sigmoid):
-        return _bce_with_logits(probability._inputs[0], target)
+        return _bce_with_logits(probability.inputs[0], target)
     p = clip(probability, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
     return -mean(target * log(p) + (1.0 - target) * log(1.0 - p))
 
 
-def cross_entropy(logits: Any, target: Any, axis: int = -1) -> Any:
-    """Softmax cross-entropy from logits (PyTorch's ``cross_entropy``), stable through log-softmax.
+def cross_entropy(logits: Operand, target: Operand, axis: int = -1) -> Operand:
+    """Composite (no VJP of its own): softmax cross-entropy of logits, PyTorch's ``cross_entropy``.
+
+    Stable through log-softmax (or :func:`softmax_cross_entropy`, for class indices).
 
     ``target`` holds class probabilities in the shape of ``logits`` (e.g. one-hot):
     −mean Σ target·log_softmax(logits); or integer class indices in [0, classes), in the shape of
@@ -281,7 +283,7 @@ def cross_entropy(logits: Any, target: Any, axis: int = -1) -> Any:
     """
     shape, target_shape = _shape(logits), _shape(target)
     if target_shape == shape:
-        return -mean(sum_over(log_softmax(logits, axis=axis) * target, axis=axis))
+        return -mean((log_softmax(logits, axis=axis) * target).sum(axis=axis))
     if not -len(shape) <= axis < len(shape):
         raise ShapeError(f"cross_entropy: axis {axis} is out of range for logits of shape {shape}")
     axis %= len(shape)
@@ -298,10 +300,11 @@ def cross_entropy(logits: Any, target: Any, axis: int = -1) -> Any:
     return _softmax_cross_entropy(logits, labels.reshape(-1))
 
 
-def softmax_cross_entropy(logits: Any, labels: Any) -> Any:
+def softmax_cross_entropy(logits: Operand, labels: Operand) -> Operand:
     """−mean log softmax(z)[label] for logits z of shape (n, classes) and n integer labels.
 
-    ∂/∂z = (softmax(z) − one_hot(labels)) / n
+    ∂L/∂z = g·(softmax(z) − one_hot(labels))/n. The shapes and labels are checked here, then the
+    primitive ``_softmax_cross_entropy`` below computes the loss.
 
     >>> softmax_cross_entropy(Tensor([[0.0, 0.0]]), np.array([1]))
     Tensor(0.69314718)
@@ -314,19 +317,13 @@ def softmax_cross_entropy(logits: Any, labels: Any) -> Any:
 
 
 @primitive(name="softmax_cross_entropy")
-def _softmax_cross_entropy(logits: Any, labels: np.ndarray) -> Any:
+def _softmax_cross_entropy(logits: Data, labels: np.ndarray) -> Data:
     logits = np.asarray(logits)
     rows = np.arange(len(labels))
-    return _average(_logsumexp_rows(logits) - logits[rows, labels])
+    return mean.forward(logsumexp.forward(logits, axis=1) - logits[rows, labels])
 
 
-def _logsumexp_rows(z: np.ndarray) -> np.ndarray:
-    shift = z.max(axis=1)
-    shift = np.where(np.isfinite(shift), shift, 0.0)
-    return np.log(np.exp(z - shift[:, None]).sum(axis=1)) + shift
-
-
-def _one_hot(labels: np.ndarray, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+def _one_hot(labels: np.ndarray, shape: tuple[int, ...], dtype: DTypeLike) -> np.ndarray:
     encoded = np.zeros(shape, dtype=dtype)
     encoded[np.arange(len(labels)), labels] = 1
     return encoded
@@ -339,26 +336,26 @@ _softmax_cross_entropy.defvjp(
 )
 
 
-def _pick(values: Any, labels: np.ndarray) -> Any:
+def _pick(values: Operand, labels: np.ndarray) -> Operand:
     """values[i, labels[i]] for each row i (the last axis indexed by the labels)."""
     labels = labels.astype(np.intp).reshape(-1)
     rows = reshape(values, (-1, values.shape[-1]))
     return getitem(rows, (np.arange(len(labels)), labels))
 
 
-def _softmax_logits(probability: Any) -> Any:
+def _softmax_logits(probability: Operand) -> Operand | None:
     """The logits ``probability`` is the softmax of, along its last axis, if it is one (else None)."""
     if _made_by(probability, softmax):
-        axis = probability._params.get("axis", -1)
+        axis = probability.params.get("axis", -1)
         if axis % len(_shape(probability)) == len(_shape(probability)) - 1:
-            return probability._inputs[0]
+            return probability.inputs[0]
     return None
 
 
-def _log_probabilities(probability: Any) -> Any:
+def _log_probabilities(probability: Operand) -> Operand:
     """log p, from the logits when p came out of a softmax."""
     if _made_by(probability, softmax):
-        return log_softmax(probability._inputs[0], axis=probability._params.get("axis", -1))
+        return log_softmax(probability.inputs[0], axis=probability.params.get("axis", -1))
     return log(clip(probability, PROBABILITY_EPSILON, 1.0))
 
 
@@ -367,11 +364,12 @@ def _label_shapes(shape: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
     return (shape[:-1], shape[:-1] + (1,)) if shape else ()
 
 
-def categorical_crossentropy(probability: Any, target: Any) -> Any:
-    """Keras' categorical cross-entropy of probabilities against one-hot (or soft) targets.
+def categorical_crossentropy(probability: Operand, target: Operand) -> Operand:
+    """Composite (no VJP of its own): Keras' categorical cross-entropy of probabilities p.
 
-    −mean Σ target·log p; computed through log-softmax when ``p`` came out of :func:`softmax`. The
-    target has the shape of ``p``: integer labels are for :func:`sparse_categorical_crossentropy`.
+    −mean Σ target·log p, against one-hot (or soft) targets; computed through log-softmax when ``p``
+    came out of :func:`softmax`. The target has the shape of ``p``: integer labels are for
+    :func:`sparse_categorical_crossentropy`.
 
     >>> categorical_crossentropy(Tensor([[0.5, 0.5]]), np.array([[1.0, 0.0]]))
     Tensor(0.69314718)
@@ -385,15 +383,15 @@ def categorical_crossentropy(probability: Any, target: Any) -> Any:
         hint = (f"the target looks like class labels: use sparse_categorical_crossentropy, or one-hot "
                 f"encode them (np.eye({shape[-1]})[labels])")
     _check_same_shape("categorical_crossentropy", probability, target, hint)
-    return -mean(sum_over(_log_probabilities(probability) * target, axis=-1))
+    return -mean((_log_probabilities(probability) * target).sum(axis=-1))
 
 
-def sparse_categorical_crossentropy(probability: Any, target: Any) -> Any:
-    """Keras' sparse categorical cross-entropy: −mean log p[label] for class labels in [0, classes).
+def sparse_categorical_crossentropy(probability: Operand, target: Operand) -> Operand:
+    """Composite (no VJP of its own): Keras' sparse categorical cross-entropy −mean log p[label].
 
-    Labels have the shape of ``p`` without its last (class) axis, or with it of size 1; as in Keras,
-    floats that are whole numbers are accepted. When ``p`` came out of :func:`softmax`, it is
-    :func:`cross_entropy` of the logits.
+    Labels are in [0, classes) and have the shape of ``p`` without its last (class) axis, or with it
+    of size 1; as in Keras, floats that are whole numbers are accepted. When ``p`` came out of
+    :func:`softmax`, it is :func:`cross_entropy` of the logits.
 
     >>> sparse_categorical_crossentropy(softmax(Tensor([[0.0, 0.0]])), np.array([1]))
     Tensor(0.69314718)
@@ -413,8 +411,10 @@ def sparse_categorical_crossentropy(probability: Any, target: Any) -> Any:
     return -mean(_pick(_log_probabilities(probability), labels))
 
 
-def hinge(prediction: Any, target: Any) -> Any:
-    """Hinge loss mean(max(1 − t·prediction, 0)); labels in {0, 1} are mapped to t ∈ {−1, 1}.
+def hinge(prediction: Operand, target: Operand) -> Operand:
+    """Composite (no VJP of its own): hinge loss mean(max(1 − t·prediction, 0)).
+
+    Labels in {0, 1} are mapped to t ∈ {−1, 1}.
 
     >>> hinge(Tensor([2.0, -0.5]), np.array([1, 0]))
     Tensor(0.25)
