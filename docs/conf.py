@@ -11,14 +11,10 @@ an example whose source has not changed since the last build is not run again.
 import sys
 from pathlib import Path
 
-import matplotlib
-
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(DOCS))  # for gallery_hooks, which sphinx-gallery imports by name
-
-matplotlib.use("Agg")  # the examples run inside the build: pictures go to files, never to a window
 
 import autograd_lite  # noqa: E402
 
@@ -40,7 +36,8 @@ exclude_patterns = ["_build", "auto_examples/output"]
 # The examples, run and rendered as a gallery with their output and pictures (as the scikit-learn and
 # PyTorch tutorials are). Every script in examples/ runs, in quick mode so that the build stays short;
 # _common.py is the examples' shared helper, not an example. The pictures are the files each example
-# writes (see gallery_hooks.py). The hooks are named by string so that Sphinx can cache this setting.
+# writes (see gallery_hooks.py); the examples draw on matplotlib's Agg backend (files only) by themselves.
+# The hooks are named by string so that Sphinx can cache this setting.
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
