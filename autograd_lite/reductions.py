@@ -147,7 +147,6 @@ def logsumexp(x: Data, axis: Axis = None, keepdims: bool = False) -> Data:
     >>> logsumexp(Tensor([1000.0, 1000.0]))
     Tensor(1000.69314718)
     """
-    x = np.asarray(x)
     shift = _stable_shift(x, axis)
     out = np.log(np.exp(x - shift).sum(axis=axis, keepdims=keepdims))
     return out + (shift if keepdims else shift.squeeze(axis))
