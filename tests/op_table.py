@@ -1,0 +1,253 @@
+"""The table of operations that the op tests run on: one row per op, read by every one of them.
+
+- ``test_tensor_ops.py`` checks each row's gradients against finite differences (first and second
+  order) and its forward against the row's reference, through the function and through its method;
+  a meta-test there fails when a primitive anywhere in the package has no row;
+- ``test_fuzz.py`` feeds the rows marked ``messy`` awkward inputs (every dtype, empty arrays, NaN and
+  Inf, read-only and strided arrays, axes out of range) and compares them with NumPy;
+- ``test_value.py`` runs the rows marked ``on_value`` on the scalar engine, against finite differences.
+
+Adding an op is: its definition, its method if it has one, and one row in :data:`OPS`. Each column is
+explained in :class:`Op`; the strategies that draw the inputs are in ``op_inputs.py``.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from op_inputs import (
+    Case,
+    along_axis,
+    broadcast_target,
+    broadcasting,
+    chosen,
+    elementwise,
+    expanded,
+    indexed,
+    joined,
+    linear_operands,
+    logits_and_labels,
+    logits_and_probabilities,
+    matmul_operands,
+    prediction_and_target,
+    reduction,
+    reshaped,
+    scattered,
+    squeezed,
+    stacked,
+    sum_to_target,
+    swapped,
+    transposed,
+)
+
+import autograd_lite as ag
+from autograd_lite import tensor_ops
+from autograd_lite.nn import functional as F
+
+
+@dataclass(frozen=True)
+class Op:
+    """One row of the table: what the tests need to know about one operation."""
+
+    #: the op as users call it: ``function(*arrays, **params)``, or ``function(list(arrays), **params)``
+    #: when ``arity`` is None. The primitive itself, or (see :data:`COVERED_THROUGH`) the public
+    #: function that checks its arguments and then calls the primitive.
+    function: Callable[..., Any]
+    #: the same computation on NumPy arrays, written without autograd_lite (NumPy; PyTorch for the nn
+    #: ops): the forward must agree with it to rounding
+    reference: Callable[..., Any]
+    #: how a case is drawn: a function of the row (and ``second_order``) returning a strategy of
+    #: :class:`~op_inputs.Case`: ``elementwise`` (one array of any shape), ``broadcasting`` (two arrays
+    #: whose shapes broadcast), ``reduction`` (one array, ``axis`` None/int/tuple, ``keepdims``),
+    #: ``along_axis`` (one array and one axis), or a strategy of its own for ops with structured inputs
+    inputs: Callable[..., st.SearchStrategy[Case]] = elementwise
+    #: how many array inputs it takes (None: any number, joined in one list, as ``concatenate``)
+    arity: int | None = 1
+    #: the range the array tests draw values from: inside the op's domain (log: x > 0), and where finite
+    #: differences of a sum over many elements stay accurate to gradcheck's float64 tolerances
+    values: tuple[float, float] = (-10.0, 10.0)
+    #: the kinks and poles inside ``values`` (0 for abs and relu): values are drawn at least 0.05 from
+    #: them in the array tests and 1e-3 in the scalar tests, since finite differences straddling a kink
+    #: see neither side's slope
+    avoid: tuple[float, ...] = ()
+    #: its derivative jumps where inputs tie (maximum, max): the first-order test draws values on a grid
+    #: of quarters, so ties happen and are checked (the gradient is shared), the second-order test none
+    ties: bool = False
+    #: a strategy of the keyword parameters it takes besides those ``inputs`` draws (clip's bounds)
+    params: st.SearchStrategy[dict[str, Any]] = st.just({})
+    #: the Tensor (and Value) method or Python operator that calls it, as a function of the same
+    #: arguments as ``function``: it must record the same op with the same result
+    method: Callable[..., Any] | None = None
+    #: it runs on ``Value``, the scalar engine, through a forward on Python floats (``math.exp``)
+    on_value: bool = False
+    #: the range the scalar tests draw from, if wider than ``values``: a lone number has no other
+    #: elements whose rounding could swamp its own derivative
+    scalar_values: tuple[float, float] | None = None
+    #: its reference is NumPy's own function, which defines the answer for any input (dtype promotion,
+    #: empty arrays, NaN, errors): the fuzz tests compare the two on awkward inputs
+    messy: bool = False
+
+    def cases(self, second_order: bool = False) -> st.SearchStrategy[Case]:
+        """The strategy of this op's cases (for second order: without ties, where ``ties`` is set)."""
+        return self.inputs(self, second_order)
+
+    def call(self, function: Callable[..., Any], arrays: Any, params: dict[str, Any]) -> Any:
+        """``function`` (the op, its method or its reference) on one case's arrays and parameters."""
+        if self.arity is None:
+            return function(list(arrays), **params)
+        return function(*arrays, **params)
+
+    def of_arrays(self, case: Case) -> Callable[..., Any]:
+        """The op as a function of the case's arrays alone, as gradcheck differentiates it."""
+        return lambda *arrays: self.call(self.function, arrays, case.params)
+
+
+def method(name: str) -> Callable[..., Any]:
+    """``x.name(*args, **params)`` as a function, for the ``method`` column."""
+    def call(x: Any, *args: Any, **params: Any) -> Any:
+        return getattr(x, name)(*args, **params)
+    call.__name__ = f"x.{name}"
+    return call
+
+
+def torch_reference(name: str) -> Callable[..., Any]:
+    """``torch.nn.functional.<name>`` as a reference on NumPy arrays: arrays in, then the parameters
+    (positionally, in order), an array out."""
+    def reference(*arrays: Any, **params: Any) -> np.ndarray:
+        import torch  # imported when first used: only the nn rows need it
+
+        def convert(x: Any) -> Any:
+            return torch.from_numpy(np.asarray(x)) if isinstance(x, np.ndarray) else x
+
+        function = getattr(torch.nn.functional, name)
+        return function(*map(convert, arrays), *map(convert, params.values())).numpy()
+    return reference
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x)
+    return 1 / (1 + np.exp(-x.astype(np.result_type(x, 1.0))))
+
+
+def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    return np.exp(x) / np.sum(np.exp(x), axis=axis, keepdims=True)
+
+
+def _sum_to(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    summed = x.sum(axis=tuple(range(x.ndim - len(shape))))
+    return summed.sum(axis=tuple(i for i, n in enumerate(shape) if n == 1), keepdims=True)
+
+
+def _scatter_add(g: np.ndarray, index: Any, shape: tuple[int, ...]) -> np.ndarray:
+    out = np.zeros(shape)
+    np.add.at(out, index, g)
+    return out
+
+
+def _where(x: Any, y: Any, condition: Any) -> Any:
+    """``where`` with its condition as a parameter: only ``x`` and ``y`` are differentiated."""
+    return ag.where(condition, x, y)
+
+
+def _gradient_of_square_sum(x: Any) -> Any:
+    """∇ Σ x² = 2x through ``grad``: the public path to the ``_identity`` primitive (``grad`` of a
+    tensor that requires grad differentiates an identity node of it, so it stays connected)."""
+    return ag.grad(lambda u: (u * u).sum())(x)
+
+
+#: name of the primitive (or of the composite function) -> its row
+OPS: dict[str, Op] = {
+    # elementwise, on Value too
+    "exp": Op(ag.exp, np.exp, values=(-5, 5), scalar_values=(-20, 20), method=method("exp"),
+              on_value=True, messy=True),
+    "log": Op(ag.log, np.log, values=(0.1, 10), scalar_values=(1e-2, 1e3), method=method("log"),
+              on_value=True, messy=True),
+    "sqrt": Op(ag.sqrt, np.sqrt, values=(0.1, 10), scalar_values=(1e-2, 1e3), method=method("sqrt"),
+               on_value=True, messy=True),
+    "tanh": Op(ag.tanh, np.tanh, values=(-5, 5), scalar_values=(-10, 10), method=method("tanh"),
+               on_value=True, messy=True),
+    "sigmoid": Op(ag.sigmoid, _sigmoid, scalar_values=(-30, 30), method=method("sigmoid"), on_value=True,
+                  messy=True),
+    "relu": Op(ag.relu, lambda x: np.maximum(x, 0.0), avoid=(0.0,), scalar_values=(-50, 50),
+               method=method("relu"), on_value=True, messy=True),
+    "abs": Op(ag.abs, np.abs, avoid=(0.0,), scalar_values=(-50, 50), method=operator.abs, on_value=True,
+              messy=True),
+    "negative": Op(ag.negative, np.negative, scalar_values=(-1e3, 1e3), method=operator.neg,
+                   on_value=True, messy=True),
+    # two inputs that broadcast, on Value too
+    "add": Op(ag.add, np.add, broadcasting, 2, method=operator.add, on_value=True, messy=True),
+    "subtract": Op(ag.subtract, np.subtract, broadcasting, 2, method=operator.sub, on_value=True,
+                   messy=True),
+    "multiply": Op(ag.multiply, np.multiply, broadcasting, 2, method=operator.mul, on_value=True,
+                   messy=True),
+    "divide": Op(ag.divide, np.divide, broadcasting, 2, values=(0.5, 5), scalar_values=(0.1, 10),
+                 method=operator.truediv, on_value=True, messy=True),
+    "power": Op(ag.power, np.power, broadcasting, 2, values=(0.5, 2.5), scalar_values=(0.1, 10),
+                method=operator.pow, on_value=True, messy=True),
+    "maximum": Op(ag.maximum, np.maximum, broadcasting, 2, ties=True, on_value=True, messy=True),
+    "minimum": Op(ag.minimum, np.minimum, broadcasting, 2, ties=True, on_value=True, messy=True),
+    "where": Op(_where, lambda x, y, condition: np.where(condition, x, y), chosen, 2),
+    "clip": Op(ag.clip, lambda x, a_min, a_max: np.clip(x, a_min, a_max), avoid=(-1.0, 2.0),
+               params=st.just({"a_min": -1.0, "a_max": 2.0}), method=method("clip")),
+    "matmul": Op(ag.matmul, np.matmul, matmul_operands, 2, method=operator.matmul, messy=True),
+    # reductions and normalisers
+    "sum": Op(ag.sum, np.sum, reduction, method=method("sum"), messy=True),
+    "mean": Op(ag.mean, np.mean, reduction, method=method("mean"), messy=True),
+    "max": Op(ag.max, np.max, reduction, ties=True, method=method("max"), messy=True),
+    "min": Op(ag.min, np.min, reduction, ties=True, method=method("min"), messy=True),
+    "var": Op(ag.var, np.var, reduction, method=method("var")),
+    "logsumexp": Op(ag.logsumexp, lambda x, **axes: np.log(np.sum(np.exp(x), **axes)), reduction,
+                    method=method("logsumexp")),
+    "softmax": Op(ag.softmax, _softmax, along_axis, method=method("softmax")),
+    "log_softmax": Op(ag.log_softmax, lambda x, axis: np.log(_softmax(x, axis)), along_axis,
+                      method=method("log_softmax")),
+    # shapes
+    "reshape": Op(ag.reshape, lambda x, shape: np.reshape(x, shape), reshaped,
+                  method=lambda x, shape: x.reshape(shape)),
+    "flatten": Op(ag.flatten, np.ravel, method=method("flatten")),
+    "transpose": Op(ag.transpose, lambda x, axes: np.transpose(x, axes), transposed,
+                    method=lambda x, axes: x.transpose(axes)),
+    "swapaxes": Op(ag.swapaxes, np.swapaxes, swapped, method=method("swapaxes")),
+    "squeeze": Op(ag.squeeze, np.squeeze, squeezed, method=method("squeeze")),
+    "expand_dims": Op(ag.expand_dims, np.expand_dims, expanded, method=method("expand_dims")),
+    "broadcast_to": Op(ag.broadcast_to, np.broadcast_to, broadcast_target, method=method("broadcast_to")),
+    "sum_to": Op(ag.sum_to, _sum_to, sum_to_target),
+    "astype": Op(ag.astype, lambda x, dtype: x.astype(dtype), params=st.just({"dtype": np.float64}),
+                 method=method("astype")),
+    # indexing and joining
+    "getitem": Op(ag.getitem, lambda x, index: x[index], indexed, method=lambda x, index: x[index]),
+    "scatter_add": Op(tensor_ops.scatter_add, _scatter_add, scattered),
+    "concatenate": Op(ag.concatenate, np.concatenate, joined, None),
+    "stack": Op(ag.stack, np.stack, stacked, None),
+    # function transforms
+    "_identity": Op(_gradient_of_square_sum, lambda x: 2 * x),
+    # nn.functional: layers, activations, losses (PyTorch is the reference)
+    "linear": Op(F.linear, torch_reference("linear"), linear_operands, 3),
+    "step": Op(F.step, lambda x: np.heaviside(x, 1.0), avoid=(0.0,)),
+    "leaky_relu": Op(F.leaky_relu, torch_reference("leaky_relu"), avoid=(0.0,),
+                     params=st.fixed_dictionaries({"negative_slope": st.floats(0.0, 1.0)})),
+    "softplus": Op(F.softplus, torch_reference("softplus")),
+    "mse_loss": Op(F.mse_loss, torch_reference("mse_loss"), prediction_and_target, 2),
+    "binary_cross_entropy_with_logits": Op(F.binary_cross_entropy_with_logits,
+                                           torch_reference("binary_cross_entropy_with_logits"),
+                                           logits_and_probabilities, 2),
+    "softmax_cross_entropy": Op(F.softmax_cross_entropy, torch_reference("cross_entropy"), logits_and_labels),
+}
+
+#: The rows whose ``function`` is not the primitive itself but the public function that checks the
+#: arguments and then calls it (a meta-test checks that each such row does record its primitive):
+#: primitive name -> the function users call
+COVERED_THROUGH = {
+    "where": "autograd_lite.where",
+    "concatenate": "autograd_lite.concatenate",
+    "stack": "autograd_lite.stack",
+    "_identity": "autograd_lite.grad",
+    "mse_loss": "autograd_lite.nn.functional.mse_loss",
+    "binary_cross_entropy_with_logits": "autograd_lite.nn.functional.binary_cross_entropy_with_logits",
+    "softmax_cross_entropy": "autograd_lite.nn.functional.softmax_cross_entropy",
+}
