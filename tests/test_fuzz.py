@@ -12,9 +12,11 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from op_inputs import reduction
+from op_table import OPS
 
 import autograd_lite as ag
 from autograd_lite import ShapeError, Tensor
@@ -76,83 +78,82 @@ def assert_same(ours, expected):
         np.testing.assert_array_equal(ours.data, expected)
 
 
-UNARY = {
-    "exp": (ag.exp, np.exp), "log": (ag.log, np.log), "sqrt": (ag.sqrt, np.sqrt),
-    "tanh": (ag.tanh, np.tanh), "abs": (ag.abs, np.abs), "negative": (ag.negative, np.negative),
-    "relu": (ag.relu, lambda a: np.maximum(a, 0.0)),
-    "sigmoid": (ag.sigmoid, lambda a: 1 / (1 + np.exp(-np.asarray(a, dtype=np.result_type(a, 1.0))))),
-}
+MESSY = {name: op for name, op in OPS.items() if op.messy}
+UNARY = sorted(name for name, op in MESSY.items() if op.arity == 1 and op.inputs is not reduction)
+BINARY = sorted(name for name, op in MESSY.items() if op.arity == 2)
+REDUCTIONS = sorted(name for name, op in MESSY.items() if op.inputs is reduction)
 
 
-@pytest.mark.parametrize("name", sorted(UNARY))
-@given(array=messy_arrays())
-def test_unary_ops_match_numpy_on_anything(name, array):
-    ours_op, numpy_op = UNARY[name]
-    if name == "negative" and array.dtype == np.bool_:
-        expected, error = None, TypeError()
-    else:
-        expected, error = numpy_result(numpy_op, array)
+def spellings(op):
+    """The ways users call an op: its function, and its method or operator if it has one."""
+    return st.sampled_from([op.function] + ([op.method] if op.method else []))
+
+
+@pytest.mark.parametrize("name", UNARY)
+@given(array=messy_arrays(), data=st.data())
+def test_unary_ops_match_numpy_on_anything(name, array, data):
+    op = MESSY[name]
+    call = data.draw(spellings(op))
+    expected, error = numpy_result(op.reference, array)
     if error is not None:
         with pytest.raises((TypeError, ValueError), match=f"^{name} on inputs of"):
-            our_result(ours_op, Tensor(array))
-        return
-    ours = our_result(ours_op, Tensor(array))
-    assert_same(ours, expected)
-
-
-BINARY = {
-    "add": (lambda a, b: a + b, np.add), "subtract": (lambda a, b: a - b, np.subtract),
-    "multiply": (lambda a, b: a * b, np.multiply), "divide": (lambda a, b: a / b, np.divide),
-    "maximum": (ag.maximum, np.maximum), "matmul": (lambda a, b: a @ b, np.matmul),
-}
-
-
-@pytest.mark.parametrize("name", sorted(BINARY))
-@given(a=messy_arrays(max_dims=2), b=messy_arrays(max_dims=2), as_list=st.booleans())
-def test_binary_ops_match_numpy_or_name_the_shapes(name, a, b, as_list):
-    ours_op, numpy_op = BINARY[name]
-    if name == "subtract" and np.bool_ in (a.dtype, b.dtype):
-        a = a.astype(np.int8) if a.dtype == np.bool_ else a
-        b = b.astype(np.int8) if b.dtype == np.bool_ else b
-    other = b.tolist() if as_list and b.size else b   # Python lists mix in like arrays
-    expected, error = numpy_result(numpy_op, a, other)   # NumPy's own rules for lists and scalars
-    if error is not None:
-        with pytest.raises((ShapeError, TypeError, OverflowError)) as failure:
-            our_result(ours_op, Tensor(a), other)
-        assert str(failure.value).startswith(f"{name} on inputs of")
-        if isinstance(failure.value, ShapeError):
-            assert str(a.shape) in str(failure.value)
-        return
-    assert_same(our_result(ours_op, Tensor(a), other), expected)
-
-
-REDUCTIONS = ["sum", "mean", "max", "min"]
-
-
-@pytest.mark.parametrize("name", REDUCTIONS)
-@given(array=messy_arrays(), axis=st.one_of(st.none(), st.integers(-4, 4)), keepdims=st.booleans())
-def test_reductions_match_numpy_or_raise_a_clear_error(name, array, axis, keepdims):
-    expected, error = numpy_result(lambda a: getattr(np, name)(a, axis=axis, keepdims=keepdims), array)
-    call = lambda t: getattr(t, name)(axis=axis, keepdims=keepdims)
-    if error is not None:
-        with pytest.raises(ShapeError, match=re.escape(f"{name} on inputs of shapes {np.shape(array)}")):
             our_result(call, Tensor(array))
         return
     assert_same(our_result(call, Tensor(array)), expected)
 
 
-@given(array=messy_arrays(max_side=3), name=st.sampled_from(["sum", "tanh", "sigmoid", "max", "mean"]))
-def test_gradients_have_the_leafs_shape_and_dtype_and_match_finite_differences(array, name):
-    if array.dtype.kind != "f" or array.size == 0 and name in ("max", "mean"):
+@pytest.mark.parametrize("name", BINARY)
+@given(a=messy_arrays(max_dims=2), b=messy_arrays(max_dims=2), as_list=st.booleans(), data=st.data())
+def test_binary_ops_match_numpy_or_name_the_shapes(name, a, b, as_list, data):
+    op = MESSY[name]
+    call = data.draw(spellings(op))
+    other = b.tolist() if as_list and b.size else b   # Python lists mix in like arrays
+    expected, error = numpy_result(op.reference, a, other)   # NumPy's own rules for lists and scalars
+    if error is not None:
+        with pytest.raises((ShapeError, TypeError, OverflowError)) as failure:
+            our_result(call, Tensor(a), other)
+        assert str(failure.value).startswith(f"{name} on inputs of")
+        if isinstance(failure.value, ShapeError):
+            assert str(a.shape) in str(failure.value)
         return
+    assert_same(our_result(call, Tensor(a), other), expected)
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+@given(array=messy_arrays(), axis=st.one_of(st.none(), st.integers(-4, 4)), keepdims=st.booleans(),
+       data=st.data())
+def test_reductions_match_numpy_or_raise_a_clear_error(name, array, axis, keepdims, data):
+    op = MESSY[name]
+    call = data.draw(spellings(op))
+    expected, error = numpy_result(lambda a: op.reference(a, axis=axis, keepdims=keepdims), array)
+    if error is not None:
+        with pytest.raises(ShapeError, match=re.escape(f"{name} on inputs of shapes {np.shape(array)}")):
+            our_result(lambda t: call(t, axis=axis, keepdims=keepdims), Tensor(array))
+        return
+    assert_same(our_result(lambda t: call(t, axis=axis, keepdims=keepdims), Tensor(array)), expected)
+
+
+def smooth_at(op, array):
+    """Whether finite differences are trustworthy for op at array: float64, every value inside the
+    row's range and away from its kinks, and no op whose derivative jumps at ties."""
+    low, high = op.values
+    return (array.dtype == np.float64 and not op.ties and bool(np.all((array >= low) & (array <= high)))
+            and all(np.all(np.abs(array - point) >= 0.05) for point in op.avoid))
+
+
+@pytest.mark.parametrize("name", UNARY + REDUCTIONS)
+@settings(max_examples=10)
+@given(array=messy_arrays(max_side=3))
+def test_gradients_have_the_leafs_shape_and_dtype_and_match_finite_differences(name, array):
+    op = MESSY[name]
+    if array.dtype.kind != "f" or array.size == 0 and op.inputs is reduction and name != "sum":
+        return
+    f = lambda t: op.function(t).sum()
     x = Tensor(array, requires_grad=True)
-    f = {"sum": lambda t: t.sum(), "tanh": lambda t: t.tanh().sum(), "sigmoid": lambda t: t.sigmoid().sum(),
-         "max": lambda t: t.max(), "mean": lambda t: t.mean()}[name]
     with np.errstate(all="ignore"):
         f(x).backward()
     assert x.grad.shape == array.shape and x.grad.dtype == array.dtype
-    smooth = array.dtype == np.float64 and np.all(np.abs(array) < 5) and name != "max"
-    if smooth:
+    if smooth_at(op, array):
         np.testing.assert_allclose(x.grad, numerical_grad(f, array)[0], rtol=1e-5, atol=1e-7)
 
 
