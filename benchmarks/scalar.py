@@ -178,7 +178,8 @@ MLP_BUILDERS = {"ours": build_ours, "micrograd": build_micrograd, "torch": build
 #: label → (library, garbage collector on)
 MLP_CASES = {OURS: ("ours", True), OURS_NO_GC: ("ours", False), MICROGRAD_GC: ("micrograd", True),
              MICROGRAD_NO_GC: ("micrograd", False), TORCH: ("torch", True)}
-#: steps per loop: the cyclic collector runs about once a step or two, so a value spans several
+#: steps per loop: the cyclic collector runs about once a step or two, so a value spans several; one
+#: value per process (more processes instead), since a step of micrograd with its collector is slow
 STEPS_PER_LOOP = 3
 
 
@@ -192,9 +193,9 @@ def mlp_benchmark(config: Config) -> tuple[Table, dict[str, Any], list[Target]]:
     by_size = {}
     for n in sizes:
         cases = [case(label, __name__, n, peers=() if library == "ours" else (library,),
-                      gc_disabled=not gc_on, inner_loops=STEPS_PER_LOOP)
+                      gc_disabled=not gc_on, inner_loops=STEPS_PER_LOOP, values=1)
                  for label, (library, gc_on) in MLP_CASES.items()]
-        by_size[n] = measure(with_baseline(cases, config, OURS), config)
+        by_size[n] = measure(with_baseline(cases, config, OURS, OURS_NO_GC), config)
     largest = sizes[-1]
     final = by_size[largest]
     rows = []
@@ -216,8 +217,8 @@ def mlp_benchmark(config: Config) -> tuple[Table, dict[str, Any], list[Target]]:
          "Identical weights and code in every library; equal losses show they compute the same thing.",
          "Each row runs in processes of its own that import only that library, as a user's program "
          "would: the cyclic garbage collector's work grows with everything alive in the process. "
-         f"The steps of a value run back to back ({STEPS_PER_LOOP} or more), as in a training loop, "
-         "with no gc.collect() between values.",
+         f"Each process times one value of {STEPS_PER_LOOP} or more steps run back to back, as in a "
+         "training loop, with no gc.collect() between them.",
          "micrograd's graph is full of reference cycles (closures), so the cyclic GC runs often; "
          "gc.disable() shows its cost without the collector (for autograd_lite too, for information: "
          "the targets compare autograd_lite as users run it, GC on)."],
