@@ -1,6 +1,6 @@
 """Run the benchmarks, print their tables, and write them as Markdown and JSON.
 
-    python -m benchmarks.run                      # everything (several minutes)
+    python -m benchmarks.run                      # everything (about half an hour)
     python -m benchmarks.run --quick              # tiny sizes, a smoke run in seconds
     python -m benchmarks.run --only scalar,per_op --out /tmp/results
     python -m benchmarks.run --threads 1          # one core, every library single-threaded
