@@ -11,12 +11,13 @@ from __future__ import annotations
 import linecache
 import math
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["AnomalyError", "Origin", "count_non_finite", "creation_site"]
+__all__ = ["AnomalyError", "Origin", "check_backward", "check_forward", "count_non_finite", "creation_site"]
 
 _PACKAGE = __name__.rpartition(".")[0]
 
@@ -70,10 +71,30 @@ def count_non_finite(x: Any) -> int:
     return 0
 
 
-def describe_inputs(datas: list[Any]) -> str:
+def describe_inputs(input_data: Sequence[Any]) -> str:
     """'(3, 4) float64, (4,) float64' — the shapes and dtypes of an op's inputs."""
     parts = []
-    for d in datas:
+    for d in input_data:
         array = np.asarray(d)
         parts.append(f"{array.shape} {array.dtype}")
     return ", ".join(parts)
+
+
+def check_forward(node: Any, out: Any, input_data: Sequence[Any]) -> None:
+    """Fail if ``node``'s operation turned finite inputs (raw data) into NaN/Inf in ``out``."""
+    bad = count_non_finite(out)
+    if bad and not any(count_non_finite(x) for x in input_data):
+        raise AnomalyError(f"{node.op} produced {bad} NaN/Inf value(s) from finite inputs "
+                           f"({describe_inputs(input_data)}); the node was created at\n  {node.origin}",
+                           node, node.origin)
+
+
+def check_backward(node: Any, position: int, parent_grad: Any, g: Any, input_data: Sequence[Any]) -> None:
+    """Fail if the VJP of ``node``'s input ``position`` turned a finite gradient ``g`` and finite
+    inputs into NaN/Inf in ``parent_grad`` (all raw data)."""
+    bad = count_non_finite(parent_grad)
+    if bad and not count_non_finite(g) and not any(count_non_finite(x) for x in input_data):
+        where = f"; the node was created at\n  {node.origin}" if node.origin else ""
+        raise AnomalyError(f"the gradient of {node.op} with respect to its input {position} has {bad} "
+                           f"NaN/Inf value(s), from finite inputs ({describe_inputs(input_data)}) and a "
+                           f"finite upstream gradient{where}", node, node.origin)

@@ -15,17 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import _checks
-from .engine import (
-    Node,
-    ShapeError,
-    _record,
-    apply,
-    depends_on_other_leaves,
-    enable_grad,
-    gradients,
-    is_grad_enabled,
-    primitive,
-)
+from .engine import Node, ShapeError, apply, enable_grad, gradients, is_grad_enabled, primitive
 from .tensor import Tensor
 from .tensor_ops import reshape, stack
 from .value import Value
@@ -50,7 +40,7 @@ def _as_variable(x: Any, transform: str, position: int) -> Node:
     if isinstance(x, Node):
         if x.requires_grad and is_grad_enabled():
             return apply(_identity, (x,))
-        leaf = _record(x._result_type, x.data)
+        leaf = x.detach()
         leaf.requires_grad = True
         return leaf
     if isinstance(x, (float, int)) and not isinstance(x, bool):
@@ -71,7 +61,7 @@ def _nested(out: Any, variables: list[Node]) -> bool:
     ``grad(lambda x: grad(lambda y: x * y)(1.0))``)."""
     if not is_grad_enabled():
         return False
-    return any(v._op is not None for v in variables) or depends_on_other_leaves(out, variables)
+    return any(not v.is_leaf for v in variables) or _depends_on_other_leaves(out, variables)
 
 
 def _retire(variables: list[Node]) -> None:
@@ -79,13 +69,38 @@ def _retire(variables: list[Node]) -> None:
     derivative with respect to them, so an enclosing transform must not count them as its
     dependencies (its result would stay a node, not plain data)."""
     for variable in variables:
-        if variable._op is None:
+        if variable.is_leaf:
             variable.requires_grad = False
 
 
+def _depends_on_other_leaves(output: Any, variables: Sequence[Node]) -> bool:
+    """Whether ``output`` depends on a node that requires grad and is neither one of ``variables`` nor
+    behind one: then its derivative with respect to ``variables`` is a function of that node too.
+
+    >>> from autograd_lite import Value
+    >>> x, y = Value(1.0), Value(2.0)
+    >>> _depends_on_other_leaves(x * y, [y]), _depends_on_other_leaves(y * y, [y])
+    (True, False)
+    """
+    if not isinstance(output, Node) or not output.requires_grad:
+        return False
+    stop = {id(v) for v in variables}
+    seen, stack = {id(output)}, [output]
+    while stack:
+        node = stack.pop()
+        if id(node) in stop:
+            continue
+        if node.is_leaf:
+            return True
+        for parent in node.inputs:
+            if isinstance(parent, Node) and parent.requires_grad and id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return False
+
+
 def _zero_like(x: Node) -> Any:
-    empty = x._result_type._empty_grad
-    return np.zeros_like(x.data) if empty is None else empty
+    return np.zeros_like(x.data) if isinstance(x, Tensor) else 0.0
 
 
 def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., tuple[Any, Any]]:

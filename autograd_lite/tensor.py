@@ -8,20 +8,20 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks
-from . import tensor_ops as T
+from . import _checks, tensor_ops
 from .engine import (
     _SEQUENCES,
     Node,
     Primitive,
     ShapeError,
     _first_node,
-    _grad_mode,
     _joined,
-    _record,
+    _leaf,
     data_of,
+    is_grad_enabled,
 )
 from .ops import Arithmetic
+from .typing import Axis
 
 __all__ = ["Tensor", "tensor"]
 
@@ -101,7 +101,7 @@ class Tensor(Arithmetic, Node):
         if isinstance(grad, Node):
             if grad._data.shape != data.shape:
                 grad = _summed_to(grad, data.shape)
-            return grad if grad._data.dtype == data.dtype else T.astype(grad, data.dtype)
+            return grad if grad._data.dtype == data.dtype else tensor_ops.astype(grad, data.dtype)
         if np.shape(grad) != data.shape:
             grad = _summed_to(grad, data.shape)
         if type(grad) is not np.ndarray or grad.dtype != data.dtype:
@@ -112,7 +112,7 @@ class Tensor(Arithmetic, Node):
     def _from_sequence(cls, op: Primitive, sequence: list | tuple) -> Tensor:
         """A (nested) list holding tensors, stacked into one tensor that keeps their graph."""
         try:
-            return T.stack(_joined(op, sequence))  # inner lists that hold tensors: stacked first
+            return tensor_ops.stack(_joined(op, sequence))  # inner lists that hold tensors: stacked first
         except (TypeError, ValueError) as error:
             raise type(error)(f"{op.name}: the list given does not make one array: {error}") from None
 
@@ -152,9 +152,9 @@ class Tensor(Arithmetic, Node):
         are recorded: change them under ``no_grad()`` (``p -= lr * p.grad``), as optimizers do.
         """
         array = self._data
-        if self._op is not None:
+        if self._primitive is not None:
             array.flags.writeable = False
-        elif self.requires_grad and _grad_mode.enabled:
+        elif self.requires_grad and is_grad_enabled():
             array = array.view()
             array.flags.writeable = False
         return array
@@ -172,13 +172,13 @@ class Tensor(Arithmetic, Node):
         memory, read-only: an in-place change of it would change this tensor unseen, so it raises."""
         view = self._data.view()
         view.flags.writeable = False
-        return _record(Tensor, view)
+        return _leaf(Tensor, view)
 
     def _in_place(self, ufunc: np.ufunc, other: Any) -> Tensor:
-        if self._op is not None:
-            raise RuntimeError(f"in-place {ufunc.__name__} on the result of {self._op.name}: results of "
+        if self._primitive is not None:
+            raise RuntimeError(f"in-place {ufunc.__name__} on the result of {self.op}: results of "
                                f"operations may still be needed by the graph; compute a new tensor instead")
-        if self.requires_grad and _grad_mode.enabled:
+        if self.requires_grad and is_grad_enabled():
             raise RuntimeError(f"in-place {ufunc.__name__} on a leaf tensor that requires grad while "
                                f"gradients are recorded: do it under `with no_grad():` (as optimizers do)")
         if self._data.base is not None or not self._data.flags.writeable:
@@ -247,8 +247,8 @@ class Tensor(Arithmetic, Node):
     def __repr__(self) -> str:
         body = np.array2string(self._data, separator=", ", prefix="Tensor(", threshold=20)
         extras = []
-        if self._op is not None:
-            extras.append(f"op={self._op.name!r}")
+        if self._primitive is not None:
+            extras.append(f"op={self.op!r}")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         if self.dtype != np.float64:
@@ -256,95 +256,93 @@ class Tensor(Arithmetic, Node):
         return "Tensor(" + ", ".join([body, *extras]) + ")"
 
     # ---- operations ---------------------------------------------------------------------------
-    def __matmul__(self, other: Any) -> Tensor: return T.matmul(self, other)
-    def __rmatmul__(self, other: Any) -> Tensor: return T.matmul(other, self)
-    def __getitem__(self, index: Any) -> Tensor: return T.getitem(self, index=_index_data(index))
+    def __matmul__(self, other: Any) -> Tensor: return tensor_ops.matmul(self, other)
+    def __rmatmul__(self, other: Any) -> Tensor: return tensor_ops.matmul(other, self)
+    def __getitem__(self, index: Any) -> Tensor: return tensor_ops.getitem(self, index=_index_data(index))
 
-    def sum(self, axis: T.Axis = None, keepdims: bool = False) -> Tensor:
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Σ over ``axis``; see :func:`autograd_lite.sum`."""
-        return T.sum(self, axis=axis, keepdims=keepdims)
+        return tensor_ops.sum(self, axis=axis, keepdims=keepdims)
 
-    def mean(self, axis: T.Axis = None, keepdims: bool = False) -> Tensor:
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Mean over ``axis``."""
-        return T.mean(self, axis=axis, keepdims=keepdims)
+        return tensor_ops.mean(self, axis=axis, keepdims=keepdims)
 
-    def max(self, axis: T.Axis = None, keepdims: bool = False) -> Tensor:
+    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis`` (ties share the gradient)."""
-        return T.max(self, axis=axis, keepdims=keepdims)
+        return tensor_ops.max(self, axis=axis, keepdims=keepdims)
 
-    def min(self, axis: T.Axis = None, keepdims: bool = False) -> Tensor:
+    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Minimum over ``axis`` (ties share the gradient)."""
-        return T.min(self, axis=axis, keepdims=keepdims)
+        return tensor_ops.min(self, axis=axis, keepdims=keepdims)
 
-    def var(self, axis: T.Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+    def var(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         """Variance over ``axis``."""
-        return T.var(self, axis=axis, keepdims=keepdims, ddof=ddof)
+        return tensor_ops.var(self, axis=axis, keepdims=keepdims, ddof=ddof)
 
-    def logsumexp(self, axis: T.Axis = None, keepdims: bool = False) -> Tensor:
+    def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Stable log Σ exp over ``axis``."""
-        return T.logsumexp(self, axis=axis, keepdims=keepdims)
+        return tensor_ops.logsumexp(self, axis=axis, keepdims=keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
         """Stable softmax along ``axis``."""
-        return T.softmax(self, axis=axis)
+        return tensor_ops.softmax(self, axis=axis)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """Stable log-softmax along ``axis``."""
-        return T.log_softmax(self, axis=axis)
+        return tensor_ops.log_softmax(self, axis=axis)
 
     def reshape(self, *shape: Any) -> Tensor:
         """Same data in a new shape: ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
-        return T.reshape(self, shape=shape[0] if len(shape) == 1 else shape)
+        return tensor_ops.reshape(self, shape=shape[0] if len(shape) == 1 else shape)
 
     def transpose(self, *axes: Any) -> Tensor:
         """Permute the axes (reverse them when none are given): ``t.transpose(1, 0)`` or
         ``t.transpose((1, 0))``, as NumPy."""
         if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
             axes = axes[0]
-        return T.transpose(self, axes=None if axes is None or len(axes) == 0 else axes)
+        return tensor_ops.transpose(self, axes=None if axes is None or len(axes) == 0 else axes)
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - NumPy's name
         """The tensor with its axes reversed."""
-        return T.transpose(self)
+        return tensor_ops.transpose(self)
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
         """Exchange two axes."""
-        return T.swapaxes(self, axis1=axis1, axis2=axis2)
+        return tensor_ops.swapaxes(self, axis1=axis1, axis2=axis2)
 
     def squeeze(self, axis: int | Sequence[int] | None = None) -> Tensor:
         """Remove size-1 axes."""
-        return T.squeeze(self, axis=axis)
+        return tensor_ops.squeeze(self, axis=axis)
 
     def expand_dims(self, axis: int | Sequence[int]) -> Tensor:
         """Insert a size-1 axis at ``axis``."""
-        return T.expand_dims(self, axis=axis)
+        return tensor_ops.expand_dims(self, axis=axis)
 
     def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
         """Broadcast to ``shape``."""
-        return T.broadcast_to(self, shape=tuple(shape))
+        return tensor_ops.broadcast_to(self, shape=tuple(shape))
 
     def flatten(self) -> Tensor:
         """The tensor as 1-D."""
-        return T.flatten(self)
+        return tensor_ops.flatten(self)
 
     def clip(self, a_min: Any, a_max: Any) -> Tensor:
         """Limit values to [a_min, a_max]."""
-        return T.clip(self, a_min=a_min, a_max=a_max)
+        return tensor_ops.clip(self, a_min=a_min, a_max=a_max)
 
     def astype(self, dtype: Any) -> Tensor:
         """Convert to ``dtype`` (differentiable)."""
-        return T.astype(self, dtype=np.dtype(dtype))
+        return tensor_ops.astype(self, dtype=np.dtype(dtype))
 
-
-Tensor._result_type = Tensor
 
 
 def _summed_to(grad: Any, shape: tuple[int, ...]) -> Any:
     """A gradient of a broadcast shape summed back to ``shape``. sum_to refuses any other shape (a
     VJP's mistake, never to be summed or reshaped away): said here in a VJP's terms."""
     try:
-        return T.sum_to(grad, shape=shape)
+        return tensor_ops.sum_to(grad, shape=shape)
     except ShapeError:
         raise ShapeError(f"it gave a gradient of shape {np.shape(data_of(grad))}, which does not fit an "
                          f"input of shape {shape} (the shape, or one broadcast from it, is needed)") from None

@@ -69,11 +69,12 @@ class Value(Arithmetic, Node):
 
     @staticmethod
     def _apply(op: Primitive, inputs: tuple[Any, ...], params: dict[str, Any] | None = None) -> Value:
-        """:func:`~autograd_lite.engine.apply` for operations on Values, specialised for speed: one or
-        two inputs, each a Value or a plain number, and no keyword parameters (others take ``apply``).
+        """A fast copy of :func:`~autograd_lite.engine.apply` for one or two inputs, each a Value or a
+        plain number, and no parameters (others take ``apply``); change both together.
 
         The forward runs once, directly; only a failure, or a result that is not a finite float, takes
-        the checks of :meth:`_forward` (which name the operation and the numbers).
+        the checks of :meth:`_forward` (which name the operation and the numbers). No copy of the
+        inputs' numbers is kept (backward reads them from the inputs): one container less per node.
         """
         requires_grad = False
         if params:
@@ -106,10 +107,6 @@ class Value(Arithmetic, Node):
             raise _forward_error(op, args, error) from None
         if out.__class__ is not float or out - out != 0.0:  # ±inf, nan, or not a float
             out = _checked_result(op, args, out)
-        # No copy of the inputs' numbers (args) is kept: backward reads them from the inputs. One
-        # container less per node means fewer runs of Python's cyclic garbage collector, which
-        # starts after every 700 new containers and walks the whole live graph every 10th run of
-        # its middle generation: -15 ms of a 230 ms step of micrograd's demo network, GC on.
         return _record(Value, out, op, inputs, None, _NO_PARAMS, requires_grad)
 
     @property
@@ -143,11 +140,9 @@ class Value(Arithmetic, Node):
         return self._data
 
     def __repr__(self) -> str:
-        op = f", op={self._op.name!r}" if self._op is not None else ""
+        op = f", op={self.op!r}" if self.op else ""
         return f"Value({self._data!r}, grad={self.grad!r}{op})"
 
-
-Value._result_type = Value
 
 
 def _check_constants(op: Primitive, datas: Sequence[Any]) -> None:

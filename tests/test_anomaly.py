@@ -49,7 +49,7 @@ def test_off_by_default_and_silent_when_off():
     assert not ag.is_anomaly_enabled()
     with np.errstate(all="ignore"):
         y = x.log()
-    assert np.isneginf(y.data[0]) and y._origin is None
+    assert np.isneginf(y.data[0]) and y.origin is None
 
 
 def test_the_mode_is_restored_when_the_block_raises_and_works_as_a_decorator():
@@ -84,7 +84,7 @@ def test_modes_are_per_thread():
 def test_value_nodes_remember_where_they_were_made():
     with detect_anomaly():
         y = Value(2.0) * 3                                # a recorded Value node
-    assert y._origin.source == "y = Value(2.0) * 3                                # a recorded Value node"
+    assert y.origin.source == "y = Value(2.0) * 3                                # a recorded Value node"
 
 
 def test_value_ops_on_infinite_inputs_are_not_blamed():

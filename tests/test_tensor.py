@@ -216,8 +216,8 @@ def test_graph_is_freed_after_backward_and_del_without_the_cycle_collector():
     try:
         x = leaf(np.ones(1000))
         y = (x * 2).tanh().sum()
-        intermediate = weakref.ref(y._inputs[0])
-        data = weakref.ref(y._inputs[0]._inputs[0])
+        intermediate = weakref.ref(y.inputs[0])
+        data = weakref.ref(y.inputs[0].inputs[0])
         y.backward()
         del y
         assert intermediate() is None and data() is None    # freed by reference counting alone

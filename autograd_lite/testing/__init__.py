@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .. import _checks
-from ..engine import Node, _graph_behind, gradients
+from ..engine import Node, data_of, gradients, walk
 from ..tensor import Tensor
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "numerical_grad"]
@@ -203,10 +203,10 @@ def _culprit(f: Callable[..., Any], arrays: list[np.ndarray], eps: float | None,
     out = f(*leaves)
     if not isinstance(out, Node) or not out.requires_grad:
         return "f's output is not connected to its inputs through the graph."
-    operations, _ = _graph_behind(out)
+    operations = [node for node in walk(out) if not node.is_leaf and node.requires_grad]
     for node in reversed(operations):  # the order in which f ran them
-        op, args, params = node._op, node._args, node._params or {}
-        for k, parent in enumerate(node._inputs):
+        op, args, params = node.primitive, tuple(map(data_of, node.inputs)), dict(node.params)
+        for k, parent in enumerate(node.inputs):
             differentiable = isinstance(parent, Node) and parent.requires_grad
             if not differentiable or np.asarray(args[k]).dtype.kind != "f":
                 continue
