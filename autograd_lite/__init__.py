@@ -11,7 +11,7 @@ numbers and on plain arrays alike (plain in, plain out).
 -4.0
 """
 
-from . import nn, optim, testing  # noqa: E402,I001 - subpackages built on the names above
+from . import nn, optim, testing  # the subpackages, which build on the modules imported below
 from .anomaly import AnomalyError
 from .engine import (
     DomainError,

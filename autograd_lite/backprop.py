@@ -16,12 +16,12 @@ from .engine import DomainError, Node, ShapeError, data_of
 from .modes import grad_enabled_as, grad_mode, stamp_of
 
 if TYPE_CHECKING:
-    from .typing import Data
+    from .typing import Data, Operand
 
 __all__ = ["backward", "gradients"]
 
 
-def backward(root: Node, gradient: Any = None, create_graph: bool = False) -> None:
+def backward(root: Node, gradient: Operand | None = None, create_graph: bool = False) -> None:
     """Accumulate d(root)/d(leaf) into ``leaf.grad`` for every leaf behind ``root``.
 
     See :meth:`Node.backward`.
@@ -43,7 +43,7 @@ _CREATE_GRAPH_CYCLE = (
     "create_graph=True), which touches no .grad, or set .grad = None when done with it.")
 
 
-def gradients(output: Node, inputs: Sequence[Node], gradient: Any = None,
+def gradients(output: Node, inputs: Sequence[Node], gradient: Operand | None = None,
               create_graph: bool = False) -> list[Any]:
     """d(output)/d(input) for each of ``inputs``, without touching any ``.grad``.
 
@@ -75,7 +75,7 @@ def gradients(output: Node, inputs: Sequence[Node], gradient: Any = None,
 
 
 def _backpropagate(root: Node, seed: Data, create_graph: bool,
-                   targets: Sequence[Node] | None) -> dict[Node, Any]:
+                   targets: Sequence[Node] | None) -> dict[Node, Operand]:
     """Push ``seed`` = d(loss)/d(root) back through the graph, every consumer before its inputs.
 
     Without ``targets``, gradients add up in the ``.grad`` of leaves (and of nodes that keep
@@ -116,7 +116,7 @@ def _backpropagate(root: Node, seed: Data, create_graph: bool,
     return collected
 
 
-def _store_grad(node: Node, g: Any, handed_out: set[int] | None) -> None:
+def _store_grad(node: Node, g: Operand, handed_out: set[int] | None) -> None:
     """Add ``g`` to ``node.grad``; an array already stored in another ``.grad`` is not shared."""
     if handed_out is None:  # immutable gradients (floats): a plain sum
         if g.__class__ is not float and not isinstance(g, Node):
@@ -127,8 +127,9 @@ def _store_grad(node: Node, g: Any, handed_out: set[int] | None) -> None:
         handed_out.add(id(g))
 
 
-def _chain_rule(node: Node, g: Any, grads: dict[Node, Any], create_graph: bool,
-                fit: Callable[[Node, Any], Any] | None, relevant: Set[Node] | None, check: bool) -> None:
+def _chain_rule(node: Node, g: Operand, grads: dict[Node, Operand], create_graph: bool,
+                fit: Callable[[Node, Operand], Operand] | None, relevant: Set[Node] | None,
+                check: bool) -> None:
     """Hand ``g`` to the VJP of each input of ``node`` that requires grad; add up what comes back."""
     primitive, inputs, params = node._primitive, node._inputs, node._params
     if create_graph:
@@ -169,7 +170,7 @@ def _chain_rule(node: Node, g: Any, grads: dict[Node, Any], create_graph: bool,
         grads[parent] = parent_grad if previous is None else previous + parent_grad
 
 
-def _scalar_gradient(node: Node, g: Any) -> float:
+def _scalar_gradient(node: Node, g: Operand) -> float:
     """``g`` as the float gradient of a scalar ``node``, or the error that a VJP gave it an array."""
     shape = getattr(g, "shape", ())
     if shape and any(n != 1 for n in shape):
@@ -188,7 +189,7 @@ def _position(node: Node, parent: Node) -> int:
     return next(i for i, x in enumerate(node._inputs) if x is parent)
 
 
-def _describe(input_data: Sequence[Any]) -> str:
+def _describe(input_data: Sequence[Data]) -> str:
     """``(1.0, <array of shape (3,)>)``: the inputs of a failed VJP, short."""
     parts = []
     for x in map(data_of, input_data):

@@ -72,18 +72,18 @@ class Node:
     _mutable_grads: ClassVar[bool] = False
     #: ``_fit_grad(node, grad)``: a gradient brought to ``node``'s shape and dtype (``None``: they
     #: always fit).
-    _fit_grad: ClassVar[Callable[[Node, Any], Any] | None] = None
+    _fit_grad: ClassVar[Callable[[Node, Operand], Operand] | None] = None
 
     @staticmethod
     def _forward(primitive: Primitive, input_data: Sequence[Data], params: dict[str, Any]) -> Data:
         """Required: the primitive's forward on raw data, checked (errors name the op and inputs)."""
         raise NotImplementedError
 
-    def _seed_grad(self, gradient: Any) -> Data:
+    def _seed_grad(self, gradient: Operand | None) -> Data:
         """Required: the gradient that starts ``backward`` from this node (``gradient`` as given)."""
         raise NotImplementedError
 
-    def _accumulate_grad(self, grad: Any, shared: bool) -> None:
+    def _accumulate_grad(self, grad: Operand, shared: bool) -> None:
         """Required where ``_mutable_grads``: add ``grad`` to ``.grad``; ``shared``: that array is
         already stored in another ``.grad``."""
         raise NotImplementedError
@@ -167,7 +167,7 @@ class Node:
         """A new leaf with the same data, cut off from the graph (it requires no grad)."""
         return _leaf(self._result_type, self._data)
 
-    def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
+    def backward(self, gradient: Operand | None = None, create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
 
         ``gradient`` is d(loss)/d(self); it may be left out when ``self`` holds one number.
@@ -221,7 +221,7 @@ class Primitive:
 
         @primitive
         def cube(x):
-            "x³.  ∂/∂x = 3x²"
+            "x³.  ∂L/∂x = g·3x²"
             return x ** 3
 
         cube.defvjp(lambda g, out, x: g * 3 * x ** 2)

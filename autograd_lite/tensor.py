@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import _checks, tensor_ops
 from .engine import (
@@ -21,7 +22,7 @@ from .engine import (
     is_grad_enabled,
 )
 from .ops import Arithmetic
-from .typing import Axis
+from .typing import Axis, Data, Operand
 
 __all__ = ["Tensor", "tensor"]
 
@@ -55,7 +56,7 @@ class Tensor(Arithmetic, Node):
     _mutable_grads = True
     __array_ufunc__ = None  # make NumPy defer ndarray ⊕ Tensor to Tensor's reflected operators
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
+    def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None,
                  name: str | None = None) -> None:
         requires_grad = _checks.boolean(requires_grad, "requires_grad", "Tensor")
         name = _checks.name(name, "name", "Tensor")
@@ -83,18 +84,18 @@ class Tensor(Arithmetic, Node):
 
     # ---- engine hooks -------------------------------------------------------------------------
     @staticmethod
-    def _forward(op: Primitive, datas: Sequence[Any], params: dict[str, Any]) -> np.ndarray:
+    def _forward(op: Primitive, input_data: Sequence[Data], params: dict[str, Any]) -> np.ndarray:
         try:
-            out = op.forward(*datas, **params) if params else op.forward(*datas)
+            out = op.forward(*input_data, **params) if params else op.forward(*input_data)
         except ValueError as error:
-            shapes = ", ".join(str(np.shape(d)) for d in datas)
+            shapes = ", ".join(str(np.shape(d)) for d in input_data)
             raise ShapeError(f"{op.name} on inputs of shapes {shapes}: {error}") from None
         except (TypeError, OverflowError) as error:
-            dtypes = ", ".join(_dtype_name(d) for d in datas)
+            dtypes = ", ".join(_dtype_name(d) for d in input_data)
             raise type(error)(f"{op.name} on inputs of dtypes {dtypes}: {error}") from None
         return out if out.__class__ is np.ndarray else np.asarray(out)
 
-    def _fit_grad(self, grad: Any) -> Any:
+    def _fit_grad(self, grad: Operand) -> Operand:
         data = self._data
         if grad.__class__ is np.ndarray and grad.shape == data.shape and grad.dtype is data.dtype:
             return grad  # the common case: nothing to do
@@ -116,7 +117,7 @@ class Tensor(Arithmetic, Node):
         except (TypeError, ValueError) as error:
             raise type(error)(f"{op.name}: the list given does not make one array: {error}") from None
 
-    def _accumulate_grad(self, grad: Any, shared: bool = False) -> None:
+    def _accumulate_grad(self, grad: Operand, shared: bool = False) -> None:
         if self.grad is not None:
             self.grad = self.grad + grad
         elif isinstance(grad, Node) or not shared and grad.flags.owndata and grad.flags.writeable:
@@ -124,7 +125,7 @@ class Tensor(Arithmetic, Node):
         else:  # a view, or an array another .grad already has: give this tensor its own copy
             self.grad = np.array(grad, dtype=self._data.dtype, copy=True)
 
-    def _seed_grad(self, gradient: Any) -> Any:
+    def _seed_grad(self, gradient: Operand | None) -> np.ndarray:
         dtype = self._data.dtype
         if gradient is None:
             if self._data.size != 1:
@@ -174,7 +175,7 @@ class Tensor(Arithmetic, Node):
         view.flags.writeable = False
         return _leaf(Tensor, view)
 
-    def _in_place(self, ufunc: np.ufunc, other: Any) -> Tensor:
+    def _in_place(self, ufunc: np.ufunc, other: Operand) -> Tensor:
         if self._primitive is not None:
             raise RuntimeError(f"in-place {ufunc.__name__} on the result of {self.op}: results of "
                                f"operations may still be needed by the graph; compute a new tensor instead")
@@ -194,10 +195,10 @@ class Tensor(Arithmetic, Node):
         self.mark_modified()
         return self
 
-    def __iadd__(self, other: Any) -> Tensor: return self._in_place(np.add, other)
-    def __isub__(self, other: Any) -> Tensor: return self._in_place(np.subtract, other)
-    def __imul__(self, other: Any) -> Tensor: return self._in_place(np.multiply, other)
-    def __itruediv__(self, other: Any) -> Tensor: return self._in_place(np.divide, other)
+    def __iadd__(self, other: Operand) -> Tensor: return self._in_place(np.add, other)
+    def __isub__(self, other: Operand) -> Tensor: return self._in_place(np.subtract, other)
+    def __imul__(self, other: Operand) -> Tensor: return self._in_place(np.multiply, other)
+    def __itruediv__(self, other: Operand) -> Tensor: return self._in_place(np.divide, other)
 
     # ---- array attributes ---------------------------------------------------------------------
     @property
@@ -256,8 +257,8 @@ class Tensor(Arithmetic, Node):
         return "Tensor(" + ", ".join([body, *extras]) + ")"
 
     # ---- operations ---------------------------------------------------------------------------
-    def __matmul__(self, other: Any) -> Tensor: return tensor_ops.matmul(self, other)
-    def __rmatmul__(self, other: Any) -> Tensor: return tensor_ops.matmul(other, self)
+    def __matmul__(self, other: Operand) -> Tensor: return tensor_ops.matmul(self, other)
+    def __rmatmul__(self, other: Operand) -> Tensor: return tensor_ops.matmul(other, self)
     def __getitem__(self, index: Any) -> Tensor: return tensor_ops.getitem(self, index=_index_data(index))
 
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -328,17 +329,17 @@ class Tensor(Arithmetic, Node):
         """The tensor as 1-D."""
         return tensor_ops.flatten(self)
 
-    def clip(self, a_min: Any, a_max: Any) -> Tensor:
+    def clip(self, a_min: Operand | None, a_max: Operand | None) -> Tensor:
         """Limit values to [a_min, a_max]."""
         return tensor_ops.clip(self, a_min=a_min, a_max=a_max)
 
-    def astype(self, dtype: Any) -> Tensor:
+    def astype(self, dtype: DTypeLike) -> Tensor:
         """Convert to ``dtype`` (differentiable)."""
         return tensor_ops.astype(self, dtype=np.dtype(dtype))
 
 
 
-def _summed_to(grad: Any, shape: tuple[int, ...]) -> Any:
+def _summed_to(grad: Operand, shape: tuple[int, ...]) -> Operand:
     """A gradient of a broadcast shape summed back to ``shape``. sum_to refuses any other shape (a
     VJP's mistake, never to be summed or reshaped away): said here in a VJP's terms."""
     try:
@@ -362,7 +363,7 @@ def _index_data(index: Any) -> Any:
     return index._data if isinstance(index, Node) else index
 
 
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None) -> Tensor:
     """Make a :class:`Tensor` (a copy of ``data``), like ``torch.tensor``.
 
     >>> from autograd_lite import tensor

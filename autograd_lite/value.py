@@ -9,6 +9,7 @@ from typing import Any
 from . import _checks
 from .engine import _NO_PARAMS, DomainError, Node, Primitive, _record, apply
 from .ops import Arithmetic
+from .typing import Data, Operand
 
 __all__ = ["Value"]
 
@@ -59,13 +60,13 @@ class Value(Arithmetic, Node):
         self.name = _checks.name(label, "label", "Value.label")
 
     @staticmethod
-    def _forward(op: Primitive, datas: Sequence[Any], params: dict[str, Any]) -> float:
+    def _forward(op: Primitive, input_data: Sequence[Data], params: dict[str, Any]) -> float:
         """``op``'s scalar forward on floats and constants; its result must be a finite float."""
         try:
-            out = op.scalar_forward(*datas, **params) if params else op.scalar_forward(*datas)
+            out = op.scalar_forward(*input_data, **params) if params else op.scalar_forward(*input_data)
         except Exception as error:
-            raise _forward_error(op, datas, error) from None
-        return _checked_result(op, datas, out)
+            raise _forward_error(op, input_data, error) from None
+        return _checked_result(op, input_data, out)
 
     @staticmethod
     def _apply(op: Primitive, inputs: tuple[Any, ...], params: dict[str, Any] | None = None) -> Value:
@@ -119,7 +120,7 @@ class Value(Arithmetic, Node):
         self._data = _as_float(value, "Value.data")
         self.mark_modified()
 
-    def _seed_grad(self, gradient: Any) -> float:
+    def _seed_grad(self, gradient: Operand | None) -> float:
         return 1.0 if gradient is None else _as_float(gradient, "backward")
 
     def zero_grad(self) -> None:
@@ -145,34 +146,34 @@ class Value(Arithmetic, Node):
 
 
 
-def _check_constants(op: Primitive, datas: Sequence[Any]) -> None:
+def _check_constants(op: Primitive, input_data: Sequence[Data]) -> None:
     """Raise TypeError (or OverflowError) for an input that is not a real number."""
-    for data in datas:
+    for data in input_data:
         if data.__class__ is not float:
             _as_float(data, op.name)
 
 
-def _forward_error(op: Primitive, datas: Sequence[Any], error: Exception) -> Exception:
-    """The error to raise when ``op``'s forward raised ``error`` on ``datas``."""
-    _check_constants(op, datas)
+def _forward_error(op: Primitive, input_data: Sequence[Data], error: Exception) -> Exception:
+    """The error to raise when ``op``'s forward raised ``error`` on ``input_data``."""
+    _check_constants(op, input_data)
     if isinstance(error, (ArithmeticError, ValueError)):
-        return DomainError(f"{op.name}({_listed(datas)}) is undefined: {error}")
+        return DomainError(f"{op.name}({_listed(input_data)}) is undefined: {error}")
     return error
 
 
-def _checked_result(op: Primitive, datas: Sequence[Any], out: Any) -> float:
+def _checked_result(op: Primitive, input_data: Sequence[Data], out: Data) -> float:
     """``out`` as a float; a TypeError for a non-number, a DomainError for ±inf or nan from finite
     inputs (an overflow)."""
-    _check_constants(op, datas)
+    _check_constants(op, input_data)
     if out.__class__ is not float:  # an int from max(x, 3), a NumPy float, or no number at all
-        out = _as_float(out, f"{op.name}({_listed(datas)})")
-    if out - out != 0.0 and all(d - d == 0.0 for d in datas):
-        raise DomainError(f"{op.name}({_listed(datas)}) overflows to {out}")
+        out = _as_float(out, f"{op.name}({_listed(input_data)})")
+    if out - out != 0.0 and all(d - d == 0.0 for d in input_data):
+        raise DomainError(f"{op.name}({_listed(input_data)}) overflows to {out}")
     return out
 
 
-def _listed(datas: Sequence[Any]) -> str:
-    return ", ".join(repr(d) for d in datas)
+def _listed(input_data: Sequence[Data]) -> str:
+    return ", ".join(repr(d) for d in input_data)
 
 
 def _as_float(x: Any, where: str) -> float:
