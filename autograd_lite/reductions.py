@@ -124,10 +124,10 @@ def var(x: Operand, axis: Axis = None, keepdims: bool = False, ddof: int = 0) ->
     >>> x.grad
     array([-0.75, -0.25,  0.25,  0.75])
     """
-    deviation = x - mean(x, axis=axis, keepdims=True)
     count = 1
-    for a in _axes("var", axis, np.shape(x)):
+    for a in _axes("var", axis, np.shape(x)):  # checked first, so an error names var
         count *= np.shape(x)[a]  # a Python int, so the dtype stays x's
+    deviation = x - mean(x, axis=axis, keepdims=True)
     return sum(deviation * deviation, axis=axis, keepdims=keepdims) / (count - ddof)
 
 

@@ -239,7 +239,7 @@ def descend(parameters: list[Value], cost_function: Callable[[], Value], cost: V
 def draw_cost_graph(out_dir: Path) -> None:
     heading("8. The computation graph of Cost(m)")
     out_dir.mkdir(parents=True, exist_ok=True)
-    m = Value(0.1)
+    m = Value(0.1, label="m")
     cost = Cost(m)
     cost.backward()  # so that every box shows its gradient too
     drawing = draw_graph(cost)

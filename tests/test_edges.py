@@ -161,6 +161,7 @@ def test_transpose_swapaxes_and_softmax_with_negative_and_numpy_axes_match_torch
     (lambda t: t.transpose((0, 0)), "transpose: axes (0, 0) is not a permutation"),
     (lambda t: ag.concatenate([t, t], axis=-3), "concatenate on inputs of shapes (2, 3): axis -3"),
     (lambda t: ag.concatenate(t), "concatenate: expected a sequence of arrays"),
+    (lambda t: t.var(axis=2), "var on inputs of shapes (2, 3): axis 2 is out of bounds"),
 ])
 def test_bad_axes_are_errors_that_name_the_op(call, message):
     t = Tensor(np.ones((2, 3)), requires_grad=True)
