@@ -39,14 +39,6 @@ __all__ = ["DomainError", "Node", "Primitive", "ShapeError", "apply", "backward"
            "no_grad", "primitive", "walk"]
 
 
-class DomainError(ValueError):
-    """An operation (or its gradient) is undefined at the given input, e.g. ``log(-1.0)``."""
-
-
-class ShapeError(ValueError):
-    """The shapes given to an operation do not fit together; the message names the op and shapes."""
-
-
 class Node:
     """A value in a computation graph: its ``data``, its ``grad``, and how it was made.
 
@@ -443,6 +435,14 @@ def _joined(primitive: Primitive, inputs: Sequence[Any]) -> list[Any]:
         node = _first_node(x) if x.__class__ in _SEQUENCES else None
         joined.append(x if node is None else node._result_type._from_sequence(primitive, x))
     return joined
+
+
+class DomainError(ValueError):
+    """An operation (or its gradient) is undefined at the given input, e.g. ``log(-1.0)``."""
+
+
+class ShapeError(ValueError):
+    """The shapes given to an operation do not fit together; the message names the op and shapes."""
 
 
 # The backward pass and the graph walk go on in backprop.py, which builds on the classes above.
