@@ -400,15 +400,9 @@ def _record(kind: type[Node], out: Data, primitive: Primitive, inputs: tuple[Ope
 
 
 def _leaf(kind: type[Node], data: Data, requires_grad: bool = False) -> Node:
-    """A leaf of ``kind`` holding ``data`` as it is (not copied, not validated)."""
+    """A leaf of ``kind`` holding ``data`` as it is (not copied, not validated by the constructor)."""
     node = _new_object(kind)
-    node._data = data
-    node.grad = kind._empty_grad
-    node.requires_grad = requires_grad
-    node.name = node._primitive = node._params = node._origin = None
-    node._inputs = node._input_data = ()
-    node._keeps_grad = kind._all_keep_grad
-    node._stamp = next(clock)
+    Node.__init__(node, data, requires_grad)
     return node
 
 
