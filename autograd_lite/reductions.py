@@ -12,7 +12,7 @@ import numpy as np
 
 from .engine import data_of, docstring_tests, primitive
 from .ops import exp
-from .parameters import _axes, _axis_index, _reduction_params
+from .parameters import AxisError, _axes, _axis_index, _reduction_params
 from .shape_ops import broadcast_to, reshape
 from .typing import Axis, Data, Operand
 
@@ -124,9 +124,13 @@ def var(x: Operand, axis: Axis = None, keepdims: bool = False, ddof: int = 0) ->
     >>> x.grad
     array([-0.75, -0.25,  0.25,  0.75])
     """
+    shape = np.shape(x)
+    axes = _axes("var", axis, shape)  # checked first, so an error names var
+    if axes and not shape:  # NumPy's mean and var take no axis of a 0-d array (its sum and max do)
+        raise AxisError(f"var on inputs of shapes (): axis {axis} is out of bounds for array of dimension 0")
     count = 1
-    for a in _axes("var", axis, np.shape(x)):  # checked first, so an error names var
-        count *= np.shape(x)[a]  # a Python int, so the dtype stays x's
+    for a in axes:
+        count *= shape[a]  # a Python int, so the dtype stays x's
     deviation = x - mean(x, axis=axis, keepdims=True)
     return sum(deviation * deviation, axis=axis, keepdims=keepdims) / (count - ddof)
 

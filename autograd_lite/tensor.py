@@ -22,6 +22,7 @@ from .engine import (
     is_grad_enabled,
 )
 from .ops import Arithmetic
+from .parameters import AxisError
 from .typing import Axis, Data, Operand
 
 __all__ = ["Tensor", "tensor"]
@@ -87,9 +88,10 @@ class Tensor(Arithmetic, Node):
     def _forward(op: Primitive, input_data: Sequence[Data], params: dict[str, Any]) -> np.ndarray:
         try:
             out = op.forward(*input_data, **params) if params else op.forward(*input_data)
-        except ValueError as error:
+        except ValueError as error:  # NumPy's AxisError too, kept an IndexError as it is there
             shapes = ", ".join(str(np.shape(d)) for d in input_data)
-            raise ShapeError(f"{op.name} on inputs of shapes {shapes}: {error}") from None
+            kind = AxisError if isinstance(error, IndexError) else ShapeError
+            raise kind(f"{op.name} on inputs of shapes {shapes}: {error}") from None
         except (TypeError, OverflowError) as error:
             dtypes = ", ".join(_dtype_name(d) for d in input_data)
             raise type(error)(f"{op.name} on inputs of dtypes {dtypes}: {error}") from None

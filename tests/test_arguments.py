@@ -494,3 +494,11 @@ def test_hyperparameters_changed_in_param_groups_are_checked_at_step():
         optimizer.step(3)
     optimizer.step()
     assert p.data[0] < 1.0
+
+
+@pytest.mark.parametrize("state", [{}, {"bit_generator": "PCG64", "state": {"state": 1}}])
+def test_a_bad_generator_state_is_an_error_naming_set_rng_state_and_changes_nothing(state):
+    before = nn.get_rng_state()
+    with pytest.raises(ValueError, match="set_rng_state: invalid state"):
+        nn.set_rng_state(state)
+    assert nn.get_rng_state() == before

@@ -540,3 +540,14 @@ def test_a_transform_of_a_list_of_outer_tensors_stays_connected_to_them():
     (g,) = torch.autograd.grad((y ** 2).sum(), y, create_graph=True)
     (expected,) = torch.autograd.grad(g.sum(), x)
     assert expected.item() == 8.0
+
+
+@pytest.mark.parametrize("call", [lambda t: ag.mean(t, axis=0), lambda t: ag.mean(t, axis=1),
+                                  lambda t: t.var(axis=-1), lambda t: t.sum(axis=(0,))])
+def test_an_axis_out_of_range_is_an_index_error_as_in_numpy(call):
+    """NumPy's AxisError is a ValueError and an IndexError; ours is both, whichever check finds it
+    (mean's own forward found axis=0 of a 0-d array, and raised a plain ShapeError)."""
+    t = Tensor(np.array(2.0), requires_grad=True)
+    with pytest.raises(IndexError) as raised:
+        call(t)
+    assert isinstance(raised.value, ShapeError)

@@ -58,7 +58,11 @@ def set_rng_state(state: dict[str, Any]) -> None:
     """Put the generator that initialises new layers back in a state :func:`get_rng_state` gave."""
     if not isinstance(state, dict):
         raise TypeError(invalid("set_rng_state", "state", state, "a dict from get_rng_state()"))
-    _generator.bit_generator.state = state
+    try:  # NumPy checks the whole state before it sets any of it
+        _generator.bit_generator.state = state
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(invalid("set_rng_state", "state", state, f"a dict from get_rng_state() "
+                                 f"({type(error).__name__}: {error})")) from None
 
 
 def _uniform(bound: float, shape: tuple[int, ...]) -> Parameter:
