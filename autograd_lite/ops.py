@@ -1,7 +1,8 @@
 """Elementwise operations, each defined once: forward, math and gradient together.
 
 Every operation here works on ``Value`` (through a fast ``math`` forward) and on ``Tensor`` (through
-NumPy), and on plain numbers and arrays too (plain in, plain out). Each docstring states the gradient
+the array API namespace ``xp`` of its data: NumPy, CuPy, …), and on plain numbers and arrays too
+(plain in, plain out). Each docstring states the gradient
 in one notation: ``g`` is ∂L/∂out, the gradient arriving at the output, and ``∂L/∂x = …`` is what the
 VJP registered just below the op hands back to the input ``x``. Subgradients at kinks:
 ``relu'(0) = 0``, ``abs'(0) = 0``. The examples assume ``import numpy as np`` and
@@ -16,8 +17,7 @@ import operator
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
-import numpy as np
-
+from .backend import namespace
 from .engine import Node, data_of, docstring_tests, primitive
 from .typing import Data, Operand
 
@@ -38,7 +38,7 @@ def add(x: Data, y: Data) -> Data:
     >>> add(x, 10.0)
     Tensor([11., 12.], op='add')
     """
-    return np.add(x, y)
+    return namespace(x, y).add(x, y)
 
 
 add.defvjp(lambda g, out, x, y: g, lambda g, out, x, y: g)
@@ -53,7 +53,7 @@ def subtract(x: Data, y: Data) -> Data:
     >>> y.grad
     array([-1., -1.])
     """
-    return np.subtract(x, y)
+    return namespace(x, y).subtract(x, y)
 
 
 subtract.defvjp(lambda g, out, x, y: g, lambda g, out, x, y: -g)
@@ -68,7 +68,7 @@ def multiply(x: Data, y: Data) -> Data:
     >>> x.grad
     array([3., 4.])
     """
-    return np.multiply(x, y)
+    return namespace(x, y).multiply(x, y)
 
 
 multiply.defvjp(lambda g, out, x, y: g * y, lambda g, out, x, y: g * x)
@@ -83,7 +83,7 @@ def divide(x: Data, y: Data) -> Data:
     >>> y.grad
     array([-1.  , -0.25])
     """
-    return np.divide(x, y)
+    return namespace(x, y).divide(x, y)
 
 
 divide.defvjp(lambda g, out, x, y: g / y, lambda g, out, x, y: -g * out / y)
@@ -96,7 +96,7 @@ def negative(x: Data) -> Data:
     >>> negative(Tensor([1.0, -2.0]))
     Tensor([-1.,  2.])
     """
-    return np.negative(x)
+    return namespace(x).negative(x)
 
 
 negative.defvjp(lambda g, out, x: -g)
@@ -121,21 +121,21 @@ def power(x: Data, y: Data) -> Data:
     >>> x.grad
     array([ 3., 12.])
     """
-    return np.power(x, y)
+    return namespace(x, y).pow(x, y)
 
 
 def _has_zero(x: Data) -> bool:
     """Whether ``x`` (a number or an array) holds a zero; a Python number is tested without NumPy."""
     if x.__class__ is float or x.__class__ is int:
         return x == 0
-    return not np.all(x)
+    return not namespace(x).all(x)
 
 
 def _one_where(mask: Data, x: Operand) -> Operand:
     """``x`` with 1 in place of its elements where ``mask`` holds (plain data for a scalar ``x``)."""
-    if mask.__class__ is bool or isinstance(mask, np.bool_):
+    if mask.__class__ is bool or not getattr(mask, "shape", ()):
         return 1.0 if mask else x
-    return where(mask, 1.0, x) if mask.any() else x
+    return where(mask, 1.0, x) if namespace(mask).any(mask) else x
 
 
 def _power_vjp_base(g: Operand, out: Operand, x: Operand, y: Operand) -> Operand:
@@ -167,7 +167,7 @@ def exp(x: Data) -> Data:
     >>> x.grad
     array([1.        , 2.71828183])
     """
-    return np.exp(x)
+    return namespace(x).exp(x)
 
 
 exp.defvjp(lambda g, out, x: g * out)
@@ -182,7 +182,7 @@ def log(x: Data) -> Data:
     >>> x.grad
     array([1.  , 0.25])
     """
-    return np.log(x)
+    return namespace(x).log(x)
 
 
 log.defvjp(lambda g, out, x: g / x)
@@ -197,7 +197,7 @@ def sqrt(x: Data) -> Data:
     >>> x.grad
     array([0.5 , 0.25])
     """
-    return np.sqrt(x)
+    return namespace(x).sqrt(x)
 
 
 sqrt.defvjp(lambda g, out, x: g / (2 * out))
@@ -212,7 +212,7 @@ def tanh(x: Data) -> Data:
     >>> x.grad.round(4)
     array([1.  , 0.42])
     """
-    return np.tanh(x)
+    return namespace(x).tanh(x)
 
 
 tanh.defvjp(lambda g, out, x: g * (1 - out * out))
@@ -236,10 +236,17 @@ def sigmoid(x: Data) -> Data:
     >>> x.grad
     array([0.  , 0.25, 0.  ])
     """
-    x = np.asarray(x)
-    if x.dtype.kind not in "fc":  # −x would wrap around for unsigned integers
-        x = x.astype(np.float64)
-    return np.exp(-np.logaddexp(0.0, -x))
+    xp = namespace(x)
+    x = _floating(xp, x)  # −x would wrap around for unsigned integers
+    return xp.exp(-xp.logaddexp(0.0, -x))
+
+
+def _floating(xp, x: Data) -> Data:
+    """``x`` as an array of a floating dtype (float64 for integers and bools, as NumPy gives)."""
+    x = xp.asarray(x)
+    if xp.isdtype(x.dtype, ("real floating", "complex floating")):
+        return x
+    return xp.astype(x, xp.float64)
 
 
 sigmoid.defvjp(lambda g, out, x: g * out * (1 - out))
@@ -258,10 +265,10 @@ def relu(x: Data) -> Data:
     >>> x.grad
     array([0., 0., 1.])
     """
-    return np.maximum(x, 0.0)
+    return namespace(x).maximum(x, 0.0)
 
 
-relu.defvjp(lambda g, out, x: g * (x > 0))
+relu.defvjp(lambda g, out, x: _where(data_of(x) > 0, g, 0.0))
 
 
 @primitive(scalar=builtins.abs, name="abs")
@@ -273,7 +280,7 @@ def absolute(x: Data) -> Data:
     >>> x.grad
     array([-1.,  0.,  1.])
     """
-    return np.abs(x)
+    return namespace(x).abs(x)
 
 
 absolute.defvjp(lambda g, out, x: g * sign(x))
@@ -287,9 +294,9 @@ def sign(x: Operand) -> Data:
     (array([-1.,  0.,  1.]), -1.0)
     """
     x = data_of(x)
-    if isinstance(x, np.ndarray):
-        return np.sign(x)
-    return float((x > 0) - (x < 0))
+    if isinstance(x, (float, int)):
+        return float((x > 0) - (x < 0))
+    return namespace(x).sign(x)
 
 
 # ---- selection ------------------------------------------------------------------------------
@@ -306,7 +313,12 @@ def _scalar_minimum(x: float, y: float) -> float:
 def _larger_share(x: Operand, y: Operand) -> Data:
     """The share of the gradient that goes to ``x`` in max(x, y): 1 where x > y, ½ at ties."""
     x, y = data_of(x), data_of(y)
-    return (x > y) + 0.5 * (x == y)
+    xp = namespace(x, y)
+    larger, tied = x > y, x == y
+    if larger.__class__ is bool:  # two numbers
+        return 1.0 if larger else 0.5 if tied else 0.0
+    ones = xp.ones(larger.shape, dtype=_float_of(xp, x, y), device=_device(larger))
+    return xp.where(larger, ones, xp.where(tied, 0.5 * ones, 0.0 * ones))
 
 
 @primitive(scalar=_scalar_maximum)
@@ -318,7 +330,7 @@ def maximum(x: Data, y: Data) -> Data:
     >>> x.grad
     array([0. , 0.5, 1. ])
     """
-    return np.maximum(x, y)
+    return namespace(x, y).maximum(x, y)
 
 
 maximum.defvjp(
@@ -336,7 +348,7 @@ def minimum(x: Data, y: Data) -> Data:
     >>> x.grad
     array([1. , 0.5, 0. ])
     """
-    return np.minimum(x, y)
+    return namespace(x, y).minimum(x, y)
 
 
 minimum.defvjp(
@@ -362,7 +374,10 @@ def where(condition: Operand, x: Operand, y: Operand) -> Operand:
 
 @primitive(name="where")
 def _where(condition: Data, x: Data, y: Data) -> Data:
-    return np.where(condition, x, y)
+    xp = namespace(condition, x, y)
+    if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS:  # the standard wants one array at least
+        x = xp.asarray(x, dtype=_float_of(xp, x, y), device=_device(condition))
+    return xp.where(condition, x, y)
 
 
 _where.defvjp(
@@ -372,11 +387,27 @@ _where.defvjp(
 )
 
 
+_NUMBERS = (float, int, bool)
+
+
+def _float_of(xp, *data: Data) -> object:
+    """The floating dtype of the arrays among ``data`` (float64 if none has one)."""
+    for x in data:
+        dtype = getattr(x, "dtype", None)
+        if dtype is not None and xp.isdtype(dtype, "real floating"):
+            return dtype
+    return xp.float64
+
+
+def _device(x: Data) -> object:
+    return getattr(x, "device", None) if x.__class__ not in _NUMBERS else None
+
+
 # ---- the operators of Value and Tensor ------------------------------------------------------
 
 
 N = TypeVar("N", bound=Node)
-Comparison = bool | np.ndarray  # a comparison's answer: a bool, or a boolean array
+Comparison = bool | Data  # a comparison's answer: a bool, or a boolean array
 
 
 class Arithmetic:

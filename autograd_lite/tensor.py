@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import operator
 import warnings
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-from numpy.typing import ArrayLike, DTypeLike
-
-from . import _checks, tensor_ops
+from . import _checks, backend, tensor_ops
+from .backend import ndarray
 from .engine import (
     _SEQUENCES,
     Node,
@@ -23,10 +23,11 @@ from .engine import (
 )
 from .ops import Arithmetic
 from .parameters import AxisError
-from .typing import Axis, Data, Operand
+from .typing import ArrayLike, Axis, Data, DTypeLike, Operand
 
 __all__ = ["Tensor", "tensor"]
 
+_host = backend.host_namespace  # NumPy's in-place ufuncs, for NumPy data (the fast path)
 _SUPPORTED_KINDS = "biuf"  # bool, signed and unsigned integers, floats
 
 
@@ -70,45 +71,53 @@ class Tensor(Arithmetic, Node):
                                 "leaf without their graph: use ag.stack([...]) to keep the graph, or "
                                 "detach them first")
         try:
-            array = np.array(data, dtype=dtype)
+            array = backend.array(data, dtype=dtype)
         except (TypeError, ValueError) as error:
             raise TypeError(f"Tensor: cannot make an array of {type(data).__name__} {data!r:.60}: "
                             f"{error}") from None
-        if array.dtype.kind not in _SUPPORTED_KINDS:
+        kind = backend.dtype_kind(array.dtype)
+        if kind not in _SUPPORTED_KINDS:
             raise TypeError(f"Tensor: unsupported dtype {array.dtype}; use float, integer or bool data")
-        if requires_grad and array.dtype.kind != "f":
-            warnings.warn(f"Tensor: {array.dtype} data that requires grad is converted to float64",
-                          stacklevel=2)
-            array = array.astype(np.float64)
+        if requires_grad and kind != "f":
+            xp = backend.namespace(array)
+            to = backend.default_float(xp, backend.device_of(array))
+            warnings.warn(f"Tensor: {array.dtype} data that requires grad is converted to "
+                          f"{backend.dtype_name(to)}", stacklevel=2)
+            array = xp.astype(array, to)
         super().__init__(array, requires_grad)
         self.name = name
 
     # ---- engine hooks -------------------------------------------------------------------------
     @staticmethod
-    def _forward(op: Primitive, input_data: Sequence[Data], params: dict[str, Any]) -> np.ndarray:
+    def _forward(op: Primitive, input_data: Sequence[Data], params: dict[str, Any]) -> Data:
         try:
             out = op.forward(*input_data, **params) if params else op.forward(*input_data)
+        except backend.DeviceError as error:
+            raise backend.DeviceError(f"{op.name}: {error}") from None
         except ValueError as error:  # NumPy's AxisError too, kept an IndexError as it is there
-            shapes = ", ".join(str(np.shape(d)) for d in input_data)
+            shapes = ", ".join(str(_shape(d)) for d in input_data)
             kind = AxisError if isinstance(error, IndexError) else ShapeError
             raise kind(f"{op.name} on inputs of shapes {shapes}: {error}") from None
         except (TypeError, OverflowError) as error:
             dtypes = ", ".join(_dtype_name(d) for d in input_data)
             raise type(error)(f"{op.name} on inputs of dtypes {dtypes}: {error}") from None
-        return out if out.__class__ is np.ndarray else np.asarray(out)
+        if out.__class__ is ndarray:  # the common case: nothing to check
+            return out
+        return _as_array(op, out, input_data)
 
     def _fit_grad(self, grad: Operand) -> Operand:
         data = self._data
-        if grad.__class__ is np.ndarray and grad.shape == data.shape and grad.dtype is data.dtype:
+        if grad.__class__ is data.__class__ and grad.shape == data.shape and grad.dtype == data.dtype:
             return grad  # the common case: nothing to do
         if isinstance(grad, Node):
             if grad._data.shape != data.shape:
                 grad = _summed_to(grad, data.shape)
             return grad if grad._data.dtype == data.dtype else tensor_ops.astype(grad, data.dtype)
-        if np.shape(grad) != data.shape:
+        if _shape(grad) != data.shape:
             grad = _summed_to(grad, data.shape)
-        if type(grad) is not np.ndarray or grad.dtype != data.dtype:
-            grad = np.asarray(grad, dtype=data.dtype)
+        if grad.__class__ is not data.__class__ or grad.dtype != data.dtype:
+            xp = backend.namespace(data)
+            grad = xp.asarray(grad, dtype=data.dtype, device=backend.device_of(data))
         return grad
 
     @classmethod
@@ -122,39 +131,46 @@ class Tensor(Arithmetic, Node):
     def _accumulate_grad(self, grad: Operand, shared: bool = False) -> None:
         if self.grad is not None:
             self.grad = self.grad + grad
-        elif isinstance(grad, Node) or not shared and grad.flags.owndata and grad.flags.writeable:
+        elif isinstance(grad, Node) or (not shared and grad.__class__ is ndarray and grad.flags.owndata
+                                        and grad.flags.writeable):
             self.grad = grad  # a fresh array that nothing else holds
-        else:  # a view, or an array another .grad already has: give this tensor its own copy
-            self.grad = np.array(grad, dtype=self._data.dtype, copy=True)
+        else:  # a view, an array another .grad already has, or one whose memory is not known to be
+            # its own (the standard has no flags for that): give this tensor its own copy
+            self.grad = backend.namespace(grad).asarray(grad, dtype=self._data.dtype, copy=True)
 
-    def _seed_grad(self, gradient: Operand | None) -> np.ndarray:
-        dtype = self._data.dtype
+    def _seed_grad(self, gradient: Operand | None) -> Data:
+        data = self._data
+        dtype, xp, device = data.dtype, backend.namespace(data), backend.device_of(data)
         if gradient is None:
             if self._data.size != 1:
                 raise RuntimeError(
                     f"backward() without a gradient needs a single-number tensor, but this one has "
                     f"shape {self.shape}: reduce it first (e.g. .sum() or .mean()), or pass "
                     f"gradient=<array of shape {self.shape}> (d loss / d this tensor)")
-            return np.ones(self.shape, dtype)
+            return xp.ones(self.shape, dtype=dtype, device=device)
         try:
-            gradient = gradient._data if isinstance(gradient, Node) else np.array(gradient, dtype=dtype)
+            gradient = gradient._data if isinstance(gradient, Node) else \
+                backend.array(gradient, dtype=dtype, device=device, xp=xp)
         except (TypeError, ValueError) as error:
             raise TypeError(f"backward: gradient must be an array of shape {self.shape}, not "
                             f"{type(gradient).__name__} {gradient!r:.40}: {error}") from None
-        if gradient.shape != self.shape:
+        if tuple(gradient.shape) != self.shape:
             raise ShapeError(f"backward: the gradient has shape {gradient.shape}, but the tensor has "
                              f"shape {self.shape}; they must be equal")
         return gradient
 
     # ---- the data, and changing it in place ----------------------------------------------------
     @property
-    def data(self) -> np.ndarray:
+    def data(self) -> Data:
         """The array, read-only wherever a graph may still need it.
 
         Results of operations are read-only. Leaves that require grad are read-only while gradients
         are recorded: change them under ``no_grad()`` (``p -= lr * p.grad``), as optimizers do.
+        (Only NumPy arrays can be made read-only; the standard has no such flag.)
         """
         array = self._data
+        if array.__class__ is not ndarray:
+            return array
         if self._primitive is not None:
             array.flags.writeable = False
         elif self.requires_grad and is_grad_enabled():
@@ -164,8 +180,8 @@ class Tensor(Arithmetic, Node):
 
     @data.setter
     def data(self, value: Any) -> None:
-        array = np.asarray(value)
-        if array.dtype.kind not in _SUPPORTED_KINDS:
+        array = value if backend.is_array(value) else backend.array(value)
+        if backend.dtype_kind(array.dtype) not in _SUPPORTED_KINDS:
             raise TypeError(f"Tensor.data: unsupported dtype {array.dtype}")
         self._data = array
         self.mark_modified()
@@ -173,34 +189,43 @@ class Tensor(Arithmetic, Node):
     def detach(self) -> Tensor:
         """A new leaf that is cut off from the graph (requires no grad) and shares this tensor's
         memory, read-only: an in-place change of it would change this tensor unseen, so it raises."""
-        view = self._data.view()
+        data = self._data
+        if data.__class__ is not ndarray:
+            return _leaf(Tensor, data)
+        view = data.view()
         view.flags.writeable = False
         return _leaf(Tensor, view)
 
-    def _in_place(self, ufunc: np.ufunc, other: Operand) -> Tensor:
+    def _in_place(self, ufunc: Any, other: Operand) -> Tensor:
         if self._primitive is not None:
             raise RuntimeError(f"in-place {ufunc.__name__} on the result of {self.op}: results of "
                                f"operations may still be needed by the graph; compute a new tensor instead")
         if self.requires_grad and is_grad_enabled():
             raise RuntimeError(f"in-place {ufunc.__name__} on a leaf tensor that requires grad while "
                                f"gradients are recorded: do it under `with no_grad():` (as optimizers do)")
-        if self._data.base is not None or not self._data.flags.writeable:
+        data = self._data
+        if data.__class__ is ndarray and (data.base is not None or not data.flags.writeable):
             raise RuntimeError(
                 f"in-place {ufunc.__name__} on a tensor whose memory may be shared (made by detach(), or "
                 f"a view such as a reshape made under no_grad()): it would change the tensor it shares "
                 f"memory with, unseen by that tensor's graphs; write t = t + x, or copy first: Tensor(t)")
+        other = data_of(other)
+        backend.namespace(data, other)  # arrays of two libraries or devices: a DeviceError
         try:
-            ufunc(self._data, data_of(other), out=self._data, casting="same_kind")
+            if data.__class__ is ndarray:
+                ufunc(data, other, out=data, casting="same_kind")
+            else:  # the standard's in-place operators
+                self._data = _IN_PLACE[ufunc.__name__](data, other)
         except ValueError as error:
             raise ShapeError(f"in-place {ufunc.__name__} of a tensor of shape {self.shape} with shape "
-                             f"{np.shape(data_of(other))}: {error}") from None
+                             f"{_shape(other)}: {error}") from None
         self.mark_modified()
         return self
 
-    def __iadd__(self, other: Operand) -> Tensor: return self._in_place(np.add, other)
-    def __isub__(self, other: Operand) -> Tensor: return self._in_place(np.subtract, other)
-    def __imul__(self, other: Operand) -> Tensor: return self._in_place(np.multiply, other)
-    def __itruediv__(self, other: Operand) -> Tensor: return self._in_place(np.divide, other)
+    def __iadd__(self, other: Operand) -> Tensor: return self._in_place(_host.add, other)
+    def __isub__(self, other: Operand) -> Tensor: return self._in_place(_host.subtract, other)
+    def __imul__(self, other: Operand) -> Tensor: return self._in_place(_host.multiply, other)
+    def __itruediv__(self, other: Operand) -> Tensor: return self._in_place(_host.divide, other)
 
     # ---- array attributes ---------------------------------------------------------------------
     @property
@@ -209,7 +234,7 @@ class Tensor(Arithmetic, Node):
         return self._data.shape
 
     @property
-    def dtype(self) -> np.dtype:
+    def dtype(self) -> Any:
         """The array's dtype."""
         return self._data.dtype
 
@@ -221,21 +246,59 @@ class Tensor(Arithmetic, Node):
     @property
     def size(self) -> int:
         """Number of elements."""
-        return self._data.size
+        return math.prod(self._data.shape)
 
     def __len__(self) -> int:
-        return len(self._data)
+        if not self._data.shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
 
     def item(self) -> Any:
         """The single element as a Python number."""
-        return self._data.item()
+        data = self._data
+        if data.__class__ is ndarray:
+            return data.item()
+        if math.prod(data.shape) != 1:
+            raise ValueError(f"item: the tensor has {self.size} elements, not one")
+        kind = backend.dtype_kind(data.dtype)
+        return {"b": bool, "i": int, "u": int}.get(kind, float)(data)
 
-    def numpy(self) -> np.ndarray:
-        """The data as a NumPy array (shared, not copied: see :attr:`data`)."""
-        return self.data
+    # ---- devices ----------------------------------------------------------------------------
+    @property
+    def device(self) -> Any:
+        """Where the data lives: ``"cpu"`` for NumPy, else the array library's device object."""
+        return backend.device_of(self._data)
 
-    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        return self.data if dtype is None else self._data.astype(dtype)
+    def to(self, device: Any) -> Tensor:
+        """This tensor on ``device`` — ``"cpu"`` (NumPy), ``"cuda"``/``"cuda:N"`` (CuPy), or a
+        device object of its array library — differentiably (the gradient moves back). On its
+        device already: the tensor itself.
+
+        >>> t = Tensor([1.0, 2.0])
+        >>> t.to("cpu") is t
+        True
+        """
+        data = self._data
+        if device == "cpu" and data.__class__ is ndarray or \
+                not isinstance(device, str) and data.__class__ is not ndarray and device == data.device:
+            return self
+        return tensor_ops.to_device(self, device=device)
+
+    def cpu(self) -> Tensor:
+        """This tensor as a NumPy tensor on the host (``to("cpu")``)."""
+        return self.to("cpu")
+
+    def numpy(self) -> ndarray:
+        """The data as a NumPy array on the host: a copy, yours to change."""
+        return backend.host_namespace.array(backend.to_host(self._data), copy=True)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> ndarray:
+        array = self.data if self._data.__class__ is ndarray else backend.to_host(self._data)
+        return array if dtype is None else array.astype(dtype)
+
+    def __array_namespace__(self, api_version: str | None = None) -> Any:
+        """The array namespace of the data (``numpy`` for NumPy tensors)."""
+        return backend.namespace(self._data)
 
     def __bool__(self) -> bool:
         return bool(self._data)
@@ -248,13 +311,17 @@ class Tensor(Arithmetic, Node):
         self.grad = None
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="Tensor(", threshold=20)
+        body = backend.host_namespace.array2string(backend.to_host(self._data), separator=", ",
+                                                   prefix="Tensor(", threshold=20)
         extras = []
         if self._primitive is not None:
             extras.append(f"op={self.op!r}")
         elif self.requires_grad:
             extras.append("requires_grad=True")
-        if self.dtype != np.float64:
+        if self._data.__class__ is not ndarray:
+            extras.append(f"device={self.device!r}")
+            extras.append(f"dtype={backend.dtype_name(self.dtype)}")
+        elif self.dtype != backend.host_namespace.float64:
             extras.append(f"dtype={self.dtype}")
         return "Tensor(" + ", ".join([body, *extras]) + ")"
 
@@ -302,7 +369,7 @@ class Tensor(Arithmetic, Node):
     def transpose(self, *axes: Any) -> Tensor:
         """Permute the axes (reverse them when none are given): ``t.transpose(1, 0)`` or
         ``t.transpose((1, 0))``, as NumPy."""
-        if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
+        if len(axes) == 1 and (backend.is_array(axes[0]) or not hasattr(axes[0], "__index__")):
             axes = axes[0]
         return tensor_ops.transpose(self, axes=None if axes is None or len(axes) == 0 else axes)
 
@@ -337,7 +404,7 @@ class Tensor(Arithmetic, Node):
 
     def astype(self, dtype: DTypeLike) -> Tensor:
         """Convert to ``dtype`` (differentiable)."""
-        return tensor_ops.astype(self, dtype=np.dtype(dtype))
+        return tensor_ops.astype(self, dtype=backend.dtype_of(backend.namespace(self._data), dtype))
 
 
 
@@ -347,15 +414,35 @@ def _summed_to(grad: Operand, shape: tuple[int, ...]) -> Operand:
     try:
         return tensor_ops.sum_to(grad, shape=shape)
     except ShapeError:
-        raise ShapeError(f"it gave a gradient of shape {np.shape(data_of(grad))}, which does not fit an "
+        raise ShapeError(f"it gave a gradient of shape {_shape(data_of(grad))}, which does not fit an "
                          f"input of shape {shape} (the shape, or one broadcast from it, is needed)") from None
 
 
 def _dtype_name(data: Any) -> str:
-    try:
-        return str(np.result_type(data))
-    except (TypeError, ValueError):
-        return type(data).__name__
+    dtype = getattr(data, "dtype", None)
+    if dtype is not None:
+        return backend.dtype_name(dtype)
+    return type(data).__name__
+
+
+def _shape(data: Any) -> tuple[int, ...]:
+    """The shape of an array or a number (``()``)."""
+    return tuple(getattr(data, "shape", ()))
+
+
+def _as_array(op: Primitive, out: Any, input_data: Sequence[Data]) -> Data:
+    """A forward's result that is not a NumPy array: an array (of any library) as it is; a NumPy
+    scalar or a number as a 0-d array of the inputs' library, on their device."""
+    if backend.is_array(out):
+        return out
+    arrays = [d for d in input_data if backend.is_array(d)]
+    if not arrays or arrays[0].__class__ is ndarray:
+        return backend.host_namespace.asarray(out)
+    return backend.namespace(arrays[0]).asarray(out, device=backend.device_of(arrays[0]))
+
+
+_IN_PLACE = {"add": operator.iadd, "subtract": operator.isub, "multiply": operator.imul,
+             "divide": operator.itruediv}
 
 
 def _index_data(index: Any) -> Any:

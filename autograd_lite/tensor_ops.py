@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from . import backend
 from .engine import data_of, docstring_tests, primitive
 from .ops import where
 from .parameters import _arrays, _joined_axis
@@ -41,7 +42,7 @@ Index = Any
 __all__ = [
     "astype", "broadcast_to", "clip", "concatenate", "expand_dims", "flatten", "getitem", "log_softmax",
     "logsumexp", "matmul", "max", "mean", "min", "reshape", "softmax", "squeeze", "stack", "sum",
-    "sum_to", "swapaxes", "transpose", "var", "where",
+    "sum_to", "swapaxes", "to_device", "transpose", "var", "where",
 ]
 
 
@@ -178,6 +179,23 @@ clip.defvjp(
     lambda g, out, x, a_min, a_max: g * (data_of(x) < data_of(a_min)),
     lambda g, out, x, a_min, a_max: g * (data_of(x) > data_of(a_max)),
 )
+
+
+# ---- devices --------------------------------------------------------------------------------
+
+
+@primitive
+def to_device(x: Data, device: Any) -> Data:
+    """``x`` moved to ``device`` (see :meth:`Tensor.to <autograd_lite.Tensor.to>`).
+    ∂L/∂x = g moved back to x's device
+
+    >>> to_device(Tensor([1.0, 2.0], requires_grad=True), "cpu").device
+    'cpu'
+    """
+    return backend.to_device(x, device)
+
+
+to_device.defvjp(lambda g, out, x, device: to_device(g, device=backend.device_of(data_of(x))))
 
 
 # ---- linear algebra -------------------------------------------------------------------------
