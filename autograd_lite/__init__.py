@@ -11,8 +11,9 @@ numbers and on plain arrays alike (plain in, plain out).
 -4.0
 """
 
-from . import nn, optim, testing  # the subpackages, which build on the modules imported below
+from . import backend, nn, optim, testing  # the subpackages, which build on the modules imported below
 from .anomaly import AnomalyError
+from .backend import DeviceError
 from .engine import (
     DomainError,
     Node,
@@ -45,7 +46,7 @@ from .ops import (
     subtract,
     tanh,
 )
-from .tensor import Tensor, tensor
+from .tensor import Tensor, asarray, tensor
 from .tensor_ops import (
     astype,
     broadcast_to,
@@ -67,6 +68,7 @@ from .tensor_ops import (
     sum,
     sum_to,
     swapaxes,
+    to_device,
     transpose,
     var,
     where,
@@ -78,11 +80,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AnomalyError", "detect_anomaly", "is_anomaly_enabled",
-    "DomainError", "Node", "Primitive", "ShapeError", "Tensor", "Value", "abs", "add", "astype",
+    "DeviceError", "DomainError", "Node", "Primitive", "ShapeError", "Tensor", "Value", "abs", "add",
+    "asarray", "astype",
     "broadcast_to", "clip", "concatenate", "divide", "draw_graph", "enable_grad", "exp", "expand_dims",
     "flatten", "getitem", "grad", "gradients", "hessian", "hvp", "is_grad_enabled", "jacobian", "log",
     "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply",
     "negative", "no_grad", "power", "primitive", "relu", "reshape", "sigmoid", "sign", "softmax", "sqrt",
-    "squeeze", "stack", "subtract", "sum", "sum_to", "swapaxes", "tanh", "tensor", "transpose",
-    "value_and_grad", "var", "where", "nn", "optim", "testing",
+    "squeeze", "stack", "subtract", "sum", "sum_to", "swapaxes", "tanh", "tensor", "to_device", "transpose",
+    "value_and_grad", "var", "where", "backend", "nn", "optim", "testing",
 ]

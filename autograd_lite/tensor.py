@@ -25,7 +25,7 @@ from .ops import Arithmetic
 from .parameters import AxisError
 from .typing import ArrayLike, Axis, Data, DTypeLike, Operand
 
-__all__ = ["Tensor", "tensor"]
+__all__ = ["Tensor", "asarray", "tensor"]
 
 _host = backend.host_namespace  # NumPy's in-place ufuncs, for NumPy data (the fast path)
 _SUPPORTED_KINDS = "biuf"  # bool, signed and unsigned integers, floats
@@ -461,3 +461,24 @@ def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None
             [2., 4.]], op='transpose')
     """
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def asarray(data: ArrayLike, dtype: DTypeLike = None, device: Any = None, xp: Any = None,
+            requires_grad: bool = False) -> Tensor:
+    """A :class:`Tensor` of ``data`` on ``device`` (a copy), like ``jnp.asarray`` with a device.
+
+    ``device`` is ``"cpu"`` (NumPy), ``"cuda"`` or ``"cuda:N"`` (CuPy), a device object of the array
+    library ``xp`` (or of ``data``'s), or ``None`` (where ``data`` is). ``xp`` picks the array library
+    for data that has none yet (lists, NumPy arrays).
+
+    >>> import array_api_strict as xps
+    >>> from autograd_lite import asarray
+    >>> t = asarray([1.0, 2.0], xp=xps, device=xps.Device("device1"))
+    >>> t.device, type(t.data).__module__
+    (array_api_strict.Device('device1'), 'array_api_strict._array_object')
+    """
+    try:
+        array = backend.array(data, dtype=dtype, device=device, xp=xp)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"asarray: {error}") from None
+    return Tensor(array, requires_grad=requires_grad)

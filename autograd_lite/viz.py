@@ -12,6 +12,7 @@ import graphviz
 import numpy as np
 
 from . import _checks
+from .backend import device_of, dtype_name, is_array, to_host
 from .engine import Node, Primitive
 
 __all__ = ["GraphDrawing", "draw_graph"]
@@ -61,7 +62,7 @@ def _summary(x: Any) -> str:
         return "None"
     if isinstance(x, Node):
         x = x.data
-    array = np.asarray(x)
+    array = to_host(x)  # drawn on the host, whatever device the data is on
     if array.size == 1:
         return f"{float(array.reshape(())):.4g}"
     if array.size == 0:
@@ -74,7 +75,7 @@ def _is_finite(x: Any) -> bool:
         return True
     if isinstance(x, Node):
         x = x.data
-    return bool(np.all(np.isfinite(x)))
+    return bool(np.all(np.isfinite(to_host(x))))
 
 
 def _param_text(value: Any) -> str:
@@ -90,7 +91,8 @@ def _param_text(value: Any) -> str:
         return "[" + ", ".join(_param_text(item) for item in value) + "]"
     if isinstance(value, np.dtype):
         return str(value)
-    if isinstance(value, np.ndarray):
+    if is_array(value):
+        value = to_host(value)
         return f"array{value.shape} {value.dtype}" if value.size > 4 else repr(value.tolist())
     if isinstance(value, np.generic):
         return repr(value.item())
@@ -136,8 +138,9 @@ def _label(node: Node, name: str | None, defaults: dict[str, Any]) -> str:
         rows.append(_op_text(node, defaults))
     elif not name:
         rows.append("<b>leaf</b>")
-    if isinstance(node.data, np.ndarray):
-        rows.append(html.escape(f"{node.data.shape} {node.data.dtype}"))
+    if is_array(node.data):
+        where = "" if isinstance(node.data, np.ndarray) else f" on {device_of(node.data)}"
+        rows.append(html.escape(f"{node.data.shape} {dtype_name(node.data.dtype)}{where}"))
     rows.append("data " + html.escape(_summary(node.data)))
     if node.requires_grad and (node.grad is not None or node.is_leaf):  # intermediates may not keep it
         rows.append("grad " + html.escape(_summary(node.grad)))
