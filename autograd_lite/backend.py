@@ -36,7 +36,7 @@ Namespace = ModuleType  # an array API namespace: the module whose functions com
 ndarray = np.ndarray
 host_namespace = np  # what lands on the host (saving weights, drawing, repr) is a NumPy array
 
-_PLAIN = (float, int, bool)  # Python numbers belong to no namespace: they mix with any array
+_PLAIN = frozenset((float, int, bool))  # Python numbers: of no namespace, they mix with any array
 # The namespace of each array class met so far, so that finding it is one dictionary read: NumPy's
 # scalars count as NumPy arrays; Python numbers map to None.
 _NAMESPACE_OF_CLASS: dict[type, Namespace | None] = {np.ndarray: np, float: None, int: None, bool: None}
@@ -46,8 +46,8 @@ class DeviceError(ValueError):
     """Arrays of two libraries, or on two devices, met in one operation; the message names both."""
 
 
-def namespace(*data: Any) -> Namespace:
-    """The array namespace of ``data`` (arrays and Python numbers): NumPy unless an array of another
+def namespace(x: Any, y: Any = None, *more: Any) -> Namespace:
+    """The array namespace of the arrays and Python numbers given: NumPy unless an array of another
     library is among them. Arrays of two libraries, or on two devices, raise :class:`DeviceError`.
 
     >>> import array_api_strict as xps
@@ -58,6 +58,15 @@ def namespace(*data: Any) -> Namespace:
       ...
     autograd_lite.backend.DeviceError: an operation got arrays of two libraries, numpy and ...
     """
+    # Every forward asks, so NumPy arrays with numbers are answered first, by class alone.
+    if x.__class__ is ndarray and (y is None or y.__class__ is ndarray or y.__class__ in _PLAIN) \
+            and not more:
+        return np
+    return _namespace_of((x, *more) if y is None else (x, y, *more))
+
+
+def _namespace_of(data: Sequence[Any]) -> Namespace:
+    """:func:`namespace`, the general case: each class's namespace read from (or added to) a table."""
     found = None
     for x in data:
         xp = _NAMESPACE_OF_CLASS.get(x.__class__, _UNSEEN)
@@ -75,6 +84,7 @@ def namespace(*data: Any) -> Namespace:
 
 
 def _check_one_device(xp: Namespace, data: Sequence[Any]) -> None:
+    """Raise :class:`DeviceError` unless the arrays of ``xp`` among ``data`` share one device."""
     device = None
     for x in data:
         if _NAMESPACE_OF_CLASS.get(x.__class__) is xp:
@@ -96,7 +106,7 @@ def _look_up(x: Any) -> Namespace | None:
         xp = _compat_namespace(x)
     elif isinstance(x, (list, tuple)):  # constants given as lists are NumPy data, as NumPy reads them
         return np
-    elif isinstance(x, _PLAIN) or x is None:
+    elif isinstance(x, (float, int)) or x is None:
         return None
     else:
         raise TypeError(f"{type(x).__name__} is not an array: use a NumPy array, an array of a library "
@@ -118,12 +128,12 @@ def _compat_namespace(x: Any) -> Namespace:
 
 
 def _library(x: Any) -> str:
-    xp = namespace(x) if not isinstance(x, _PLAIN) else None
+    xp = namespace(x) if not isinstance(x, (float, int)) else None
     return "Python number" if xp is None else xp.__name__.split(".")[-1]
 
 
 def _mixed_message(data: Sequence[Any]) -> str:
-    arrays = [x for x in data if not isinstance(x, _PLAIN)]
+    arrays = [x for x in data if not isinstance(x, (float, int))]
     libraries = list(dict.fromkeys(_library(x) for x in arrays))
     if len(libraries) > 1:
         return (f"an operation got arrays of two libraries, {libraries[0]} and {libraries[1]}: move one "
@@ -146,7 +156,7 @@ def is_array(x: Any) -> bool:
 def device_of(x: Any) -> Any:
     """The device ``x`` lives on: ``"cpu"`` for NumPy data and numbers, else the library's device
     object (the standard's ``x.device``)."""
-    if isinstance(x, (np.ndarray, np.generic, *_PLAIN)):
+    if isinstance(x, (np.ndarray, np.generic, float, int)):
         return "cpu"
     return x.device
 
@@ -190,7 +200,7 @@ def to_host(x: Any) -> np.ndarray:
     """``x`` as a NumPy array on the host (``x`` itself if it already is one; a copy otherwise)."""
     if isinstance(x, np.ndarray):
         return x
-    if isinstance(x, (np.generic, *_PLAIN)):
+    if isinstance(x, (np.generic, float, int)):
         return np.asarray(x)
     if type(x).__module__.startswith("cupy"):
         return x.get()
