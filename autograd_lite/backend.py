@@ -336,3 +336,24 @@ def index_in(xp: Namespace, index: Any, device: Any) -> Any:
     moved = tuple(xp.asarray(p, device=device) if isinstance(p, np.ndarray) else
                   operator.index(p) if isinstance(p, np.integer) else p for p in parts)
     return moved if isinstance(index, tuple) else moved[0]
+
+
+def namespace_of_device(device: Any) -> Namespace:
+    """The namespace whose arrays live on ``device``: NumPy for ``"cpu"``, CuPy for ``"cuda"`` and
+    ``"cuda:N"`` (an ImportError that says how to install it, without CuPy), else the library that
+    defines the device object's class (``array_api_strict.Device`` → ``array_api_strict``), so that
+    host data can move to a device object by itself (``Module.to``).
+
+    >>> namespace_of_device("cpu") is np
+    True
+    >>> import array_api_strict as xps
+    >>> namespace_of_device(xps.Device("device1")) is xps
+    True
+    """
+    if isinstance(device, str):
+        return np if device == "cpu" else namespace(to_device(np.zeros(0), device))
+    library = importlib.import_module(type(device).__module__.partition(".")[0])
+    if not hasattr(library, "__array_namespace_info__"):
+        raise DeviceError(f"{device!r} is not a device of an array library with the array API: use "
+                          f"'cpu', 'cuda', 'cuda:N' or a device object such as x.device")
+    return namespace(library.asarray(0.0))  # as namespace() finds it (CuPy's through array-api-compat)
