@@ -1,7 +1,17 @@
-"""Shared test set-up: a deterministic hypothesis profile for CI."""
+"""Shared test set-up: a deterministic hypothesis profile for CI, and the ``xp`` fixture.
+
+``xp`` is the array library a test runs on (SciPy's array-API test practice): NumPy, and
+array-api-strict, a back end that raises on anything outside the array API standard. A test draws
+or writes its inputs on the host and converts them with ``xp.asarray``; the result must come back
+an array of ``xp`` (see ``helpers.assert_on``: NumPy functions silently turn strict arrays into
+NumPy arrays, so the type is what shows that no NumPy call was left in the way).
+"""
 
 import os
 
+import array_api_strict
+import numpy
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -10,3 +20,12 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=100)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+#: the back ends of the ``xp`` fixture, by the name that tests' ids show
+BACKENDS = {"numpy": numpy, "array_api_strict": array_api_strict}
+
+
+@pytest.fixture(params=list(BACKENDS.values()), ids=list(BACKENDS), scope="session")
+def xp(request):
+    """The array namespace a test runs on: NumPy, then array-api-strict."""
+    return request.param

@@ -2,6 +2,12 @@
 
 import threading
 from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograd_lite import backend
+from autograd_lite.engine import data_of
 
 
 def run_together(*functions: Callable[[threading.Barrier], None]) -> None:
@@ -23,3 +29,21 @@ def run_together(*functions: Callable[[threading.Barrier], None]) -> None:
         thread.join()
     if errors:
         raise errors[0]
+
+
+def assert_on(xp: Any, x: Any, device: Any = None) -> None:
+    """``x`` (a tensor or an array) is an array of namespace ``xp`` (on ``device``, if given): a NumPy
+    call left in an op would have turned a strict array into a NumPy one, silently."""
+    data = data_of(x)
+    if xp is np:  # NumPy's plain functions give NumPy scalars for 0-d results
+        assert isinstance(data, (np.ndarray, np.generic)), f"expected a NumPy array, got {type(data)}"
+        return
+    got = f"{type(data).__module__}.{type(data).__name__}"
+    assert type(data) is type(xp.asarray(0.0)), f"expected an array of {xp.__name__}, got {got}"
+    if device is not None:
+        assert backend.device_of(data) == device, f"on {backend.device_of(data)!r}, not {device!r}"
+
+
+def host(x: Any) -> np.ndarray:
+    """A NumPy copy of the data of ``x`` (a tensor, an array of any library, a number)."""
+    return np.asarray(backend.to_host(data_of(x)))

@@ -5,6 +5,9 @@ second-order check.
 Shapes are small (up to 3 axes of up to 3 elements, 0-d and size-1 axes included) and values float64,
 so that gradcheck's element-by-element finite differences stay cheap. Axes come as users write them:
 non-negative, negative, tuples, NumPy integers.
+
+Cases are drawn on the host (NumPy arrays); a test moves one to the back end it runs on with
+:meth:`Case.on` (``xp.asarray`` of every array, parameters included).
 """
 
 from __future__ import annotations
@@ -22,11 +25,40 @@ if TYPE_CHECKING:
 SMALL = {"max_dims": 3, "max_side": 3}
 
 
+class AnotherDevice:
+    """A ``device`` parameter: the back end's second device (``array_api_strict.Device("device1")``;
+    NumPy has one device, ``"cpu"``), chosen when the case moves to its back end (:meth:`Case.on`)."""
+
+    def __repr__(self) -> str:
+        return "ANOTHER_DEVICE"
+
+
+ANOTHER_DEVICE = AnotherDevice()
+
+
 class Case(NamedTuple):
     """One call of an op: its array inputs (the ones differentiated) and its keyword parameters."""
 
     arrays: tuple[np.ndarray, ...]
     params: dict[str, Any]
+
+    def on(self, xp: Any) -> Case:
+        """This case on back end ``xp``: ``xp.asarray`` of every array, in the parameters too (indices,
+        conditions, labels), and :data:`ANOTHER_DEVICE` made a device of ``xp``'s."""
+        return Case(tuple(xp.asarray(a) for a in self.arrays),
+                    {key: _on(xp, value) for key, value in self.params.items()})
+
+
+def _on(xp: Any, value: Any) -> Any:
+    if isinstance(value, (np.ndarray, np.bool_)):  # a condition of 0-d arrays is a NumPy bool
+        return xp.asarray(value)
+    if isinstance(value, tuple):
+        return tuple(_on(xp, part) for part in value)
+    if value is ANOTHER_DEVICE:
+        info = xp.__array_namespace_info__()
+        default = info.default_device()
+        return next((device for device in info.devices() if device != default), default)
+    return value
 
 
 def on_grid(arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:

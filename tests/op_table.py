@@ -1,8 +1,9 @@
 """The table of operations that the op tests run on: one row per op, read by every one of them.
 
 - ``test_tensor_ops.py`` checks each row's gradients against finite differences (first and second
-  order) and its forward against the row's reference, through the function and through its method;
-  a meta-test there fails when a primitive anywhere in the package has no row;
+  order) and its forward against the row's reference, through the function and through its method,
+  on every back end of the ``xp`` fixture (NumPy and array-api-strict); a meta-test there fails when
+  a primitive anywhere in the package has no row, or does not run on array-api-strict;
 - ``test_fuzz.py`` feeds the rows marked ``messy`` awkward inputs (every dtype, empty arrays, NaN and
   Inf, read-only and strided arrays, axes out of range) and compares them with NumPy;
 - ``test_value.py`` runs the rows marked ``on_value`` on the scalar engine, against finite differences.
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 from op_inputs import (
+    ANOTHER_DEVICE,
     Case,
     along_axis,
     broadcast_target,
@@ -91,6 +93,10 @@ class Op:
     #: its reference is NumPy's own function, which defines the answer for any input (dtype promotion,
     #: empty arrays, NaN, errors): the fuzz tests compare the two on awkward inputs
     messy: bool = False
+    #: why the row runs on NumPy only, not on the other back ends of the ``xp`` fixture (None: it runs
+    #: on every one). A meta-test allows a reason only on rows that are not primitives: array-api-strict
+    #: must run every primitive
+    numpy_only: str | None = None
 
     def cases(self, second_order: bool = False) -> st.SearchStrategy[Case]:
         """The strategy of this op's cases (for second order: without ties, where ``ties`` is set)."""
@@ -217,6 +223,7 @@ OPS: dict[str, Op] = {
     "expand_dims": Op(ag.expand_dims, np.expand_dims, expanded, method=method("expand_dims")),
     "broadcast_to": Op(ag.broadcast_to, np.broadcast_to, broadcast_target, method=method("broadcast_to")),
     "sum_to": Op(ag.sum_to, _sum_to, sum_to_target),
+    "to_device": Op(tensor_ops.to_device, lambda x, device: x, params=st.just({"device": ANOTHER_DEVICE})),
     "astype": Op(ag.astype, lambda x, dtype: x.astype(dtype), params=st.just({"dtype": np.float64}),
                  method=method("astype")),
     # indexing and joining

@@ -1,5 +1,13 @@
 """Every op of the table (``op_table.py``) against finite differences, first and second order, and
-against its reference, over shapes (0-d, size-1, broadcast), axes and values.
+against its reference, over shapes (0-d, size-1, broadcast), axes and values — on every back end of
+the ``xp`` fixture (NumPy and array-api-strict; one suite, parametrized by ``xp``).
+
+Cases are drawn on the host and moved with ``xp.asarray``. On a back end other than NumPy, every
+result (forward, method, gradient) must be an array of that back end — NumPy functions silently
+turn strict arrays into NumPy ones, so the type is what proves that no NumPy call is left — and
+equal the NumPy result to 1e-12. array-api-strict draws fewer cases (:data:`EXAMPLES`): each of
+its operations checks its arguments and wraps NumPy's, so it is several times slower, and every
+primitive still runs on it (a meta-test makes sure no row of a primitive is NumPy-only).
 
 Each case is drawn by the row's strategy and checked with the public gradcheck in float64 with its
 default tolerances, |analytic − numeric| ≤ 1e-6 + 1e-4·|numeric| (autograd_lite.testing.TOLERANCES:
@@ -13,14 +21,18 @@ import pkgutil
 
 import numpy as np
 import pytest
+from helpers import assert_on, host
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from op_table import COVERED_THROUGH, OPS
 
 import autograd_lite
-from autograd_lite import Node, Tensor
+from autograd_lite import Node, Tensor, backend, gradients
 from autograd_lite.engine import Primitive, walk
 from autograd_lite.testing import gradcheck, gradgradcheck
+
+#: hypothesis examples per back end, (first order, second order); None: the loaded profile's
+EXAMPLES = {"numpy": (None, 15), "array_api_strict": (20, 5)}
 
 
 def primitives_in_package() -> dict[str, list[tuple[Primitive, str]]]:
@@ -69,33 +81,90 @@ def test_ops_with_a_forward_on_floats_are_marked_as_running_on_values():
     assert scalar == {name for name, op in OPS.items() if op.on_value}
 
 
+def test_rows_that_run_on_numpy_only_say_why_and_are_not_primitives():
+    """array-api-strict runs every primitive: a row may skip it (with a reason) only for a composite."""
+    reasons = {name: op.numpy_only for name, op in OPS.items() if op.numpy_only is not None}
+    assert all(isinstance(reason, str) and reason.strip() for reason in reasons.values()), reasons
+    assert sorted(reasons.keys() & PRIMITIVES.keys()) == [], "primitives that skip array-api-strict"
+
+
+def examples(xp, order):
+    """The hypothesis settings of a test of ``order`` (1 or 2) on back end ``xp``."""
+    count = EXAMPLES[xp.__name__][order - 1]
+    return settings() if count is None else settings(max_examples=count)
+
+
+def runs_on(op, xp):
+    if xp is not np and op.numpy_only is not None:
+        pytest.skip(op.numpy_only)
+
+
 @pytest.mark.parametrize("name", sorted(OPS))
-@given(data=st.data())
-def test_forward_matches_the_reference_and_gradient_matches_finite_differences(name, data):
+def test_forward_matches_the_reference_and_gradient_matches_finite_differences(name, xp):
     """The forward agrees with the reference (and with the method), plain in gives plain out, the
-    row records its primitive, and the gradient passes gradcheck."""
+    row records its primitive, and the gradient passes gradcheck; off NumPy, each result is an
+    array of ``xp`` equal to NumPy's."""
     op = OPS[name]
-    case = data.draw(op.cases())
-    tracked = op.call(op.function, [Tensor(x, requires_grad=True) for x in case.arrays], case.params)
-    plain = op.call(op.function, case.arrays, case.params)
-    assert isinstance(tracked, Tensor) and tracked.requires_grad and not isinstance(plain, Node)
-    np.testing.assert_allclose(tracked.data, plain, rtol=1e-15)
-    expected = op.call(op.reference, case.arrays, case.params)
-    assert np.shape(plain) == np.shape(expected)
-    np.testing.assert_allclose(plain, expected, rtol=1e-12, atol=1e-12)
-    if op.method is not None:
-        by_method = op.call(op.method, [Tensor(x, requires_grad=True) for x in case.arrays], case.params)
-        assert by_method.op == tracked.op
-        np.testing.assert_array_equal(by_method.data, tracked.data)
-    if name in PRIMITIVES:  # the row reaches its primitive (through COVERED_THROUGH's function or not)
-        assert PRIMITIVES[name][0][0] in {node.primitive for node in walk(tracked)}
-    assert gradcheck(op.of_arrays(case), *case.arrays)
+    runs_on(op, xp)
+
+    @examples(xp, 1)
+    @given(data=st.data())
+    def check(data):
+        drawn = data.draw(op.cases())
+        on_host, case = drawn.on(np), drawn.on(xp)
+        tracked = op.call(op.function, [Tensor(x, requires_grad=True) for x in case.arrays], case.params)
+        plain = op.call(op.function, case.arrays, case.params)
+        assert isinstance(tracked, Tensor) and tracked.requires_grad and not isinstance(plain, Node)
+        assert_on(xp, tracked)
+        assert_on(xp, plain)
+        np.testing.assert_allclose(host(tracked), host(plain), rtol=1e-15)
+        expected = op.call(op.reference, on_host.arrays, on_host.params)
+        assert host(plain).shape == np.shape(expected)
+        np.testing.assert_allclose(host(plain), expected, rtol=1e-12, atol=1e-12)
+        if op.method is not None:
+            by_method = op.call(op.method, [Tensor(x, requires_grad=True) for x in case.arrays], case.params)
+            assert by_method.op == tracked.op
+            assert_on(xp, by_method)
+            np.testing.assert_array_equal(host(by_method), host(tracked))
+        if name in PRIMITIVES:  # the row reaches its primitive (through COVERED_THROUGH's function or not)
+            assert PRIMITIVES[name][0][0] in {node.primitive for node in walk(tracked)}
+        if xp is not np:
+            assert_same_as_numpy(op, on_host, case, xp)
+        assert gradcheck(op.of_arrays(case), *case.arrays)
+
+    check()
+
+
+def assert_same_as_numpy(op, on_host, case, xp):
+    """The result and the gradients (of Σ r·f, one random r) on ``xp`` are arrays of ``xp`` on the
+    inputs' devices, with NumPy's dtypes and values to 1e-12."""
+    results = {}
+    for name, this in (("numpy", on_host), ("xp", case)):
+        leaves = [Tensor(x, requires_grad=True) for x in this.arrays]
+        out = op.call(op.function, leaves, this.params)
+        r = np.random.default_rng(0).normal(size=out.shape)
+        r = backend.array(r, device=backend.device_of(out.data), xp=backend.namespace(out.data))
+        results[name] = (out, leaves, gradients(out, leaves, gradient=r))
+    (out, _, grads), (out_xp, leaves_xp, grads_xp) = results["numpy"], results["xp"]
+    assert backend.dtype_name(out_xp.dtype) == backend.dtype_name(out.dtype)
+    np.testing.assert_allclose(host(out_xp), host(out), rtol=1e-12, atol=1e-12)
+    for leaf, g, g_xp in zip(leaves_xp, grads, grads_xp):
+        assert (g is None) == (g_xp is None)
+        if g is not None:
+            assert_on(xp, g_xp, device=leaf.device)
+            assert backend.dtype_name(g_xp.dtype) == backend.dtype_name(g.dtype)
+            np.testing.assert_allclose(host(g_xp), host(g), rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
-@settings(max_examples=15)
-@given(data=st.data())
-def test_second_derivative_matches_finite_differences(name, data):
+def test_second_derivative_matches_finite_differences(name, xp):
     op = OPS[name]
-    case = data.draw(op.cases(second_order=True))
-    assert gradgradcheck(op.of_arrays(case), *case.arrays)
+    runs_on(op, xp)
+
+    @examples(xp, 2)
+    @given(data=st.data())
+    def check(data):
+        case = data.draw(op.cases(second_order=True)).on(xp)
+        assert gradgradcheck(op.of_arrays(case), *case.arrays)
+
+    check()

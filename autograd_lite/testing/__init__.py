@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-import numpy as np
+import numpy as np  # host copies only: finite differences perturb and compare NumPy copies of the data
 
-from .. import _checks
+from .. import _checks, backend
 from ..engine import Node, data_of, gradients, walk
 from ..tensor import Tensor
 
@@ -41,11 +41,40 @@ class GradcheckError(AssertionError):
 #: Central differences with step h = ε^⅓·max(1, |x|) are accurate to about ε^⅔ relative
 #: (4e-11 in float64, 2e-5 in float32); the defaults leave room for curvature while still
 #: catching a gradient that is off by 1% (rtol is 100× smaller than that in float64).
+#: float32 (a device without float64, or float32 data): f itself is evaluated in float32, so each
+#: value of f carries a rounding error of about ε·|f| ≈ 1.2e-7·|f| (times the number of elements
+#: summed, up to ~30 in the op tests), which the difference divides by 2h ≈ 1e-2: about 1e-4·|f|
+#: on top of the ε^⅔ ≈ 2e-5 of the formula. rtol = 1e-2 leaves a factor of ~100 above that for
+#: curvature (and only catches errors of about 1% and more); atol = 1e-3 covers gradients near 0
+#: of functions whose values are up to ~10 (1e-4·10).
 TOLERANCES = {
     np.dtype(np.float64): (1e-6, 1e-4),
     np.dtype(np.float32): (1e-3, 1e-2),
     np.dtype(np.float16): (1e-1, 1e-1),
 }
+
+
+class _Place(NamedTuple):
+    """Where an input lives, its array namespace and device: finite differences perturb a NumPy
+    copy on the host and move each perturbed copy back here before calling ``f``."""
+
+    xp: Any
+    device: Any
+
+    def put(self, host: np.ndarray) -> Any:
+        """A host array moved here (NumPy: the array itself; ``Tensor`` copies it anyway)."""
+        return host if self.xp is np else backend.array(host, device=self.device, xp=self.xp)
+
+
+def _place_of(data: Any) -> _Place:
+    if backend.is_array(data) and data.__class__ is not np.ndarray:
+        return _Place(backend.namespace(data), backend.device_of(data))
+    return _Place(np, "cpu")
+
+
+def _host(x: Any) -> np.ndarray:
+    """A NumPy array of the data of ``x`` (a node, an array of any library, a number)."""
+    return np.asarray(backend.to_host(data_of(x)))
 
 
 def _step(x: np.ndarray, eps: float | None) -> np.ndarray:
@@ -55,47 +84,62 @@ def _step(x: np.ndarray, eps: float | None) -> np.ndarray:
     return (np.finfo(x.dtype).eps ** (1 / 3) * np.maximum(1.0, np.abs(x))).astype(x.dtype)
 
 
-def _as_arrays(inputs: Sequence[Any]) -> list[np.ndarray]:
-    arrays = []
+def _as_arrays(inputs: Sequence[Any]) -> tuple[list[np.ndarray], list[_Place]]:
+    """Host copies of the inputs (non-floating ones as the widest float of their device: float64,
+    float32 where the device has no float64) and where each lives."""
+    arrays, places = [], []
     for x in inputs:
-        array = np.array(x.data if isinstance(x, Node) else x)
+        data = data_of(x)
+        place = _place_of(data)
+        array = np.array(backend.to_host(data) if backend.is_array(data) else data)
         if array.dtype.kind != "f":
-            array = array.astype(np.float64)
+            array = array.astype(backend.dtype_name(backend.default_float(place.xp, place.device)))
         arrays.append(array)
-    return arrays
+        places.append(place)
+    return arrays, places
 
 
-def _scalar_function(f: Callable[..., Any], direction: np.ndarray | None) -> Callable[..., float]:
-    """f as a float-valued function of raw arrays: Σ direction·f(x) (Σ f(x) without a direction)."""
+def _projected(out: Any, direction: np.ndarray | None) -> Any:
+    """``out`` (a scalar) or ``Σ direction·out`` (direction moved to where ``out`` lives)."""
+    if direction is None or not isinstance(out, Node):
+        return out
+    return (out * _place_of(out._data).put(direction)).sum()
+
+
+def _scalar_function(f: Callable[..., Any], places: list[_Place],
+                     direction: np.ndarray | None) -> Callable[..., float]:
+    """f as a float-valued function of host arrays: Σ direction·f(x) (Σ f(x) without a direction),
+    each array moved to its input's place before the call, summed on the host in float64."""
 
     def scalar_f(*xs: np.ndarray) -> float:
-        result = f(*[Tensor(x) for x in xs])
-        result = np.asarray(result.data if isinstance(result, Node) else result)
+        result = _host(f(*[Tensor(place.put(x)) for place, x in zip(places, xs)])).astype(np.float64)
         return float(np.sum(result * direction) if direction is not None else np.sum(result))
 
     return scalar_f
 
 
-def _random_direction(f: Callable[..., Any], arrays: list[np.ndarray], seed: int) -> np.ndarray | None:
-    """A fixed random cotangent for a non-scalar output of f (None for a scalar output)."""
-    out = f(*[Tensor(a) for a in arrays])
-    out_data = np.asarray(out.data if isinstance(out, Node) else out)
-    if out_data.size == 1:
+def _random_direction(f: Callable[..., Any], arrays: list[np.ndarray], places: list[_Place],
+                      seed: int) -> np.ndarray | None:
+    """A fixed random cotangent (on the host) for a non-scalar output of f (None for a scalar one)."""
+    out = _host(f(*[Tensor(place.put(a)) for place, a in zip(places, arrays)]))
+    if out.size == 1:
         return None
-    return np.random.default_rng(seed).normal(size=out_data.shape).astype(out_data.dtype)
+    return np.random.default_rng(seed).normal(size=out.shape).astype(out.dtype)
 
 
 def numerical_grad(f: Callable[..., Any], *inputs: Any, eps: float | None = None,
                    direction: Any = None) -> list[np.ndarray]:
-    """Central-difference gradients of ``Σ direction·f(*inputs)`` (of ``f`` if ``direction`` is None).
+    """Central-difference gradients of ``Σ direction·f(*inputs)`` (of ``f`` if ``direction`` is None),
+    as NumPy arrays on the host, whatever library and device the inputs are on (``f`` is called on
+    tensors there).
 
     >>> import numpy as np
     >>> from autograd_lite.testing import numerical_grad
     >>> [g.round(6) for g in numerical_grad(lambda x: (x ** 2).sum(), np.array([1.0, 3.0]))]
     [array([2., 6.])]
     """
-    arrays = _as_arrays(inputs)
-    scalar_f = _scalar_function(f, direction)
+    arrays, places = _as_arrays(inputs)
+    scalar_f = _scalar_function(f, places, None if direction is None else _host(direction))
     return [_central(scalar_f, arrays, i, eps)[0] for i in range(len(arrays))]
 
 
@@ -121,6 +165,29 @@ def _central(scalar_f: Callable[..., float], arrays: list[np.ndarray], which: in
     return numeric, forward, backward
 
 
+def _warn_low_precision(position: int, array: np.ndarray, place: _Place) -> None:
+    """Say that an input below float64 is checked with its dtype's looser tolerances, and why."""
+    atol, rtol = TOLERANCES.get(array.dtype, TOLERANCES[np.dtype(np.float64)])
+    widest = backend.dtype_name(backend.default_float(place.xp, place.device))
+    why = (f"its device {place.device!r} has no float64" if widest != "float64" else
+           "float64 would check it more sharply")
+    accuracy = np.finfo(array.dtype).eps ** (2 / 3)
+    warnings.warn(f"gradcheck: input {position} is {array.dtype} ({why}), so {array.dtype} tolerances "
+                  f"are used, atol={atol:g} and rtol={rtol:g}: finite differences in {array.dtype} are "
+                  f"accurate to about {accuracy:.0e} relative (4e-11 in float64), and a gradient off by "
+                  f"less than about {rtol:.0%} may pass", stacklevel=3)
+
+
+def _gradient_place_error(position: int, grad: Any, place: _Place) -> str | None:
+    """Why the gradient of an input does not live where the input does (None if it does)."""
+    here = _place_of(grad)
+    if here.xp is place.xp and here.device == place.device:
+        return None
+    return (f"gradcheck: the gradient of input {position} is an array of {here.xp.__name__} on "
+            f"{here.device!r}, but the input is an array of {place.xp.__name__} on {place.device!r}: "
+            f"a VJP computed it with another library (a leftover NumPy call?) or on another device")
+
+
 def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float | None = None, atol: float | None = None,
               rtol: float | None = None, max_elements: int = 200, directions: int = 8,
               seed: int = 0, _localize: bool = True) -> bool:
@@ -131,6 +198,12 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float | None = None, ato
     numeric (finite-difference) values, their errors and the tolerance. Elements at a kink (the two
     one-sided differences disagree) pass if the analytic value lies between them. Inputs with more than
     ``max_elements`` elements are checked along ``directions`` random directions.
+
+    Inputs may be arrays or tensors of any array-API library, on any device: ``f`` is called on
+    tensors there, and the gradients must come back there too (a VJP that leaves the input's library
+    or device fails the check). Finite differences perturb NumPy copies on the host and move each
+    perturbed copy back. Inputs below float64 (float32 on a device without float64) are checked with
+    their dtype's looser :data:`TOLERANCES`, with a warning that says so.
 
     >>> W = Tensor(np.ones((3, 2)), requires_grad=True)
     >>> gradcheck(lambda W, b: (np.ones((4, 3)) @ W + b).tanh().sum(), W, np.zeros(2))
@@ -143,6 +216,9 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float | None = None, ato
       ...
     autograd_lite.testing.GradcheckError: gradcheck failed for input 0 ...
     ... every primitive of f's graph has the right VJP at its own inputs, so part of f's dependence ...
+    >>> import array_api_strict as xps
+    >>> gradcheck(lambda x: (x * x).tanh().sum(), xps.asarray([0.5, -1.0], device=xps.Device("device1")))
+    True
     """
     _checks.function(f, "f", "gradcheck")
     if eps is not None and _checks.real(eps, "eps", "gradcheck", minimum=0.0) == 0.0:
@@ -151,24 +227,23 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float | None = None, ato
     rtol = None if rtol is None else _checks.real(rtol, "rtol", "gradcheck", minimum=0.0)
     max_elements = _checks.integer(max_elements, "max_elements", "gradcheck", minimum=0)
     directions = _checks.integer(directions, "directions", "gradcheck", minimum=1)
-    arrays = _as_arrays(inputs)
-    for position, array in enumerate(arrays):
-        if array.dtype != np.float64:
-            warnings.warn(f"gradcheck: input {position} is {array.dtype}; finite differences are only "
-                          "trustworthy in float64", stacklevel=2)
-    originals = [a.copy() for a in arrays]
-    direction = _random_direction(f, arrays, seed)
-    scalar_f = _scalar_function(f, direction)
-    leaves = [Tensor(a, requires_grad=True) for a in arrays]
-    out = f(*leaves)
-    loss = out if direction is None else (out * direction).sum()
+    arrays, places = _as_arrays(inputs)
+    for position, (array, place) in enumerate(zip(arrays, places)):
+        if array.dtype != np.float64 and _localize:  # (the culprit's search has warned already)
+            _warn_low_precision(position, array, place)
+    direction = _random_direction(f, arrays, places, seed)
+    scalar_f = _scalar_function(f, places, direction)
+    leaves = [Tensor(place.put(a), requires_grad=True) for place, a in zip(places, arrays)]
+    loss = _projected(f(*leaves), direction)
     analytic = gradients(loss, leaves) if isinstance(loss, Node) and loss.requires_grad else \
         [None] * len(leaves)
-    for position, (array, original) in enumerate(zip(arrays, originals)):
-        if not np.array_equal(array, original, equal_nan=True):
+    for position, (array, leaf) in enumerate(zip(arrays, leaves)):
+        if not np.array_equal(array, _host(leaf), equal_nan=True):
             raise GradcheckError(f"gradcheck: f modified input {position} in place")
-    for position, (array, grad) in enumerate(zip(arrays, analytic)):
-        grad = np.zeros_like(array) if grad is None else np.asarray(grad)
+    for position, (array, place, grad) in enumerate(zip(arrays, places, analytic)):
+        if grad is not None and (error := _gradient_place_error(position, data_of(grad), place)):
+            raise GradcheckError(error)
+        grad = np.zeros_like(array) if grad is None else _host(grad)
         if grad.shape != array.shape or grad.dtype != array.dtype:
             raise GradcheckError(f"gradcheck: the gradient of input {position} has shape {grad.shape} "
                                  f"and dtype {grad.dtype}, but the input has {array.shape} {array.dtype}")
@@ -190,16 +265,17 @@ def gradcheck(f: Callable[..., Any], *inputs: Any, eps: float | None = None, ato
                             f"outside the graph (math functions, .data, .item(), float(x), np.asarray(x)); "
                             f"use autograd_lite's operations on it instead.")
             elif _localize:
-                message += "\n" + _culprit(f, arrays, eps, atol, rtol, max_elements, directions, seed)
+                message += "\n" + _culprit(f, arrays, places, eps, atol, rtol, max_elements, directions,
+                                            seed)
             raise GradcheckError(message) from None
     return True
 
 
-def _culprit(f: Callable[..., Any], arrays: list[np.ndarray], eps: float | None, atol: float | None,
-             rtol: float | None, max_elements: int, directions: int, seed: int) -> str:
+def _culprit(f: Callable[..., Any], arrays: list[np.ndarray], places: list[_Place], eps: float | None,
+             atol: float | None, rtol: float | None, max_elements: int, directions: int, seed: int) -> str:
     """Which primitive of f's graph has a wrong VJP: each is checked alone, at the data it was given,
     in the order f ran them; the report of the first that fails, or why none did."""
-    leaves = [Tensor(a, requires_grad=True) for a in arrays]
+    leaves = [Tensor(place.put(a), requires_grad=True) for place, a in zip(places, arrays)]
     out = f(*leaves)
     if not isinstance(out, Node) or not out.requires_grad:
         return "f's output is not connected to its inputs through the graph."
@@ -208,7 +284,7 @@ def _culprit(f: Callable[..., Any], arrays: list[np.ndarray], eps: float | None,
         op, args, params = node.primitive, tuple(map(data_of, node.inputs)), dict(node.params)
         for k, parent in enumerate(node.inputs):
             differentiable = isinstance(parent, Node) and parent.requires_grad
-            if not differentiable or np.asarray(args[k]).dtype.kind != "f":
+            if not differentiable or backend.dtype_kind(args[k].dtype) != "f":
                 continue
             alone = _with_input(op, args, k, params)
             try:
@@ -216,8 +292,8 @@ def _culprit(f: Callable[..., Any], arrays: list[np.ndarray], eps: float | None,
                           directions=directions, seed=seed, _localize=False)
             except GradcheckError as error:
                 return (f"The culprit: the VJP of primitive {op.name!r} for its input {k} (of shape "
-                        f"{np.shape(args[k])}) disagrees with finite differences of {op.name} alone, at "
-                        f"the values f gave it:\n{error}")
+                        f"{tuple(getattr(args[k], 'shape', ()))}) disagrees with finite differences of "
+                        f"{op.name} alone, at the values f gave it:\n{error}")
     return ("Yet every primitive of f's graph has the right VJP at its own inputs, so part of f's "
             "dependence on its inputs bypasses the graph: a value taken out with .data, .item(), "
             "float() or np.asarray() and used again, or a VJP that treats something differentiable as "
@@ -300,21 +376,20 @@ def gradgradcheck(f: Callable[..., Any], *inputs: Any, seed: int = 0, **options:
     >>> gradgradcheck(lambda x: (x.tanh() * x).sum(), np.array([0.3, -1.2]))
     True
     """
-    arrays = _as_arrays(inputs)
+    arrays, places = _as_arrays(inputs)
     rng = np.random.default_rng(seed + 2)
-    weights = [rng.normal(size=a.shape) for a in arrays]
-    direction = _random_direction(f, arrays, seed)
+    weights = [place.put(rng.normal(size=a.shape).astype(a.dtype)) for place, a in zip(places, arrays)]
+    direction = _random_direction(f, arrays, places, seed)
 
     def projected_gradient(*xs: Tensor) -> Any:
         # finite differences call this with constants: differentiate them all the same
         xs = [x if x.requires_grad else Tensor(x.data, requires_grad=True) for x in xs]
-        out = f(*xs)
-        loss = out if direction is None else (out * direction).sum()
-        grads = gradients(loss, xs, create_graph=True)
+        grads = gradients(_projected(f(*xs), direction), xs, create_graph=True)
         total = 0.0
         for g, w in zip(grads, weights):
             if g is not None:
                 total = total + (g * w).sum()
         return total if isinstance(total, Node) else Tensor(total)
 
-    return gradcheck(projected_gradient, *arrays, seed=seed, **options)
+    return gradcheck(projected_gradient, *[place.put(a) for place, a in zip(places, arrays)], seed=seed,
+                     **options)
