@@ -2,7 +2,8 @@
 and the generator that initialises them, which :func:`manual_seed` seeds.
 
 Each layer is a thin class over :mod:`autograd_lite.nn.functional`: the math lives there, the layer
-holds the parameters.
+holds the parameters. Initial weights are drawn on the host by one NumPy ``Generator`` and then moved
+to the layer's device, so that a seed gives the same weights on every device.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
+from .. import backend
 from .._checks import boolean, integer, invalid, real
+from ..backend import ndarray
+from ..engine import data_of
 from ..tensor import Tensor
 from ..typing import Operand
 from . import functional as F
@@ -25,7 +27,8 @@ __all__ = [
     "Tanh", "get_rng_state", "manual_seed", "set_rng_state",
 ]
 
-_generator = np.random.default_rng()
+_host = backend.host_namespace  # the generator draws on the host (see the module's docstring)
+_generator = _host.random.default_rng()
 
 
 def manual_seed(seed: int) -> None:
@@ -38,7 +41,7 @@ def manual_seed(seed: int) -> None:
     True
     """
     global _generator
-    _generator = np.random.default_rng(integer(seed, "seed", "manual_seed", minimum=0))
+    _generator = _host.random.default_rng(integer(seed, "seed", "manual_seed", minimum=0))
 
 
 def get_rng_state() -> dict[str, Any]:
@@ -65,8 +68,15 @@ def set_rng_state(state: dict[str, Any]) -> None:
                                  f"({type(error).__name__}: {error})")) from None
 
 
-def _uniform(bound: float, shape: tuple[int, ...]) -> Parameter:
-    return Parameter(_generator.uniform(-bound, bound, size=shape))
+def _uniform(bound: float, shape: tuple[int, ...], device: Any = None) -> Parameter:
+    """U(−bound, bound) of ``shape``, drawn on the host, on ``device`` (the host for ``None``)."""
+    return _parameter_on(_generator.uniform(-bound, bound, size=shape), device)
+
+
+def _parameter_on(array: ndarray, device: Any) -> Parameter:
+    if device is None or device == "cpu":
+        return Parameter(array)
+    return Parameter(backend.array(array, device=device, xp=backend.namespace_of_device(device)))
 
 
 class Linear(Module):
@@ -112,7 +122,8 @@ class Dense(Module):
     loads into ``torch.nn.Linear``: it is Keras' ``kernel`` (input_dim, units) transposed, so Keras'
     ``layer.kernel`` is ``layer.weight.data.T`` here. ``bias`` has shape (units,), or is ``None``
     with ``use_bias=False``. The input size is taken from ``input_dim`` or from the first batch the
-    layer sees; until then it has no parameters (``built`` is False).
+    layer sees; until then it has no parameters (``built`` is False), and then it makes them on the
+    device :meth:`~Module.to` gave it, or else on its first batch's device.
 
     >>> from autograd_lite.nn import Dense
     >>> layer = Dense(4, activation='relu')
@@ -148,8 +159,8 @@ class Dense(Module):
         input_dim = integer(input_dim, "input_dim", "Dense", minimum=1)
         self.input_dim = input_dim
         bound = math.sqrt(6.0 / (input_dim + self.units))
-        self.weight = _uniform(bound, (self.units, input_dim))
-        self.bias = Parameter(np.zeros(self.units)) if self.use_bias else None
+        self.weight = _uniform(bound, (self.units, input_dim), self._device)
+        self.bias = _parameter_on(_host.zeros(self.units), self._device) if self.use_bias else None
 
     @property
     def built(self) -> bool:
@@ -158,7 +169,10 @@ class Dense(Module):
 
     def forward(self, x: Operand) -> Tensor:
         if not self.built:
-            self.build(np.shape(x.data if isinstance(x, Tensor) else x)[-1])
+            data = data_of(x)
+            if self._device is None and backend.is_array(data) and data.__class__ is not ndarray:
+                self._device = backend.device_of(data)
+            self.build(tuple(data.shape)[-1] if backend.is_array(data) else _host.shape(data)[-1])
         z = F.linear(x, self.weight, self.bias) if self.use_bias else F.linear(x, self.weight)
         return self.activation(z)
 

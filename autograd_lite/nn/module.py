@@ -1,4 +1,5 @@
-"""Modules: parameters found automatically and named by their path, and saving weights as data.
+"""Modules: parameters found automatically and named by their path, moved between devices, and
+saved as data.
 
 The layers (``Linear``, ``Dense``, the activations) are in :mod:`autograd_lite.nn.layers`.
 """
@@ -10,24 +11,29 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import numpy as np
-from numpy.typing import ArrayLike, DTypeLike
-
-from .. import _checks
+from .. import _checks, backend
 from .._checks import boolean, invalid
+from ..backend import ndarray
+from ..engine import data_of
 from ..tensor import Tensor
-from ..typing import Operand
+from ..typing import ArrayLike, Data, DTypeLike, Operand
 from ._weights_file import CorruptFile, names_mismatch, read_arrays, save_atomically, shape_mismatch
 
 __all__ = ["Module", "Parameter"]
+
+_host = backend.host_namespace  # host copies: reading data as NumPy does, checking what is loaded
+#: where a module computes: its arrays' namespace and device, or None for NumPy on the host
+Placement = tuple[backend.Namespace, Any] | None
 
 
 class Parameter(Tensor):
     """A tensor that a :class:`Module` trains: always float and ``requires_grad=True``.
 
-    Integer data becomes float64; ``dtype``, if given, must be a float dtype. Anything else (bools,
-    complex numbers, strings, objects) is a ``TypeError``. ``name`` labels it in graph drawings; left
-    ``None``, the module it is assigned to names it by its path (see :class:`Module`).
+    Integer data becomes float64 (the widest float of its device); ``dtype``, if given, must be a
+    float dtype. Anything else (bools, complex numbers, strings, objects) is a ``TypeError``. An
+    array of any array library stays one, on its device; lists and numbers become NumPy arrays.
+    ``name`` labels it in graph drawings; left ``None``, the module it is assigned to names it by its
+    path (see :class:`Module`).
 
     >>> from autograd_lite.nn import Parameter
     >>> Parameter([1, 2])
@@ -38,22 +44,25 @@ class Parameter(Tensor):
 
     def __init__(self, data: ArrayLike | Tensor, dtype: DTypeLike = None, *, name: str | None = None) -> None:
         name = _checks.name(name, "name", "Parameter")
-        if dtype is not None:
-            try:
-                kind = np.dtype(dtype).kind
-            except TypeError as error:
-                raise TypeError(invalid("Parameter", "dtype", dtype, "a float dtype")) from error
-            if kind != "f":
-                raise TypeError(invalid("Parameter", "dtype", dtype, "a float dtype (float32, float64)"))
+        if dtype is not None and _dtype_kind(dtype) != "f":
+            raise TypeError(invalid("Parameter", "dtype", dtype, "a float dtype (float32, float64)"))
+        data = data_of(data)
         try:
-            array = np.asarray(data.data if isinstance(data, Tensor) else data, dtype=dtype)
+            if backend.is_array(data) and data.__class__ is not ndarray:   # another library's: kept
+                xp = backend.namespace(data)
+                array = data if dtype is None else xp.astype(data, backend.dtype_of(xp, dtype))
+            else:
+                array = _host.asarray(data, dtype=dtype)
         except (TypeError, ValueError) as error:
             raise TypeError(f"Parameter: cannot make a float array of {type(data).__name__} "
                             f"{data!r:.60}: {error}") from None
-        if array.dtype.kind not in "iuf":
+        kind = backend.dtype_kind(array.dtype)
+        if kind not in "iuf":
             raise TypeError(f"Parameter: data must hold real numbers (float or integer), not {array.dtype}")
-        super().__init__(array if array.dtype.kind == "f" else array.astype(np.float64),
-                         requires_grad=True, name=name)
+        if kind != "f":
+            xp = backend.namespace(array)
+            array = xp.astype(array, backend.default_float(xp, backend.device_of(array)))
+        super().__init__(array, requires_grad=True, name=name)
         self._path_name: str | None = None
 
     def _take_path_name(self, path: str) -> None:
@@ -90,6 +99,9 @@ class Module:
     >>> net.num_parameters()
     13
     """
+
+    #: where :meth:`to` put this module, for the parameters it makes later (``None``: not moved)
+    _device: object = None
 
     def __init__(self) -> None:
         self.training = True
@@ -186,18 +198,65 @@ class Module:
         """Set evaluation mode."""
         return self.train(False)
 
+    # ---- devices -------------------------------------------------------------------------------
+    def to(self, device: object) -> Module:
+        """Move every parameter (and its gradient) to ``device``, in place, and return the module.
+
+        ``device`` is ``"cpu"`` (NumPy), ``"cuda"`` or ``"cuda:N"`` (CuPy; without it an
+        ``ImportError`` says how to install it), or a device object of an array library
+        (``array_api_strict.Device("device1")``, ``x.device``). The parameters stay the same
+        objects, their arrays replaced, so an optimizer made before keeps training them (its state
+        follows them at its next step); layers not yet built make theirs on ``device``. Every array is
+        moved before any is replaced: a move that fails changes nothing.
+
+        >>> from autograd_lite import nn
+        >>> layer = nn.Linear(2, 1)
+        >>> weight = layer.weight
+        >>> layer.to("cpu") is layer, layer.weight is weight, layer.weight.device
+        (True, True, 'cpu')
+        """
+        xp = backend.namespace_of_device(device)   # an unknown device, or no CuPy, raises here
+        named, moved = list(self.named_parameters()), []
+        for name, p in named:
+            try:
+                moved.append((_moved(data_of(p), xp, device),
+                              None if p.grad is None else _moved(data_of(p.grad), xp, device)))
+            except (TypeError, ValueError) as error:   # e.g. float64 to a device without it
+                raise type(error)(f"{type(self).__name__}.to({device!r}): {name} of shape {p.shape} and "
+                                  f"dtype {backend.dtype_name(p.dtype)}: {error}") from None
+        for (_, p), (array, grad) in zip(named, moved):   # all moved: now change
+            if array is not data_of(p):
+                p.data = array   # the public setter: graphs recorded before refuse to run backward
+            if grad is not None:
+                p.grad = grad
+        for module in _modules_of(self):
+            module._device = device
+        return self
+
+    def _placement(self) -> Placement:
+        """Where this module computes: on its (first) parameter's device, or where :meth:`to` put a
+        module that has no parameters yet; ``None`` for NumPy on the host."""
+        for _, parameter in self.named_parameters():
+            data = data_of(parameter)
+            return None if data.__class__ is ndarray else (backend.namespace(data), backend.device_of(data))
+        device = self._device
+        return None if device is None or device == "cpu" else (backend.namespace_of_device(device), device)
+
     # ---- weights as data ---------------------------------------------------------------------
-    def state_dict(self) -> OrderedDict[str, np.ndarray]:
-        """A copy of every parameter's array, by dotted name."""
-        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+    def state_dict(self) -> OrderedDict[str, Data]:
+        """A copy of every parameter's array, by dotted name: of its library, on its device."""
+        return OrderedDict((name, backend.array(data_of(p))) for name, p in self.named_parameters())
 
     def load_state_dict(self, state: Mapping[str, Operand]) -> None:
         """Copy arrays into the parameters; names and shapes must match exactly.
 
-        Everything is checked before anything is copied, so a mismatch leaves the model unchanged:
-        a name missing or unexpected is a ``KeyError`` (that is also a ``ValueError``), a shape that
-        differs a ``ValueError``, an array that does not hold real numbers a ``TypeError``, and a
-        value too large for the parameter's dtype (1e300 into float32) a ``ValueError``.
+        The arrays may be NumPy arrays, tensors, or arrays of any array library (the parameter's,
+        as :meth:`state_dict` gives them, or another): each is copied onto its parameter's device,
+        in its dtype. Everything is checked (on a host copy) before anything is copied, so a mismatch
+        leaves the model unchanged: a name missing or unexpected is a ``KeyError`` (that is also a
+        ``ValueError``), a shape that differs a ``ValueError``, an array that does not hold real
+        numbers a ``TypeError``, and a value too large for the parameter's dtype (1e300 into float32)
+        a ``ValueError``.
 
         >>> from autograd_lite import nn
         >>> layer = nn.Linear(2, 1)
@@ -214,20 +273,22 @@ class Module:
             raise names_mismatch(where, missing, unexpected)
         arrays = {}
         for name, parameter in own.items():
-            value = state[name]
-            array = np.asarray(value.data if isinstance(value, Tensor) else value)
+            value = data_of(state[name])
+            array = backend.to_host(value) if backend.is_array(value) else _host.asarray(value)
             if array.shape != parameter.shape:
                 raise shape_mismatch(where, name, array.shape, parameter.shape)
             if array.dtype.kind not in "iuf":
                 raise TypeError(f"{where}: {name} has dtype {array.dtype}, not a number")
-            with np.errstate(over="ignore", invalid="ignore"):
-                converted = array.astype(parameter.dtype, copy=True)
-            if array.dtype.kind == "f" and not np.array_equal(np.isfinite(array), np.isfinite(converted)):
-                raise ValueError(f"{where}: {name} holds values too large for the parameter's "
-                                 f"{parameter.dtype}")
+            dtype = backend.dtype_name(parameter.dtype)
+            with _host.errstate(over="ignore", invalid="ignore"):
+                converted = array.astype(dtype, copy=True)
+            if array.dtype.kind == "f" and not _host.array_equal(_host.isfinite(array),
+                                                                 _host.isfinite(converted)):
+                raise ValueError(f"{where}: {name} holds values too large for the parameter's {dtype}")
             arrays[name] = converted
-        for name, parameter in own.items():   # all checked: now change
-            parameter.data = arrays[name]
+        placed = {name: _on_device_of(arrays[name], data_of(parameter)) for name, parameter in own.items()}
+        for name, parameter in own.items():   # all checked and placed: now change
+            parameter.data = placed[name]
 
     def save_weights(self, path: str | os.PathLike[str]) -> None:
         """Save the parameters to exactly ``path``, as an ``.npz`` archive of plain arrays named as in
@@ -247,7 +308,9 @@ class Module:
         >>> bool((copy.weight.data == layer.weight.data).all())
         True
         """
-        save_atomically(_checked_path(path, "save_weights"), self.state_dict())
+        path = _checked_path(path, "save_weights")
+        save_atomically(path, OrderedDict((name, backend.to_host(array))
+                                          for name, array in self.state_dict().items()))
 
     def load_weights(self, path: str | os.PathLike[str]) -> None:
         """Load parameters saved by :meth:`save_weights`; the model is unchanged if the file is bad
@@ -299,6 +362,39 @@ def _name_by_path(path: str, value: object) -> None:
         for index, item in enumerate(value):
             if isinstance(item, (Parameter, Module)):
                 _name_by_path(f"{path}.{index}", item)
+
+
+def _modules_of(module: Module) -> Iterator[Module]:
+    """``module`` and every module below it."""
+    yield module
+    for _, child in module.named_children():
+        yield from _modules_of(child)
+
+
+def _dtype_kind(dtype: DTypeLike) -> str:
+    """The kind of a dtype as NumPy spells it (``float``, ``"float32"``) or as a library's dtype
+    object; ``"O"`` for what is not a dtype."""
+    try:
+        return _host.dtype(dtype).kind
+    except TypeError:
+        try:
+            return backend.dtype_kind(dtype)
+        except (AttributeError, ImportError, TypeError):
+            return "O"
+
+
+def _moved(array: Data, xp: backend.Namespace, device: object) -> Data:
+    """``array`` on ``device`` of namespace ``xp``: itself if it is there already."""
+    if backend.namespace(array) is xp:
+        return backend.to_device(array, device)
+    return backend.array(array, device=device, xp=xp)
+
+
+def _on_device_of(array: ndarray, like: Data) -> Data:
+    """A host array (its own copy) on the device, and of the library, of the array ``like``."""
+    if like.__class__ is ndarray:
+        return array
+    return backend.array(array, device=backend.device_of(like), xp=backend.namespace(like))
 
 
 def _checked_path(path: object, where: str) -> str | os.PathLike[str]:
