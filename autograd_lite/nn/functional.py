@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-from numpy.typing import DTypeLike
-
+from .. import backend
+from ..backend import Namespace, ndarray
 from ..engine import Node, Primitive, ShapeError, data_of, docstring_tests, primitive
 from ..ops import log, relu, sigmoid, tanh
 from ..tensor_ops import clip, getitem, log_softmax, logsumexp, matmul, mean, reshape, softmax, transpose
-from ..typing import Data, Operand
+from ..typing import Data, DTypeLike, Operand
 
 __all__ = [
     "LOSSES", "LOSS_FUNCTIONS", "binary_cross_entropy", "binary_cross_entropy_with_logits",
@@ -27,9 +26,15 @@ __all__ = [
 ]
 
 
-def _float_type(x: np.ndarray) -> np.dtype:
-    """The floating dtype that results from ``x``: its own if it is a float array, else float64."""
-    return x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+_host = backend.host_namespace  # NumPy, for the label checks' host copies and their messages
+
+
+def _float_type(xp: Namespace, x: Data) -> DTypeLike:
+    """The floating dtype that results from array ``x``: its own if it is a float array, else the
+    widest float of its device (float64, where the device has it)."""
+    if backend.dtype_kind(x.dtype) == "f":
+        return x.dtype
+    return backend.default_float(xp, backend.device_of(x))
 
 
 #: probabilities are kept in [ε, 1 − ε] before a log, as Keras does
@@ -49,6 +54,9 @@ def linear(x: Data, weight: Data, bias: Data | None = None) -> Data:
     >>> linear(np.array([[1.0, 1.0]]), W, np.array([0.5]))
     Tensor([[3.5]], op='linear')
     """
+    if x.__class__ is not ndarray or weight.__class__ is not ndarray or \
+            bias is not None and bias.__class__ is not ndarray:   # NumPy's: on one device, nothing to look up
+        backend.namespace(x, weight) if bias is None else backend.namespace(x, weight, bias)
     out = x @ weight.T
     if bias is not None:
         out += bias
@@ -79,8 +87,9 @@ def step(x: Data) -> Data:
     >>> step(np.array([-1.0, 0.0, 2.0]))
     array([0., 1., 1.])
     """
-    x = np.asarray(x)
-    return (x >= 0).astype(_float_type(x))
+    xp = backend.namespace(x)
+    x = xp.asarray(x)
+    return xp.astype(x >= 0, _float_type(xp, x))
 
 
 step.defvjp(lambda g, out, x: g * 0.0)
@@ -93,10 +102,18 @@ def leaky_relu(x: Data, negative_slope: float = 0.01) -> Data:
     >>> leaky_relu(np.array([-2.0, 3.0]))
     array([-0.02,  3.  ])
     """
-    return np.where(x > 0, x, x * negative_slope)
+    return backend.namespace(x).where(x > 0, x, x * negative_slope)
 
 
-leaky_relu.defvjp(lambda g, out, x, negative_slope=0.01: g * np.where(data_of(x) > 0, 1.0, negative_slope))
+def _leaky_relu_slope(x: Data, negative_slope: float) -> Data:
+    """1 where x > 0, else negative_slope: float64 for NumPy, as ever; else in x's dtype, on its device."""
+    xp = backend.namespace(x)
+    if xp is _host:
+        return _host.where(x > 0, 1.0, negative_slope)
+    return xp.where(x > 0, xp.ones_like(x), xp.full_like(x, negative_slope))
+
+
+leaky_relu.defvjp(lambda g, out, x, negative_slope=0.01: g * _leaky_relu_slope(data_of(x), negative_slope))
 
 
 @primitive
@@ -106,7 +123,7 @@ def softplus(x: Data) -> Data:
     >>> softplus(np.array([0.0, 1000.0]))
     array([6.93147181e-01, 1.00000000e+03])
     """
-    return np.logaddexp(0.0, x)
+    return backend.namespace(x).logaddexp(0.0, x)
 
 
 softplus.defvjp(lambda g, out, x: g * sigmoid(x))
@@ -134,12 +151,13 @@ def gelu(x: Operand) -> Operand:
 
 
 def _shape(x: Operand) -> tuple[int, ...]:
-    return np.shape(data_of(x))
+    data = data_of(x)
+    return tuple(data.shape) if backend.is_array(data) else _host.shape(data)
 
 
-def _few(values: np.ndarray) -> str:
-    """Up to five of the distinct ``values``, for an error message."""
-    distinct = np.unique(values)
+def _few(values: ndarray) -> str:
+    """Up to five of the distinct ``values`` (a host array), for an error message."""
+    distinct = _host.unique(values)
     return str(distinct[:5].tolist())[:-1] + (", ...]" if distinct.size > 5 else "]")
 
 
@@ -155,19 +173,28 @@ def _check_same_shape(function: str, prediction: Operand, target: Operand, hint:
                      + (f": {hint}" if hint else ""))
 
 
-def _class_indices(function: str, target: Operand, classes: int, whole_floats: bool = False) -> np.ndarray:
-    """``target`` as an integer array of class indices, each checked to lie in [0, classes).
+def _class_indices(function: str, target: Operand, classes: int, logits: Operand,
+                   whole_floats: bool = False) -> Data:
+    """``target`` as a flat integer array of class indices, each checked to lie in [0, classes), on
+    the device of ``logits``, to index them (NumPy's labels move there; another library's must be
+    there already). The checks and their messages read a host copy of the labels.
 
     ``whole_floats``: accept floats that are whole numbers (Keras' sparse losses do); otherwise the
     dtype must be an integer one, as PyTorch requires.
     """
-    labels = np.asarray(data_of(target))
+    given, data = data_of(target), data_of(logits)
+    if backend.is_array(given) and given.__class__ is not ndarray:
+        try:
+            backend.namespace(data, given)
+        except backend.DeviceError as error:
+            raise backend.DeviceError(f"{function}: {error}") from None
+    labels = backend.to_host(given)
     if labels.dtype.kind == "f" and whole_floats:
-        wrong = labels[~np.isfinite(labels) | (labels != np.round(labels))]
+        wrong = labels[~_host.isfinite(labels) | (labels != _host.round(labels))]
         if wrong.size:
             raise ValueError(f"{function}: class labels must be whole numbers, but the target contains "
                              f"{_few(wrong)}")
-        labels = labels.astype(np.intp)
+        labels = labels.astype(_host.intp)
     elif labels.dtype.kind not in "iu":
         raise ValueError(f"{function}: class indices must have an integer dtype, but the target has dtype "
                          f"{labels.dtype} (values {_few(labels)}); convert whole-number labels with "
@@ -176,13 +203,33 @@ def _class_indices(function: str, target: Operand, classes: int, whole_floats: b
         bad = labels[(labels < 0) | (labels >= classes)]
         raise ValueError(f"{function}: class labels must be in [0, {classes}) for {classes} classes, but "
                          f"the target contains {_few(bad)}")
-    return labels
+    labels = labels.reshape(-1)
+    if data.__class__ is ndarray:
+        return labels
+    return backend.index_in(backend.namespace(data), labels, backend.device_of(data))
+
+
+def _rows(labels: Data) -> Data:
+    """0, 1, …, n − 1 for n labels, on their device: the row index that goes with them."""
+    xp = backend.namespace(labels)
+    n = labels.shape[0]
+    return xp.arange(n) if xp is _host else xp.arange(n, device=backend.device_of(labels))
+
+
+def _target_for(prediction: Operand, target: Operand) -> Operand:
+    """The target, its integer or bool data as the prediction's float dtype where the array library
+    does not mix kinds (the standard's rule; NumPy's targets stay as they are, NumPy mixes them)."""
+    data, predicted = data_of(target), data_of(prediction)
+    if data.__class__ is ndarray or not backend.is_array(data) or backend.dtype_kind(data.dtype) == "f":
+        return target
+    xp = backend.namespace(data)
+    return xp.astype(data, _float_type(xp, predicted if backend.is_array(predicted) else data))
 
 
 def _size(x: Operand) -> int:
     """The n of a mean over x's elements, as its gradient divides by it (1 for an empty x, whose
     gradient is empty: PyTorch's answer, where n = 0 would raise)."""
-    return np.size(data_of(x)) or 1
+    return math.prod(_shape(x)) or 1
 
 
 def mse_loss(prediction: Operand, target: Operand) -> Operand:
@@ -201,12 +248,12 @@ def mse_loss(prediction: Operand, target: Operand) -> Operand:
     ShapeError: mse_loss: the prediction has shape (2, 1) but the target has shape (2,); ... (2, 1)
     """
     _check_same_shape("mse_loss", prediction, target)
-    return _mse_loss(prediction, target)
+    return _mse_loss(prediction, _target_for(prediction, target))
 
 
 @primitive(name="mse_loss")
 def _mse_loss(prediction: Data, target: Data) -> Data:
-    difference = np.subtract(prediction, target)
+    difference = backend.namespace(prediction, target).subtract(prediction, target)
     return mean.forward(difference * difference)
 
 
@@ -229,12 +276,13 @@ def binary_cross_entropy_with_logits(logits: Operand, target: Operand) -> Operan
     array([-0.0596,  0.1345])
     """
     _check_same_shape("binary_cross_entropy_with_logits", logits, target)
-    return _bce_with_logits(logits, target)
+    return _bce_with_logits(logits, _target_for(logits, target))
 
 
 @primitive(name="binary_cross_entropy_with_logits")
 def _bce_with_logits(logits: Data, target: Data) -> Data:
-    return mean.forward(np.logaddexp(0.0, logits) - np.multiply(logits, target))
+    xp = backend.namespace(logits, target)
+    return mean.forward(xp.logaddexp(0.0, logits) - xp.multiply(logits, target))
 
 
 _bce_with_logits.defvjp(
@@ -258,10 +306,12 @@ def binary_cross_entropy(probability: Operand, target: Operand) -> Operand:
     Tensor(0.69314718)
     """
     _check_same_shape("binary_cross_entropy", probability, target)
+    target = _target_for(probability, target)
     if _made_by(probability, sigmoid):
         return _bce_with_logits(probability.inputs[0], target)
     p = clip(probability, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
-    return -mean(target * log(p) + (1.0 - target) * log(1.0 - p))
+    # the tensor first: an array of another library than NumPy does not hand `array * Tensor` over
+    return -mean(log(p) * target + log(1.0 - p) * (1.0 - target))
 
 
 def cross_entropy(logits: Operand, target: Operand, axis: int = -1) -> Operand:
@@ -292,12 +342,12 @@ def cross_entropy(logits: Operand, target: Operand, axis: int = -1) -> Operand:
         raise ShapeError(f"cross_entropy: the target has shape {target_shape}, but for logits of shape "
                          f"{shape} it must hold class indices of shape {without} or class probabilities "
                          f"of shape {shape}")
-    labels = _class_indices("cross_entropy", target, shape[axis])
+    labels = _class_indices("cross_entropy", target, shape[axis], logits)
     if axis != len(shape) - 1:
         logits = transpose(logits, axes=tuple(i for i in range(len(shape)) if i != axis) + (axis,))
     if len(shape) != 2:
         logits = reshape(logits, (-1, shape[axis]))
-    return _softmax_cross_entropy(logits, labels.reshape(-1))
+    return _softmax_cross_entropy(logits, labels)
 
 
 def softmax_cross_entropy(logits: Operand, labels: Operand) -> Operand:
@@ -313,34 +363,37 @@ def softmax_cross_entropy(logits: Operand, labels: Operand) -> Operand:
     if len(shape) != 2 or labels_shape != shape[:1]:
         raise ShapeError(f"softmax_cross_entropy: needs logits of shape (n, classes) and n labels, but the "
                          f"logits have shape {shape} and the labels {labels_shape}")
-    return _softmax_cross_entropy(logits, _class_indices("softmax_cross_entropy", labels, shape[1]))
+    return _softmax_cross_entropy(logits, _class_indices("softmax_cross_entropy", labels, shape[1], logits))
 
 
 @primitive(name="softmax_cross_entropy")
-def _softmax_cross_entropy(logits: Data, labels: np.ndarray) -> Data:
-    logits = np.asarray(logits)
-    rows = np.arange(len(labels))
-    return mean.forward(logsumexp.forward(logits, axis=1) - logits[rows, labels])
+def _softmax_cross_entropy(logits: Data, labels: Data) -> Data:
+    """Called with ``labels`` on the logits' device (see :func:`_class_indices`)."""
+    return mean.forward(logsumexp.forward(logits, axis=1) - logits[_rows(labels), labels])
 
 
-def _one_hot(labels: np.ndarray, shape: tuple[int, ...], dtype: DTypeLike) -> np.ndarray:
-    encoded = np.zeros(shape, dtype=dtype)
-    encoded[np.arange(len(labels)), labels] = 1
-    return encoded
+def _one_hot(labels: Data, shape: tuple[int, ...], dtype: DTypeLike) -> Data:
+    """Rows of ``shape`` (n, classes) that are 1 at each row's label, 0 elsewhere, on the labels'
+    device."""
+    xp = backend.namespace(labels)
+    if xp is _host:   # NumPy: set the n ones in zeros (5× faster than comparing n·classes at 1000×100)
+        encoded = _host.zeros(shape, dtype=dtype)
+        encoded[_rows(labels), labels] = 1
+        return encoded
+    classes = xp.arange(shape[1], device=backend.device_of(labels))
+    return xp.astype(xp.expand_dims(labels, axis=1) == classes, dtype)
 
 
 _softmax_cross_entropy.defvjp(
     lambda g, out, z, labels: g * (softmax(z, axis=-1) - _one_hot(labels, z.shape, data_of(z).dtype))
-    / len(labels),
+    / labels.shape[0],
     None,
 )
 
 
-def _pick(values: Operand, labels: np.ndarray) -> Operand:
-    """values[i, labels[i]] for each row i (the last axis indexed by the labels)."""
-    labels = labels.astype(np.intp).reshape(-1)
-    rows = reshape(values, (-1, values.shape[-1]))
-    return getitem(rows, (np.arange(len(labels)), labels))
+def _pick(values: Operand, labels: Data) -> Operand:
+    """values[i, labels[i]] for each row i (the last axis indexed by the flat ``labels``)."""
+    return getitem(reshape(values, (-1, values.shape[-1])), (_rows(labels), labels))
 
 
 def _softmax_logits(probability: Operand) -> Operand | None:
@@ -383,7 +436,7 @@ def categorical_crossentropy(probability: Operand, target: Operand) -> Operand:
         hint = (f"the target looks like class labels: use sparse_categorical_crossentropy, or one-hot "
                 f"encode them (np.eye({shape[-1]})[labels])")
     _check_same_shape("categorical_crossentropy", probability, target, hint)
-    return -mean((_log_probabilities(probability) * target).sum(axis=-1))
+    return -mean((_log_probabilities(probability) * _target_for(probability, target)).sum(axis=-1))
 
 
 def sparse_categorical_crossentropy(probability: Operand, target: Operand) -> Operand:
@@ -402,12 +455,13 @@ def sparse_categorical_crossentropy(probability: Operand, target: Operand) -> Op
         raise ShapeError(f"sparse_categorical_crossentropy: the target has shape {target_shape}, but for a "
                          f"prediction of shape {shape} it must hold one class label per row, shape "
                          f"{shape[:-1]} or {shape[:-1] + (1,)}{hint}")
-    labels = _class_indices("sparse_categorical_crossentropy", target, shape[-1], whole_floats=True)
+    labels = _class_indices("sparse_categorical_crossentropy", target, shape[-1], probability,
+                            whole_floats=True)
     logits = _softmax_logits(probability)
     if logits is not None:
         if len(shape) != 2:
             logits = reshape(logits, (-1, shape[-1]))
-        return _softmax_cross_entropy(logits, labels.reshape(-1))
+        return _softmax_cross_entropy(logits, labels)
     return -mean(_pick(_log_probabilities(probability), labels))
 
 
@@ -420,10 +474,12 @@ def hinge(prediction: Operand, target: Operand) -> Operand:
     Tensor(0.25)
     """
     _check_same_shape("hinge", prediction, target)
-    labels = np.asarray(data_of(target), dtype=_float_type(np.asarray(data_of(prediction))))
-    if np.all((labels == 0) | (labels == 1)):
+    predicted, labels = data_of(prediction), data_of(target)
+    xp = backend.namespace(predicted, labels)
+    labels = xp.astype(xp.asarray(labels), _float_type(xp, xp.asarray(predicted)), copy=False)
+    if xp.all((labels == 0) | (labels == 1)):
         labels = 2.0 * labels - 1.0
-    return mean(relu(1.0 - labels * prediction))
+    return mean(relu(1.0 - prediction * labels))   # the tensor first, as in binary_cross_entropy
 
 
 #: Keras names (and PyTorch-like aliases) of the losses, for ``model.compile(loss=...)``. Each takes
