@@ -2,12 +2,15 @@
 
 An optimizer holds *parameter groups*: a list of dicts, each with a ``"params"`` list and that
 group's hyperparameters (``"lr"``, ...). ``step()`` walks every parameter that has a gradient and
-hands its data, its gradient, its *state* (a dict of NumPy arrays and numbers, e.g. Adam's moving
+hands its data, its gradient, its *state* (a dict of arrays and numbers, e.g. Adam's moving
 averages) and its group to :meth:`Optimizer._update`, the one method an update rule defines.
 
-Updates are NumPy operations on ``p.data``, in place: the parameter keeps its array (and so its
-dtype: float32 stays float32), and no graph is ever recorded, because no operation of the engine
-runs. Parameters whose ``.grad`` is ``None`` are skipped: no state is created for them.
+Updates are operations of the array's own library (``xp``, NumPy's or any other with the array API)
+on ``p.data``, in place where the library changes arrays in place (NumPy, CuPy, array-api-strict):
+the parameter keeps its array, its dtype (float32 stays float32) and its device, and no graph is
+ever recorded, because no operation of the engine runs. State arrays live on their parameter's
+device; when a parameter has moved (``Module.to``), its state follows it at the next step.
+Parameters whose ``.grad`` is ``None`` are skipped: no state is created for them.
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ import numbers
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import numpy as np
-
+from .. import backend
 from .._checks import integer, real
+from ..backend import ndarray
 from ..engine import ShapeError, data_of, enable_grad, no_grad
 from ..tensor import Tensor
-from ..typing import Operand
+from ..typing import Data, Operand
 
 __all__ = ["Optimizer"]
 
@@ -40,7 +43,8 @@ class Optimizer:
 
     A subclass gives its hyperparameters' ``defaults``, lists in ``_non_negative`` those that must be
     finite and ≥ 0, extends :meth:`_validate` for any other rule, and defines
-    ``_update(param, grad, state, group)``, which changes the array ``param`` in place.
+    ``_update(param, grad, state, group)``, which changes the array ``param`` in place (or returns
+    a new one, for a library whose arrays cannot change).
     ``step_count`` counts the calls to :meth:`step`.
 
     >>> from autograd_lite.optim import SGD
@@ -176,36 +180,56 @@ class Optimizer:
             state = self.state.get(p)
             if state is None:
                 state = self.state[p] = {}
-            self._update(data, grad, state, group)
-            p.mark_modified()
+            elif data.__class__ is not ndarray:
+                _follow(state, data)
+            else:   # a NumPy parameter: its state follows only if it was made on another device
+                for value in state.values():
+                    if value.__class__ not in _HOST_STATE:
+                        _follow(state, data)
+                        break
+            new = self._update(data, grad, state, group)
+            if new is None or new is data:
+                p.mark_modified()
+            else:
+                p.data = new   # a library without in-place updates: the new array (the setter marks it)
         self.step_count += 1
         return loss
 
-    def _checked_update(self, p: Tensor, group: ParamGroup) -> tuple[Tensor, np.ndarray, np.ndarray,
-                                                                      ParamGroup]:
+    def _checked_update(self, p: Tensor, group: ParamGroup) -> tuple[Tensor, Data, Data, ParamGroup]:
         """``(p, its array, its gradient in the array's dtype, group)``, once the gradient fits the array
-        and the array can be changed (call it under ``no_grad()``, where ``p.data`` is the array itself)."""
+        and the array can be changed (call it under ``no_grad()``, where ``p.data`` is the array itself).
+        A gradient on another device than its parameter is a :class:`~autograd_lite.backend.DeviceError`."""
         name = type(self).__name__
-        data, grad = p.data, np.asarray(data_of(p.grad))   # create_graph=True leaves a Tensor
+        data, grad = p.data, data_of(p.grad)   # create_graph=True leaves a Tensor
+        if data.__class__ is not ndarray or grad.__class__ is not ndarray:   # NumPy's: nothing to look up
+            if not backend.is_array(grad):
+                grad = backend.host_namespace.asarray(grad)   # a list or a number: NumPy data
+            try:
+                backend.namespace(data, grad)
+            except backend.DeviceError as error:
+                raise backend.DeviceError(f"{name}.step: a parameter and its gradient: {error}") from None
         if grad.shape != data.shape:
             raise ShapeError(f"{name}: a parameter of shape {data.shape} has a gradient of shape "
                              f"{grad.shape}; they must be equal")
-        if grad.dtype.kind not in "biuf":
+        if (grad.dtype.kind if grad.__class__ is ndarray else backend.dtype_kind(grad.dtype)) not in "biuf":
             raise TypeError(f"{name}: a parameter has a gradient of dtype {grad.dtype}, not numbers")
-        if not data.flags.writeable:
+        if data.__class__ is ndarray and not data.flags.writeable:
             raise RuntimeError(f"{name}: a parameter of shape {data.shape} has read-only data (it shares "
                                f"memory with another tensor, as detach() gives), which a step cannot "
                                f"change: give it its own copy, Tensor(t.detach(), requires_grad=True)")
-        return p, data, grad if grad.dtype == data.dtype else grad.astype(data.dtype), group
+        if grad.dtype != data.dtype:
+            grad = backend.namespace(grad).astype(grad, data.dtype)
+        return p, data, grad, group
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any],
-                group: ParamGroup) -> None:
-        """Change ``param`` in place, given its gradient, its state and its group (never ``grad``)."""
+    def _update(self, param: Data, grad: Data, state: dict[str, Any], group: ParamGroup) -> Data | None:
+        """Change ``param`` in place, given its gradient, its state and its group (never ``grad``);
+        return it, or the new array where its library cannot change arrays in place."""
         raise NotImplementedError
 
     # ---- checkpoints --------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
-        """A deep copy of the optimizer's state, as plain dicts of NumPy arrays and numbers.
+        """A deep copy of the optimizer's state, as plain dicts of arrays (on their parameters'
+        devices) and numbers.
 
         Parameters are named by their position (counted across groups), as in PyTorch:
         ``{"state": {index: {...}}, "param_groups": [{..., "params": [index, ...]}], "step_count": n}``.
@@ -219,9 +243,10 @@ class Optimizer:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a :meth:`state_dict` (copied, so the dict stays independent of the optimizer).
 
-        The groups must hold as many parameters as when it was saved; the saved arrays are cast to
-        their parameter's dtype. Everything is checked before anything changes: a checkpoint that
-        does not fit raises and leaves the optimizer as it was.
+        The groups must hold as many parameters as when it was saved; the saved arrays (NumPy's, or
+        of any array library) are cast to their parameter's dtype and copied onto its device.
+        Everything is checked before anything changes: a checkpoint that does not fit raises and
+        leaves the optimizer as it was.
 
         >>> from autograd_lite.optim import SGD
         >>> optimizer = SGD([Tensor([1.0], requires_grad=True)], lr=0.1)
@@ -278,14 +303,37 @@ class Optimizer:
         self.step_count = step_count
 
 
-def _restore(value: object, p: Tensor, where: str) -> np.ndarray | numbers.Real:
-    """A copy of a saved state entry (an array of ``p``'s shape or a number), arrays cast to its dtype."""
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in "iuf":
-            raise TypeError(f"{where} has dtype {value.dtype}; state arrays hold numbers")
-        if value.shape != p.shape:
-            raise ShapeError(f"{where} has shape {value.shape}, but its parameter has shape {p.shape}")
-        return value.astype(p.dtype)
+#: the classes of state entries that need no moving for a NumPy parameter
+_HOST_STATE = frozenset({ndarray, int, float})
+
+
+def _follow(state: dict[str, Any], data: Data) -> None:
+    """Move the state arrays that are not where the parameter's array ``data`` is to its device
+    (after ``Module.to``): copies of the same numbers, so the next step computes what it would have."""
+    for key, value in state.items():
+        if backend.is_array(value) and (value.__class__ is not data.__class__ or
+                                        data.__class__ is not ndarray and value.device != data.device):
+            state[key] = _like(value, data)
+
+
+def _like(value: Data, data: Data) -> Data:
+    """A copy of the array ``value`` on the device, and of the library, of the array ``data``."""
+    if data.__class__ is ndarray:
+        return backend.host_namespace.array(backend.to_host(value), copy=True)
+    return backend.array(value, device=backend.device_of(data), xp=backend.namespace(data))
+
+
+def _restore(value: object, p: Tensor, where: str) -> Data | numbers.Real:
+    """A copy of a saved state entry (an array of ``p``'s shape or a number), arrays cast to its dtype
+    and put on its device."""
+    if backend.is_array(value):
+        host = backend.to_host(value)
+        if host.dtype.kind not in "iuf":
+            raise TypeError(f"{where} has dtype {host.dtype}; state arrays hold numbers")
+        if host.shape != p.shape:
+            raise ShapeError(f"{where} has shape {host.shape}, but its parameter has shape {p.shape}")
+        converted = host.astype(backend.dtype_name(p.dtype))
+        return converted if data_of(p).__class__ is ndarray else _like(converted, data_of(p))
     if isinstance(value, numbers.Real):
         return copy.deepcopy(value)
     raise TypeError(f"{where} is a {type(value).__name__}; state entries are arrays or numbers")

@@ -1,6 +1,8 @@
 """The update rules: SGD, Adam, AdamW, RMSprop and Adagrad, as defined in PyTorch's ``torch.optim``.
 
-Each rule is written for one parameter θ (the array, changed in place) with gradient g. The step
+Each rule is written for one parameter θ (the array, changed in place) with gradient g, in the
+operations of the array's own library (``xp``): augmented assignments (``θ -= …``) change arrays in
+place where the library can, and rebind them (the rule stores them back) where it cannot. The step
 number t that Adam and Adagrad use is the parameter's own (``state["step"]``): it counts the steps
 in which *that* parameter had a gradient, as in PyTorch.
 """
@@ -9,14 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from .. import backend
 from .._checks import boolean, invalid, real
+from ..backend import ndarray
+from ..typing import Data
 from .base import Optimizer, ParamGroup, Params
 
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "RMSprop"]
 
 State = dict[str, Any]
+_host = backend.host_namespace  # a NumPy parameter's namespace, found without a call into backend
 
 
 class SGD(Optimizer):
@@ -57,19 +61,19 @@ class SGD(Optimizer):
             raise ValueError(f"SGD: Nesterov momentum requires momentum > 0 and dampening = 0, but "
                              f"momentum={group['momentum']!r} and dampening={group['dampening']!r}")
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
+    def _update(self, param: Data, grad: Data, state: State, group: ParamGroup) -> Data:
         momentum, weight_decay = group["momentum"], group["weight_decay"]
         if weight_decay != 0:
             grad = grad + weight_decay * param
         if momentum != 0:
             if "momentum_buffer" not in state:
-                state["momentum_buffer"] = grad.copy()
+                b = state["momentum_buffer"] = backend.array(grad)   # a copy
             else:
-                b = state["momentum_buffer"]
-                b[...] = momentum * b + (1 - group["dampening"]) * grad
-            b = state["momentum_buffer"]
+                b = state["momentum_buffer"] = momentum * state["momentum_buffer"] + \
+                    (1 - group["dampening"]) * grad
             grad = grad + momentum * b if group["nesterov"] else b
         param -= group["lr"] * grad
+        return param
 
 
 class Adam(Optimizer):
@@ -110,10 +114,10 @@ class Adam(Optimizer):
             real(beta, f"beta{i}", name, minimum=0, below=1)
         boolean(group["amsgrad"], "amsgrad", name)
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
+    def _update(self, param: Data, grad: Data, state: State, group: ParamGroup) -> Data:
         if group["weight_decay"] != 0:
             grad = grad + group["weight_decay"] * param
-        _adam_update(param, grad, state, group)
+        return _adam_update(param, grad, state, group)
 
 
 class AdamW(Adam):
@@ -138,33 +142,39 @@ class AdamW(Adam):
                  eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
+    def _update(self, param: Data, grad: Data, state: State, group: ParamGroup) -> Data:
         param *= 1 - group["lr"] * group["weight_decay"]
-        _adam_update(param, grad, state, group)
+        return _adam_update(param, grad, state, group)
 
 
-def _adam_update(param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
+def _adam_update(param: Data, grad: Data, state: State, group: ParamGroup) -> Data:
     """Adam's moment estimates and update, shared by :class:`Adam` and :class:`AdamW`."""
+    xp = _host if param.__class__ is ndarray else backend.namespace(param)
     beta1, beta2 = group["betas"]
     if not state:
         state["step"] = 0
-        state["exp_avg"] = np.zeros_like(param)  # m
-        state["exp_avg_sq"] = np.zeros_like(param)  # v
+        state["exp_avg"] = xp.zeros_like(param)  # m
+        state["exp_avg_sq"] = xp.zeros_like(param)  # v
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = np.zeros_like(param)
+            state["max_exp_avg_sq"] = xp.zeros_like(param)
     state["step"] += 1
     t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
     m *= beta1
     m += (1 - beta1) * grad                          # m ← β₁m + (1 − β₁)g
     v *= beta2
     v += (1 - beta2) * (grad * grad)                 # v ← β₂v + (1 − β₂)g²
+    state["exp_avg"], state["exp_avg_sq"] = m, v
+    fast = param.__class__ is ndarray   # NumPy: the temporaries below are written into (out=)
     if group["amsgrad"]:
-        v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-    step = np.sqrt(v / (1 - beta2**t))               # √v̂
+        v_max = state["max_exp_avg_sq"]
+        v = xp.maximum(v_max, v, out=v_max) if fast else xp.maximum(v_max, v)
+        state["max_exp_avg_sq"] = v
+    step = xp.sqrt(v / (1 - beta2**t))               # √v̂
     step += group["eps"]
-    np.divide(m, step, out=step)
+    step = xp.divide(m, step, out=step) if fast else m / step
     step *= group["lr"] / (1 - beta1**t)             # lr · m̂ / (√v̂ + ε)
     param -= step
+    return param
 
 
 class RMSprop(Optimizer):
@@ -201,28 +211,27 @@ class RMSprop(Optimizer):
         real(group["alpha"], "alpha", "RMSprop", minimum=0, maximum=1)
         boolean(group["centered"], "centered", "RMSprop")
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
+    def _update(self, param: Data, grad: Data, state: State, group: ParamGroup) -> Data:
+        xp = _host if param.__class__ is ndarray else backend.namespace(param)
         alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
         if not state:
-            state["square_avg"] = np.zeros_like(param)  # v
+            state["square_avg"] = xp.zeros_like(param)  # v
             if group["centered"]:
-                state["grad_avg"] = np.zeros_like(param)  # ḡ
+                state["grad_avg"] = xp.zeros_like(param)  # ḡ
             if momentum > 0:
-                state["momentum_buffer"] = np.zeros_like(param)  # b
+                state["momentum_buffer"] = xp.zeros_like(param)  # b
         if group["weight_decay"] != 0:
             grad = grad + group["weight_decay"] * param
-        v = state["square_avg"]
-        v[...] = alpha * v + (1 - alpha) * grad**2
+        v = state["square_avg"] = alpha * state["square_avg"] + (1 - alpha) * grad**2
         if group["centered"]:
-            g_avg = state["grad_avg"]
-            g_avg[...] = alpha * g_avg + (1 - alpha) * grad
+            g_avg = state["grad_avg"] = alpha * state["grad_avg"] + (1 - alpha) * grad
             v = v - g_avg**2
         if momentum > 0:
-            b = state["momentum_buffer"]
-            b[...] = momentum * b + grad / (np.sqrt(v) + eps)
+            b = state["momentum_buffer"] = momentum * state["momentum_buffer"] + grad / (xp.sqrt(v) + eps)
             param -= group["lr"] * b
         else:
-            param -= group["lr"] * grad / (np.sqrt(v) + eps)
+            param -= group["lr"] * grad / (xp.sqrt(v) + eps)
+        return param
 
 
 class Adagrad(Optimizer):
@@ -253,14 +262,17 @@ class Adagrad(Optimizer):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, eps=eps))
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: State, group: ParamGroup) -> None:
+    def _update(self, param: Data, grad: Data, state: State, group: ParamGroup) -> Data:
+        xp = _host if param.__class__ is ndarray else backend.namespace(param)
         if not state:
             state["step"] = 0
-            state["sum"] = np.full_like(param, group["initial_accumulator_value"])  # s
+            state["sum"] = xp.full_like(param, group["initial_accumulator_value"])  # s
         state["step"] += 1
         if group["weight_decay"] != 0:
             grad = grad + group["weight_decay"] * param
         lr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         s = state["sum"]
         s += grad**2
-        param -= lr * grad / (np.sqrt(s) + group["eps"])
+        state["sum"] = s
+        param -= lr * grad / (xp.sqrt(s) + group["eps"])
+        return param
