@@ -4,7 +4,9 @@
 array-api-strict, a back end that raises on anything outside the array API standard. A test draws
 or writes its inputs on the host and converts them with ``xp.asarray``; the result must come back
 an array of ``xp`` (see ``helpers.assert_on``: NumPy functions silently turn strict arrays into
-NumPy arrays, so the type is what shows that no NumPy call was left in the way).
+NumPy arrays, so the type is what shows that no NumPy call was left in the way). ``device`` is
+where a test puts its arrays: array-api-strict's fake device "device1", whose arrays NumPy cannot
+convert at all, so that a NumPy call left in a forward or a VJP raises instead of passing unseen.
 """
 
 import os
@@ -29,3 +31,14 @@ BACKENDS = {"numpy": numpy, "array_api_strict": array_api_strict}
 def xp(request):
     """The array namespace a test runs on: NumPy, then array-api-strict."""
     return request.param
+
+
+#: where the tests of each back end put their arrays (None: the library's default device)
+DEVICES = {"numpy": None, "array_api_strict": array_api_strict.Device("device1")}
+
+
+@pytest.fixture(scope="session")
+def device(xp):
+    """The device of ``xp`` that tests put arrays on: "device1" on array-api-strict, where NumPy
+    calls raise (it converts CPU_DEVICE arrays silently); NumPy's own on NumPy."""
+    return DEVICES[xp.__name__]

@@ -42,22 +42,23 @@ class Case(NamedTuple):
     arrays: tuple[np.ndarray, ...]
     params: dict[str, Any]
 
-    def on(self, xp: Any) -> Case:
-        """This case on back end ``xp``: ``xp.asarray`` of every array, in the parameters too (indices,
-        conditions, labels), and :data:`ANOTHER_DEVICE` made a device of ``xp``'s."""
-        return Case(tuple(xp.asarray(a) for a in self.arrays),
-                    {key: _on(xp, value) for key, value in self.params.items()})
+    def on(self, xp: Any, device: Any = None) -> Case:
+        """This case on back end ``xp`` (on ``device``; None: its default): ``xp.asarray`` of every
+        array, in the parameters too (indices, conditions, labels), and :data:`ANOTHER_DEVICE` made
+        one of ``xp``'s devices other than ``device``."""
+        return Case(tuple(xp.asarray(a, device=device) for a in self.arrays),
+                    {key: _on(xp, device, value) for key, value in self.params.items()})
 
 
-def _on(xp: Any, value: Any) -> Any:
+def _on(xp: Any, device: Any, value: Any) -> Any:
     if isinstance(value, (np.ndarray, np.bool_)):  # a condition of 0-d arrays is a NumPy bool
-        return xp.asarray(value)
+        return xp.asarray(value, device=device)
     if isinstance(value, tuple):
-        return tuple(_on(xp, part) for part in value)
+        return tuple(_on(xp, device, part) for part in value)
     if value is ANOTHER_DEVICE:
         info = xp.__array_namespace_info__()
-        default = info.default_device()
-        return next((device for device in info.devices() if device != default), default)
+        here = info.default_device() if device is None else device
+        return next((other for other in info.devices() if other != here), here)
     return value
 
 

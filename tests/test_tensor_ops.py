@@ -2,10 +2,11 @@
 against its reference, over shapes (0-d, size-1, broadcast), axes and values — on every back end of
 the ``xp`` fixture (NumPy and array-api-strict; one suite, parametrized by ``xp``).
 
-Cases are drawn on the host and moved with ``xp.asarray``. On a back end other than NumPy, every
-result (forward, method, gradient) must be an array of that back end — NumPy functions silently
-turn strict arrays into NumPy ones, so the type is what proves that no NumPy call is left — and
-equal the NumPy result to 1e-12. array-api-strict draws fewer cases (:data:`EXAMPLES`): each of
+Cases are drawn on the host and moved with ``xp.asarray`` to the ``device`` fixture's device. On a
+back end other than NumPy, every result (forward, method, gradient) must be an array of that back
+end on that device — NumPy functions silently turn strict arrays into NumPy ones, so the type is
+what proves that no NumPy call is left, and on strict's "device1" such a call raises — and equal
+the NumPy result to 1e-12. array-api-strict draws fewer cases (:data:`EXAMPLES`): each of
 its operations checks its arguments and wraps NumPy's, so it is several times slower, and every
 primitive still runs on it (a meta-test makes sure no row of a primitive is NumPy-only).
 
@@ -100,7 +101,7 @@ def runs_on(op, xp):
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
-def test_forward_matches_the_reference_and_gradient_matches_finite_differences(name, xp):
+def test_forward_matches_the_reference_and_gradient_matches_finite_differences(name, xp, device):
     """The forward agrees with the reference (and with the method), plain in gives plain out, the
     row records its primitive, and the gradient passes gradcheck; off NumPy, each result is an
     array of ``xp`` equal to NumPy's."""
@@ -111,12 +112,13 @@ def test_forward_matches_the_reference_and_gradient_matches_finite_differences(n
     @given(data=st.data())
     def check(data):
         drawn = data.draw(op.cases())
-        on_host, case = drawn.on(np), drawn.on(xp)
+        on_host, case = drawn.on(np), drawn.on(xp, device)
         tracked = op.call(op.function, [Tensor(x, requires_grad=True) for x in case.arrays], case.params)
         plain = op.call(op.function, case.arrays, case.params)
         assert isinstance(tracked, Tensor) and tracked.requires_grad and not isinstance(plain, Node)
-        assert_on(xp, tracked)
-        assert_on(xp, plain)
+        where = case.params.get("device", device)  # where the result lives (to_device moves it)
+        assert_on(xp, tracked, where)
+        assert_on(xp, plain, where)
         np.testing.assert_allclose(host(tracked), host(plain), rtol=1e-15)
         expected = op.call(op.reference, on_host.arrays, on_host.params)
         assert host(plain).shape == np.shape(expected)
@@ -124,7 +126,7 @@ def test_forward_matches_the_reference_and_gradient_matches_finite_differences(n
         if op.method is not None:
             by_method = op.call(op.method, [Tensor(x, requires_grad=True) for x in case.arrays], case.params)
             assert by_method.op == tracked.op
-            assert_on(xp, by_method)
+            assert_on(xp, by_method, where)
             np.testing.assert_array_equal(host(by_method), host(tracked))
         if name in PRIMITIVES:  # the row reaches its primitive (through COVERED_THROUGH's function or not)
             assert PRIMITIVES[name][0][0] in {node.primitive for node in walk(tracked)}
@@ -157,14 +159,14 @@ def assert_same_as_numpy(op, on_host, case, xp):
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
-def test_second_derivative_matches_finite_differences(name, xp):
+def test_second_derivative_matches_finite_differences(name, xp, device):
     op = OPS[name]
     runs_on(op, xp)
 
     @examples(xp, 2)
     @given(data=st.data())
     def check(data):
-        case = data.draw(op.cases(second_order=True)).on(xp)
+        case = data.draw(op.cases(second_order=True)).on(xp, device)
         assert gradgradcheck(op.of_arrays(case), *case.arrays)
 
     check()
