@@ -7,14 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-import numpy as np
-
-from .. import optim
+from .. import backend, optim
 from .._checks import integer
 from ..tensor import Tensor
 from ..typing import Data
 
 Entry = TypeVar("Entry")
+_host = backend.host_namespace  # NumPy's scalar types, accepted as Python's numbers are
 
 
 def lookup(registry: Mapping[str, Entry], kind: str, name: str, where: str, *,
@@ -69,7 +68,8 @@ def _verbose(where: str, verbose: object) -> int:
 
 
 def _validation_split(split: object) -> float:
-    if isinstance(split, (bool, np.bool_)) or not isinstance(split, (int, float, np.integer, np.floating)):
+    if isinstance(split, (bool, _host.bool_)) or \
+            not isinstance(split, (int, float, _host.integer, _host.floating)):
         raise TypeError(f"fit: validation_split must be a number in [0, 1), not {split!r}")
     if not 0.0 <= split < 1.0:
         raise ValueError(f"fit: validation_split must be in [0, 1), not {split}")

@@ -11,18 +11,21 @@ True
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-import numpy as np
-
+from .. import backend
+from ..backend import ndarray
 from ..engine import ShapeError, data_of
 from ..tensor import Tensor
 from ..tensor_ops import mean
 from ..typing import Operand
 from . import functional as F
 from ._arguments import lookup
+
+_host = backend.host_namespace  # the metrics are computed on host copies of the outputs and targets
 
 LabelKind = Literal["binary", "sparse", "dense"]
 #: a loss as fit calls it, ``(prediction, target)`` → a one-number Tensor
@@ -54,7 +57,7 @@ class ResolvedLoss:
         """Whether ``y`` holds class indices, one per sample."""
         return self.labels == "sparse"
 
-    def try_on(self, stand_in: np.ndarray, y: np.ndarray, where: str) -> None:
+    def try_on(self, stand_in: ndarray, y: ndarray, where: str) -> None:
         """Compute the loss once on a stand-in output, so that a ``y`` it cannot use fails before
         training changes anything: with the library loss's own error (prefixed by ``where``), or,
         for a loss of yours, with any error it raises or a result that is not a Tensor."""
@@ -111,38 +114,38 @@ def _keras_loss(loss: Callable[[Operand, Operand], Tensor]) -> LossFunction:
     ("sum_over_batch_size") does."""
     def keras_loss(prediction: Operand, target: Operand) -> Tensor:
         value = loss(target, prediction)
-        return mean(value) if np.size(data_of(value)) != 1 else value
+        return mean(value) if math.prod(getattr(data_of(value), "shape", ())) != 1 else value
     keras_loss.__name__ = getattr(loss, "__name__", "loss")
     return keras_loss
 
 
 # ---- metrics ----------------------------------------------------------------------------------
 #: a metric of the model's output against y, for the loss it was compiled with
-Metric = Callable[[np.ndarray, np.ndarray, ResolvedLoss], float]
+Metric = Callable[[ndarray, ndarray, ResolvedLoss], float]
 
 
-def accuracy(prediction: np.ndarray, y: np.ndarray, loss: ResolvedLoss) -> float:
+def accuracy(prediction: ndarray, y: ndarray, loss: ResolvedLoss) -> float:
     """The fraction right: binary for one output per sample (split at ½, or at 0 for logits),
     categorical (argmax) for one-hot y, else of class labels."""
     if prediction.shape[-1] == 1:
         threshold = 0.0 if loss.from_logits else 0.5
-        return float(np.mean((prediction > threshold) == (_same_shape(prediction, y) > 0.5)))
+        return float(_host.mean((prediction > threshold) == (_same_shape(prediction, y) > 0.5)))
     if y.shape == prediction.shape:   # one-hot
-        return float(np.mean(np.argmax(prediction, axis=-1) == np.argmax(y, axis=-1)))
+        return float(_host.mean(_host.argmax(prediction, axis=-1) == _host.argmax(y, axis=-1)))
     if y.shape not in (prediction.shape[:-1], prediction.shape[:-1] + (1,)):
         raise ShapeError(f"y of shape {y.shape} is neither one-hot nor one label per sample for the "
                          f"model's output of shape {prediction.shape}")
-    return float(np.mean(np.argmax(prediction, axis=-1) == y.reshape(prediction.shape[:-1])))
+    return float(_host.mean(_host.argmax(prediction, axis=-1) == y.reshape(prediction.shape[:-1])))
 
 
-def mean_squared_error(prediction: np.ndarray, y: np.ndarray, loss: ResolvedLoss) -> float:
+def mean_squared_error(prediction: ndarray, y: ndarray, loss: ResolvedLoss) -> float:
     """mean((prediction − y)²)."""
-    return float(np.mean((prediction - _same_shape(prediction, y)) ** 2))
+    return float(_host.mean((prediction - _same_shape(prediction, y)) ** 2))
 
 
-def mean_absolute_error(prediction: np.ndarray, y: np.ndarray, loss: ResolvedLoss) -> float:
+def mean_absolute_error(prediction: ndarray, y: ndarray, loss: ResolvedLoss) -> float:
     """mean(|prediction − y|)."""
-    return float(np.mean(np.abs(prediction - _same_shape(prediction, y))))
+    return float(_host.mean(_host.abs(prediction - _same_shape(prediction, y))))
 
 
 #: the metrics ``compile`` accepts, by Keras' names and short forms
@@ -170,7 +173,7 @@ def resolve_metrics(metrics: object) -> dict[str, Metric]:
     return {name: lookup(METRICS, "metric", name, "compile") for name in metrics}
 
 
-def _same_shape(prediction: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _same_shape(prediction: ndarray, y: ndarray) -> ndarray:
     if prediction.shape != y.shape:
         raise ShapeError(f"the model's output has shape {prediction.shape} but y has shape {y.shape}; "
                          f"they must be equal")

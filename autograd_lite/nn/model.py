@@ -13,21 +13,25 @@ Every argument is checked where it is given, and a call that raises changes noth
 checks all of its arguments before it keeps any, and ``fit`` checks its arguments, the data, and the
 targets against the model's output before it builds a layer, draws from the generator that
 initialises them, or creates the optimizer.
+
+The model computes on its parameters' device (see :meth:`Module.to`): the data (NumPy arrays, lists,
+or arrays of any array library) is checked, shuffled and cut into batches on the host, and each
+batch is moved to that device; the logs and metrics are computed from host copies, and ``predict``
+returns a NumPy array, as Keras does.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
-import numpy as np
-from numpy.typing import ArrayLike
-
-from .. import optim
+from .. import backend, optim
 from .._checks import integer
+from ..backend import ndarray
 from ..engine import data_of, enable_grad, no_grad
 from ..tensor import Tensor
-from ..typing import Operand
+from ..typing import ArrayLike, Data, Operand
 from ._arguments import (
     OPTIMIZERS,
     _batch_size,
@@ -40,7 +44,7 @@ from ._arguments import (
 from ._compiled import ResolvedLoss, resolve_loss, resolve_metrics
 from .callbacks import Callback, EarlyStopping, History, ProgressLogger, callback_list
 from .layers import Dense, Input, Linear, get_rng_state, set_rng_state
-from .module import Module
+from .module import Module, Placement, _modules_of
 
 __all__ = ["Model", "Sequential"]
 
@@ -48,6 +52,7 @@ __all__ = ["Model", "Sequential"]
 OptimizerArgument = str | optim.Optimizer | Callable[[Iterable[Tensor]], optim.Optimizer]
 #: the logs of a step, an epoch or an evaluation: the loss and the metrics by name
 Logs = dict[str, float]
+_host = backend.host_namespace  # the data's host side: checks, shuffling, batches, logs, predict's result
 
 
 class Model(Module):
@@ -101,7 +106,7 @@ class Model(Module):
         verbose = _verbose("fit", verbose)
         callbacks = callback_list(callbacks)
         validation_split = _validation_split(validation_split)
-        if not isinstance(shuffle, (bool, np.bool_)):
+        if not isinstance(shuffle, (bool, _host.bool_)):
             raise TypeError(f"fit: shuffle must be True or False, not {shuffle!r}")
         if seed is not None:
             integer(seed, "seed", "fit", minimum=0)
@@ -110,19 +115,19 @@ class Model(Module):
         if self.optimizer is not None:
             self._check_optimizer_updates_the_model()
         # ---- everything is checked: from here on, the model changes ----
-        self._build(X)
+        placement = self._build(X)
         history = History()
         callbacks = [history, *callbacks] + ([ProgressLogger(verbose, epochs)] if verbose else [])
         for callback in callbacks:
             callback.model = self
             callback.on_train_begin()
-        rng = np.random.default_rng(seed)
+        rng = _host.random.default_rng(seed)
         self.stop_training = False
         self.train()
         try:
             for epoch in range(epochs):
-                order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
-                logs = self._fit_epoch(X[order], y[order], batch_size, callbacks)   # batches: slices
+                order = rng.permutation(len(X)) if shuffle else _host.arange(len(X))
+                logs = self._fit_epoch(X[order], y[order], batch_size, callbacks, placement)
                 if validation_data is not None:
                     logs.update({f"val_{name}": value
                                  for name, value in self._evaluated(*validation_data, batch_size).items()})
@@ -138,21 +143,22 @@ class Model(Module):
                 callback.on_train_end()
         return history
 
-    def _fit_epoch(self, X: np.ndarray, y: np.ndarray, batch_size: int, callbacks: list[Callback]) -> Logs:
+    def _fit_epoch(self, X: ndarray, y: ndarray, batch_size: int, callbacks: list[Callback],
+                   placement: Placement) -> Logs:
         """One pass over (X, y) in order; the logs of the steps that ran, averaged over their samples."""
         steps = []
-        for batch, data in enumerate(_batches(X, y, batch_size)):
+        for batch, data in enumerate(_batches(X, y, batch_size, placement)):
             logs = self.train_step(data)
-            steps.append((logs, len(data[0])))
+            steps.append((logs, data[0].shape[0]))
             for callback in callbacks:
                 callback.on_batch_end(batch, logs)
             if self.stop_training:
                 break
         return _averaged(steps)
 
-    def train_step(self, data: tuple[np.ndarray, np.ndarray]) -> Logs:
-        """One optimisation step on a batch ``data = (x, y)``; returns its logs, ``{"loss": ...}`` and
-        the metrics, of the outputs before the step.
+    def train_step(self, data: tuple[Data, Data]) -> Logs:
+        """One optimisation step on a batch ``data = (x, y)`` (arrays on the model's device); returns
+        its logs, ``{"loss": ...}`` and the metrics, of the outputs before the step.
 
         :meth:`fit` calls it for every batch (in training mode, with the optimizer made) and averages
         what it returns over each epoch's samples: override it to change what a step does, as in
@@ -162,7 +168,7 @@ class Model(Module):
         >>> from autograd_lite import nn
         >>> class Counting(nn.Sequential):
         ...     def train_step(self, data):
-        ...         return {**super().train_step(data), "samples": len(data[0])}
+        ...         return {**super().train_step(data), "samples": data[0].shape[0]}
         >>> model = Counting(nn.Dense(1, input_dim=2))
         >>> model.compile(optimizer="sgd", loss="mse")
         >>> model.fit(np.ones((8, 2)), np.ones(8), batch_size=4, verbose=0).history["samples"]
@@ -176,7 +182,7 @@ class Model(Module):
         self.optimizer.step()
         return self._logs(loss, y, y_pred)
 
-    def test_step(self, data: tuple[np.ndarray, np.ndarray]) -> Logs:
+    def test_step(self, data: tuple[Data, Data]) -> Logs:
         """The logs of a batch ``data = (x, y)`` without training: :meth:`evaluate` (and ``fit``'s
         validation) calls it for every batch, in evaluation mode, and averages the logs over the
         samples. Override it, as in Keras, to change what is measured."""
@@ -184,16 +190,16 @@ class Model(Module):
         y_pred = self(x)
         return self._logs(self.compute_loss(x, y, y_pred), y, y_pred)
 
-    def compute_loss(self, x: np.ndarray | None = None, y: np.ndarray | None = None,
+    def compute_loss(self, x: Data | None = None, y: Data | None = None,
                      y_pred: Tensor | None = None) -> Tensor:
         """The compiled loss of ``y_pred`` against ``y``, as one number (Keras' signature; ``x`` is
         not used, as by Keras' own)."""
         return self.resolved_loss.function(y_pred, y)
 
-    def _logs(self, loss: Tensor, y: np.ndarray, y_pred: Operand) -> Logs:
+    def _logs(self, loss: Tensor, y: Data, y_pred: Operand) -> Logs:
         logs = {"loss": float(data_of(loss))}
         if self._metrics:
-            prediction = np.asarray(data_of(y_pred))
+            prediction, y = backend.to_host(data_of(y_pred)), backend.to_host(data_of(y))
             for name, metric in self._metrics.items():
                 logs[name] = metric(prediction, y, self.resolved_loss)
         return logs
@@ -216,33 +222,34 @@ class Model(Module):
         values = list(logs.values())
         return values if len(values) > 1 else values[0]
 
-    def _evaluated(self, X: np.ndarray, y: np.ndarray, batch_size: int) -> Logs:
+    def _evaluated(self, X: ndarray, y: ndarray, batch_size: int) -> Logs:
         """The logs of checked data. The graph is recorded (and dropped) as in training: the losses
         find the logits of a sigmoid or softmax output through it."""
-        was_training = self.training
+        was_training, placement = self.training, self._placement()
         self.eval()
         try:
             with enable_grad():
-                steps = [(self.test_step(data), len(data[0])) for data in _batches(X, y, batch_size)]
+                steps = [(self.test_step(data), data[0].shape[0])
+                         for data in _batches(X, y, batch_size, placement)]
         finally:
             self.train(was_training)
         return _averaged(steps)
 
-    def predict(self, X: ArrayLike, batch_size: int | None = None, verbose: int | str = 0) -> np.ndarray:
+    def predict(self, X: ArrayLike, batch_size: int | None = None, verbose: int | str = 0) -> ndarray:
         """The model's outputs for X as a NumPy array (no graph recorded). ``verbose`` is accepted for
         Keras code and prints nothing."""
         batch_size = _batch_size("predict", batch_size)
         _verbose("predict", verbose)
-        X = self._checked_inputs(np.asarray(X), "predict")
+        X = self._checked_inputs(_on_host(X), "predict")
         with no_grad():
             return self._predict_checked(X, batch_size)
 
-    def _predict_checked(self, X: np.ndarray, batch_size: int) -> np.ndarray:
-        was_training = self.training
+    def _predict_checked(self, X: ndarray, batch_size: int) -> ndarray:
+        was_training, placement = self.training, self._placement()
         self.eval()
         try:
-            return np.concatenate([np.asarray(data_of(self(X[i:i + batch_size])))
-                                   for i in range(0, max(len(X), 1), batch_size)])
+            return _host.concatenate([backend.to_host(data_of(self(_placed(X[i:i + batch_size], placement))))
+                                      for i in range(0, max(len(X), 1), batch_size)])
         finally:
             self.train(was_training)
 
@@ -251,7 +258,7 @@ class Model(Module):
         if self.resolved_loss is None:
             raise RuntimeError(f"{where}: call compile(optimizer=..., loss=...) first")
 
-    def _output_shape(self, X: np.ndarray) -> tuple[int, ...]:
+    def _output_shape(self, X: ndarray) -> tuple[int, ...]:
         """The shape of the model's output for all of X, found from its first sample without
         building a layer for good or drawing from the generator that initialises layers: an
         unbuilt model is built as a copy, and the generator's state is put back."""
@@ -260,7 +267,7 @@ class Model(Module):
         state = get_rng_state()
         try:
             with no_grad():
-                out = np.shape(data_of(probe(X[:1])))
+                out = tuple(data_of(probe(_placed(X[:1], probe._placement()))).shape)
         finally:
             set_rng_state(state)
         return (len(X),) + tuple(out[1:])
@@ -274,12 +281,13 @@ class Model(Module):
                              "make it from model.parameters() once the model is built, or give compile a "
                              "name such as 'adam' or a function of the parameters")
 
-    def _build(self, X: np.ndarray) -> None:
+    def _build(self, X: ndarray) -> Placement:
         """Build the layers whose input size comes from the data, name every parameter by its path
         (see :class:`~autograd_lite.nn.Module`), and make the optimizer if compile was given a name
-        or a function."""
+        or a function; return where the model computes (see :meth:`_placement`)."""
+        placement = self._placement()   # a layer built here is built there
         with no_grad():
-            self(X[:1])
+            self(_placed(X[:1], placement))
         self.name_parameters()
         if self.optimizer is None:
             spec = self._optimizer_spec
@@ -290,10 +298,11 @@ class Model(Module):
                 raise TypeError(f"fit: the optimizer function given to compile returned "
                                 f"{type(made).__name__}, not an optim.Optimizer")
             self.optimizer = made
+        return placement
 
     def _training_data(self, X: ArrayLike, y: ArrayLike, validation_data: tuple[ArrayLike, ArrayLike] | None,
-                       validation_split: float) -> tuple[np.ndarray, np.ndarray,
-                                                         tuple[np.ndarray, np.ndarray] | None]:
+                       validation_split: float) -> tuple[ndarray, ndarray,
+                                                         tuple[ndarray, ndarray] | None]:
         """(X, y, validation data or None), checked, with each y in the shape the loss compares."""
         X, y = self._checked(X, y, "fit")
         if validation_data is not None:
@@ -331,7 +340,7 @@ class Model(Module):
         """Whether X must be (samples, features): its first layer is fully connected."""
         return False
 
-    def _checked_inputs(self, X: np.ndarray, where: str) -> np.ndarray:
+    def _checked_inputs(self, X: ndarray, where: str) -> ndarray:
         if X.dtype.kind not in "biuf":
             raise TypeError(f"{where}: X must hold numbers, not {X.dtype}")
         if X.ndim < 2 or (X.ndim > 2 and self._needs_matrix()):
@@ -344,10 +353,10 @@ class Model(Module):
             raise ValueError(f"{where}: the model expects {features} features per sample, but X has "
                              f"{X.shape[-1]} (shape {X.shape})")
         _reject_non_finite(X, "X", where)
-        return X if X.dtype.kind == "f" else X.astype(np.float64)
+        return X if X.dtype.kind == "f" else X.astype(_host.float64)
 
-    def _checked(self, X: ArrayLike, y: ArrayLike, where: str) -> tuple[np.ndarray, np.ndarray]:
-        X, y = np.asarray(X), np.asarray(y)
+    def _checked(self, X: ArrayLike, y: ArrayLike, where: str) -> tuple[ndarray, ndarray]:
+        X, y = _on_host(X), _on_host(y)
         if X.ndim == 0 or y.ndim == 0:
             raise ValueError(f"{where}: X and y must hold one entry per sample, not a single number")
         if len(X) != len(y):
@@ -359,13 +368,13 @@ class Model(Module):
             raise TypeError(f"{where}: y must hold numbers, not {y.dtype}")
         _reject_non_finite(y, "y", where)
         if self.resolved_loss.labels == "binary":
-            outside = np.setdiff1d(np.unique(y), [0, 1])
+            outside = _host.setdiff1d(_host.unique(y), [0, 1])
             if outside.size:
                 raise ValueError(f"{where}: binary cross-entropy needs labels 0 or 1, but y contains "
                                  f"{outside[:5].tolist()}")
-        return X, y.astype(np.float64) if y.dtype.kind == "b" else y
+        return X, y.astype(_host.float64) if y.dtype.kind == "b" else y
 
-    def _checked_targets(self, X: np.ndarray, y: np.ndarray, where: str) -> np.ndarray:
+    def _checked_targets(self, X: ndarray, y: ndarray, where: str) -> ndarray:
         """y in the shape the loss compares with the model's output, after checking that it fits.
 
         As Keras does, a y of one axis fewer than an output with a last axis of 1 gets that axis (and
@@ -379,7 +388,7 @@ class Model(Module):
                 y = y.reshape(y.shape + (1,))
             elif y.ndim == len(shape) + 1 and y.shape[-1] == 1:
                 y = y.reshape(y.shape[:-1])
-        stand_in = np.full(shape, 0.5)
+        stand_in = _host.full(shape, 0.5)
         loss.try_on(stand_in, y, where)
         for name, metric in self._metrics.items():
             try:
@@ -387,19 +396,28 @@ class Model(Module):
             except ValueError as error:   # ShapeError and the label checks
                 raise type(error)(f"{where}: metric {name!r}: {error}") from None
         if loss.sparse and y.dtype.kind == "f" and y.shape != shape:   # whole floats, as the loss accepted
-            y = y.astype(np.intp)
+            y = y.astype(_host.intp)
         return y
 
 
-def _modules_of(module: Module) -> Iterator[Module]:
-    yield module
-    for _, child in module.named_children():
-        yield from _modules_of(child)
+def _on_host(data: ArrayLike) -> ndarray:
+    """The data as a NumPy array: NumPy's as it is, another library's (or a tensor's) as a host copy."""
+    data = data_of(data)
+    return backend.to_host(data) if backend.is_array(data) else _host.asarray(data)
 
 
-def _batches(X: np.ndarray, y: np.ndarray, batch_size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def _placed(batch: ndarray, placement: Placement) -> Any:
+    """A host batch on the model's device (``placement``); NumPy's as it is."""
+    if placement is None:
+        return batch
+    xp, device = placement
+    return backend.array(batch, device=device, xp=xp)
+
+
+def _batches(X: ndarray, y: ndarray, batch_size: int, placement: Placement) -> Iterator[tuple[Any, Any]]:
+    """The batches of (X, y), in order: slices of the host arrays, moved to the model's device."""
     for start in range(0, len(X), batch_size):
-        yield X[start:start + batch_size], y[start:start + batch_size]
+        yield _placed(X[start:start + batch_size], placement), _placed(y[start:start + batch_size], placement)
 
 
 def _averaged(steps: list[tuple[Logs, int]]) -> Logs:
@@ -409,11 +427,11 @@ def _averaged(steps: list[tuple[Logs, int]]) -> Logs:
     return {name: sum(float(logs[name]) * size for logs, size in steps) / samples for name in steps[0][0]}
 
 
-def _reject_non_finite(array: np.ndarray, name: str, where: str) -> None:
+def _reject_non_finite(array: ndarray, name: str, where: str) -> None:
     if array.dtype.kind == "f":
-        bad = ~np.isfinite(array)
+        bad = ~_host.isfinite(array)
         if bad.any():
-            first = np.argwhere(bad)[0].tolist()
+            first = _host.argwhere(bad)[0].tolist()
             raise ValueError(f"{where}: {name} contains {int(bad.sum())} NaN or infinite value(s), the "
                              f"first at index {first}; clean or impute the data first")
 
