@@ -11,11 +11,14 @@ import array_api_strict as xps
 import numpy as np
 import pytest
 from helpers import assert_on, host
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 import autograd_lite as ag
 from autograd_lite import Tensor, backend, no_grad
 from autograd_lite.testing import GradcheckError, gradcheck, gradgradcheck, numerical_grad
+from autograd_lite.testing import strategies as agst
 
 W = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
 B = np.array([0.1, -0.2, 0.3])
@@ -210,3 +213,12 @@ def test_gradcheck_of_integers_on_a_device_without_float64_checks_them_in_float3
     with pytest.warns(UserWarning, match="float32"):
         assert gradcheck(f, xps.asarray([1, 2], device=xps.Device("no_float64")))
     assert set(seen) == {"float32"}
+
+
+@settings(max_examples=10)
+@given(data=st.data())
+def test_the_tensors_strategy_draws_leaves_of_any_back_end(xp, device, data):
+    t = data.draw(agst.tensors(xp=xp, device=device, min_value=-2, max_value=2))
+    assert isinstance(t, Tensor) and t.requires_grad
+    assert_on(xp, t, device)
+    assert gradcheck(lambda u: (u.tanh() * u).sum(), t)

@@ -26,6 +26,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from .. import backend
 from ..tensor import Tensor
 
 __all__ = ["arrays", "axes", "broadcastable_arrays", "broadcastable_shapes", "elements", "shapes",
@@ -63,9 +64,15 @@ def arrays(shape: tuple[int, ...] | st.SearchStrategy | None = None, dtype: Any 
                       elements=elements(min_value, max_value, avoid, margin, dtype))
 
 
-def tensors(requires_grad: bool = True, **array_options: Any) -> st.SearchStrategy:
-    """:class:`~autograd_lite.Tensor` leaves over :func:`arrays` drawn with ``array_options``."""
-    return arrays(**array_options).map(lambda a: Tensor(a, requires_grad=requires_grad))
+def tensors(requires_grad: bool = True, xp: Any = None, device: Any = None,
+            **array_options: Any) -> st.SearchStrategy:
+    """:class:`~autograd_lite.Tensor` leaves over :func:`arrays` drawn with ``array_options``: of
+    NumPy arrays, or of arrays of library ``xp`` on ``device`` when either is given (the arrays are
+    drawn on the host and moved there, as ``ag.asarray(a, device=device, xp=xp)`` moves them)."""
+    def leaf(a: np.ndarray) -> Tensor:
+        data = a if xp is None and device is None else backend.array(a, device=device, xp=xp)
+        return Tensor(data, requires_grad=requires_grad)
+    return arrays(**array_options).map(leaf)
 
 
 def broadcastable_shapes(num_shapes: int = 2, min_dims: int = 0, max_dims: int = 3, min_side: int = 1,
