@@ -21,9 +21,9 @@ import math
 import numbers
 from typing import Any
 
-import numpy as np
+from .backend import dtype_kind
 
-__all__ = ["boolean", "function", "integer", "invalid", "name", "real"]
+__all__ = ["boolean", "function", "integer", "invalid", "is_bool", "name", "real"]
 
 
 def invalid(where: str, name: str, value: Any, requirement: str) -> str:
@@ -84,8 +84,21 @@ def real(value: Any, name: str, where: str, *, minimum: float | None = None,
     return number
 
 
+def is_bool(value: Any) -> bool:
+    """Whether ``value`` is a bool: Python's, or a 0-d boolean of an array library (``np.True_``).
+
+    >>> is_bool(np.bool_(False)), is_bool(np.array(True)), is_bool(1), is_bool(np.array([True]))
+    (True, True, False, False)
+    """
+    if value.__class__ is bool:
+        return True
+    dtype = getattr(value, "dtype", None)
+    return dtype is not None and getattr(value, "shape", None) == () and dtype_kind(dtype) == "b"
+
+
 def boolean(value: Any, name: str, where: str) -> bool:
-    """``value`` if it is ``True`` or ``False`` (or a NumPy bool): never a truthy stand-in.
+    """``value`` if it is ``True`` or ``False`` (or a 0-d bool of an array library, such as NumPy's
+    ``np.True_``): never a truthy stand-in.
 
     >>> boolean(True, "nesterov", "SGD")
     True
@@ -93,7 +106,7 @@ def boolean(value: Any, name: str, where: str) -> bool:
     Traceback (most recent call last):
     TypeError: SGD: invalid nesterov 'yes'; it must be True or False
     """
-    if not isinstance(value, (bool, np.bool_)):
+    if not is_bool(value):
         raise TypeError(invalid(where, name, value, "True or False"))
     return bool(value)
 

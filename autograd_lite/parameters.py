@@ -7,13 +7,13 @@ axes, tuples, NumPy integers). Each check is registered beside its op with
 from __future__ import annotations
 
 import builtins
+import numbers
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import numpy as np
-
-from ._checks import boolean
+from ._checks import boolean, is_bool
+from .backend import is_array, namespace
 from .engine import Node, ShapeError
 from .typing import Axis, Data, Operand
 
@@ -29,7 +29,7 @@ def _axis_index(op: str, axis: int, shape: tuple[int, ...], name: str = "axis") 
     """One axis (an int, a NumPy integer, negative from the end) of an array of ``shape``, as a
     non-negative int. A 0-d array has the one axis 0 (or -1) here, as in NumPy's reductions."""
     ndim = len(shape)
-    if isinstance(axis, (bool, np.bool_)):
+    if is_bool(axis):
         raise TypeError(f"{op}: {name} must be an integer, not the bool {axis!r}")
     try:
         index = operator.index(axis)
@@ -57,7 +57,7 @@ def _canonical_axis(op: str, axis: Axis, shape: tuple[int, ...]) -> Axis:
 
 def _keepdims(op: str, keepdims: bool | int) -> bool:
     """``keepdims``: a bool, or 0 or 1 as NumPy also takes; anything else (a string) is an error."""
-    if isinstance(keepdims, (int, np.integer)) and not isinstance(keepdims, bool) and keepdims in (0, 1):
+    if isinstance(keepdims, numbers.Integral) and not is_bool(keepdims) and keepdims in (0, 1):
         return bool(keepdims)
     return boolean(keepdims, "keepdims", op)
 
@@ -65,7 +65,7 @@ def _keepdims(op: str, keepdims: bool | int) -> bool:
 def _reduction_params(op: str) -> ParamsCheck:
     """The parameter check of a reduction over ``axis`` with ``keepdims``."""
     def check(x: Data, axis: Axis = None, keepdims: bool = False) -> dict[str, Any]:
-        return {"axis": _canonical_axis(op, axis, np.shape(x)), "keepdims": _keepdims(op, keepdims)}
+        return {"axis": _canonical_axis(op, axis, _shape_of(x)), "keepdims": _keepdims(op, keepdims)}
     return check
 
 
@@ -80,6 +80,15 @@ def _shape(op: str, shape: int | Sequence[int]) -> tuple[int, ...]:
         raise TypeError(f"{op}: shape must be an integer or a tuple of integers, not {shape!r}") from None
 
 
+def _shape_of(x: Any) -> tuple[int, ...]:
+    """The shape of an array of any library, of a number (``()``), or of nested lists (as NumPy
+    reads them)."""
+    shape = getattr(x, "shape", None)
+    if shape is None:
+        shape = namespace(x).asarray(x).shape
+    return shape if shape.__class__ is tuple else tuple(shape)
+
+
 def _axes(op: str, axis: Axis, shape: tuple[int, ...]) -> tuple[int, ...]:
     """``axis`` of an array of ``shape`` as a tuple of non-negative ints (all axes for ``None``)."""
     if axis is None:
@@ -90,11 +99,12 @@ def _axes(op: str, axis: Axis, shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def _permutation(x: Data, axes: Sequence[int] | None = None) -> dict[str, Any]:
     """The parameter check of ``transpose``: ``axes`` None, or a permutation of x's axes."""
-    ndim = np.ndim(x)
+    shape = _shape_of(x)
+    ndim = len(shape)
     if axes is None:
         return {"axes": None}
-    axes = tuple(axes) if isinstance(axes, (tuple, list, np.ndarray)) else (axes,)
-    canonical = tuple(_axis_index("transpose", a, np.shape(x), "axes") for a in axes)
+    axes = tuple(axes) if isinstance(axes, (tuple, list)) or is_array(axes) else (axes,)
+    canonical = tuple(_axis_index("transpose", a, shape, "axes") for a in axes)
     if sorted(canonical) != list(range(ndim)):
         raise ValueError(f"transpose: axes {tuple(axes)} is not a permutation of the {ndim} axes")
     return {"axes": canonical}
@@ -113,6 +123,6 @@ def _arrays(op: str, arrays: Sequence[Operand]) -> list[Operand]:
 def _joined_axis(op: str, extra: int) -> ParamsCheck:
     """The parameter check of a joining op: ``axis`` counted on the result (``extra`` new axes)."""
     def check(*arrays: Data, axis: int = 0) -> dict[str, Any]:
-        shape = np.shape(arrays[0]) + (1,) * extra if arrays else (1,)
+        shape = _shape_of(arrays[0]) + (1,) * extra if arrays else (1,)
         return {"axis": _axis_index(op, axis, shape)}
     return check
