@@ -2,7 +2,8 @@
 beside it.
 
 Like the elementwise operations in :mod:`autograd_lite.ops`, each is a :class:`~autograd_lite.Primitive`:
-called on a ``Tensor`` it records the graph, called on a plain array it is just NumPy. The gradients
+called on a ``Tensor`` it records the graph, called on a plain array it is just the array library's
+function (through the array API namespace ``xp`` of the array: NumPy, CuPy, …). The gradients
 are written as there: ``g`` is ∂L/∂out and ``∂L/∂x = …`` is what the VJP below the op returns. The VJPs
 use only these same functions, so they also run on tensors, which is what makes higher-order
 gradients work. Indexing, joining, ``clip`` and ``matmul`` are defined here; the shape operations in
@@ -16,12 +17,11 @@ import builtins
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from . import backend
+from .backend import Namespace, default_float, device_of, dtype_kind, namespace, ndarray
 from .engine import data_of, docstring_tests, primitive
 from .ops import where
-from .parameters import _arrays, _joined_axis
+from .parameters import _arrays, _joined_axis, _shape_of
 from .reductions import log_softmax, logsumexp, max, mean, min, softmax, sum, var  # noqa: A004
 from .shape_ops import (
     astype,
@@ -53,19 +53,52 @@ def _is_basic_index(index: Index) -> bool:
                         for p in parts)
 
 
+def _parts(xp: Namespace, index: Index, device: Any) -> tuple[Any, ...]:
+    """``index`` as a tuple for an array of ``xp`` on ``device``: NumPy and list index arrays moved there."""
+    parts = backend.index_in(xp, index if isinstance(index, tuple) else (index,), device)
+    return tuple(xp.asarray(p, device=device) if isinstance(p, list) else p for p in parts)
+
+
+def _with_ellipsis(parts: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``parts`` ending in ``...`` if they have none: the standard indexes the leading axes only so."""
+    return parts if builtins.any(p is Ellipsis for p in parts) else parts + (Ellipsis,)
+
+
+def _standard_getitem(xp: Namespace, x: Data, parts: tuple[Any, ...]) -> Data:
+    """``x[parts]`` with NumPy's meaning, in the standard's terms: a partial index gets its trailing
+    ``...``, one integer array among full slices is a ``take`` along its axis; a boolean mask alone
+    or integer arrays on every axis index as they are."""
+    arrays = [i for i, p in enumerate(parts) if backend.is_array(p)]
+    if not arrays:
+        return x[_with_ellipsis(parts)]
+    if len(arrays) > 1 or dtype_kind(parts[arrays[0]].dtype) == "b" or not builtins.all(
+            p == slice(None) or p is Ellipsis for i, p in enumerate(parts) if i != arrays[0]):
+        return x[parts]
+    position, shape = arrays[0], x.shape
+    after_ellipsis = builtins.any(p is Ellipsis for p in parts[:position])
+    axis = len(shape) - (len(parts) - position) if after_ellipsis else position
+    indices = parts[position]
+    taken = xp.take(x, xp.reshape(indices, (-1,)), axis=axis)
+    return xp.reshape(taken, shape[:axis] + indices.shape + shape[axis + 1:])
+
+
 # ---- indexing and joining -------------------------------------------------------------------
 
 
 @primitive
 def getitem(x: Data, index: Index) -> Data:
-    """``x[index]`` with slices, ints, integer and boolean arrays.  ∂L/∂x = scatter_add(g, index, x.shape)
+    """``x[index]`` with slices, ints, integer and boolean arrays, as NumPy indexes.
+    ∂L/∂x = scatter_add(g, index, x.shape)
 
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     >>> getitem(x, np.array([0, 0, 2])).sum().backward()   # x[[0, 0, 2]]
     >>> x.grad
     array([2., 0., 1.])
     """
-    return x[index]
+    if x.__class__ is ndarray:
+        return x[index]
+    xp = namespace(x)
+    return _standard_getitem(xp, x, _parts(xp, index, device_of(x)))
 
 
 getitem.defvjp(lambda g, out, x, index: scatter_add(g, index, x.shape))
@@ -79,12 +112,29 @@ def scatter_add(values: Data, index: Index, shape: tuple[int, ...]) -> Data:
     >>> scatter_add(np.ones(3), np.array([0, 0, 2]), (3,))
     array([2., 0., 1.])
     """
-    values = np.asarray(values)
-    out = np.zeros(shape, dtype=values.dtype if values.dtype.kind == "f" else np.float64)
-    if _is_basic_index(index):
-        out[index] = values
+    xp = namespace(values)
+    if not hasattr(values, "dtype"):
+        values = xp.asarray(values)  # a number or nested lists
+    if values.__class__ is ndarray:  # NumPy's (the fast path): its dtype read directly, no device to give
+        out = xp.zeros(shape, dtype=values.dtype if values.dtype.kind == "f" else xp.float64)
+        if _is_basic_index(index):
+            out[index] = values
+        else:
+            backend.scatter_add(out, index, values)
+        return out
+    device = device_of(values)
+    dtype = values.dtype if dtype_kind(values.dtype) == "f" else default_float(xp, device)
+    out = xp.zeros(shape, dtype=dtype, device=device)
+    parts = _parts(xp, index, device)
+    if _is_basic_index(parts):
+        parts = _with_ellipsis(parts)
+        if builtins.any(p is None for p in parts):  # the standard sets through no new axes: drop them
+            kept = tuple(p for p in parts if p is not None)
+            values = xp.reshape(xp.broadcast_to(values, out[parts].shape), out[kept].shape)
+            parts = kept
+        out[parts] = values
     else:
-        np.add.at(out, index, values)
+        backend.scatter_add(out, parts, values)
     return out
 
 
@@ -114,12 +164,12 @@ def concatenate(arrays: Sequence[Operand], axis: int | None = 0) -> Operand:
 
 @primitive(name="concatenate")
 def _concatenate(*arrays: Data, axis: int = 0) -> Data:
-    return np.concatenate(arrays, axis=axis)
+    return namespace(*arrays).concat(arrays, axis=axis)
 
 
 def _concatenate_vjp(i: int, g: Operand, out: Operand, *arrays: Operand, axis: int = 0) -> Operand:
-    start = builtins.sum(np.shape(a)[axis] for a in arrays[:i])
-    return getitem(g, index=_along(axis, out.ndim, slice(start, start + np.shape(arrays[i])[axis])))
+    start = builtins.sum(_shape_of(a)[axis] for a in arrays[:i])
+    return getitem(g, index=_along(axis, out.ndim, slice(start, start + _shape_of(arrays[i])[axis])))
 
 
 _concatenate.defparams(_joined_axis("concatenate", 0), inputs=None)
@@ -140,7 +190,7 @@ def stack(arrays: Sequence[Operand], axis: int = 0) -> Operand:
 
 @primitive(name="stack")
 def _stack(*arrays: Data, axis: int = 0) -> Data:
-    return np.stack(arrays, axis=axis)
+    return namespace(*arrays).stack(arrays, axis=axis)
 
 
 _stack.defparams(_joined_axis("stack", 1), inputs=None)
@@ -160,24 +210,32 @@ def clip(x: Data, a_min: Data | None, a_max: Data | None) -> Data:
     >>> x.grad
     array([0., 1., 0.])
     """
-    return np.clip(x, a_min, a_max)
+    return namespace(x, a_min, a_max).clip(x, a_min, a_max)
 
 
-def _within(x: Operand, a_min: Operand | None, a_max: Operand | None) -> np.ndarray:
-    """Where a_min ≤ x ≤ a_max (a bound of None is no bound)."""
+def _within(x: Operand, a_min: Operand | None, a_max: Operand | None) -> Data | None:
+    """Where a_min ≤ x ≤ a_max (a bound of None is no bound; ``None`` if there is neither)."""
     x = data_of(x)
-    inside = np.ones(np.shape(x), dtype=bool)
-    if a_min is not None:
-        inside &= x >= data_of(a_min)
+    inside = None if a_min is None else x >= data_of(a_min)
     if a_max is not None:
-        inside &= x <= data_of(a_max)
+        below = x <= data_of(a_max)
+        inside = below if inside is None else inside & below
     return inside
 
 
+def _masked(g: Operand, mask: Data | None) -> Operand:
+    """``g`` where ``mask`` holds, else 0 (a mask of None holds everywhere)."""
+    if mask is None:
+        return g
+    if mask.__class__ is ndarray:  # NumPy multiplies by a boolean mask, faster than where
+        return g * mask
+    return where(mask, g, 0.0)
+
+
 clip.defvjp(
-    lambda g, out, x, a_min, a_max: g * _within(x, a_min, a_max),
-    lambda g, out, x, a_min, a_max: g * (data_of(x) < data_of(a_min)),
-    lambda g, out, x, a_min, a_max: g * (data_of(x) > data_of(a_max)),
+    lambda g, out, x, a_min, a_max: _masked(g, _within(x, a_min, a_max)),
+    lambda g, out, x, a_min, a_max: _masked(g, data_of(x) < data_of(a_min)),
+    lambda g, out, x, a_min, a_max: _masked(g, data_of(x) > data_of(a_max)),
 )
 
 
@@ -212,21 +270,28 @@ def matmul(x: Data, y: Data) -> Data:
     array([[1., 1.],
            [1., 1.]])
     """
-    return np.matmul(x, y)
+    if x.__class__ is ndarray and y.__class__ is ndarray:  # NumPy's (the fast path): no namespace to find
+        return x @ y
+    return namespace(x, y).matmul(x, y)
+
+
+def _ndim(a: Operand) -> int:
+    """The number of axes of an operand (a constant one may be a list)."""
+    return a.ndim if hasattr(a, "ndim") else len(_shape_of(a))
 
 
 def _matmul_vjp_x(g: Operand, out: Operand, x: Operand, y: Operand) -> Operand:
-    if y.ndim == 1:
-        return expand_dims(g, -1) * y if x.ndim > 1 else g * y
-    if x.ndim == 1:
+    if _ndim(y) == 1:
+        return expand_dims(g, -1) * y if _ndim(x) > 1 else g * y
+    if _ndim(x) == 1:
         return squeeze(matmul(y, expand_dims(g, -1)), -1)
     return matmul(g, swapaxes(y, -1, -2))
 
 
 def _matmul_vjp_y(g: Operand, out: Operand, x: Operand, y: Operand) -> Operand:
-    if x.ndim == 1:
-        return expand_dims(x, -1) * expand_dims(g, -2) if y.ndim > 1 else g * x
-    if y.ndim == 1:
+    if _ndim(x) == 1:
+        return expand_dims(x, -1) * expand_dims(g, -2) if _ndim(y) > 1 else g * x
+    if _ndim(y) == 1:
         return squeeze(matmul(swapaxes(x, -1, -2), expand_dims(g, -1)), -1)
     return matmul(swapaxes(x, -1, -2), g)
 
