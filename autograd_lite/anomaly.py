@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from .backend import dtype_kind, dtype_name, namespace
 
 __all__ = ["AnomalyError", "Origin", "check_backward", "check_forward", "count_non_finite", "creation_site"]
 
@@ -66,17 +66,19 @@ def count_non_finite(x: Any) -> int:
     """How many elements of ``x`` are NaN or ±Inf (0 for non-float data)."""
     if isinstance(x, float):
         return 0 if math.isfinite(x) else 1
-    if isinstance(x, np.ndarray) and x.dtype.kind in "fc":
-        return int(x.size - np.count_nonzero(np.isfinite(x)))
-    return 0
+    dtype = getattr(x, "dtype", None)
+    if dtype is None or dtype_kind(dtype) not in "fc":
+        return 0
+    xp = namespace(x)
+    return int(xp.count_nonzero(~xp.isfinite(x)))
 
 
 def describe_inputs(input_data: Sequence[Any]) -> str:
     """'(3, 4) float64, (4,) float64' — the shapes and dtypes of an op's inputs."""
     parts = []
     for d in input_data:
-        array = np.asarray(d)
-        parts.append(f"{array.shape} {array.dtype}")
+        array = d if hasattr(d, "dtype") else namespace(d).asarray(d)  # numbers, lists: as NumPy reads them
+        parts.append(f"{tuple(array.shape)} {dtype_name(array.dtype)}")
     return ", ".join(parts)
 
 
