@@ -9,13 +9,15 @@ as a graph (``create_graph=True``) and can be differentiated again.
 from __future__ import annotations
 
 import functools
+import itertools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
-from . import _checks
-from .engine import Node, ShapeError, apply, enable_grad, gradients, is_grad_enabled, primitive
+from . import _checks, backend
+from .backend import ndarray
+from .engine import Node, ShapeError, apply, data_of, enable_grad, gradients, is_grad_enabled, primitive
+from .parameters import _shape_of
 from .tensor import Tensor
 from .tensor_ops import reshape, stack
 from .value import Value
@@ -27,7 +29,7 @@ ArgNums = int | Sequence[int]
 
 @primitive
 def _identity(x: Any) -> Any:
-    return x.view() if isinstance(x, np.ndarray) else x  # a node of its own, sharing the memory
+    return x.view() if x.__class__ is ndarray else x  # a node of its own, sharing the memory
 
 
 _identity.defvjp(lambda g, out, x: g)
@@ -45,12 +47,14 @@ def _as_variable(x: Any, transform: str, position: int) -> Node:
         return leaf
     if isinstance(x, (float, int)) and not isinstance(x, bool):
         return Value(x)
-    array = np.asarray(x)
-    if array.dtype.kind not in "biuf":
+    array = x if backend.is_array(x) else backend.array(x)  # an array of any library, or NumPy's
+    kind = backend.dtype_kind(array.dtype)
+    if kind not in "biuf":
         raise TypeError(f"{transform}: argument {position} is {type(x).__name__} {x!r:.60}; it must be a "
                         f"number, an array or a node to be differentiated")
-    if array.dtype.kind != "f":  # gradients of integers are real numbers
-        array = array.astype(np.float64)
+    if kind != "f":  # gradients of integers are real numbers
+        xp = backend.namespace(array)
+        array = xp.astype(array, backend.default_float(xp, backend.device_of(array)))
     return Tensor(array, requires_grad=True)
 
 
@@ -100,7 +104,7 @@ def _depends_on_other_leaves(output: Any, variables: Sequence[Node]) -> bool:
 
 
 def _zero_like(x: Node) -> Any:
-    return np.zeros_like(x.data) if isinstance(x, Tensor) else 0.0
+    return backend.namespace(x._data).zeros_like(x._data) if isinstance(x, Tensor) else 0.0
 
 
 def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., tuple[Any, Any]]:
@@ -134,10 +138,10 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
             args[i] = variable
         with enable_grad():  # a derivative is asked for: record f even inside no_grad()
             out = f(*args, **kwargs)
-        if np.size(out.data if isinstance(out, Node) else out) != 1:
-            raise ValueError(f"grad: f must return a single number, but it returned shape "
-                             f"{np.shape(out.data if isinstance(out, Node) else out)}: reduce it (sum, "
-                             f"mean), or use jacobian for the derivative of every element")
+        out_shape = _shape_of(data_of(out))
+        if math.prod(out_shape) != 1:
+            raise ValueError(f"grad: f must return a single number, but it returned shape {out_shape}: "
+                             f"reduce it (sum, mean), or use jacobian for the derivative of every element")
         nested = _nested(out, variables)
         if isinstance(out, Node) and out.requires_grad:
             grads = gradients(out, variables, create_graph=nested)
@@ -192,18 +196,17 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
             raise IndexError(f"jacobian: argnums={argnums} but the function was called with "
                              f"{len(args)} positional argument(s)")
         if isinstance(args[argnums], (int, float)) and not isinstance(args[argnums], bool):
-            args[argnums] = np.asarray(args[argnums], dtype=np.float64)  # a number is a 0-d array here
+            args[argnums] = backend.array(float(args[argnums]))  # a number is a 0-d array here
         variable = _as_variable(args[argnums], "jacobian", argnums)
         args[argnums] = variable
         with enable_grad():  # a derivative is asked for: record f even inside no_grad()
             out = f(*args, **kwargs)
         nested = _nested(out, [variable])
-        out_shape = np.shape(out.data if isinstance(out, Node) else out)
+        out_shape = _shape_of(data_of(out))
         rows = []
-        for index in np.ndindex(*out_shape):
+        for index in itertools.product(*map(range, out_shape)):  # each element, in C order
             if isinstance(out, Node) and out.requires_grad:
-                seed = np.zeros(out_shape, dtype=np.result_type(out.data))
-                seed[index] = 1
+                seed = _one_hot(out._data, index)
                 (row,) = gradients(out, [variable], gradient=seed, create_graph=nested)
             else:
                 row = None
@@ -211,10 +214,27 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
         _retire([variable])
         if nested:
             return reshape(stack(rows), out_shape + variable.shape)
-        return np.reshape(np.array([np.asarray(r.data if isinstance(r, Node) else r) for r in rows]),
-                          out_shape + np.shape(variable.data))
+        return _stacked([data_of(r) for r in rows], out_shape + _shape_of(variable._data), variable._data)
 
     return jacobian_f
+
+
+def _one_hot(like: Any, index: tuple[int, ...]) -> Any:
+    """Zeros of ``like``'s shape, dtype and device with a 1 at ``index``: a seed of ``jacobian``."""
+    xp = backend.namespace(like)
+    if not hasattr(like, "shape"):
+        like = xp.asarray(like)  # the float of a Value
+    seed = xp.zeros(like.shape, dtype=like.dtype, device=backend.device_of(like))
+    seed[index] = 1
+    return seed
+
+
+def _stacked(rows: list[Any], shape: tuple[int, ...], like: Any) -> Any:
+    """The rows of a Jacobian as one array of ``shape``, of ``like``'s library and device."""
+    xp = backend.namespace(like, *rows)
+    if not rows:  # an output with no elements
+        return xp.zeros(shape, dtype=getattr(like, "dtype", None), device=backend.device_of(like))
+    return xp.reshape(xp.stack([xp.asarray(r) for r in rows]), shape)
 
 
 def hessian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
@@ -240,8 +260,10 @@ def hvp(f: Callable[..., Any], x: Any, v: Any) -> Any:
     >>> hvp(lambda w: (w ** 3).sum(), np.ones(3), np.array([1.0, 0.0, 2.0]))
     array([ 6.,  0., 12.])
     """
-    v = v.data if isinstance(v, Node) else np.asarray(v)
-    if np.shape(v) != np.shape(x.data if isinstance(x, Node) else x):
-        raise ShapeError(f"hvp: v has shape {np.shape(v)}, but x has shape "
-                         f"{np.shape(x.data if isinstance(x, Node) else x)}; they must be equal")
+    x_data, v = data_of(x), data_of(v)
+    if not backend.is_array(v):  # a number or nested lists: an array of x's library, on its device
+        v = backend.namespace(x_data).asarray(v, device=getattr(x_data, "device", None))
+    if _shape_of(v) != _shape_of(x_data):
+        raise ShapeError(f"hvp: v has shape {_shape_of(v)}, but x has shape {_shape_of(x_data)}; they "
+                         f"must be equal")
     return grad(lambda x: (grad(f)(x) * v).sum())(x)
