@@ -5,6 +5,10 @@ is ∂L/∂out and ``∂L/∂x = …`` is what the VJP below the op returns. Los
 batch. Names follow PyTorch (``mse_loss``, ``cross_entropy``) and Keras (``binary_crossentropy``,
 ``sparse_categorical_crossentropy``); :data:`LOSSES` maps Keras' names. The examples assume
 ``import numpy as np`` and ``from autograd_lite import Tensor``.
+
+Every function runs on the array library of its inputs (see :mod:`autograd_lite.backend`). A product
+of a tensor and an array puts the tensor first, and a VJP puts ``g`` last (the same numbers): an
+array of a library other than NumPy raises on ``array * Tensor`` instead of handing it over.
 """
 
 from __future__ import annotations
@@ -126,7 +130,7 @@ def softplus(x: Data) -> Data:
     return backend.namespace(x).logaddexp(0.0, x)
 
 
-softplus.defvjp(lambda g, out, x: g * sigmoid(x))
+softplus.defvjp(lambda g, out, x: sigmoid(x) * g)
 
 
 def gelu(x: Operand) -> Operand:
@@ -258,8 +262,8 @@ def _mse_loss(prediction: Data, target: Data) -> Data:
 
 
 _mse_loss.defvjp(
-    lambda g, out, p, t: g * (2.0 / _size(p)) * (p - t),
-    lambda g, out, p, t: g * (-2.0 / _size(p)) * (p - t),
+    lambda g, out, p, t: (p - t) * (g * (2.0 / _size(p))),
+    lambda g, out, p, t: (p - t) * (g * (-2.0 / _size(p))),
 )
 
 
@@ -286,8 +290,8 @@ def _bce_with_logits(logits: Data, target: Data) -> Data:
 
 
 _bce_with_logits.defvjp(
-    lambda g, out, z, y: g * (sigmoid(z) - y) / _size(z),
-    lambda g, out, z, y: g * -z / _size(z),
+    lambda g, out, z, y: (sigmoid(z) - y) * g / _size(z),
+    lambda g, out, z, y: -z * g / _size(z),
 )
 
 
@@ -310,7 +314,6 @@ def binary_cross_entropy(probability: Operand, target: Operand) -> Operand:
     if _made_by(probability, sigmoid):
         return _bce_with_logits(probability.inputs[0], target)
     p = clip(probability, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
-    # the tensor first: an array of another library than NumPy does not hand `array * Tensor` over
     return -mean(log(p) * target + log(1.0 - p) * (1.0 - target))
 
 
@@ -385,7 +388,7 @@ def _one_hot(labels: Data, shape: tuple[int, ...], dtype: DTypeLike) -> Data:
 
 
 _softmax_cross_entropy.defvjp(
-    lambda g, out, z, labels: g * (softmax(z, axis=-1) - _one_hot(labels, z.shape, data_of(z).dtype))
+    lambda g, out, z, labels: (softmax(z, axis=-1) - _one_hot(labels, z.shape, data_of(z).dtype)) * g
     / labels.shape[0],
     None,
 )
@@ -479,7 +482,7 @@ def hinge(prediction: Operand, target: Operand) -> Operand:
     labels = xp.astype(xp.asarray(labels), _float_type(xp, xp.asarray(predicted)), copy=False)
     if xp.all((labels == 0) | (labels == 1)):
         labels = 2.0 * labels - 1.0
-    return mean(relu(1.0 - prediction * labels))   # the tensor first, as in binary_cross_entropy
+    return mean(relu(1.0 - prediction * labels))
 
 
 #: Keras names (and PyTorch-like aliases) of the losses, for ``model.compile(loss=...)``. Each takes
