@@ -141,6 +141,16 @@ def test_module_to_moves_every_parameter_and_old_device_data_then_raises(make):
         model(Tensor(X3))
 
 
+def test_a_module_that_cannot_move_says_which_parameter_and_stays_where_it_was():
+    model = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2)).to(DEVICE1)
+    before = [host(p) for p in model.parameters()]
+    with pytest.raises(ValueError, match=r"Sequential.to\(.*no_float64.*weight of shape \(4, 3\)"):
+        model.to(xps.Device("no_float64"))                 # float64 parameters, a device without it
+    for p, values in zip(model.parameters(), before):
+        assert_on(xps, p, DEVICE1)
+        assert_allclose(host(p), values, rtol=0)
+
+
 def test_moving_a_module_moves_its_gradients_too():
     layer = nn.Linear(3, 2)
     F.mse_loss(layer(Tensor(X3)), np.zeros((2, 2))).backward()
