@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence, Set
 from typing import TYPE_CHECKING, Any
 
 from . import _checks, anomaly, modes
-from .engine import DomainError, Node, ShapeError, data_of
+from .engine import DomainError, Node, ShapeError, _leaf, data_of
 from .modes import grad_enabled_as, grad_mode, stamp_of
 
 if TYPE_CHECKING:
@@ -89,6 +89,8 @@ def _backpropagate(root: Node, seed: Data, create_graph: bool,
         relevant = _leading_to(wanted, operations)
         operations = [node for node in operations if node in relevant]
     fit, check = root._result_type._fit_grad, grad_mode.anomaly
+    if create_graph and seed.__class__ is not float and not isinstance(seed, Node):
+        seed = _leaf(root._result_type, seed)  # VJPs then meet nodes: array * Tensor is not every library's
     grads = {root: seed}   # the gradients that reached each node so far
     collected, stored = {}, []
     handed_out = set() if root._mutable_grads else None   # ids of the arrays stored in some .grad
