@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 
 __all__ = ["DeviceError", "Namespace", "array", "default_float", "device_of", "dtype_kind", "dtype_name",
-           "dtype_of", "index_in", "is_array", "namespace", "scatter_add", "to_device", "to_host"]
+           "dtype_of", "index_in", "is_array", "namespace", "namespace_of_device", "scatter_add",
+           "to_device", "to_host"]
 
 Namespace = ModuleType  # an array API namespace: the module whose functions compute on the arrays
 
@@ -180,7 +181,8 @@ def _cuda_index(device: str) -> int:
 
 def to_device(x: Any, device: Any) -> Any:
     """``x`` on ``device``: ``"cpu"`` (NumPy), ``"cuda"`` or ``"cuda:N"`` (CuPy), or a device object
-    of ``x``'s own library (the standard's ``x.to_device``). Already there: ``x`` itself."""
+    (the standard's ``x.to_device``; host data goes into the library the device belongs to, see
+    :func:`namespace_of_device`). Already there: ``x`` itself."""
     if isinstance(device, str):
         if device == "cpu":
             return to_host(x)
@@ -191,8 +193,9 @@ def to_device(x: Any, device: Any) -> Any:
         raise ValueError(f"unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or a device object "
                          f"of the array's library")
     if isinstance(x, np.ndarray):
-        raise DeviceError(f"a NumPy array cannot move to {device!r} by itself: make the array with that "
-                          f"device's library, ag.asarray(data, device=..., xp=<its namespace>)")
+        return namespace_of_device(device).asarray(x, device=device, copy=True)
+    if namespace(x) is not namespace_of_device(device):
+        return namespace_of_device(device).asarray(to_host(x), device=device, copy=True)
     return x if device_of(x) == device else x.to_device(device)
 
 

@@ -250,9 +250,6 @@ def to_device(x: Data, device: Any) -> Data:
     >>> to_device(Tensor([1.0, 2.0], requires_grad=True), "cpu").device
     'cpu'
     """
-    if x.__class__ is ndarray and not isinstance(device, str):  # host data to a device object (the
-        # gradient of .cpu() going back): into the library whose device it is, a copy as any move is
-        return backend.namespace_of_device(device).asarray(x, device=device, copy=True)
     return backend.to_device(x, device)
 
 
