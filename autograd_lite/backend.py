@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["DeviceError", "Namespace", "array", "default_float", "device_of", "dtype_kind", "dtype_name",
-           "dtype_of", "index_in", "is_array", "namespace", "namespace_of_device", "scatter_add",
+           "dtype_of", "index_in", "is_array", "is_scalar", "namespace", "namespace_of_device", "scatter_add",
            "to_device", "to_host"]
 
 Namespace = ModuleType  # an array API namespace: the module whose functions compute on the arrays
@@ -149,6 +149,11 @@ def is_array(x: Any) -> bool:
     if isinstance(x, np.ndarray):
         return True
     return hasattr(x, "__array_namespace__") and not isinstance(x, (type, np.generic))
+
+
+def is_scalar(x: Any) -> bool:
+    """Whether ``x`` is a number: Python's, or a NumPy scalar (``np.float64(1.0)``)."""
+    return isinstance(x, (np.generic, float, int))
 
 
 # ---- devices ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import operator
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
-from .backend import namespace
+from .backend import namespace, ndarray
 from .engine import Node, data_of, docstring_tests, primitive
 from .typing import Data, Operand
 
@@ -243,6 +243,8 @@ def sigmoid(x: Data) -> Data:
 
 def _floating(xp, x: Data) -> Data:
     """``x`` as an array of a floating dtype (float64 for integers and bools, as NumPy gives)."""
+    if x.__class__ is ndarray and x.dtype.kind in "fc":  # the usual case, said without isdtype
+        return x
     x = xp.asarray(x)
     if xp.isdtype(x.dtype, ("real floating", "complex floating")):
         return x
@@ -268,7 +270,14 @@ def relu(x: Data) -> Data:
     return namespace(x).maximum(x, 0.0)
 
 
-relu.defvjp(lambda g, out, x: _where(data_of(x) > 0, g, 0.0))
+def _relu_vjp(g: Operand, out: Operand, x: Operand) -> Operand:
+    positive = data_of(x) > 0
+    if positive.__class__ is bool or positive.__class__ is ndarray:  # floats and NumPy multiply by
+        return g * positive                                           # bools: one step, no where
+    return _where(positive, g, 0.0)  # the standard multiplies no bools
+
+
+relu.defvjp(_relu_vjp)
 
 
 @primitive(scalar=builtins.abs, name="abs")

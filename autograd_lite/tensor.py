@@ -432,13 +432,16 @@ def _shape(data: Any) -> tuple[int, ...]:
 
 def _as_array(op: Primitive, out: Any, input_data: Sequence[Data]) -> Data:
     """A forward's result that is not a NumPy array: an array (of any library) as it is; a NumPy
-    scalar or a number as a 0-d array of the inputs' library, on their device."""
-    if backend.is_array(out):
+    scalar, a number (or what else a custom forward returned) as an array of the inputs' library, on
+    their device."""
+    if not backend.is_scalar(out) and backend.is_array(out):
         return out
-    arrays = [d for d in input_data if backend.is_array(d)]
-    if not arrays or arrays[0].__class__ is ndarray:
-        return backend.host_namespace.asarray(out)
-    return backend.namespace(arrays[0]).asarray(out, device=backend.device_of(arrays[0]))
+    for d in input_data:
+        if d.__class__ is ndarray:
+            break
+        if backend.is_array(d):
+            return backend.namespace(d).asarray(out, device=backend.device_of(d))
+    return _host.asarray(out)
 
 
 _IN_PLACE = {"add": operator.iadd, "subtract": operator.isub, "multiply": operator.imul,

@@ -155,8 +155,10 @@ def gelu(x: Operand) -> Operand:
 
 
 def _shape(x: Operand) -> tuple[int, ...]:
-    data = data_of(x)
-    return tuple(data.shape) if backend.is_array(data) else _host.shape(data)
+    shape = getattr(data_of(x), "shape", None)  # an array's (any library's) is read, not computed
+    if shape.__class__ is tuple:
+        return shape
+    return tuple(shape) if shape is not None else _host.shape(data_of(x))
 
 
 def _few(values: ndarray) -> str:
