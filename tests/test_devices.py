@@ -232,17 +232,40 @@ def weights(model):
     return [host(p) for p in model.parameters()]
 
 
-def test_the_perceptron_trained_on_a_device_ends_with_numpys_weights():
-    X, y = or_data()
+def tutorial_clusters():
+    """The tutorial's data: two clusters around (10, 10) and (0, 0), split 150 / 50."""
+    data = np.random.RandomState(0).randn(200, 3)
+    data[:100, :2] += (10, 10)
+    data[:100, 2] = 0
+    data[100:, 2] = 1
+    order = np.random.RandomState(42).permutation(200)
+    train, test = order[50:], order[:50]
+    return data[train, :2], data[train, 2], data[test, :2], data[test, 2]
+
+
+@pytest.mark.parametrize("data", ["or", "clusters"])
+def test_the_perceptron_trained_on_a_device_ends_with_numpys_weights(data):
+    """Trained on strict arrays (the data too) it ends where NumPy does; on the tutorial's clusters
+    both reach its 100% test accuracy."""
+    if data == "or":
+        X, y = or_data()
+        X_test, y_test, epochs, batch = X, y, 200, 2
+    else:
+        X, y, X_test, y_test = tutorial_clusters()
+        epochs, batch = 1000, 32   # the tutorial's
     reference = perceptron()
-    reference.fit(X, y, epochs=200, batch_size=2, verbose=0, seed=0)
+    reference.fit(X, y, epochs=epochs, batch_size=batch, verbose=0, seed=0)
     model = perceptron().to(DEVICE1)
-    model.fit(X, y, epochs=200, batch_size=2, verbose=0, seed=0)
+    model.fit(ag.Tensor(xps.asarray(X, device=DEVICE1)), xps.asarray(y, device=DEVICE1),
+              epochs=epochs, batch_size=batch, verbose=0, seed=0)
     for p in model.parameters():
         assert_on(xps, p, DEVICE1)
     for ours, expected in zip(weights(model), weights(reference)):
         assert_allclose(ours, expected, rtol=1e-12, atol=1e-12)
-    assert model.evaluate(X, y, verbose=0)[1] == reference.evaluate(X, y, verbose=0)[1]
+    accuracy = model.evaluate(X_test, y_test, verbose=0)[1]
+    assert accuracy == reference.evaluate(X_test, y_test, verbose=0)[1]
+    if data == "clusters":
+        assert accuracy == 1.0
 
 
 def digits_run(device):
