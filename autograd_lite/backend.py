@@ -129,12 +129,12 @@ def _compat_namespace(x: Any) -> Namespace:
 
 
 def _library(x: Any) -> str:
-    xp = namespace(x) if not isinstance(x, (float, int)) else None
+    xp = None if x.__class__ in _PLAIN else namespace(x)
     return "Python number" if xp is None else xp.__name__.split(".")[-1]
 
 
 def _mixed_message(data: Sequence[Any]) -> str:
-    arrays = [x for x in data if not isinstance(x, (float, int))]
+    arrays = [x for x in data if x.__class__ not in _PLAIN and x is not None]
     libraries = list(dict.fromkeys(_library(x) for x in arrays))
     if len(libraries) > 1:
         return (f"an operation got arrays of two libraries, {libraries[0]} and {libraries[1]}: move one "
@@ -160,9 +160,9 @@ def is_scalar(x: Any) -> bool:
 
 
 def device_of(x: Any) -> Any:
-    """The device ``x`` lives on: ``"cpu"`` for NumPy data and numbers, else the library's device
-    object (the standard's ``x.device``)."""
-    if isinstance(x, (np.ndarray, np.generic, float, int)):
+    """The device ``x`` lives on: ``"cpu"`` for NumPy data, numbers and lists, else the library's
+    device object (the standard's ``x.device``)."""
+    if isinstance(x, (np.ndarray, np.generic, float, int, list, tuple)):
         return "cpu"
     return x.device
 

@@ -17,7 +17,7 @@ import operator
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
-from .backend import namespace, ndarray
+from .backend import default_float, device_of, host_namespace, namespace, ndarray
 from .engine import Node, data_of, docstring_tests, primitive
 from .typing import Data, Operand
 
@@ -242,13 +242,14 @@ def sigmoid(x: Data) -> Data:
 
 
 def _floating(xp, x: Data) -> Data:
-    """``x`` as an array of a floating dtype (float64 for integers and bools, as NumPy gives)."""
+    """``x`` as an array of a floating dtype (for integers and bools the widest float of its device,
+    float64 where it has one, as NumPy gives)."""
     if x.__class__ is ndarray and x.dtype.kind in "fc":  # the usual case, said without isdtype
         return x
     x = xp.asarray(x)
     if xp.isdtype(x.dtype, ("real floating", "complex floating")):
         return x
-    return xp.astype(x, xp.float64)
+    return xp.astype(x, default_float(xp, device_of(x)))
 
 
 sigmoid.defvjp(lambda g, out, x: g * out * (1 - out))
@@ -384,9 +385,9 @@ def where(condition: Operand, x: Operand, y: Operand) -> Operand:
 @primitive(name="where")
 def _where(condition: Data, x: Data, y: Data) -> Data:
     xp = namespace(condition, x, y)
-    if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS:  # the standard wants one array at least
-        x = xp.asarray(x, dtype=_float_of(xp, x, y), device=_device(condition))
-    return xp.where(condition, x, y)
+    if x.__class__ in _NUMBERS and y.__class__ in _NUMBERS and xp is not _HOST:
+        x = xp.asarray(x, dtype=_number_dtype(xp, x, y, condition), device=_device(condition))
+    return xp.where(condition, x, y)  # (the standard wants one array at least; NumPy takes two numbers)
 
 
 _where.defvjp(
@@ -397,15 +398,29 @@ _where.defvjp(
 
 
 _NUMBERS = (float, int, bool)
+_HOST = host_namespace
 
 
 def _float_of(xp, *data: Data) -> object:
-    """The floating dtype of the arrays among ``data`` (float64 if none has one)."""
+    """The floating dtype of the arrays among ``data`` (else the widest float of their device)."""
+    device = None
     for x in data:
         dtype = getattr(x, "dtype", None)
-        if dtype is not None and xp.isdtype(dtype, "real floating"):
-            return dtype
-    return xp.float64
+        if dtype is not None:
+            if xp.isdtype(dtype, "real floating"):
+                return dtype
+            device = device_of(x)
+    return default_float(xp, device)
+
+
+def _number_dtype(xp, x: float | int | bool, y: float | int | bool, condition: Data) -> object:
+    """The dtype of ``where`` between two Python numbers, as NumPy gives it: bool for two bools, the
+    default integer for integers, else the widest float of the condition's device."""
+    if x.__class__ is bool and y.__class__ is bool:
+        return xp.bool
+    if x.__class__ is not float and y.__class__ is not float:
+        return xp.__array_namespace_info__().default_dtypes(device=_device(condition))["integral"]
+    return default_float(xp, _device(condition))
 
 
 def _device(x: Data) -> object:

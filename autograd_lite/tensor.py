@@ -36,9 +36,10 @@ class Tensor(Arithmetic, Node):
 
     NumPy broadcasting applies; Python numbers and arrays mix in on either side (``ndarray + Tensor``
     is a Tensor). Only leaves created with ``requires_grad=True`` (and what is computed from them)
-    are tracked. After ``backward`` the leaves hold ``.grad``: a NumPy array of the leaf's shape and
-    dtype, its own memory. Gradients *add up* over ``backward`` calls, as in PyTorch; call
-    ``zero_grad()`` (or set ``.grad = None``) between steps. Intermediate results keep their gradient
+    are tracked. After ``backward`` the leaves hold ``.grad``: an array of the leaf's library (NumPy,
+    or any array-API library: see :doc:`/devices`), shape and dtype, its own memory. Gradients *add
+    up* over ``backward`` calls, as in PyTorch; call ``zero_grad()`` (or set ``.grad = None``)
+    between steps. Intermediate results keep their gradient
     only if :meth:`retain_grad` was called.
 
     ``Tensor(data)`` copies ``data``. Integer or bool data that requires grad is converted to float64
@@ -148,6 +149,12 @@ class Tensor(Arithmetic, Node):
                     f"shape {self.shape}: reduce it first (e.g. .sum() or .mean()), or pass "
                     f"gradient=<array of shape {self.shape}> (d loss / d this tensor)")
             return xp.ones(self.shape, dtype=dtype, device=device)
+        given = data_of(gradient)
+        if backend.is_array(given):  # another library's or device's: a DeviceError, never a silent move
+            try:
+                backend.namespace(data, given)
+            except backend.DeviceError as error:
+                raise backend.DeviceError(f"backward: the gradient given: {error}") from None
         try:
             gradient = gradient._data if isinstance(gradient, Node) else \
                 backend.array(gradient, dtype=dtype, device=device, xp=xp)
@@ -214,8 +221,8 @@ class Tensor(Arithmetic, Node):
         try:
             if data.__class__ is ndarray:
                 ufunc(data, other, out=data, casting="same_kind")
-            else:  # the standard's in-place operators
-                self._data = _IN_PLACE[ufunc.__name__](data, other)
+            else:  # a new array: memory may be shared (detach, views) and the standard cannot tell
+                self._data = _updated(data, _IN_PLACE[ufunc.__name__](data, other), ufunc.__name__)
         except ValueError as error:
             raise ShapeError(f"in-place {ufunc.__name__} of a tensor of shape {self.shape} with shape "
                              f"{_shape(other)}: {error}") from None
@@ -261,7 +268,7 @@ class Tensor(Arithmetic, Node):
         if math.prod(data.shape) != 1:
             raise ValueError(f"item: the tensor has {self.size} elements, not one")
         kind = backend.dtype_kind(data.dtype)
-        return {"b": bool, "i": int, "u": int}.get(kind, float)(data)
+        return {"b": bool, "i": int, "u": int}.get(kind, float)(backend.namespace(data).reshape(data, ()))
 
     # ---- devices ----------------------------------------------------------------------------
     @property
@@ -293,12 +300,10 @@ class Tensor(Arithmetic, Node):
         return backend.host_namespace.array(backend.to_host(self._data), copy=True)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> ndarray:
-        array = self.data if self._data.__class__ is ndarray else backend.to_host(self._data)
-        return array if dtype is None else array.astype(dtype)
-
-    def __array_namespace__(self, api_version: str | None = None) -> Any:
-        """The array namespace of the data (``numpy`` for NumPy tensors)."""
-        return backend.namespace(self._data)
+        if self._data.__class__ is not ndarray:  # never a silent move to the host, as in PyTorch
+            raise TypeError(f"a Tensor on {self.device!r} does not turn into a NumPy array by "
+                            f"itself: t.numpy() gives a host copy, ag.stack([...]) joins tensors")
+        return self.data if dtype is None else self._data.astype(dtype)
 
     def __bool__(self) -> bool:
         return bool(self._data)
@@ -324,6 +329,21 @@ class Tensor(Arithmetic, Node):
         elif self.dtype != backend.host_namespace.float64:
             extras.append(f"dtype={self.dtype}")
         return "Tensor(" + ", ".join([body, *extras]) + ")"
+
+    # ---- comparisons: of arrays of one library and device (plain boolean arrays, not recorded) ----
+    def _comparable(self, other: Operand) -> Data:
+        other = data_of(other)
+        if other.__class__ is not float and other.__class__ is not int:
+            backend.namespace(self._data, other)  # arrays of two libraries or devices: a DeviceError
+        return other
+
+    def __lt__(self, other: Operand) -> Data: return self._data < self._comparable(other)
+    def __le__(self, other: Operand) -> Data: return self._data <= self._comparable(other)
+    def __gt__(self, other: Operand) -> Data: return self._data > self._comparable(other)
+    def __ge__(self, other: Operand) -> Data: return self._data >= self._comparable(other)
+    def __eq__(self, other: Operand) -> Data: return self._data == self._comparable(other)  # type: ignore[override]
+    def __ne__(self, other: Operand) -> Data: return self._data != self._comparable(other)  # type: ignore[override]
+    __hash__ = Node.__hash__  # identity, so tensors can be dictionary keys
 
     # ---- operations ---------------------------------------------------------------------------
     def __matmul__(self, other: Operand) -> Tensor: return tensor_ops.matmul(self, other)
@@ -400,7 +420,7 @@ class Tensor(Arithmetic, Node):
 
     def clip(self, a_min: Operand | None, a_max: Operand | None) -> Tensor:
         """Limit values to [a_min, a_max]."""
-        return tensor_ops.clip(self, a_min=a_min, a_max=a_max)
+        return tensor_ops.clip(self, a_min=data_of(a_min), a_max=data_of(a_max))
 
     def astype(self, dtype: DTypeLike) -> Tensor:
         """Convert to ``dtype`` (differentiable)."""
@@ -444,8 +464,21 @@ def _as_array(op: Primitive, out: Any, input_data: Sequence[Data]) -> Data:
     return _host.asarray(out)
 
 
-_IN_PLACE = {"add": operator.iadd, "subtract": operator.isub, "multiply": operator.imul,
-             "divide": operator.itruediv}
+_IN_PLACE = {"add": operator.add, "subtract": operator.sub, "multiply": operator.mul,
+             "divide": operator.truediv}
+
+
+def _updated(data: Data, result: Data, name: str) -> Data:
+    """The result of an in-place ``name`` on ``data`` of a library other than NumPy: of ``data``'s
+    shape (never broadcast up) and dtype (cast back, as NumPy's same-kind casting does)."""
+    if tuple(result.shape) != tuple(data.shape):
+        raise ValueError(f"the result has shape {tuple(result.shape)}, not the tensor's")
+    if result.dtype != data.dtype:
+        if backend.dtype_kind(result.dtype) != backend.dtype_kind(data.dtype):
+            raise TypeError(f"in-place {name}: cannot cast {backend.dtype_name(result.dtype)} to the "
+                            f"tensor's {backend.dtype_name(data.dtype)}")
+        result = backend.namespace(data).astype(result, data.dtype)
+    return result
 
 
 def _index_data(index: Any) -> Any:
@@ -466,7 +499,7 @@ def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
-def asarray(data: ArrayLike, dtype: DTypeLike = None, device: Any = None, xp: Any = None,
+def asarray(data: ArrayLike | Tensor, dtype: DTypeLike = None, device: Any = None, xp: Any = None,
             requires_grad: bool = False) -> Tensor:
     """A :class:`Tensor` of ``data`` on ``device`` (a copy), like ``jnp.asarray`` with a device.
 
@@ -481,7 +514,7 @@ def asarray(data: ArrayLike, dtype: DTypeLike = None, device: Any = None, xp: An
     (array_api_strict.Device('device1'), 'array_api_strict._array_object')
     """
     try:
-        array = backend.array(data, dtype=dtype, device=device, xp=xp)
+        array = backend.array(data_of(data), dtype=dtype, device=device, xp=xp)
     except (TypeError, ValueError) as error:
         raise type(error)(f"asarray: {error}") from None
     return Tensor(array, requires_grad=requires_grad)

@@ -95,8 +95,8 @@ def getitem(x: Data, index: Index) -> Data:
     >>> x.grad
     array([2., 0., 1.])
     """
-    if x.__class__ is ndarray:
-        return x[index]
+    if x.__class__ is ndarray or not backend.is_array(x):  # NumPy's, or data NumPy reads (a list)
+        return backend.host_namespace.asarray(x)[index]
     xp = namespace(x)
     return _standard_getitem(xp, x, _parts(xp, index, device_of(x)))
 
@@ -162,9 +162,19 @@ def concatenate(arrays: Sequence[Operand], axis: int | None = 0) -> Operand:
     return _concatenate(*arrays, axis=axis)
 
 
+def _as_arrays(xp: Namespace, arrays: Sequence[Data]) -> Sequence[Data]:
+    """The arrays to join, numbers among them made arrays of ``xp`` on the others' device (NumPy
+    takes numbers as they are; the standard joins arrays only)."""
+    if xp is backend.host_namespace:
+        return arrays
+    device = next((device_of(a) for a in arrays if backend.is_array(a)), None)
+    return [a if backend.is_array(a) else xp.asarray(a, device=device) for a in arrays]
+
+
 @primitive(name="concatenate")
 def _concatenate(*arrays: Data, axis: int = 0) -> Data:
-    return namespace(*arrays).concat(arrays, axis=axis)
+    xp = namespace(*arrays) if arrays else backend.host_namespace  # (NumPy names an empty list's error)
+    return xp.concat(_as_arrays(xp, arrays), axis=axis)
 
 
 def _concatenate_vjp(i: int, g: Operand, out: Operand, *arrays: Operand, axis: int = 0) -> Operand:
@@ -190,7 +200,8 @@ def stack(arrays: Sequence[Operand], axis: int = 0) -> Operand:
 
 @primitive(name="stack")
 def _stack(*arrays: Data, axis: int = 0) -> Data:
-    return namespace(*arrays).stack(arrays, axis=axis)
+    xp = namespace(*arrays) if arrays else backend.host_namespace  # (NumPy names an empty list's error)
+    return xp.stack(_as_arrays(xp, arrays), axis=axis)
 
 
 _stack.defparams(_joined_axis("stack", 1), inputs=None)

@@ -145,7 +145,9 @@ def test_a_tensor_of_a_strict_array_keeps_its_namespace_and_device():
     t = Tensor(x, requires_grad=True)
     assert t.device == device
     assert_on(xps, t, device)
-    assert t.__array_namespace__() is xps
+    assert ag.backend.namespace(t.data) is xps
+    with pytest.raises(TypeError, match="numpy"):   # no silent move to the host
+        np.asarray(t)
     x[0] = 5.0                                      # Tensor copies: the tensor does not see it
     assert_allclose(host(t), [1.0, 2.0], rtol=0)
     (t * t).sum().backward()

@@ -305,3 +305,73 @@ def test_an_mlp_on_digits_trained_on_a_device_ends_with_numpys_weights():
         assert backend.dtype_name(p.dtype) == "float64"
     for ours, expected in zip(weights(model), weights(reference)):
         assert_allclose(ours, expected, rtol=1e-12, atol=1e-12)
+
+
+# ---- edges found in review: each raised the wrong error, or moved data silently, before its fix ----
+
+
+def on_device1(values, requires_grad=False):
+    return ag.asarray(values, xp=xps, device=DEVICE1, requires_grad=requires_grad)
+
+
+def test_asarray_of_a_tensor_keeps_its_library_whatever_came_before():
+    ag.asarray(Tensor([1.0, 2.0]))                 # a NumPy tensor first, then a strict one
+    assert_on(xps, ag.asarray(on_device1([1.0, 2.0])), DEVICE1)
+    assert ag.asarray(Tensor([1.0])).device == "cpu"
+
+
+def test_a_list_of_tensors_of_another_library_is_not_moved_to_the_host_unseen():
+    a = on_device1([1.0, 2.0])
+    with pytest.raises(TypeError, match="numpy"):
+        Tensor([a, a])
+    with pytest.raises(TypeError, match="numpy"):
+        np.asarray(a)
+    assert_on(xps, ag.stack([a, a]), DEVICE1)      # what the message says to do
+
+
+def test_an_in_place_change_of_a_detached_tensor_leaves_the_graph_alone():
+    x = on_device1([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    d = x.detach()
+    d += 1.0
+    y.backward()
+    assert_allclose(host(x.grad), [2.0, 4.0], rtol=0)
+    assert_allclose(host(x), [1.0, 2.0], rtol=0)
+    assert_allclose(host(d), [2.0, 3.0], rtol=0)
+
+
+def test_comparisons_and_numpy_scalars_across_libraries_raise_a_device_error():
+    numpy_tensor, strict_tensor = Tensor([1.0, 2.0]), on_device1([1.5, 1.5])
+    for compare in (lambda: numpy_tensor > strict_tensor, lambda: strict_tensor == numpy_tensor,
+                    lambda: strict_tensor * np.float64(2.0),
+                    lambda: ag.maximum(strict_tensor, np.float64(0))):
+        with pytest.raises(DeviceError, match="numpy"):
+            compare()
+
+
+def test_a_gradient_given_on_another_device_raises_and_changes_nothing():
+    x = on_device1([1.0, 2.0], requires_grad=True)
+    with pytest.raises(DeviceError, match="device2"):
+        (x * 3).backward(gradient=xps.asarray([1.0, 1.0], device=xps.Device("device2")))
+    with pytest.raises(DeviceError, match="numpy"):
+        (x * 3).backward(gradient=np.ones(2))
+    assert x.grad is None
+
+
+def test_numbers_in_where_and_joins_keep_numpys_dtypes_and_work_on_any_library():
+    condition = np.array([True, False])
+    assert ag.where(condition, 1, 0).dtype == np.int64
+    assert ag.where(condition, True, False).dtype == np.bool_
+    assert_on(xps, ag.stack([on_device1([1.0])[0], 1.0]), DEVICE1)
+    with pytest.raises(ValueError, match="at least one array"):
+        ag.concatenate([])
+    assert ag.getitem([1.0, 5.0], index=1) == 5.0
+    assert on_device1([4.0]).item() == 4.0
+
+
+def test_a_device_without_float64_computes_in_float32():
+    no_float64 = xps.Device("no_float64")
+    integers = ag.asarray(np.array([1, 2, 3], np.int32), xp=xps, device=no_float64)
+    assert backend.dtype_name(ag.sigmoid(integers).dtype) == "float32"
+    x = ag.asarray(np.array([1.0, -1.0], np.float32), xp=xps, device=no_float64)
+    assert backend.dtype_name(ag.where(x > 0, 1.0, 0.0).dtype) == "float32"
