@@ -28,6 +28,25 @@ from .engine import (
     primitive,
 )
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
+from .math_ops import (
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctanh,
+    cos,
+    cosh,
+    expm1,
+    log1p,
+    log2,
+    log10,
+    reciprocal,
+    sin,
+    sinh,
+    square,
+    tan,
+)
 from .ops import (
     abs,
     add,
@@ -88,4 +107,7 @@ __all__ = [
     "negative", "no_grad", "power", "primitive", "relu", "reshape", "sigmoid", "sign", "softmax", "sqrt",
     "squeeze", "stack", "subtract", "sum", "sum_to", "swapaxes", "tanh", "tensor", "to_device", "transpose",
     "value_and_grad", "var", "where", "backend", "nn", "optim", "testing",
+    # NumPy's elementwise math (autograd_lite.math_ops)
+    "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "cos", "cosh", "expm1", "log10",
+    "log1p", "log2", "reciprocal", "sin", "sinh", "square", "tan",
 ]

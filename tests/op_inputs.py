@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from autograd_lite.testing import strategies as agst
 
@@ -105,6 +106,15 @@ def _values(op: Op, shape: Any = None, **shape_options: Any) -> st.SearchStrateg
 def elementwise(op: Op, second_order: bool = False) -> st.SearchStrategy:
     """One array of any shape, and the row's parameters."""
     return st.builds(Case, _values(op).map(lambda x: _spread(op, second_order)((x,))), op.params)
+
+
+def either_sign(op: Op, second_order: bool = False) -> st.SearchStrategy:
+    """One array of any shape whose magnitudes lie in the row's (positive) values, each element of
+    either sign: both branches of an op with a pole at 0 (``1/x``), never near the pole."""
+    def signed(x: np.ndarray) -> st.SearchStrategy:
+        signs = hnp.arrays(np.float64, x.shape, elements=st.sampled_from([-1.0, 1.0]))
+        return signs.map(lambda s: (x * s,))
+    return st.builds(Case, _values(op).flatmap(signed), op.params)
 
 
 def broadcasting(op: Op, second_order: bool = False) -> st.SearchStrategy:
