@@ -34,13 +34,17 @@ from .math_ops import (
     arcsin,
     arcsinh,
     arctan,
+    arctan2,
     arctanh,
     cos,
     cosh,
     expm1,
+    hypot,
     log1p,
     log2,
     log10,
+    logaddexp,
+    logaddexp2,
     reciprocal,
     sin,
     sinh,
@@ -110,4 +114,5 @@ __all__ = [
     # NumPy's elementwise math (autograd_lite.math_ops)
     "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "cos", "cosh", "expm1", "log10",
     "log1p", "log2", "reciprocal", "sin", "sinh", "square", "tan",
+    "arctan2", "hypot", "logaddexp", "logaddexp2",
 ]

@@ -1,4 +1,4 @@
-"""NumPy's elementwise math: trigonometric, hyperbolic, logarithms.
+"""NumPy's elementwise math: trigonometric, hyperbolic, logarithms, powers, and their binary kin.
 
 Each op is defined once, as those of :mod:`autograd_lite.ops` are: a fast ``math`` forward for
 ``Value``, the array API namespace ``xp`` of its data for ``Tensor`` (NumPy's names are the public
@@ -15,16 +15,18 @@ import math
 
 from .backend import namespace
 from .engine import docstring_tests, primitive
-from .ops import sqrt
+from .ops import exp, sqrt
 from .typing import Data
 
 __all__ = [
-    "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "cos", "cosh", "expm1", "log10",
-    "log1p", "log2", "reciprocal", "sin", "sinh", "square", "tan",
+    "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "cos", "cosh", "expm1",
+    "hypot", "log10", "log1p", "log2", "logaddexp", "logaddexp2", "reciprocal", "sin", "sinh", "square",
+    "tan",
 ]
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
+_LOG2E = 1 / _LN2
 
 
 # ---- trigonometric --------------------------------------------------------------------------
@@ -308,6 +310,101 @@ def reciprocal(x: Data) -> Data:
 
 
 reciprocal.defvjp(lambda g, out, x: -g * out * out)
+
+
+# ---- binary: angle, norm, log-sum --------------------------------------------------------------
+
+
+@primitive(scalar=math.atan2)
+def arctan2(y: Data, x: Data) -> Data:
+    """The angle of the point (x, y), in (−π, π].  ∂L/∂y = g·x/(x² + y²), ∂L/∂x = −g·y/(x² + y²)
+
+    >>> y, x = Tensor([1.0, 2.0], requires_grad=True), Tensor([1.0, 0.0], requires_grad=True)
+    >>> arctan2(y, x).sum().backward()
+    >>> y.grad, x.grad
+    (array([0.5, 0. ]), array([-0.5, -0.5]))
+    """
+    return namespace(y, x).atan2(y, x)
+
+
+arctan2.defvjp(
+    lambda g, out, y, x: g * x / (x * x + y * y),
+    lambda g, out, y, x: -g * y / (x * x + y * y),
+)
+
+
+@primitive(scalar=math.hypot)
+def hypot(x: Data, y: Data) -> Data:
+    """√(x² + y²), without overflow in between.  ∂L/∂x = g·x/out, ∂L/∂y = g·y/out
+
+    >>> x, y = Tensor([3.0, 1e200], requires_grad=True), Tensor([4.0, 1e200], requires_grad=True)
+    >>> hypot(x, y)
+    Tensor([5.00000000e+000, 1.41421356e+200], op='hypot')
+    >>> hypot(x, y).sum().backward()
+    >>> x.grad.round(4)
+    array([0.6   , 0.7071])
+    """
+    return namespace(x, y).hypot(x, y)
+
+
+hypot.defvjp(
+    lambda g, out, x, y: g * x / out,
+    lambda g, out, x, y: g * y / out,
+)
+
+
+def _scalar_logaddexp(x: float, y: float) -> float:
+    if x == y:  # both infinite: the formula below would give inf − inf
+        return x + _LN2
+    return max(x, y) + math.log1p(math.exp(-abs(x - y)))
+
+
+@primitive(scalar=_scalar_logaddexp)
+def logaddexp(x: Data, y: Data) -> Data:
+    """ln(eˣ + eʸ), without overflow.  ∂L/∂x = g·eˣ⁻ᵒᵘᵗ, ∂L/∂y = g·eʸ⁻ᵒᵘᵗ
+
+    >>> x, y = Tensor([0.0, 1000.0], requires_grad=True), Tensor([0.0, 1000.0], requires_grad=True)
+    >>> logaddexp(x, y)
+    Tensor([6.93147181e-01, 1.00069315e+03], op='logaddexp')
+    >>> logaddexp(x, y).sum().backward()
+    >>> x.grad
+    array([0.5, 0.5])
+    """
+    return namespace(x, y).logaddexp(x, y)
+
+
+logaddexp.defvjp(
+    lambda g, out, x, y: g * exp(x - out),
+    lambda g, out, x, y: g * exp(y - out),
+)
+
+
+def _scalar_logaddexp2(x: float, y: float) -> float:
+    if x == y:
+        return x + 1.0
+    return max(x, y) + math.log1p(2.0 ** -abs(x - y)) * _LOG2E  # NumPy's rounding: × log₂e, not ÷ ln 2
+
+
+@primitive(scalar=_scalar_logaddexp2)
+def logaddexp2(x: Data, y: Data) -> Data:
+    """log₂(2ˣ + 2ʸ), without overflow.  ∂L/∂x = g·2ˣ⁻ᵒᵘᵗ, ∂L/∂y = g·2ʸ⁻ᵒᵘᵗ
+
+    The standard has no ``logaddexp2``: it is ``logaddexp(x·ln 2, y·ln 2)/ln 2``.
+
+    >>> x, y = Tensor([0.0, 1000.0], requires_grad=True), Tensor([0.0, 1000.0], requires_grad=True)
+    >>> logaddexp2(x, y)
+    Tensor([1.000e+00, 1.001e+03], op='logaddexp2')
+    >>> logaddexp2(x, y).sum().backward()
+    >>> x.grad
+    array([0.5, 0.5])
+    """
+    return namespace(x, y).logaddexp(x * _LN2, y * _LN2) / _LN2
+
+
+logaddexp2.defvjp(
+    lambda g, out, x, y: g * exp((x - out) * _LN2),
+    lambda g, out, x, y: g * exp((y - out) * _LN2),
+)
 
 
 __test__ = docstring_tests(globals())

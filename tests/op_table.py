@@ -205,6 +205,11 @@ OPS: dict[str, Op] = {
     "square": Op(ag.square, np.square, on_value=True),
     "reciprocal": Op(ag.reciprocal, np.reciprocal, either_sign, values=(0.2, 5), on_value=True),
     # two inputs that broadcast, on Value too
+    # (arctan2 and hypot away from the origin, where their derivatives blow up)
+    "arctan2": Op(ag.arctan2, np.arctan2, broadcasting, 2, values=(0.2, 5), on_value=True),
+    "hypot": Op(ag.hypot, np.hypot, broadcasting, 2, values=(0.2, 5), on_value=True),
+    "logaddexp": Op(ag.logaddexp, np.logaddexp, broadcasting, 2, on_value=True),
+    "logaddexp2": Op(ag.logaddexp2, np.logaddexp2, broadcasting, 2, on_value=True),
     "add": Op(ag.add, np.add, broadcasting, 2, method=operator.add, on_value=True, messy=True),
     "subtract": Op(ag.subtract, np.subtract, broadcasting, 2, method=operator.sub, on_value=True,
                    messy=True),
