@@ -36,8 +36,10 @@ from .math_ops import (
     arctan,
     arctan2,
     arctanh,
+    cbrt,
     cos,
     cosh,
+    exp2,
     expm1,
     hypot,
     log1p,
@@ -114,5 +116,5 @@ __all__ = [
     # NumPy's elementwise math (autograd_lite.math_ops)
     "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "cos", "cosh", "expm1", "log10",
     "log1p", "log2", "reciprocal", "sin", "sinh", "square", "tan",
-    "arctan2", "hypot", "logaddexp", "logaddexp2",
+    "arctan2", "hypot", "logaddexp", "logaddexp2", "exp2", "cbrt",
 ]

@@ -19,9 +19,9 @@ from .ops import exp, sqrt
 from .typing import Data
 
 __all__ = [
-    "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "cos", "cosh", "expm1",
-    "hypot", "log10", "log1p", "log2", "logaddexp", "logaddexp2", "reciprocal", "sin", "sinh", "square",
-    "tan",
+    "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "cbrt", "cos", "cosh",
+    "exp2", "expm1", "hypot", "log10", "log1p", "log2", "logaddexp", "logaddexp2", "reciprocal", "sin",
+    "sinh", "square", "tan",
 ]
 
 _LN2 = math.log(2.0)
@@ -310,6 +310,51 @@ def reciprocal(x: Data) -> Data:
 
 
 reciprocal.defvjp(lambda g, out, x: -g * out * out)
+
+
+def _scalar_exp2(x: float) -> float:
+    return 2.0 ** x
+
+
+@primitive(scalar=_scalar_exp2)
+def exp2(x: Data) -> Data:
+    """2ˣ.  ∂L/∂x = g·2ˣ·ln 2 = g·out·ln 2
+
+    >>> x = Tensor([0.0, 3.0], requires_grad=True)
+    >>> exp2(x)
+    Tensor([1., 8.], op='exp2')
+    >>> exp2(x).sum().backward()
+    >>> x.grad.round(4)
+    array([0.6931, 5.5452])
+    """
+    return namespace(x).pow(2.0, x)
+
+
+exp2.defvjp(lambda g, out, x: g * out * _LN2)
+
+
+def _scalar_cbrt(x: float) -> float:
+    return math.copysign(abs(x) ** (1 / 3), x)
+
+
+@primitive(scalar=_scalar_cbrt)
+def cbrt(x: Data) -> Data:
+    """The real cube root, of either sign.  ∂L/∂x = g/(3·out²) (inf at 0)
+
+    The standard has no ``cbrt``: it is sign(x)·|x|^⅓.
+
+    >>> x = Tensor([-8.0, 1.0], requires_grad=True)
+    >>> cbrt(x)
+    Tensor([-2.,  1.], op='cbrt')
+    >>> cbrt(x).sum().backward()
+    >>> x.grad
+    array([0.08333333, 0.33333333])
+    """
+    xp = namespace(x)
+    return xp.sign(x) * xp.abs(x) ** (1 / 3)
+
+
+cbrt.defvjp(lambda g, out, x: g / (3 * out * out))
 
 
 # ---- binary: angle, norm, log-sum --------------------------------------------------------------

@@ -204,6 +204,8 @@ OPS: dict[str, Op] = {
     "expm1": Op(ag.expm1, np.expm1, values=(-5, 5), on_value=True),
     "square": Op(ag.square, np.square, on_value=True),
     "reciprocal": Op(ag.reciprocal, np.reciprocal, either_sign, values=(0.2, 5), on_value=True),
+    "exp2": Op(ag.exp2, np.exp2, values=(-5, 5), on_value=True),
+    "cbrt": Op(ag.cbrt, np.cbrt, either_sign, values=(0.2, 5), on_value=True),
     # two inputs that broadcast, on Value too
     # (arctan2 and hypot away from the origin, where their derivatives blow up)
     "arctan2": Op(ag.arctan2, np.arctan2, broadcasting, 2, values=(0.2, 5), on_value=True),
