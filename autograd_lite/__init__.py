@@ -71,6 +71,7 @@ from .ops import (
     subtract,
     tanh,
 )
+from .rounding import ceil, floor, isfinite, isinf, isnan, rint, round, trunc
 from .tensor import Tensor, asarray, tensor
 from .tensor_ops import (
     astype,
@@ -117,4 +118,6 @@ __all__ = [
     "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "cos", "cosh", "expm1", "log10",
     "log1p", "log2", "reciprocal", "sin", "sinh", "square", "tan",
     "arctan2", "hypot", "logaddexp", "logaddexp2", "exp2", "cbrt",
+    # rounding (gradient 0) and floating-point class (autograd_lite.rounding)
+    "ceil", "floor", "isfinite", "isinf", "isnan", "rint", "round", "trunc",
 ]

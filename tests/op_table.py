@@ -168,6 +168,9 @@ def _gradient_of_square_sum(x: Any) -> Any:
 
 
 #: name of the primitive (or of the composite function) -> its row
+#: the jumps of the rounding ops in their rows' values (-3, 3): the integers and the halves between
+_HALVES = tuple(k / 2 for k in range(-6, 7))
+
 OPS: dict[str, Op] = {
     # elementwise, on Value too
     "exp": Op(ag.exp, np.exp, values=(-5, 5), scalar_values=(-20, 20), method=method("exp"),
@@ -206,6 +209,12 @@ OPS: dict[str, Op] = {
     "reciprocal": Op(ag.reciprocal, np.reciprocal, either_sign, values=(0.2, 5), on_value=True),
     "exp2": Op(ag.exp2, np.exp2, values=(-5, 5), on_value=True),
     "cbrt": Op(ag.cbrt, np.cbrt, either_sign, values=(0.2, 5), on_value=True),
+    # rounding (rounding.py), on Value too: gradient 0, values away from the integers and halves
+    "floor": Op(ag.floor, np.floor, values=(-3, 3), avoid=_HALVES, on_value=True),
+    "ceil": Op(ag.ceil, np.ceil, values=(-3, 3), avoid=_HALVES, on_value=True),
+    "trunc": Op(ag.trunc, np.trunc, values=(-3, 3), avoid=_HALVES, on_value=True),
+    "round": Op(ag.round, np.round, values=(-3, 3), avoid=_HALVES, on_value=True),
+    "rint": Op(ag.rint, np.rint, values=(-3, 3), avoid=_HALVES, on_value=True),
     # two inputs that broadcast, on Value too
     # (arctan2 and hypot away from the origin, where their derivatives blow up)
     "arctan2": Op(ag.arctan2, np.arctan2, broadcasting, 2, values=(0.2, 5), on_value=True),
