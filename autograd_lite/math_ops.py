@@ -341,7 +341,7 @@ def _scalar_cbrt(x: float) -> float:
 def cbrt(x: Data) -> Data:
     """The real cube root, of either sign.  ∂L/∂x = g/(3·out²) (inf at 0)
 
-    The standard has no ``cbrt``: it is sign(x)·|x|^⅓.
+    The standard has no ``cbrt``: it is ``sign(x) * abs(x) ** (1/3)``.
 
     >>> x = Tensor([-8.0, 1.0], requires_grad=True)
     >>> cbrt(x)
