@@ -30,8 +30,12 @@ def _on_floats(rounding: Callable[[float], int]) -> Callable[[float], float]:
 
 
 def _zero(g: Operand, out: Operand, x: Operand) -> Operand:
-    """The gradient of a piecewise-constant op: 0, of g's shape (and differentiable again)."""
-    return g * 0.0
+    """The gradient of a piecewise-constant op: zeros of g's shape, a constant (so an inf or NaN
+    arriving in g still gives 0, as PyTorch; a constant's own derivative is 0 too)."""
+    g = data_of(g)
+    if g.__class__ is float or g.__class__ is int:
+        return 0.0
+    return namespace(g).zeros_like(g)
 
 
 @primitive(scalar=_on_floats(math.floor))

@@ -94,10 +94,6 @@ class Op:
     #: its reference is NumPy's own function, which defines the answer for any input (dtype promotion,
     #: empty arrays, NaN, errors): the fuzz tests compare the two on awkward inputs
     messy: bool = False
-    #: why the row runs on NumPy only, not on the other back ends of the ``xp`` fixture (None: it runs
-    #: on every one). A meta-test allows a reason only on rows that are not primitives: array-api-strict
-    #: must run every primitive
-    numpy_only: str | None = None
 
     def cases(self, second_order: bool = False) -> st.SearchStrategy[Case]:
         """The strategy of this op's cases (for second order: without ties, where ``ties`` is set)."""

@@ -551,3 +551,11 @@ def test_an_axis_out_of_range_is_an_index_error_as_in_numpy(call):
     with pytest.raises(IndexError) as raised:
         call(t)
     assert isinstance(raised.value, ShapeError)
+
+
+def test_rounding_passes_no_gradient_even_from_an_infinite_or_nan_one():
+    """The gradient of a piecewise-constant op is 0 whatever arrives (as PyTorch), not 0·inf = NaN."""
+    for op in (ag.floor, ag.ceil, ag.trunc, ag.round, ag.rint):
+        x = ag.Tensor([1.3, -2.7], requires_grad=True)
+        op(x).backward(gradient=np.array([np.inf, np.nan]))
+        np.testing.assert_array_equal(x.grad, [0.0, 0.0])

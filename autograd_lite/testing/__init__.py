@@ -380,8 +380,8 @@ def gradgradcheck(f: Callable[..., Any], *inputs: Any, seed: int = 0, **options:
         grads = gradients(_projected(f(*xs), direction), xs, create_graph=True)
         total = 0.0
         for g, w in zip(grads, weights):
-            if g is not None:
-                total = total + (g * w).sum()
+            if g is not None:  # a constant gradient (of a piecewise-constant op) is a raw array
+                total = total + ((g if isinstance(g, Node) else Tensor(g)) * w).sum()
         return total if isinstance(total, Node) else Tensor(total)
 
     return gradcheck(projected_gradient, *[place.put(a) for place, a in zip(places, arrays)], seed=seed,
