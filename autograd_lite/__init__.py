@@ -11,9 +11,27 @@ numbers and on plain arrays alike (plain in, plain out).
 -4.0
 """
 
-from . import backend, nn, optim, testing  # the subpackages, which build on the modules imported below
+from . import (  # the subpackages and namespaces, which build on the modules imported below
+    backend,
+    contractions,
+    creation,
+    functional,
+    indexing,
+    linalg,
+    modulo,
+    nn,
+    optim,
+    random,
+    reshaping,
+    scans,
+    sorting,
+    special,
+    testing,
+)
 from .anomaly import AnomalyError
 from .backend import DeviceError
+from .contractions import *  # noqa: F403 - each area's public names, listed in its __all__
+from .creation import *  # noqa: F403
 from .engine import (
     DomainError,
     Node,
@@ -27,7 +45,8 @@ from .engine import (
     no_grad,
     primitive,
 )
-from .functional import grad, hessian, hvp, jacobian, value_and_grad
+from .functional import *  # noqa: F403
+from .indexing import *  # noqa: F403
 from .math_ops import (
     arccos,
     arccosh,
@@ -53,6 +72,7 @@ from .math_ops import (
     square,
     tan,
 )
+from .modulo import *  # noqa: F403
 from .ops import (
     abs,
     add,
@@ -71,7 +91,12 @@ from .ops import (
     subtract,
     tanh,
 )
+from .random import manual_seed
+from .reshaping import *  # noqa: F403
 from .rounding import ceil, floor, isfinite, isinf, isnan, rint, round, trunc
+from .scans import *  # noqa: F403
+from .sorting import *  # noqa: F403
+from .special import *  # noqa: F403
 from .tensor import Tensor, asarray, tensor
 from .tensor_ops import (
     astype,
@@ -109,15 +134,19 @@ __all__ = [
     "DeviceError", "DomainError", "Node", "Primitive", "ShapeError", "Tensor", "Value", "abs", "add",
     "asarray", "astype",
     "broadcast_to", "clip", "concatenate", "divide", "draw_graph", "enable_grad", "exp", "expand_dims",
-    "flatten", "getitem", "grad", "gradients", "hessian", "hvp", "is_grad_enabled", "jacobian", "log",
+    "flatten", "getitem", "gradients", "is_grad_enabled", "log",
     "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply",
     "negative", "no_grad", "power", "primitive", "relu", "reshape", "sigmoid", "sign", "softmax", "sqrt",
     "squeeze", "stack", "subtract", "sum", "sum_to", "swapaxes", "tanh", "tensor", "to_device", "transpose",
-    "value_and_grad", "var", "where", "backend", "nn", "optim", "testing",
+    "var", "where", "backend", "nn", "optim", "testing",
     # NumPy's elementwise math (autograd_lite.math_ops)
     "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "cos", "cosh", "expm1", "log10",
     "log1p", "log2", "reciprocal", "sin", "sinh", "square", "tan",
     "arctan2", "hypot", "logaddexp", "logaddexp2", "exp2", "cbrt",
     # rounding (gradient 0) and floating-point class (autograd_lite.rounding)
     "ceil", "floor", "isfinite", "isinf", "isnan", "rint", "round", "trunc",
+    # the areas below each list their names in their own __all__
+    "linalg", "random", "manual_seed",
+    *contractions.__all__, *creation.__all__, *functional.__all__, *indexing.__all__, *modulo.__all__,
+    *reshaping.__all__, *scans.__all__, *sorting.__all__, *special.__all__,
 ]

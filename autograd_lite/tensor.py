@@ -10,6 +10,7 @@ from typing import Any
 
 from . import _checks, backend, tensor_ops
 from .backend import ndarray
+from .contractions import ContractionMethods
 from .engine import (
     _SEQUENCES,
     Node,
@@ -23,6 +24,8 @@ from .engine import (
 )
 from .ops import Arithmetic
 from .parameters import AxisError
+from .reshaping import ShapeMethods
+from .sorting import ReductionMethods
 from .typing import ArrayLike, Axis, Data, DTypeLike, Operand
 
 __all__ = ["Tensor", "asarray", "tensor"]
@@ -31,7 +34,7 @@ _host = backend.host_namespace  # NumPy's in-place ufuncs, for NumPy data (the f
 _SUPPORTED_KINDS = "biuf"  # bool, signed and unsigned integers, floats
 
 
-class Tensor(Arithmetic, Node):
+class Tensor(Arithmetic, ReductionMethods, ContractionMethods, ShapeMethods, Node):
     """An N-dimensional array that remembers how it was computed.
 
     NumPy broadcasting applies; Python numbers and arrays mix in on either side (``ndarray + Tensor``

@@ -21,7 +21,7 @@ from hypothesis.extra import numpy as hnp
 from autograd_lite.testing import strategies as agst
 
 if TYPE_CHECKING:
-    from op_table import Op
+    from op_row import Op
 
 SMALL = {"max_dims": 3, "max_side": 3}
 

@@ -8,28 +8,31 @@
   Inf, read-only and strided arrays, axes out of range) and compares them with NumPy;
 - ``test_value.py`` runs the rows marked ``on_value`` on the scalar engine, against finite differences.
 
-Adding an op is: its definition, its method if it has one, and one row in :data:`OPS`. Each column is
-explained in :class:`Op`; the strategies that draw the inputs are in ``op_inputs.py``.
+Adding an op is: its definition, its method if it has one, and one row: here for the core modules,
+in ``op_rows_<area>.py`` for the others (each holds ``ROWS`` and its ``COVERED_THROUGH``, merged
+below into :data:`OPS`). Each column is explained in :class:`~op_row.Op`; the strategies that draw
+the inputs are in ``op_inputs.py``.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import op_rows_contractions
+import op_rows_linalg
+import op_rows_reductions
+import op_rows_shapes
+import op_rows_special
 from hypothesis import strategies as st
 from op_inputs import (
     ANOTHER_DEVICE,
-    Case,
     along_axis,
     broadcast_target,
     broadcasting,
     chosen,
     either_sign,
-    elementwise,
     expanded,
     indexed,
     joined,
@@ -47,89 +50,11 @@ from op_inputs import (
     swapped,
     transposed,
 )
+from op_row import Op, method, torch_reference
 
 import autograd_lite as ag
 from autograd_lite import tensor_ops
 from autograd_lite.nn import functional as F
-
-
-@dataclass(frozen=True)
-class Op:
-    """One row of the table: what the tests need to know about one operation."""
-
-    #: the op as users call it: ``function(*arrays, **params)``, or ``function(list(arrays), **params)``
-    #: when ``arity`` is None. The primitive itself, or (see :data:`COVERED_THROUGH`) the public
-    #: function that checks its arguments and then calls the primitive.
-    function: Callable[..., Any]
-    #: the same computation on NumPy arrays, written without autograd_lite (NumPy; PyTorch for the nn
-    #: ops): the forward must agree with it to rounding
-    reference: Callable[..., Any]
-    #: how a case is drawn: a function of the row (and ``second_order``) returning a strategy of
-    #: :class:`~op_inputs.Case`: ``elementwise`` (one array of any shape), ``broadcasting`` (two arrays
-    #: whose shapes broadcast), ``reduction`` (one array, ``axis`` None/int/tuple, ``keepdims``),
-    #: ``along_axis`` (one array and one axis), or a strategy of its own for ops with structured inputs
-    inputs: Callable[..., st.SearchStrategy[Case]] = elementwise
-    #: how many array inputs it takes (None: any number, joined in one list, as ``concatenate``)
-    arity: int | None = 1
-    #: the range the array tests draw values from: inside the op's domain (log: x > 0), and where finite
-    #: differences of a sum over many elements stay accurate to gradcheck's float64 tolerances
-    values: tuple[float, float] = (-10.0, 10.0)
-    #: the kinks and poles inside ``values`` (0 for abs and relu): values are drawn at least 0.05 from
-    #: them in the array tests and 1e-3 in the scalar tests, since finite differences straddling a kink
-    #: see neither side's slope
-    avoid: tuple[float, ...] = ()
-    #: its derivative jumps where inputs tie (maximum, max): the first-order test draws values on a grid
-    #: of quarters, so ties happen and are checked (the gradient is shared), the second-order test none
-    ties: bool = False
-    #: a strategy of the keyword parameters it takes besides those ``inputs`` draws (clip's bounds)
-    params: st.SearchStrategy[dict[str, Any]] = st.just({})
-    #: the Tensor (and Value) method or Python operator that calls it, as a function of the same
-    #: arguments as ``function``: it must record the same op with the same result
-    method: Callable[..., Any] | None = None
-    #: it runs on ``Value``, the scalar engine, through a forward on Python floats (``math.exp``)
-    on_value: bool = False
-    #: the range the scalar tests draw from, if wider than ``values``: a lone number has no other
-    #: elements whose rounding could swamp its own derivative
-    scalar_values: tuple[float, float] | None = None
-    #: its reference is NumPy's own function, which defines the answer for any input (dtype promotion,
-    #: empty arrays, NaN, errors): the fuzz tests compare the two on awkward inputs
-    messy: bool = False
-
-    def cases(self, second_order: bool = False) -> st.SearchStrategy[Case]:
-        """The strategy of this op's cases (for second order: without ties, where ``ties`` is set)."""
-        return self.inputs(self, second_order)
-
-    def call(self, function: Callable[..., Any], arrays: Any, params: dict[str, Any]) -> Any:
-        """``function`` (the op, its method or its reference) on one case's arrays and parameters."""
-        if self.arity is None:
-            return function(list(arrays), **params)
-        return function(*arrays, **params)
-
-    def of_arrays(self, case: Case) -> Callable[..., Any]:
-        """The op as a function of the case's arrays alone, as gradcheck differentiates it."""
-        return lambda *arrays: self.call(self.function, arrays, case.params)
-
-
-def method(name: str) -> Callable[..., Any]:
-    """``x.name(*args, **params)`` as a function, for the ``method`` column."""
-    def call(x: Any, *args: Any, **params: Any) -> Any:
-        return getattr(x, name)(*args, **params)
-    call.__name__ = f"x.{name}"
-    return call
-
-
-def torch_reference(name: str) -> Callable[..., Any]:
-    """``torch.nn.functional.<name>`` as a reference on NumPy arrays: arrays in, then the parameters
-    (positionally, in order), an array out."""
-    def reference(*arrays: Any, **params: Any) -> np.ndarray:
-        import torch  # imported when first used: only the nn rows need it
-
-        def convert(x: Any) -> Any:
-            return torch.from_numpy(np.asarray(x)) if isinstance(x, np.ndarray) else x
-
-        function = getattr(torch.nn.functional, name)
-        return function(*map(convert, arrays), *map(convert, params.values())).numpy()
-    return reference
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -289,3 +214,10 @@ COVERED_THROUGH = {
     "binary_cross_entropy_with_logits": "autograd_lite.nn.functional.binary_cross_entropy_with_logits",
     "softmax_cross_entropy": "autograd_lite.nn.functional.softmax_cross_entropy",
 }
+
+#: the rows of the further areas, each in its own file (see the module docstring)
+_AREAS = (op_rows_special, op_rows_reductions, op_rows_contractions, op_rows_linalg, op_rows_shapes)
+for _area in _AREAS:
+    assert not (_area.ROWS.keys() & OPS.keys()), f"{_area.__name__} repeats rows"
+    OPS.update(_area.ROWS)
+    COVERED_THROUGH.update(_area.COVERED_THROUGH)
