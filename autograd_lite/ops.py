@@ -19,6 +19,7 @@ from typing import ClassVar, TypeVar
 
 from .backend import default_float, device_of, host_namespace, namespace, ndarray
 from .engine import Node, data_of, docstring_tests, primitive
+from .modulo import mod
 from .typing import Data, Operand
 
 __all__ = [
@@ -457,6 +458,8 @@ class Arithmetic:
     def __rtruediv__(self: N, other: Operand) -> N: return self._apply(divide, (other, self))
     def __pow__(self: N, other: Operand) -> N: return self._apply(power, (self, other))
     def __rpow__(self: N, other: Operand) -> N: return self._apply(power, (other, self))
+    def __mod__(self: N, other: Operand) -> N: return self._apply(mod, (self, other))
+    def __rmod__(self: N, other: Operand) -> N: return self._apply(mod, (other, self))
     def __neg__(self: N) -> N: return self._apply(negative, (self,))
     def __pos__(self: N) -> N: return self
     def __abs__(self: N) -> N: return self._apply(absolute, (self,))

@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import math
 
-from .. import backend
+from .. import _checks, backend
 from ..backend import ndarray
 from ..engine import Node, Primitive, ShapeError, data_of, docstring_tests, primitive
-from ..ops import log, relu, sigmoid, tanh
+from ..ops import log, relu, sigmoid, tanh, where
+from ..special import erfc, logsigmoid
 from ..tensor_ops import clip, getitem, log_softmax, logsumexp, matmul, mean, reshape, softmax, transpose
 from ..typing import Data, DTypeLike, Operand
 from ._targets import _check_same_shape, _class_indices, _float_type, _rows, _shape, _size, _target_for
 
 __all__ = [
     "LOSSES", "LOSS_FUNCTIONS", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "categorical_crossentropy", "cross_entropy", "gelu", "hinge", "leaky_relu", "linear", "mse_loss",
-    "relu", "sigmoid", "softmax", "softmax_cross_entropy", "softplus", "sparse_categorical_crossentropy",
-    "step", "tanh",
+    "categorical_crossentropy", "cross_entropy", "gelu", "hinge", "leaky_relu", "linear", "logsigmoid",
+    "mse_loss", "relu", "sigmoid", "softmax", "softmax_cross_entropy", "softplus",
+    "sparse_categorical_crossentropy", "step", "tanh",
 ]
 
 
@@ -114,28 +115,64 @@ leaky_relu.defvjp(lambda g, out, x, negative_slope=0.01: g * _leaky_relu_slope(d
 
 
 @primitive
-def softplus(x: Data) -> Data:
-    """log(1 + eˣ), computed stably.  ∂L/∂x = g·σ(x)
+def softplus(x: Data, beta: float = 1.0, threshold: float = 20.0) -> Data:
+    """log(1 + e^(βx))/β, computed stably; x itself where βx > threshold (as PyTorch).
+    ∂L/∂x = g·σ(βx), and g where βx > threshold
 
     >>> softplus(np.array([0.0, 1000.0]))
     array([6.93147181e-01, 1.00000000e+03])
+    >>> softplus(np.array([0.0, 1.0]), beta=2.0, threshold=1.0)
+    array([0.34657359, 1.        ])
     """
-    return backend.namespace(x).logaddexp(0.0, x)
+    xp = backend.namespace(x)
+    if beta == 1.0:
+        smooth, linear = xp.logaddexp(0.0, x), x > threshold
+    else:
+        smooth, linear = xp.logaddexp(0.0, x * beta) / beta, x * beta > threshold
+    return xp.where(linear, x, smooth) if xp.any(linear) else smooth
 
 
-softplus.defvjp(lambda g, out, x: sigmoid(x) * g)
+def _softplus_params(x: Data, beta: float = 1.0, threshold: float = 20.0) -> dict[str, float]:
+    beta = _checks.real(beta, "beta", "softplus")
+    if beta == 0:
+        raise ValueError("softplus: invalid beta 0.0; it must be nonzero (softplus divides by it)")
+    return {"beta": beta, "threshold": _checks.real(threshold, "threshold", "softplus", finite=False)}
 
 
-def gelu(x: Operand) -> Operand:
-    """Composite (no VJP of its own): GELU, tanh approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+def _softplus_vjp(g: Operand, out: Operand, x: Operand, beta: float = 1.0,
+                  threshold: float = 20.0) -> Operand:
+    smooth = sigmoid(x) * g if beta == 1.0 else sigmoid(x * beta) * g
+    linear = data_of(x) * beta > threshold
+    if linear.__class__ is bool:
+        return g if linear else smooth
+    return where(linear, g, smooth) if backend.namespace(linear).any(linear) else smooth
 
-    This is Keras' ``gelu(approximate=True)`` and PyTorch's ``gelu(approximate='tanh')``; written with
-    differentiable ops, so its gradient is exact for this formula.
+
+softplus.defparams(_softplus_params)
+softplus.defvjp(_softplus_vjp)
+
+
+_SQRT_HALF = math.sqrt(0.5)
+
+
+def gelu(x: Operand, approximate: str = "none") -> Operand:
+    """Composite (no VJP of its own): GELU, x·Φ(x) = ½x·erfc(−x/√2) (``approximate="none"``, the
+    default, as PyTorch and Keras), or ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (``"tanh"``).
+
+    PyTorch's ``F.gelu``: written with :func:`~autograd_lite.erfc` and differentiable ops, so its
+    gradient is exact for each formula (Φ(x) + x·φ(x) for the exact form); erfc instead of PyTorch's
+    1 + erf keeps the left tail's relative accuracy (gelu(−10) ≈ −7.6e-23, not 0).
 
     >>> gelu(np.array([0.0, 1.0])).round(4)
+    array([0.    , 0.8413])
+    >>> gelu(np.array([0.0, 1.0]), approximate="tanh").round(4)
     array([0.    , 0.8412])
     """
-    return 0.5 * x * (1.0 + tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)))
+    if approximate == "none":
+        return 0.5 * x * erfc(x * -_SQRT_HALF)
+    if approximate == "tanh":
+        return 0.5 * x * (1.0 + tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)))
+    raise ValueError(f"gelu: invalid approximate {approximate!r:.40}; it must be 'none' or 'tanh'")
 
 
 # ---- losses -----------------------------------------------------------------------------------
