@@ -124,6 +124,7 @@ from .tensor_ops import (
     var,
     where,
 )
+from .torch_names import cat
 from .value import Value
 from .viz import draw_graph
 
@@ -146,7 +147,7 @@ __all__ = [
     # rounding (gradient 0) and floating-point class (autograd_lite.rounding)
     "ceil", "floor", "isfinite", "isinf", "isnan", "rint", "round", "trunc",
     # the areas below each list their names in their own __all__
-    "linalg", "random", "manual_seed",
+    "linalg", "random", "manual_seed", "cat",
     *contractions.__all__, *creation.__all__, *functional.__all__, *indexing.__all__, *modulo.__all__,
     *reshaping.__all__, *scans.__all__, *sorting.__all__, *special.__all__,
 ]

@@ -17,13 +17,17 @@ ValueError: Dense: invalid units 0; it must be an integer >= 1
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from typing import Any
 
 from .backend import dtype_kind
 
-__all__ = ["boolean", "function", "integer", "invalid", "is_bool", "name", "real"]
+__all__ = [
+    "accepts_torch_spelling", "boolean", "function", "integer", "invalid", "is_bool", "name",
+    "numpy_spelling", "real",
+]
 
 
 def invalid(where: str, name: str, value: Any, requirement: str) -> str:
@@ -132,3 +136,44 @@ def name(value: Any, name: str, where: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
     raise TypeError(invalid(where, name, value, "a str or None"))
+
+
+#: PyTorch's names of NumPy's reduction parameters, which every op taking ``axis`` also accepts
+TORCH_SPELLINGS = {"dim": "axis", "keepdim": "keepdims"}
+
+
+def numpy_spelling(where: str, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with PyTorch's ``dim``/``keepdim`` renamed to NumPy's ``axis``/``keepdims``; both
+    spellings of one parameter at once is an error.
+
+    >>> numpy_spelling("sum", {"dim": 1, "keepdim": True})
+    {'axis': 1, 'keepdims': True}
+    >>> numpy_spelling("sum", {"dim": 1, "axis": 1})
+    Traceback (most recent call last):
+    TypeError: sum: got both axis= and PyTorch's spelling of it, dim=; pass one
+    """
+    renamed = {}
+    for key, value in params.items():
+        numpy_name = TORCH_SPELLINGS.get(key, key)
+        if numpy_name in renamed or (numpy_name != key and numpy_name in params):
+            raise TypeError(f"{where}: got both {numpy_name}= and PyTorch's spelling of it, {key}=; pass one")
+        renamed[numpy_name] = value
+    return renamed
+
+
+def accepts_torch_spelling(function: Any) -> Any:
+    """Decorate a public function that takes ``axis``/``keepdims`` so that it also takes PyTorch's
+    ``dim``/``keepdim`` (primitives get this from :class:`~autograd_lite.Primitive` itself).
+
+    >>> @accepts_torch_spelling
+    ... def total(x, axis=None):
+    ...     return np.sum(x, axis=axis)
+    >>> total(np.ones((2, 3)), dim=1)
+    array([3., 3.])
+    """
+    @functools.wraps(function)
+    def call(*args: Any, **params: Any) -> Any:
+        if "dim" in params or "keepdim" in params:
+            params = numpy_spelling(function.__name__, params)
+        return function(*args, **params)
+    return call

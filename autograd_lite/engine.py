@@ -15,6 +15,7 @@ checks, then grad mode and the clock that orders nodes.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -237,6 +238,11 @@ class Primitive:
         self.argnum_vjp: Callable[..., Any] | None = None
         self.check_params: Callable[..., dict[str, Any]] | None = None
         self.array_inputs: int | None = None
+        #: it takes NumPy's ``axis``, so PyTorch's ``dim``/``keepdim`` are accepted for it
+        self.takes_axis = "axis" in inspect.signature(forward).parameters
+        #: what a call with PyTorch's ``dim=`` runs instead, where that differs in meaning from
+        #: ``axis=`` (``max(x, dim=0)`` gives values and indices, as PyTorch)
+        self.dim_call: Callable[..., Any] | None = None
 
     def defvjp(self, *vjps: VJP | None) -> Primitive:
         """Set the VJPs, one per positional input, in order (``None``: not differentiable there)."""
@@ -283,6 +289,10 @@ class Primitive:
         return [functools.partial(self.argnum_vjp, i) for i in range(count)]
 
     def __call__(self, *inputs: Any, **params: Any) -> Any:
+        if params and self.takes_axis and ("dim" in params or "keepdim" in params):
+            if self.dim_call is not None and "dim" in params:
+                return self.dim_call(*inputs, **params)
+            params = _checks.numpy_spelling(self.name, params)
         for x in inputs:
             if isinstance(x, Node):
                 return x._apply(self, inputs, params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import operator
 import warnings
@@ -22,10 +23,12 @@ from .engine import (
     data_of,
     is_grad_enabled,
 )
+from .numpy_dispatch import NumPyProtocols
 from .ops import Arithmetic
-from .parameters import AxisError
+from .parameters import AxisError, _axis_index
 from .reshaping import ShapeMethods
 from .sorting import ReductionMethods
+from .torch_names import CallableSize, TorchMethods
 from .typing import ArrayLike, Axis, Data, DTypeLike, Operand
 
 __all__ = ["Tensor", "asarray", "tensor"]
@@ -34,7 +37,8 @@ _host = backend.host_namespace  # NumPy's in-place ufuncs, for NumPy data (the f
 _SUPPORTED_KINDS = "biuf"  # bool, signed and unsigned integers, floats
 
 
-class Tensor(Arithmetic, ReductionMethods, ContractionMethods, ShapeMethods, Node):
+class Tensor(Arithmetic, ReductionMethods, ContractionMethods, ShapeMethods, TorchMethods, NumPyProtocols,
+             Node):
     """An N-dimensional array that remembers how it was computed.
 
     NumPy broadcasting applies; Python numbers and arrays mix in on either side (``ndarray + Tensor``
@@ -60,7 +64,6 @@ class Tensor(Arithmetic, ReductionMethods, ContractionMethods, ShapeMethods, Nod
 
     __slots__ = ()
     _mutable_grads = True
-    __array_ufunc__ = None  # make NumPy defer ndarray ⊕ Tensor to Tensor's reflected operators
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None,
                  name: str | None = None) -> None:
@@ -254,9 +257,10 @@ class Tensor(Arithmetic, ReductionMethods, ContractionMethods, ShapeMethods, Nod
         return self._data.ndim
 
     @property
-    def size(self) -> int:
-        """Number of elements."""
-        return math.prod(self._data.shape)
+    def size(self) -> CallableSize:
+        """Number of elements, an ``int`` as NumPy's; ``t.size()`` is also PyTorch's shape, and
+        ``t.size(d)`` the length of axis ``d``."""
+        return CallableSize(self._data.shape)
 
     def __len__(self) -> int:
         if not self._data.shape:
@@ -361,12 +365,19 @@ class Tensor(Arithmetic, ReductionMethods, ContractionMethods, ShapeMethods, Nod
         """Mean over ``axis``."""
         return tensor_ops.mean(self, axis=axis, keepdims=keepdims)
 
-    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Maximum over ``axis`` (ties share the gradient)."""
+    def max(self, axis: Axis = None, keepdims: bool = False, *, dim: int | None = None,
+            keepdim: bool = False) -> Any:
+        """Maximum over ``axis`` (ties share the gradient); with PyTorch's ``dim=`` instead,
+        ``(values, indices)`` as PyTorch gives (see :mod:`autograd_lite.torch_names`)."""
+        if dim is not None:
+            return tensor_ops.max(self, dim=dim, keepdim=keepdim)
         return tensor_ops.max(self, axis=axis, keepdims=keepdims)
 
-    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        """Minimum over ``axis`` (ties share the gradient)."""
+    def min(self, axis: Axis = None, keepdims: bool = False, *, dim: int | None = None,
+            keepdim: bool = False) -> Any:
+        """Minimum over ``axis`` (ties share the gradient); with ``dim=``, ``(values, indices)``."""
+        if dim is not None:
+            return tensor_ops.min(self, dim=dim, keepdim=keepdim)
         return tensor_ops.min(self, axis=axis, keepdims=keepdims)
 
     def var(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
@@ -417,9 +428,22 @@ class Tensor(Arithmetic, ReductionMethods, ContractionMethods, ShapeMethods, Nod
         """Broadcast to ``shape``."""
         return tensor_ops.broadcast_to(self, shape=tuple(shape))
 
-    def flatten(self) -> Tensor:
-        """The tensor as 1-D."""
-        return tensor_ops.flatten(self)
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """The tensor as 1-D, as NumPy's ``flatten()``; PyTorch's ``start_dim``/``end_dim`` flatten
+        only the axes from ``start_dim`` to ``end_dim`` (both included) into one.
+
+        >>> Tensor(np.ones((2, 3, 4))).flatten(1).shape
+        (2, 12)
+        """
+        if start_dim == 0 and end_dim == -1:
+            return tensor_ops.flatten(self)
+        shape = self._data.shape
+        first = _axis_index("flatten", start_dim, shape, name="start_dim")
+        last = _axis_index("flatten", end_dim, shape, name="end_dim")
+        if first > last:
+            raise ValueError(f"flatten on a tensor of shape {shape}: start_dim {start_dim} comes after "
+                             f"end_dim {end_dim}")
+        return tensor_ops.reshape(self, shape=shape[:first] + (-1,) + shape[last + 1:])
 
     def clip(self, a_min: Operand | None, a_max: Operand | None) -> Tensor:
         """Limit values to [a_min, a_max]."""
@@ -521,3 +545,18 @@ def asarray(data: ArrayLike | Tensor, dtype: DTypeLike = None, device: Any = Non
     except (TypeError, ValueError) as error:
         raise type(error)(f"asarray: {error}") from None
     return Tensor(array, requires_grad=requires_grad)
+
+
+def _accept_torch_spellings(cls: type) -> None:
+    """Let every method of ``cls`` (its mixins' too) that takes NumPy's ``axis`` also take PyTorch's
+    ``dim``/``keepdim`` (methods that spell ``dim`` themselves, as ``max``, are left as they are)."""
+    for klass in reversed(cls.__mro__):
+        for name, attribute in vars(klass).items():
+            if not callable(attribute) or name.startswith("__") or isinstance(attribute, type):
+                continue
+            parameters = inspect.signature(attribute).parameters
+            if "axis" in parameters and "dim" not in parameters:
+                setattr(cls, name, _checks.accepts_torch_spelling(attribute))
+
+
+_accept_torch_spellings(Tensor)
