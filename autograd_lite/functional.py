@@ -1,4 +1,4 @@
-"""Function transforms in the style of JAX: ``grad`` and ``value_and_grad``.
+"""Function transforms in the style of JAX: ``grad``, ``value_and_grad``, ``jacobian`` and the rest.
 
 They take a function of plain numbers (or nodes) and return a function that computes its derivative.
 Plain in, plain out: ``grad(f)(0.1)`` returns a float. They compose: ``grad(grad(f))`` is the second
@@ -20,9 +20,11 @@ from .engine import Node, ShapeError, apply, data_of, enable_grad, gradients, is
 from .parameters import _shape_of
 from .tensor import Tensor
 from .tensor_ops import reshape, stack
+from .tensor_ops import sum as sum_
 from .value import Value
 
-__all__ = ["grad", "hessian", "hvp", "jacobian", "value_and_grad"]
+__all__ = ["checkpoint", "elementwise_grad", "grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp",
+           "stop_gradient", "value_and_grad", "vjp"]
 
 ArgNums = int | Sequence[int]
 
@@ -107,18 +109,24 @@ def _zero_like(x: Node) -> Any:
     return backend.namespace(x._data).zeros_like(x._data) if isinstance(x, Tensor) else 0.0
 
 
-def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., tuple[Any, Any]]:
+def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0,
+                   has_aux: bool = False) -> Callable[..., tuple[Any, Any]]:
     """Turn ``f`` into a function that returns ``(f(*args), ∂f/∂args[argnums])``.
 
     ``f`` must return a scalar. Arguments may be numbers (differentiated as :class:`Value`), arrays
     (as :class:`Tensor`) or nodes; gradients come back in the same kind. ``argnums`` is an int (one
-    gradient) or a tuple of ints (a tuple of gradients).
+    gradient) or a tuple of ints (a tuple of gradients). With ``has_aux=True`` (JAX), ``f`` returns
+    a pair ``(value, aux)``, only ``value`` is differentiated, and the result is
+    ``((value, aux), gradient)``.
 
     >>> from autograd_lite import value_and_grad
     >>> value_and_grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
     (12.0, (4.0, 3.0))
+    >>> value_and_grad(lambda x: (x ** 2, x + 1), has_aux=True)(3.0)
+    ((9.0, 4.0), 6.0)
     """
     _checks.function(f, "f", "grad")
+    has_aux = _checks.boolean(has_aux, "has_aux", "grad")
     single = not isinstance(argnums, (tuple, list))
     positions = tuple(_checks.integer(a, "argnums", "grad") for a in ((argnums,) if single else argnums))
     if not positions:
@@ -138,6 +146,8 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
             args[i] = variable
         with enable_grad():  # a derivative is asked for: record f even inside no_grad()
             out = f(*args, **kwargs)
+        if has_aux:
+            out, aux = _split_aux(out, True, "grad")
         out_shape = _shape_of(data_of(out))
         if math.prod(out_shape) != 1:
             raise ValueError(f"grad: f must return a single number, but it returned shape {out_shape}: "
@@ -152,26 +162,72 @@ def value_and_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[...,
         if not nested:
             out = out.data if isinstance(out, Node) else out
             grads = [g.data if isinstance(g, Node) else g for g in grads]
-        return out, (grads[0] if single else tuple(grads))
+        grads = grads[0] if single else tuple(grads)
+        if has_aux:
+            return (out, aux if nested else _plain(aux)), grads
+        return out, grads
 
     return value_and_grad_f
 
 
-def grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
+def grad(f: Callable[..., Any], argnums: ArgNums = 0, has_aux: bool = False) -> Callable[..., Any]:
     """Turn ``f`` into a function that returns ∂f/∂args[argnums]; composes for higher order.
+
+    With ``has_aux=True`` (JAX), ``f`` returns a pair ``(value, aux)`` and the result is
+    ``(gradient, aux)``; ``aux`` comes back as plain data, as the value does.
 
     >>> from autograd_lite import grad
     >>> cube = lambda x: x ** 3
     >>> grad(cube)(2.0), grad(grad(cube))(2.0)
     (12.0, 12.0)
+    >>> grad(lambda x: (x ** 3, x ** 2), has_aux=True)(2.0)
+    (12.0, 4.0)
     """
-    value_and_grad_f = value_and_grad(f, argnums)
+    value_and_grad_f = value_and_grad(f, argnums, has_aux)
 
     @functools.wraps(f)
     def grad_f(*args: Any, **kwargs: Any) -> Any:
-        return value_and_grad_f(*args, **kwargs)[1]
+        value, gradient = value_and_grad_f(*args, **kwargs)
+        return (gradient, value[1]) if has_aux else gradient
 
     return grad_f
+
+
+def elementwise_grad(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
+    """Turn ``f`` into a function that returns the gradient of Σ f(args) (HIPS autograd's
+    ``elementwise_grad``): for an ``f`` that acts element by element, the derivative of each output
+    element with respect to its input element, in one reverse pass (a VJP with ones).
+
+    >>> import numpy as np
+    >>> from autograd_lite import elementwise_grad
+    >>> elementwise_grad(lambda x: x ** 3)(np.array([1.0, 2.0, 3.0]))
+    array([ 3., 12., 27.])
+    """
+    _checks.function(f, "f", "elementwise_grad")
+
+    @functools.wraps(f)
+    def summed(*args: Any, **kwargs: Any) -> Any:
+        out = f(*args, **kwargs)
+        return out.sum() if isinstance(out, Tensor) else sum_(out) if backend.is_array(out) else out
+
+    return grad(summed, argnums)
+
+
+def stop_gradient(x: Any) -> Any:
+    """``x`` in the forward pass, a constant in the backward pass: its gradient is zero (JAX's
+    ``jax.lax.stop_gradient``). A node gives a detached leaf sharing its data (``x.detach()``);
+    tuples and lists are done element by element; plain data passes through as it is.
+
+    >>> from autograd_lite import grad, stop_gradient
+    >>> grad(lambda x: x * stop_gradient(x))(3.0)      # d/dx (x · c) with c = x held constant
+    3.0
+    """
+    if isinstance(x, Node):
+        return x.detach()
+    if isinstance(x, (tuple, list)):
+        items = [stop_gradient(item) for item in x]
+        return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)  # a named tuple: by position
+    return x
 
 
 def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
@@ -188,6 +244,10 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
 
     _checks.function(f, "f", "jacobian")
     argnums = _checks.integer(argnums, "argnums", "jacobian")
+    return _jacobian(f, argnums)
+
+
+def _jacobian(f: Callable[..., Any], argnums: int) -> Callable[..., Any]:
 
     @functools.wraps(f)
     def jacobian_f(*args: Any, **kwargs: Any) -> Any:
@@ -217,6 +277,33 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
         return _stacked([data_of(r) for r in rows], out_shape + _shape_of(variable._data), variable._data)
 
     return jacobian_f
+
+
+def jacrev(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
+    """Turn ``f`` into a function that returns the Jacobian ∂f(x)/∂x by reverse mode (JAX's
+    ``jax.jacrev``): :func:`jacobian`, with ``argnums`` an int or a tuple of ints (a tuple of
+    Jacobians). One backward pass per *output* element: suits functions with few outputs.
+
+    >>> import numpy as np
+    >>> from autograd_lite import jacrev
+    >>> jacrev(lambda a, b: a * b, argnums=(0, 1))(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    (array([[3., 0.],
+           [0., 4.]]), array([[1., 0.],
+           [0., 2.]]))
+    """
+    _checks.function(f, "f", "jacrev")
+    if not isinstance(argnums, (tuple, list)):
+        return _jacobian(f, _checks.integer(argnums, "argnums", "jacrev"))
+    positions = tuple(_checks.integer(a, "argnums", "jacrev") for a in argnums)
+    if not positions:
+        raise ValueError("jacrev: argnums is empty; name at least one argument to differentiate")
+    each = [_jacobian(f, i) for i in positions]
+
+    @functools.wraps(f)
+    def jacrev_f(*args: Any, **kwargs: Any) -> tuple[Any, ...]:
+        return tuple(jacobian_f(*args, **kwargs) for jacobian_f in each)
+
+    return jacrev_f
 
 
 def _one_hot(like: Any, index: tuple[int, ...]) -> Any:
@@ -267,3 +354,8 @@ def hvp(f: Callable[..., Any], x: Any, v: Any) -> Any:
         raise ShapeError(f"hvp: v has shape {_shape_of(v)}, but x has shape {_shape_of(x_data)}; they "
                          f"must be equal")
     return grad(lambda x: (grad(f)(x) * v).sum())(x)
+
+
+# Forward mode (forward_mode.py) and checkpointing (checkpoint.py) build on the functions above.
+from .checkpoint import checkpoint  # noqa: E402
+from .forward_mode import _plain, _split_aux, jacfwd, jvp, vjp  # noqa: E402
