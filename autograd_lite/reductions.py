@@ -1,4 +1,5 @@
-"""Reductions — sum, mean, max, min, var — and the stable normalisers logsumexp, softmax, log_softmax.
+"""Reductions — sum, mean, prod, max, min, var, std — and the stable normalisers logsumexp, softmax,
+log_softmax.
 
 Part of the array operations gathered in :mod:`autograd_lite.tensor_ops` (which re-exports them), in
 the same style and notation: ``g`` is ∂L/∂out and ``∂L/∂x = …`` is what the VJP below the op returns.
@@ -10,12 +11,20 @@ from __future__ import annotations
 
 from .backend import Namespace, default_float, device_of, dtype_kind, host_namespace, namespace, ndarray
 from .engine import data_of, docstring_tests, primitive
-from .ops import exp
-from .parameters import AxisError, _axes, _axis_index, _reduction_params, _shape_of
+from .ops import exp, where
+from .parameters import (
+    AxisError,
+    _axes,
+    _axis_index,
+    _canonical_axis,
+    _keepdims,
+    _reduction_params,
+    _shape_of,
+)
 from .shape_ops import broadcast_to, reshape
 from .typing import Axis, Data, Operand
 
-__all__ = ["log_softmax", "logsumexp", "max", "mean", "min", "softmax", "sum", "var"]
+__all__ = ["log_softmax", "logsumexp", "max", "mean", "min", "prod", "softmax", "std", "sum", "var"]
 
 
 def _keepdims_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
@@ -88,6 +97,50 @@ mean.defvjp(lambda g, out, x, axis=None, keepdims=False:  # (an empty x has an e
             _unreduce(g, x.shape, axis, keepdims) * (out.size / x.size if x.size else 0.0))
 
 
+@primitive(name="prod")
+def prod(x: Data, axis: Axis = None, keepdims: bool = False) -> Data:
+    """Π over ``axis`` (all axes by default).  ∂L/∂xᵢ = g·Π xⱼ over j ≠ i, the product of the others
+
+    Zeros are handled as in PyTorch, not by dividing ``out`` by x: in a product with one zero the
+    gradient at the zero is the product of the other elements and 0 elsewhere; with two or more
+    zeros it is 0 everywhere. The VJP keeps the zeros' own derivatives, so the second order is exact
+    at zeros too.
+
+    >>> x = Tensor([2.0, 0.0, 3.0], requires_grad=True)
+    >>> prod(x)
+    Tensor(0., op='prod')
+    >>> prod(x).backward()
+    >>> x.grad
+    array([0., 6., 0.])
+    """
+    if x.__class__ is ndarray:  # NumPy's method, a microsecond faster than its function
+        return x.prod(axis=axis, keepdims=keepdims)
+    return namespace(x).prod(x, axis=axis, keepdims=keepdims)
+
+
+def _prod_vjp(g: Operand, out: Operand, x: Operand, axis: Axis = None, keepdims: bool = False) -> Operand:
+    """g times the product of the other elements of each one's product, by the number of zeros in it."""
+    data = data_of(x)
+    xp = namespace(data)
+    spread = _unreduce(g, data.shape, axis, keepdims)
+    total = reshape(out, shape=_keepdims_shape(data.shape, axis))
+    zero = data == 0
+    if not xp.any(zero):
+        return spread * total / x
+    count = _sum(xp, xp.astype(zero, data.dtype), axis, True)  # zeros in each product
+    one, two = count == 1, count == 2
+    safe = where(zero, 1.0, x)
+    rest = prod(safe, axis=axis, keepdims=True)  # the product of the non-zero elements
+    zeros = sum(where(zero, x, 0.0), axis=axis, keepdims=True)  # 0, but it carries ∂/∂(each zero)
+    at_zero = where(one, rest, where(two, (zeros - x) * rest, 0.0))  # two zeros: the other one's value
+    elsewhere = where(count == 0, total / safe, where(one, zeros * rest / safe, 0.0))
+    return spread * where(zero, at_zero, elsewhere)
+
+
+prod.defparams(_reduction_params("prod"))
+prod.defvjp(_prod_vjp)
+
+
 @primitive(name="max")
 def max(x: Data, axis: Axis = None, keepdims: bool = False) -> Data:  # noqa: A001
     """Largest element over ``axis``.  ∂L/∂x = g to the maximal elements, ties sharing it equally
@@ -152,6 +205,63 @@ def var(x: Operand, axis: Axis = None, keepdims: bool = False, ddof: int = 0) ->
         count *= shape[a]  # a Python int, so the dtype stays x's
     deviation = x - mean(x, axis=axis, keepdims=True)
     return sum(deviation * deviation, axis=axis, keepdims=keepdims) / (count - ddof)
+
+
+def _count(shape: tuple[int, ...], axis: Axis) -> int:
+    """How many elements a reduction over ``axis`` combines (a Python int)."""
+    count = 1
+    for a in _axes("reduction", axis, shape):
+        count *= shape[a]
+    return count
+
+
+@primitive
+def std(x: Data, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Data:
+    """Standard deviation √(Σ(x − mean)² / (n − ddof)) over ``axis``.
+    ∂L/∂x = g·(x − mean) / ((n − ddof)·out), and 0 where out = 0, as PyTorch
+
+    A primitive rather than sqrt(var): at zero variance (one element, or all equal) √ has no
+    derivative, and PyTorch's convention there is a gradient of 0, not the NaN of ∞·0.
+
+    >>> x = Tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    >>> std(x, ddof=1)
+    Tensor(1.29099445, op='std')
+    >>> y = Tensor([5.0, 5.0], requires_grad=True)
+    >>> std(y).backward()   # zero variance: gradient 0
+    >>> y.grad
+    array([0., 0.])
+    """
+    if x.__class__ is ndarray:  # NumPy's method, a microsecond faster than its function
+        return x.std(axis=axis, ddof=ddof, keepdims=keepdims)
+    xp = namespace(x)
+    if xp is not host_namespace and dtype_kind(x.dtype) in "biu":  # the standard's std takes floats
+        x = xp.astype(x, default_float(xp, device_of(x)))  # as NumPy converts them
+    return xp.std(x, axis=axis, correction=ddof, keepdims=keepdims)
+
+
+def _std_params(x: Data, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> dict:
+    shape = _shape_of(x)
+    canonical = _canonical_axis("std", axis, shape)
+    if axis is not None and not shape:  # as var (NumPy's std takes no axis of a 0-d array)
+        raise AxisError(f"std on inputs of shapes (): axis {axis} is out of bounds for array of dimension 0")
+    if isinstance(ddof, bool) or not isinstance(ddof, (int, float)) and not hasattr(ddof, "__index__"):
+        raise TypeError(f"std: ddof must be a number, not {type(ddof).__name__} {ddof!r}")
+    return {"axis": canonical, "keepdims": _keepdims("std", keepdims), "ddof": ddof}
+
+
+def _std_vjp(g: Operand, out: Operand, x: Operand, axis: Axis = None, keepdims: bool = False,
+             ddof: int = 0) -> Operand:
+    shape = _shape_of(data_of(x))
+    total = reshape(out, shape=_keepdims_shape(shape, axis))
+    flat = data_of(total) == 0  # zero variance: gradient 0
+    deviation = x - mean(x, axis=axis, keepdims=True)
+    scale = where(flat, 1.0, total) * (_count(shape, axis) - ddof)
+    scaled = _unreduce(g, shape, axis, keepdims) * deviation / scale
+    return where(flat, 0.0, scaled)
+
+
+std.defparams(_std_params)
+std.defvjp(_std_vjp)
 
 
 # ---- normalisers: numerically stable at any magnitude -----------------------------------------

@@ -1,13 +1,323 @@
-"""Order statistics: sort, argsort, argmax, argmin, median, quantile, partition; any and all. (Work in
-progress: being written.)
+"""Order statistics: sort, argsort, argmax, argmin, median, quantile; any and all.
+
+``sort`` is a primitive whose gradient goes back through the permutation; ``median`` and
+``quantile`` are composites of it, so their gradient reaches the selected elements with the
+interpolation weights. ``argsort``, ``argmax``, ``argmin``, ``any`` and ``all`` give plain data (no
+gradient), as :func:`~autograd_lite.sign` does. Sorting is stable, as NumPy's ``kind="stable"`` and
+``torch.sort(stable=True)``: tied elements keep their order, so a tie's gradient goes to the
+element that came first. The examples assume ``import numpy as np`` and
+``from autograd_lite import Tensor``.
+
+This module also holds :class:`ReductionMethods`, the ``Tensor`` methods of the reductions and
+scans (:mod:`autograd_lite.reductions`, :mod:`autograd_lite.scans`) and of these ops.
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import TYPE_CHECKING, Any
+
+from . import backend
+from .backend import Namespace, device_of, dtype_kind, namespace, ndarray
+from .engine import data_of, docstring_tests, primitive
+from .ops import where
+from .parameters import AxisError, _axes, _axis_index, _canonical_axis, _keepdims, _shape_of
+from .reductions import prod, std
+from .scans import cumprod, cumsum
+from .shape_ops import reshape, transpose
+from .tensor_ops import getitem
+from .typing import Axis, Data, Operand
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+__all__ = ["all", "any", "argmax", "argmin", "argsort", "median", "quantile", "sort"]
+
+
+def _sort_axis(op: str, axis: int | None, shape: tuple[int, ...]) -> int | None:
+    """``axis`` of a sort: None (the flattened array) or one axis; a 0-d array has none, as in NumPy."""
+    if axis is None:
+        return None
+    if not shape:
+        raise AxisError(f"{op} on inputs of shapes (): axis {axis} is out of bounds for array of "
+                        f"dimension 0 (axis=None sorts it as a 1-element array)")
+    return _axis_index(op, axis, shape)
+
+
+def _flat(xp: Namespace, x: Data, axis: int | None) -> tuple[Data, int]:
+    """``x`` and the axis to sort along: flattened for None, as NumPy."""
+    if axis is None:
+        return (x.reshape(-1) if x.__class__ is ndarray else xp.reshape(x, (-1,))), 0
+    return x, axis % x.ndim if x.ndim else axis
+
+
+def _order(x: Data, axis: int | None) -> tuple[Data, int]:
+    """The stable sorting permutation of ``x`` along ``axis`` (flattened for None), and that axis."""
+    xp = namespace(x)
+    x, axis = _flat(xp, x, axis)
+    return xp.argsort(x, axis=axis, stable=True), axis
+
+
+@primitive
+def sort(x: Data, axis: int | None = -1) -> Data:
+    """``x`` sorted along ``axis`` (the flattened array for None), stably.
+    ∂L/∂x = g sent back through the permutation: g at the sorted position of each element
+
+    Ties keep their order (``kind="stable"``, ``torch.sort(stable=True)``), so the first of tied
+    elements gets the gradient of the first sorted slot. NaN sorts last, as in NumPy. Unlike
+    ``ndarray.sort``, there is no ``Tensor.sort`` (NumPy's sorts in place and returns None):
+    ``ag.sort(t)`` returns a new tensor.
+
+    >>> x = Tensor([3.0, 1.0, 2.0], requires_grad=True)
+    >>> sort(x)
+    Tensor([1., 2., 3.], op='sort')
+    >>> (sort(x) * np.array([1.0, 10.0, 100.0])).sum().backward()
+    >>> x.grad
+    array([100.,   1.,  10.])
+    """
+    xp = namespace(x)
+    x, axis = _flat(xp, x, axis)
+    return xp.sort(x, axis=axis, stable=True)
+
+
+def _sort_vjp(g: Operand, out: Operand, x: Operand, axis: int | None = -1) -> Operand:
+    """g gathered by the inverse permutation: element i of the line gets g at its sorted position."""
+    data = data_of(x)
+    xp = namespace(data)
+    order, axis = _order(data, axis)
+    inverse = xp.argsort(order, axis=axis)
+    device, ndim = device_of(inverse), inverse.ndim
+    index = tuple(inverse if d == axis else
+                  xp.reshape(xp.arange(n, device=device), tuple(n if e == d else 1 for e in range(ndim)))
+                  for d, n in enumerate(inverse.shape))
+    return reshape(getitem(g, index=index), shape=_shape_of(data))
+
+
+sort.defparams(lambda x, axis=-1: {"axis": _sort_axis("sort", axis, _shape_of(x))})
+sort.defvjp(_sort_vjp)
+
+
+def argsort(x: Operand, axis: int | None = -1) -> Data:
+    """Not differentiable (plain data out): the indices that sort ``x`` along ``axis`` (flattened
+    for None), stably — NumPy's ``kind="stable"``, whose order of ties NumPy's default does not
+    promise.
+
+    >>> argsort(Tensor([3.0, 1.0, 3.0, 2.0]))
+    array([1, 3, 0, 2])
+    """
+    x = data_of(x)
+    return _order(x, _sort_axis("argsort", axis, _shape_of(x)))[0]
+
+
+def _arg_extremum(op: str, x: Operand, axis: int | None, keepdims: bool) -> Data:
+    x = data_of(x)
+    xp = namespace(x)
+    shape = _shape_of(x)
+    if axis is not None:
+        axis = _axis_index(op, axis, shape)
+    keepdims = _keepdims(op, keepdims)
+    count = _count(shape, axis) if shape else 1
+    if count == 0:
+        raise ValueError(f"{op} on inputs of shapes {shape}: attempt to get {op} of an empty sequence "
+                         f"(axis {axis})")
+    if x.__class__ is ndarray or not backend.is_array(x):
+        return getattr(backend.host_namespace, op)(x, axis=axis, keepdims=keepdims)
+    if not shape:  # the standard's argmax takes no axis of a 0-d array, NumPy's does
+        axis = None
+    return getattr(xp, op)(x, axis=axis, keepdims=keepdims)
+
+
+def _count(shape: tuple[int, ...], axis: Axis) -> int:
+    """How many elements a reduction over ``axis`` of an array of ``shape`` combines."""
+    count = 1
+    for a in _axes("reduction", axis, shape):
+        count *= shape[a]
+    return count
+
+
+def argmax(x: Operand, axis: int | None = None, keepdims: bool = False) -> Data:
+    """Not differentiable (plain data out): the index of the largest element along ``axis`` (of the
+    flattened array for None), the first of ties, as ``np.argmax``.
+
+    >>> argmax(Tensor([[1.0, 5.0], [7.0, 2.0]]), axis=1)
+    array([1, 0])
+    """
+    return _arg_extremum("argmax", x, axis, keepdims)
+
+
+def argmin(x: Operand, axis: int | None = None, keepdims: bool = False) -> Data:
+    """Not differentiable (plain data out): the index of the smallest element along ``axis`` (of the
+    flattened array for None), the first of ties, as ``np.argmin``.
+
+    >>> argmin(Tensor([[1.0, 5.0], [7.0, 2.0]]), axis=0, keepdims=True)
+    array([[0, 1]])
+    """
+    return _arg_extremum("argmin", x, axis, keepdims)
+
+
+def _truth(op: str, x: Operand, axis: Axis, keepdims: bool) -> Data:
+    x = data_of(x)
+    xp = namespace(x)
+    axis = _canonical_axis(op, axis, _shape_of(x))
+    keepdims = _keepdims(op, keepdims)
+    if x.__class__ is ndarray or not backend.is_array(x):
+        return getattr(backend.host_namespace, op)(x, axis=axis, keepdims=keepdims)
+    if not x.ndim:
+        axis = None
+    return getattr(xp, op)(x, axis=axis, keepdims=keepdims)
+
+
+def any(x: Operand, axis: Axis = None, keepdims: bool = False) -> Data:  # noqa: A001 - NumPy's name
+    """Not differentiable (plain data out): whether any element along ``axis`` is true (non-zero).
+
+    >>> any(Tensor([[0.0, 1.0], [0.0, 0.0]]), axis=1)
+    array([ True, False])
+    """
+    return _truth("any", x, axis, keepdims)
+
+
+def all(x: Operand, axis: Axis = None, keepdims: bool = False) -> Data:  # noqa: A001 - NumPy's name
+    """Not differentiable (plain data out): whether every element along ``axis`` is true (non-zero).
+
+    >>> all(Tensor([[1.0, 1.0], [0.0, 1.0]]), axis=1)
+    array([ True, False])
+    """
+    return _truth("all", x, axis, keepdims)
+
+
+# ---- quantiles: composites of sort and getitem -------------------------------------------------
+
+_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
+
+
+def _positions(q: Any, n: int, method: str) -> tuple[Any, Any, Any]:
+    """For quantiles ``q`` (a host array) of n sorted values: the lower and upper positions (host int
+    arrays) and the weight of the upper one, as NumPy's ``method``."""
+    np_ = backend.host_namespace
+    virtual = q * (n - 1)
+    below, above = np_.floor(virtual), np_.ceil(virtual)
+    if method == "linear":
+        weight = virtual - below
+    elif method == "midpoint":
+        weight = np_.where(below == above, 0.0, 0.5)
+    else:
+        below = {"lower": below, "higher": above, "nearest": np_.round(virtual)}[method]
+        above, weight = below, np_.zeros_like(virtual)
+    return below.astype(np_.int64), np_.minimum(above, n - 1).astype(np_.int64), weight
+
+
+def quantile(x: Operand, q: Any, axis: Axis = None, keepdims: bool = False,
+             method: str = "linear") -> Operand:
+    """Composite (no VJP of its own): the ``q``-th quantiles over ``axis``, as ``np.quantile``
+    (``q`` a number or an array of them in [0, 1]; the result has q's shape in front).
+    ∂L/∂x = g to the one or two sorted elements each quantile is read from, with the interpolation
+    weights (1 − γ and γ of ``method="linear"``), as ``torch.quantile``
+
+    ``method`` is one of NumPy's ``"linear"`` (the default), ``"lower"``, ``"higher"``,
+    ``"nearest"`` (halves to even) and ``"midpoint"``. Built from :func:`sort` and indexing, so
+    among ties the gradient goes to the element that came first.
+
+    >>> x = Tensor([4.0, 1.0, 3.0, 2.0], requires_grad=True)
+    >>> quantile(x, 0.5)
+    Tensor(2.5, op='reshape')
+    >>> quantile(x, 0.5).backward()
+    >>> x.grad
+    array([0. , 0. , 0.5, 0.5])
+    """
+    np_ = backend.host_namespace
+    shape = _shape_of(data_of(x))
+    if axis is not None and not shape:  # as NumPy: a 0-d array has no axis to take quantiles over
+        raise AxisError(f"quantile on inputs of shapes (): axis {axis} is out of bounds for array of "
+                        f"dimension 0")
+    axes = _axes("quantile", axis, shape)
+    keepdims = _keepdims("quantile", keepdims)
+    if method not in _METHODS:
+        raise ValueError(f"quantile: method must be one of {', '.join(map(repr, _METHODS))}, not {method!r}")
+    q = data_of(q)
+    qs = np_.asarray(backend.to_host(q) if backend.is_array(q) else q, dtype=np_.float64)
+    if not np_.all((qs >= 0) & (qs <= 1)):
+        raise ValueError(f"quantile: q must be in the range [0, 1], got {q!r}")
+    kept = tuple(d for d in range(len(shape)) if d not in axes)
+    n = _count(shape, axes)
+    if n == 0:
+        raise ValueError(f"quantile on inputs of shapes {shape}: no elements along axis {axis}")
+    rest = tuple(shape[d] for d in kept)
+    lines = sort(reshape(transpose(x, axes=axes + kept), shape=(n,) + rest), axis=0)
+    below, above, weight = _positions(qs.reshape(-1), n, method)
+    data = data_of(lines)
+    xp, device = namespace(data), device_of(data)
+    result = getitem(lines, index=backend.array(below, device=device, xp=xp))
+    if np_.any(weight != 0):
+        dtype = data.dtype if dtype_kind(data.dtype) == "f" else None
+        gamma = backend.array(weight.reshape((-1,) + (1,) * len(rest)), dtype=dtype, device=device, xp=xp)
+        upper = getitem(lines, index=backend.array(above, device=device, xp=xp))
+        late = backend.array(weight.reshape(gamma.shape) >= 0.5, device=device, xp=xp)
+        difference = upper - result  # NumPy's lerp: from the nearer end, so γ = 1 gives b exactly
+        result = where(late, upper - difference * (1 - gamma), result + difference * gamma)
+    out_shape = tuple(1 if d in axes else n for d, n in enumerate(shape)) if keepdims else rest
+    return reshape(result, shape=qs.shape + out_shape)
+
+
+def median(x: Operand, axis: Axis = None, keepdims: bool = False) -> Operand:
+    """Composite (no VJP of its own): the median over ``axis``, as ``np.median``: of an even count,
+    the mean of the two middle elements, each getting half the gradient.
+
+    ``torch.median`` picks the lower of the two instead (``torch.quantile(x, 0.5)`` agrees with
+    this); the name is NumPy's, and so is the meaning. This is ``quantile(x, 0.5, axis, keepdims)``.
+
+    >>> x = Tensor([4.0, 1.0, 3.0], requires_grad=True)
+    >>> median(x).backward()
+    >>> x.grad
+    array([0., 0., 1.])
+    """
+    return quantile(x, 0.5, axis=axis, keepdims=keepdims)
+
+
+# ---- the Tensor methods ------------------------------------------------------------------------
 
 
 class ReductionMethods:
-    """The :class:`~autograd_lite.Tensor` methods of the ops of this module."""
+    """The :class:`~autograd_lite.Tensor` methods of the ops of this module and of
+    :mod:`~autograd_lite.reductions` and :mod:`~autograd_lite.scans`, with NumPy's names and
+    signatures. There is no ``sort`` method: NumPy's sorts in place and returns None; use
+    :func:`autograd_lite.sort`, which returns a new tensor."""
 
     __slots__ = ()
+
+    def prod(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Π over ``axis``; see :func:`autograd_lite.prod`."""
+        return prod(self, axis=axis, keepdims=keepdims)
+
+    def std(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Standard deviation over ``axis``; see :func:`autograd_lite.std`."""
+        return std(self, axis=axis, keepdims=keepdims, ddof=ddof)
+
+    def cumsum(self, axis: int | None = None) -> Tensor:
+        """Running sums along ``axis`` (flattened for None); see :func:`autograd_lite.cumsum`."""
+        return cumsum(self, axis=axis)
+
+    def cumprod(self, axis: int | None = None) -> Tensor:
+        """Running products along ``axis`` (flattened for None); see :func:`autograd_lite.cumprod`."""
+        return cumprod(self, axis=axis)
+
+    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Data:
+        """Indices of the maxima (plain data); see :func:`autograd_lite.argmax`."""
+        return argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Data:
+        """Indices of the minima (plain data); see :func:`autograd_lite.argmin`."""
+        return argmin(self, axis=axis, keepdims=keepdims)
+
+    def argsort(self, axis: int | None = -1) -> Data:
+        """The stable sorting permutation (plain data); see :func:`autograd_lite.argsort`."""
+        return argsort(self, axis=axis)
+
+    def any(self, axis: Axis = None, keepdims: bool = False) -> Data:
+        """Whether any element is true (plain data); see :func:`autograd_lite.any`."""
+        return any(self, axis=axis, keepdims=keepdims)
+
+    def all(self, axis: Axis = None, keepdims: bool = False) -> Data:
+        """Whether every element is true (plain data); see :func:`autograd_lite.all`."""
+        return all(self, axis=axis, keepdims=keepdims)
+
+
+__test__ = docstring_tests(globals())
