@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Node, data_of
+from .engine import Node, Primitive, data_of
 
 __all__ = ["NumPyProtocols"]
 
@@ -52,6 +52,9 @@ _READ_ONLY = frozenset({"shape", "ndim", "size", "allclose", "isclose", "array_e
 #: NumPy's other names for functions autograd_lite has
 _ALIASES = {"concat": "concatenate", "permute_dims": "transpose"}
 
+#: the ufuncs met so far that are one of our primitives, filled as they are first called
+_PRIMITIVE_OF_UFUNC: dict[np.ufunc, Primitive] = {}
+
 #: ufunc keywords and the values that leave the result as autograd_lite computes it
 _UFUNC_DEFAULTS = {"dtype": None, "where": True, "casting": "same_kind", "order": "K", "subok": True}
 
@@ -62,6 +65,9 @@ class NumPyProtocols:
     __slots__ = ()
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        op = None if kwargs else _PRIMITIVE_OF_UFUNC.get(ufunc)
+        if op is not None and method == "__call__":  # ndarray + Tensor: straight to the op, as t + a
+            return self._apply(op, inputs)
         return _ufunc_call(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func: Callable[..., Any], types: Any, args: Any, kwargs: Any) -> Any:
@@ -87,6 +93,8 @@ def _ufunc_call(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: d
     if op is None:
         raise TypeError(f"{name} is not supported on Tensors (autograd_lite has no "
                         f"{ufunc.__name__}); compute on t.numpy() to leave the graph on purpose")
+    if isinstance(op, Primitive):
+        _PRIMITIVE_OF_UFUNC[ufunc] = op
     return op(*inputs)
 
 
