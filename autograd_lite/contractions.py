@@ -204,7 +204,8 @@ def _einsum(*operands: Data, subscripts: str) -> Data:
     term, x = reduced[0]
     for i in range(1, len(reduced)):
         wanted = set(output).union(*(t for t, _ in reduced[i + 1:]))
-        term, x = _pair(xp, term, x, *reduced[i], wanted)
+        last = i == len(reduced) - 1
+        term, x = _pair(xp, term, x, *reduced[i], wanted, output if last else None)
     return _permuted(xp, x, [term.index(letter) for letter in output])
 
 
@@ -220,9 +221,12 @@ def _on_its_own(xp: Namespace, term: str, x: Data, wanted: set[str]) -> tuple[st
     return "".join(c for c in term if c in wanted), _summed(xp, x, summed)
 
 
-def _pair(xp: Namespace, ta: str, a: Data, tb: str, b: Data, wanted: set[str]) -> tuple[str, Data]:
+def _pair(xp: Namespace, ta: str, a: Data, tb: str, b: Data, wanted: set[str],
+          output: str | None = None) -> tuple[str, Data]:
     """Two operands contracted into one by a (batched) matmul: (batch, a's own, shared) @ (batch,
-    shared, b's own). A shared index of size 1 on one side only is summed out first."""
+    shared, b's own), or b's side first where that gives the ``output``'s order as it is (no
+    transposed view left for the gradient to copy). A shared index of size 1 on one side only is
+    summed out first."""
     for letter in [c for c in ta if c in tb and c not in wanted]:
         i, j = ta.index(letter), tb.index(letter)
         if a.shape[i] != b.shape[j]:  # broadcast: Σ_l a[0] b[l] = a[0] Σ_l b[l]
@@ -232,6 +236,8 @@ def _pair(xp: Namespace, ta: str, a: Data, tb: str, b: Data, wanted: set[str]) -
     shared = [c for c in ta if c in tb and c not in wanted]
     own_a = [c for c in ta if c not in tb]
     own_b = [c for c in tb if c not in ta]
+    if output is not None and "".join(batch + own_b + own_a) == output != "".join(batch + own_a + own_b):
+        return _pair(xp, tb, b, ta, a, wanted)
     size_a, size_b = dict(zip(ta, a.shape)), dict(zip(tb, b.shape))
     batch_a = tuple(size_a[c] for c in batch)
     batch_b = tuple(size_b[c] for c in batch)
