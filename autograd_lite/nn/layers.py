@@ -1,9 +1,10 @@
-"""Layers: ``Linear`` (PyTorch's), ``Dense`` and ``Input`` (Keras'), and the activations as modules;
-and the generator that initialises them, which :func:`manual_seed` seeds.
+"""Layers: ``Linear`` (PyTorch's), ``Dense`` and ``Input`` (Keras'), and the activations as modules.
 
 Each layer is a thin class over :mod:`autograd_lite.nn.functional`: the math lives there, the layer
-holds the parameters. Initial weights are drawn on the host by one NumPy ``Generator`` and then moved
-to the layer's device, so that a seed gives the same weights on every device.
+holds the parameters. Initial weights are drawn on the host by the package's one NumPy ``Generator``
+(:mod:`autograd_lite.random`, which ``ag.manual_seed`` seeds; ``nn.manual_seed``, ``get_rng_state``
+and ``set_rng_state`` are its functions, re-exported here) and then moved to the layer's device, so
+that a seed gives the same weights on every device.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .. import backend
 from .._checks import boolean, integer, invalid, real
 from ..backend import ndarray
 from ..engine import data_of
+from ..random import get_generator, get_rng_state, manual_seed, set_rng_state
 from ..tensor import Tensor
 from ..typing import Operand
 from . import functional as F
@@ -28,44 +30,7 @@ __all__ = [
 ]
 
 _host = backend.host_namespace  # the generator draws on the host (see the module's docstring)
-_generator = _host.random.default_rng()
-
-
-def manual_seed(seed: int) -> None:
-    """Seed the generator that initialises new layers, for reproducible models.
-
-    >>> from autograd_lite import nn
-    >>> nn.manual_seed(0); a = nn.Linear(2, 2)
-    >>> nn.manual_seed(0); b = nn.Linear(2, 2)
-    >>> bool((a.weight.data == b.weight.data).all())
-    True
-    """
-    global _generator
-    _generator = _host.random.default_rng(integer(seed, "seed", "manual_seed", minimum=0))
-
-
-def get_rng_state() -> dict[str, Any]:
-    """The state of the generator that initialises new layers, for :func:`set_rng_state` (PyTorch's
-    names): a copy, as NumPy's ``bit_generator.state`` gives it.
-
-    >>> from autograd_lite import nn
-    >>> state = nn.get_rng_state()
-    >>> a = nn.Linear(2, 2); nn.set_rng_state(state); b = nn.Linear(2, 2)
-    >>> bool((a.weight.data == b.weight.data).all())
-    True
-    """
-    return _generator.bit_generator.state
-
-
-def set_rng_state(state: dict[str, Any]) -> None:
-    """Put the generator that initialises new layers back in a state :func:`get_rng_state` gave."""
-    if not isinstance(state, dict):
-        raise TypeError(invalid("set_rng_state", "state", state, "a dict from get_rng_state()"))
-    try:  # NumPy checks the whole state before it sets any of it
-        _generator.bit_generator.state = state
-    except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(invalid("set_rng_state", "state", state, f"a dict from get_rng_state() "
-                                 f"({type(error).__name__}: {error})")) from None
+_generator = get_generator()  # the package's one generator: ag.manual_seed seeds it in place
 
 
 def _uniform(bound: float, shape: tuple[int, ...], device: Any = None) -> Parameter:

@@ -30,6 +30,7 @@ from .. import backend, optim
 from .._checks import integer
 from ..backend import ndarray
 from ..engine import data_of, enable_grad, no_grad
+from ..random import get_generator
 from ..tensor import Tensor
 from ..typing import ArrayLike, Data, Operand
 from ._arguments import (
@@ -121,7 +122,8 @@ class Model(Module):
         for callback in callbacks:
             callback.model = self
             callback.on_train_begin()
-        rng = _host.random.default_rng(seed)
+        # a seed of its own for this call, else the package's generator (which ag.manual_seed seeds)
+        rng = _host.random.default_rng(seed) if seed is not None else get_generator()
         self.stop_training = False
         self.train()
         try:
