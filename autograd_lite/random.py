@@ -23,7 +23,7 @@ from typing import Any
 
 from . import backend
 from ._checks import boolean, integer, invalid
-from .backend import Namespace
+from .backend import Namespace, ndarray
 from .creation import Shape, _default_float, _dtype, _placed, _placement, _requires_grad, _shape
 from .engine import Node, _leaf, data_of
 from .parameters import _axis_index
@@ -94,6 +94,17 @@ def _size(where: str, size: Any) -> tuple[int, ...] | None:
     return None if size is None else _shape(where, size, "size")
 
 
+def _where(device: Any, xp: Namespace | None, *parameters: Any) -> tuple[Any, Namespace | None]:
+    """``device`` and ``xp``; where neither is given, the device of a parameter that is an array of
+    a library other than NumPy's (as ``torch.normal(mean)`` draws on ``mean``'s device)."""
+    if device is None and xp is None:
+        for value in parameters:
+            data = data_of(value)
+            if backend.is_array(data) and data.__class__ is not ndarray:
+                return backend.device_of(data), backend.namespace(data)
+    return device, xp
+
+
 def _parameter(where: str, name: str, value: Any) -> Any:
     """A distribution's parameter (a number or an array, as NumPy takes them) as host data."""
     value = data_of(value)
@@ -126,10 +137,13 @@ def normal(loc: float | ArrayLike = 0.0, scale: float | ArrayLike = 1.0, size: S
            requires_grad: bool = False) -> Tensor:
     """Samples of the normal distribution N(loc, scale²) (NumPy's ``Generator.normal``: ``loc`` and
     ``scale`` are numbers or arrays that broadcast with ``size``; float64 unless ``dtype`` is given).
+    Parameters on a device put the draw there unless ``device`` or ``xp`` is given (so for
+    :func:`uniform` and :func:`randint`); a Tensor's data is used without its graph.
 
     >>> ag.manual_seed(0); ag.random.normal(10.0, 0.1, size=(2, 3)).shape
     (2, 3)
     """
+    device, xp = _where(device, xp, loc, scale)
     loc, scale, size = _parameter("normal", "loc", loc), _parameter("normal", "scale", scale), \
         _size("normal", size)
     return _float_draw("normal", lambda: _generator.normal(loc, scale, size), dtype, device, xp,
@@ -145,6 +159,7 @@ def uniform(low: float | ArrayLike = 0.0, high: float | ArrayLike = 1.0, size: S
     >>> bool(x.min() >= -1.0 and x.max() < 1.0)
     True
     """
+    device, xp = _where(device, xp, low, high)
     low, high, size = _parameter("uniform", "low", low), _parameter("uniform", "high", high), \
         _size("uniform", size)
     return _float_draw("uniform", lambda: _generator.uniform(low, high, size), dtype, device, xp,
@@ -186,6 +201,7 @@ def randint(low: int | ArrayLike, high: int | ArrayLike | None = None, size: Sha
     >>> sorted(set(x.data.tolist())), x.dtype
     ([0, 1, 2], dtype('int64'))
     """
+    device, xp = _where(device, xp, low, high)
     low = _parameter("randint", "low", low)
     high = None if high is None else _parameter("randint", "high", high)
     size = _size("randint", size)
@@ -216,49 +232,55 @@ def permutation(x: int | ArrayLike | Tensor, axis: int = 0, *, dtype: DTypeLike 
     >>> ag.random.permutation(w).sum().backward(); w.grad
     array([1., 1., 1.])
     """
-    dtype_np = _dtype("permutation", dtype)
+    dtype = _dtype("permutation", dtype)
+    requires_grad = boolean(requires_grad, "requires_grad", "permutation")
     if isinstance(x, numbers.Integral) and not isinstance(x, bool):
         n = integer(x, "x", "permutation", minimum=0)
-        dtype_np = dtype_np if dtype_np is not None else _host.dtype(_host.int64)
-        where, device = _placement("permutation", device, xp)
-        requires_grad = _requires_grad("permutation", requires_grad, dtype_np)
+        dtype = dtype if dtype is not None else _host.dtype(_host.int64)
+        target, place = _placement("permutation", device, xp)
+        _requires_grad("permutation", requires_grad, dtype)
         order = _generator.permutation(n)
-        return _placed("permutation", order.astype(dtype_np, copy=False), where, device, requires_grad)
+        return _placed("permutation", order.astype(dtype, copy=False), target, place, requires_grad)
+    data = _permuted_data(x)
+    axis = _axis_index("permutation", axis, tuple(data.shape))
+    if isinstance(x, Node):
+        if x.requires_grad and requires_grad:
+            raise TypeError("permutation: x already requires grad, and its permutation keeps x's graph: "
+                            "leave requires_grad=False")
+        if xp is not None:
+            raise TypeError("permutation: xp= is for data of no library yet (lists, NumPy arrays); move "
+                            "a Tensor with device=")
+        target = place = None
+        if device is not None:
+            _placement("permutation", device, None)  # checked before the generator moves
+    elif device is None and xp is None:  # where x is
+        target = backend.namespace(data)
+        place = None if target is _host else backend.device_of(data)
+    else:
+        target, place = _placement("permutation", device, xp)
+    _requires_grad("permutation", requires_grad, dtype if dtype is not None else _dtype("permutation",
+                                                                                        data.dtype))
+    index = (slice(None),) * axis + (_generator.permutation(data.shape[axis]),)
+    if not isinstance(x, Node):
+        permuted = getitem(data, index)  # plain in, plain out: an array of data's own library
+        return _placed("permutation", permuted, target, place, requires_grad, dtype)
+    out = getitem(x, index)  # differentiable: the gradient goes back through the indexing
+    if dtype is not None:
+        out = astype(out, dtype)
+    if device is not None:
+        out = to_device(out, device)
+    return _leaf(Tensor, out._data, True) if requires_grad else out
+
+
+def _permuted_data(x: Any) -> Any:
+    """The data of ``permutation``'s ``x``: an array of at least one dimension."""
     data = data_of(x)
     if not backend.is_array(data):
         try:
             data = _host.asarray(data)
         except (TypeError, ValueError) as error:
             raise TypeError(invalid("permutation", "x", x, f"an integer or an array ({error})")) from None
-    shape = tuple(data.shape)
-    if not shape:
+    if not data.shape:
         raise ValueError("permutation: x must be an integer or an array of at least one dimension, "
                          "not a 0-d array")
-    axis = _axis_index("permutation", axis, shape)
-    kept_graph = isinstance(x, Node) and x.requires_grad
-    requires_grad = boolean(requires_grad, "requires_grad", "permutation")
-    if kept_graph and requires_grad:
-        raise TypeError("permutation: x already requires grad, and its permutation keeps x's graph: "
-                        "leave requires_grad=False")
-    if isinstance(x, Node) and xp is not None:
-        raise TypeError("permutation: xp= is for data of no library yet (lists, NumPy arrays); move a "
-                        "Tensor with device=")
-    if requires_grad:
-        _requires_grad("permutation", True, dtype_np if dtype_np is not None else _dtype("permutation",
-                                                                                         data.dtype))
-    order = _generator.permutation(shape[axis])
-    index = (slice(None),) * axis + (order,)
-    if isinstance(x, Node):  # differentiable: the gradient goes back through the indexing
-        out = getitem(x, index)
-        if dtype_np is not None:
-            out = astype(out, dtype_np)
-        if device is not None:
-            out = to_device(out, device)
-        return out if not requires_grad else _leaf(Tensor, out._data, True)
-    permuted = getitem(data, index)  # plain in, plain out: an array of data's own library
-    if device is None and xp is None:  # where x is
-        target, place = backend.namespace(permuted), backend.device_of(permuted)
-        place = None if target is _host else place
-    else:
-        target, place = _placement("permutation", device, xp)
-    return _placed("permutation", permuted, target, place, requires_grad, dtype_np)
+    return data

@@ -114,6 +114,17 @@ def test_requires_grad_makes_a_leaf_that_gradients_reach(ours):
     assert_on(xps, moved.grad, DEVICE1)
 
 
+def test_parameters_on_a_device_put_the_draw_there():
+    loc = ag.asarray([0.0, 10.0], xp=xps, device=DEVICE1)
+    ag.manual_seed(1)
+    t = R.normal(loc, 2.0)
+    assert_on(xps, t, DEVICE1)
+    assert_array_equal(host(t), np.random.default_rng(1).normal([0.0, 10.0], 2.0))
+    assert_on(xps, R.uniform(0.0, xps.asarray([1.0, 2.0], device=DEVICE1)), DEVICE1)
+    assert_on(xps, R.randint(0, ag.full(3, 5, device=DEVICE1)), DEVICE1)
+    assert_on(np, R.normal(loc, device="cpu"))
+
+
 # ---- permutation keeps a tensor's graph ---------------------------------------------------------------
 
 
@@ -317,6 +328,11 @@ def test_fit_with_a_seed_keeps_its_own_meaning_and_leaves_the_generator_alone():
     (lambda: R.permutation(Tensor([1.0, 2.0]), xp=xps), TypeError, "permutation: xp= is for data"),
     (lambda: R.permutation(3, requires_grad=True), TypeError, "permutation: only floating dtypes"),
     (lambda: R.permutation(3, dtype=complex), TypeError, "permutation: unsupported dtype complex128"),
+    (lambda: R.permutation(Tensor([1.0, 2.0]), device="tpu"), ValueError, "permutation: unknown device"),
+    (lambda: R.permutation([1.0, 2.0], device="tpu"), ValueError, "permutation: unknown device"),
+    (lambda: R.permutation([1, 2], requires_grad=True), TypeError, "permutation: only floating dtypes"),
+    (lambda: R.permutation(Tensor([1, 2]), requires_grad=True), TypeError, "permutation: only floating"),
+    (lambda: R.permutation([[1], [2, 3]]), TypeError, "permutation: invalid x"),
     (lambda: ag.manual_seed(-1), ValueError, "manual_seed: invalid seed -1; it must be an integer >= 0"),
     (lambda: ag.manual_seed(0.5), TypeError, "manual_seed: invalid seed 0.5"),
     (lambda: R.set_rng_state("state"), TypeError, "set_rng_state: invalid state 'state'"),
