@@ -356,6 +356,6 @@ def hvp(f: Callable[..., Any], x: Any, v: Any) -> Any:
     return grad(lambda x: (grad(f)(x) * v).sum())(x)
 
 
-# Forward mode (forward_mode.py) and checkpointing (checkpoint.py) build on the functions above.
-from .checkpoint import checkpoint  # noqa: E402
+# Forward mode (forward_mode.py) and checkpointing (checkpointing.py) build on the functions above.
+from .checkpointing import checkpoint  # noqa: E402
 from .forward_mode import _plain, _split_aux, jacfwd, jvp, vjp  # noqa: E402

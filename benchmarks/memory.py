@@ -6,6 +6,11 @@ included); its resident memory once NumPy and the library are imported; and the 
 model and training above that (the peak is reset after the imports through ``/proc/self/clear_refs``,
 so an import-time spike does not hide it). The step is ``training_step.py``'s. (``ru_maxrss`` is not
 used: Linux carries it over from the parent process across fork and exec.)
+
+A second table measures ``checkpoint`` (``python -m benchmarks.memory checkpoint DEPTH WIDTH BATCH
+BLOCK``): the peak of the memory NumPy allocates (tracemalloc) during one forward and backward pass
+of a deep tanh MLP, above its weights and input, plain and with every BLOCK consecutive layers
+checkpointed; and the time of that pass, untraced.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import importlib
 import json
 import statistics
 import sys
+import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +40,9 @@ NAME = "memory"
 TITLE = "Memory"
 BATCH, STEPS = 256, 50
 QUICK_BATCH, QUICK_STEPS = 8, 2
+#: the checkpoint table's MLP: depth, width, batch; and the block sizes compared (0: no checkpoint)
+CHECKPOINT_MLP, QUICK_CHECKPOINT_MLP = (20, 512, 256), (4, 16, 8)
+CHECKPOINT_BLOCKS, QUICK_CHECKPOINT_BLOCKS = (0, 1, 2, 4, 5), (0, 2)
 REPEAT = 3
 #: library key → (peer it needs, or None)
 LIBRARIES = {"ours": None, "numpy": None, "torch": "torch", "autograd": "autograd", "mygrad": "mygrad",
@@ -72,6 +82,100 @@ def worker(library: str, batch: int, steps: int) -> dict[str, Any]:
     training_peak = peak_rss_bytes()
     return {"peak_rss_bytes": max(import_peak, training_peak), "imported_rss_bytes": imported,
             "training_peak_bytes": training_peak if reset else None}
+
+
+def checkpoint_worker(depth: int, width: int, batch: int, block: int) -> dict[str, Any]:
+    """One forward and backward pass of a ``depth``-layer tanh MLP (``width`` units, ``batch`` rows),
+    every ``block`` consecutive layers checkpointed (0: none): the peak of NumPy's allocations above
+    the weights and the input (tracemalloc), and the seconds of the pass (median of 3, untraced)."""
+    import numpy as np
+
+    import autograd_lite as ag
+
+    rng = np.random.default_rng(0)
+    weights = [ag.Tensor(rng.normal(size=(width, width)) / np.sqrt(width), requires_grad=True)
+               for _ in range(depth)]
+    x = rng.normal(size=(batch, width))
+
+    def layers(first: int, last: int) -> Any:
+        def run(h: Any) -> Any:
+            for W in weights[first:last]:
+                h = ag.tanh(h @ W)
+            return h
+        return run
+
+    size = block or depth
+    blocks = [layers(i, min(i + size, depth)) for i in range(0, depth, size)]
+    if block:
+        blocks = [ag.checkpoint(b) for b in blocks]
+
+    def step() -> int:
+        h = ag.Tensor(x, requires_grad=True)
+        for b in blocks:
+            h = b(h)
+        held = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else 0
+        h.sum().backward()
+        return held
+
+    times = []
+    for _ in range(3):
+        for W in weights:
+            W.grad = None
+        start = time.process_time()
+        step()
+        times.append(time.process_time() - start)
+    for W in weights:
+        W.grad = None
+    tracemalloc.start()
+    held = step()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"peak_bytes": peak, "held_after_forward_bytes": held, "cpu_seconds": statistics.median(times),
+            "check": float(weights[0].grad.sum())}
+
+
+def checkpoint_table(config: Config) -> tuple[Table, dict[str, Any]]:
+    depth, width, batch = QUICK_CHECKPOINT_MLP if config.quick else CHECKPOINT_MLP
+    arguments = ["checkpoint", str(depth), str(width), str(batch)]
+    runs = {block: run_worker("benchmarks.memory", [*arguments, str(block)], timeout=600)
+            for block in (QUICK_CHECKPOINT_BLOCKS if config.quick else CHECKPOINT_BLOCKS)}
+    plain = runs[0]
+    rows = []
+    for block, result in runs.items():
+        what = "no checkpoint" if block == 0 else "checkpoint each layer" if block == 1 else \
+            f"checkpoint every {block} layers ({-(-depth // block)} blocks)"
+        if "error" in result:
+            rows.append([what, result["error"], "—", "—", "—", "—"])
+            continue
+        compared = block != 0 and "error" not in plain
+        saved = f"{1 - result['peak_bytes'] / plain['peak_bytes']:.0%}" if compared else "—"
+        slower = fmt_ratio(result["cpu_seconds"] / plain["cpu_seconds"]) if compared else "—"
+        rows.append([what, _size(result["held_after_forward_bytes"]), _size(result["peak_bytes"]), saved,
+                     f"{result['cpu_seconds']:.2f} s", slower])
+    array, weight = batch * width * 8, width * width * 8
+    table = Table(
+        f"checkpoint: memory of one forward + backward pass, tanh MLP of {depth} layers × {width} "
+        f"units, batch {batch}",
+        ["configuration", "held after the forward pass", "peak of the pass", "peak saved",
+         "CPU time of the pass", "÷ no checkpoint"],
+        rows,
+        [f"NumPy's allocations (tracemalloc) above the weights and the input, in a fresh process per "
+         f"row. One activation is {_size(array)}: without checkpointing each layer keeps its "
+         f"matmul output and its tanh output from the forward pass to the backward pass; with it, only "
+         f"each block's output is kept, and one block's intermediates exist at a time, while it is "
+         f"recomputed. The peak also holds the {depth} weight gradients ({_size(weight)} each), "
+         f"which no checkpointing saves.",
+         "CPU time (process time, median of 3 passes, untraced): the recomputation adds about one "
+         "forward pass."],
+    )
+    return table, {str(block): result for block, result in runs.items()}
+
+
+def _size(x: float) -> str:
+    """Bytes as KiB below 1 MiB, MiB with a decimal below 10 MiB, whole MiB above."""
+    if x < 2**20:
+        return f"{x / 2**10:.0f} KiB"
+    return f"{x / 2**20:.1f} MiB" if x < 10 * 2**20 else f"{x / 2**20:.0f} MiB"
 
 
 def mib(x: float | None) -> str:
@@ -133,11 +237,16 @@ def run(config: Config) -> Result:
                       f"{growth_note})",
                       unknown=f"PyTorch (eager): {summary['torch'].get('status')}"
                       if "status" in summary["torch"] else f"autograd_lite: {summary['ours'].get('status')}")]
-    return Result(NAME, TITLE, [table], targets, summary)
+    checkpoints, checkpoint_data = checkpoint_table(config)
+    summary["checkpoint"] = checkpoint_data
+    return Result(NAME, TITLE, [table, checkpoints], targets, summary)
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] in LIBRARIES:
         print(json.dumps(worker(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))))
+    elif len(sys.argv) == 6 and sys.argv[1] == "checkpoint":
+        print(json.dumps(checkpoint_worker(*map(int, sys.argv[2:]))))
     else:
-        sys.exit(f"usage: python -m benchmarks.memory {{{','.join(LIBRARIES)}}} BATCH STEPS")
+        sys.exit(f"usage: python -m benchmarks.memory {{{','.join(LIBRARIES)}}} BATCH STEPS\n"
+                 f"       python -m benchmarks.memory checkpoint DEPTH WIDTH BATCH BLOCK")
