@@ -8,6 +8,7 @@ are written with the package's ops, so they differentiate again. The examples as
 
 from __future__ import annotations
 
+from . import _checks
 from .backend import namespace, ndarray
 from .engine import data_of, docstring_tests, primitive
 from .math_ops import logaddexp
@@ -119,6 +120,7 @@ cumprod.defparams(_scan_params("cumprod"))
 cumprod.defvjp(_cumprod_vjp)
 
 
+@_checks.accepts_torch_spelling
 def logcumsumexp(x: Operand, axis: int | None = None) -> Operand:
     """Composite (no VJP of its own): running log Σ exp(x) along ``axis`` (flattened for None), as
     ``torch.logcumsumexp``, without overflow or underflow at any magnitude.
@@ -147,4 +149,4 @@ def logcumsumexp(x: Operand, axis: int | None = None) -> Operand:
     return x
 
 
-__test__ = docstring_tests(globals())
+__test__ = {**docstring_tests(globals()), "logcumsumexp": logcumsumexp.__doc__}  # (decorated: see sorting)

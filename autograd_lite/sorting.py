@@ -14,9 +14,10 @@ scans (:mod:`autograd_lite.reductions`, :mod:`autograd_lite.scans`) and of these
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING, Any
 
-from . import backend
+from . import _checks, backend
 from .backend import Namespace, device_of, dtype_kind, namespace, ndarray
 from .engine import data_of, docstring_tests, primitive
 from .ops import where
@@ -25,6 +26,7 @@ from .reductions import prod, std
 from .scans import cumprod, cumsum
 from .shape_ops import reshape, transpose
 from .tensor_ops import getitem
+from .torch_names import ValuesAndIndices
 from .typing import Axis, Data, Operand
 
 if TYPE_CHECKING:
@@ -43,6 +45,18 @@ def _sort_axis(op: str, axis: int | None, shape: tuple[int, ...]) -> int | None:
     return _axis_index(op, axis, shape)
 
 
+_KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
+
+
+def _stable_kind(op: str, kind: str | None, stable: bool | None) -> None:
+    """NumPy's ``kind`` and ``stable``: any is accepted, since a stable sort is a valid answer for
+    every kind (their results differ only in the order of ties, which only ``"stable"`` promises)."""
+    if kind not in _KINDS:
+        raise ValueError(f"{op}: kind must be one of {', '.join(map(repr, _KINDS[1:]))}, not {kind!r}")
+    if stable not in (None, True, False):
+        raise TypeError(f"{op}: stable must be True, False or None, not {stable!r}")
+
+
 def _flat(xp: Namespace, x: Data, axis: int | None) -> tuple[Data, int]:
     """``x`` and the axis to sort along: flattened for None, as NumPy."""
     if axis is None:
@@ -58,14 +72,16 @@ def _order(x: Data, axis: int | None) -> tuple[Data, int]:
 
 
 @primitive
-def sort(x: Data, axis: int | None = -1) -> Data:
+def sort(x: Data, axis: int | None = -1, kind: str | None = None, stable: bool | None = None) -> Data:
     """``x`` sorted along ``axis`` (the flattened array for None), stably.
     ∂L/∂x = g sent back through the permutation: g at the sorted position of each element
 
     Ties keep their order (``kind="stable"``, ``torch.sort(stable=True)``), so the first of tied
     elements gets the gradient of the first sorted slot. NaN sorts last, as in NumPy. Unlike
     ``ndarray.sort``, there is no ``Tensor.sort`` (NumPy's sorts in place and returns None):
-    ``ag.sort(t)`` returns a new tensor.
+    ``ag.sort(t)`` returns a new tensor. NumPy's ``kind`` and ``stable`` are taken, and every kind
+    sorts stably (a valid answer for each). With PyTorch's ``dim=``, it returns PyTorch's
+    ``(values, indices)``.
 
     >>> x = Tensor([3.0, 1.0, 2.0], requires_grad=True)
     >>> sort(x)
@@ -74,6 +90,7 @@ def sort(x: Data, axis: int | None = -1) -> Data:
     >>> x.grad
     array([100.,   1.,  10.])
     """
+    _stable_kind("sort", kind, stable)
     xp = namespace(x)
     x, axis = _flat(xp, x, axis)
     return xp.sort(x, axis=axis, stable=True)
@@ -92,18 +109,33 @@ def _sort_vjp(g: Operand, out: Operand, x: Operand, axis: int | None = -1) -> Op
     return reshape(getitem(g, index=index), shape=_shape_of(data))
 
 
-sort.defparams(lambda x, axis=-1: {"axis": _sort_axis("sort", axis, _shape_of(x))})
+def _sort_params(x: Data, axis: int | None = -1, kind: str | None = None, stable: bool | None = None) -> dict:
+    _stable_kind("sort", kind, stable)
+    return {"axis": _sort_axis("sort", axis, _shape_of(x))}
+
+
+sort.defparams(_sort_params)
 sort.defvjp(_sort_vjp)
 
 
-def argsort(x: Operand, axis: int | None = -1) -> Data:
+def _sort_along(x: Operand, dim: int = -1) -> ValuesAndIndices:
+    """``sort(x, dim=d)`` as PyTorch's: the sorted values and the permutation (stable)."""
+    return ValuesAndIndices(sort(x, axis=dim), argsort(x, axis=dim))
+
+
+sort.dim_call = _sort_along  # with PyTorch's dim=, PyTorch's meaning (see Primitive.dim_call)
+
+
+@_checks.accepts_torch_spelling
+def argsort(x: Operand, axis: int | None = -1, kind: str | None = None, stable: bool | None = None) -> Data:
     """Not differentiable (plain data out): the indices that sort ``x`` along ``axis`` (flattened
     for None), stably — NumPy's ``kind="stable"``, whose order of ties NumPy's default does not
-    promise.
+    promise (every ``kind`` is taken, and sorts stably).
 
     >>> argsort(Tensor([3.0, 1.0, 3.0, 2.0]))
     array([1, 3, 0, 2])
     """
+    _stable_kind("argsort", kind, stable)
     x = data_of(x)
     return _order(x, _sort_axis("argsort", axis, _shape_of(x)))[0]
 
@@ -134,6 +166,7 @@ def _count(shape: tuple[int, ...], axis: Axis) -> int:
     return count
 
 
+@_checks.accepts_torch_spelling
 def argmax(x: Operand, axis: int | None = None, keepdims: bool = False) -> Data:
     """Not differentiable (plain data out): the index of the largest element along ``axis`` (of the
     flattened array for None), the first of ties, as ``np.argmax``.
@@ -144,6 +177,7 @@ def argmax(x: Operand, axis: int | None = None, keepdims: bool = False) -> Data:
     return _arg_extremum("argmax", x, axis, keepdims)
 
 
+@_checks.accepts_torch_spelling
 def argmin(x: Operand, axis: int | None = None, keepdims: bool = False) -> Data:
     """Not differentiable (plain data out): the index of the smallest element along ``axis`` (of the
     flattened array for None), the first of ties, as ``np.argmin``.
@@ -166,6 +200,7 @@ def _truth(op: str, x: Operand, axis: Axis, keepdims: bool) -> Data:
     return getattr(xp, op)(x, axis=axis, keepdims=keepdims)
 
 
+@_checks.accepts_torch_spelling
 def any(x: Operand, axis: Axis = None, keepdims: bool = False) -> Data:  # noqa: A001 - NumPy's name
     """Not differentiable (plain data out): whether any element along ``axis`` is true (non-zero).
 
@@ -175,6 +210,7 @@ def any(x: Operand, axis: Axis = None, keepdims: bool = False) -> Data:  # noqa:
     return _truth("any", x, axis, keepdims)
 
 
+@_checks.accepts_torch_spelling
 def all(x: Operand, axis: Axis = None, keepdims: bool = False) -> Data:  # noqa: A001 - NumPy's name
     """Not differentiable (plain data out): whether every element along ``axis`` is true (non-zero).
 
@@ -205,6 +241,7 @@ def _positions(q: Any, n: int, method: str) -> tuple[Any, Any, Any]:
     return below.astype(np_.int64), np_.minimum(above, n - 1).astype(np_.int64), weight
 
 
+@_checks.accepts_torch_spelling
 def quantile(x: Operand, q: Any, axis: Axis = None, keepdims: bool = False,
              method: str = "linear") -> Operand:
     """Composite (no VJP of its own): the ``q``-th quantiles over ``axis``, as ``np.quantile``
@@ -214,7 +251,7 @@ def quantile(x: Operand, q: Any, axis: Axis = None, keepdims: bool = False,
 
     ``method`` is one of NumPy's ``"linear"`` (the default), ``"lower"``, ``"higher"``,
     ``"nearest"`` (halves to even) and ``"midpoint"``. Built from :func:`sort` and indexing, so
-    among ties the gradient goes to the element that came first.
+    among ties the gradient goes to the element that came first. A line holding NaN gives NaN.
 
     >>> x = Tensor([4.0, 1.0, 3.0, 2.0], requires_grad=True)
     >>> quantile(x, 0.5)
@@ -253,11 +290,15 @@ def quantile(x: Operand, q: Any, axis: Axis = None, keepdims: bool = False,
         late = backend.array(weight.reshape(gamma.shape) >= 0.5, device=device, xp=xp)
         difference = upper - result  # NumPy's lerp: from the nearer end, so γ = 1 gives b exactly
         result = where(late, upper - difference * (1 - gamma), result + difference * gamma)
+    if dtype_kind(data.dtype) == "f":
+        missing = xp.any(xp.isnan(data), axis=0)  # a line holding NaN has NaN quantiles, as in NumPy
+        if xp.any(missing):
+            result = where(missing, float("nan"), result)
     out_shape = tuple(1 if d in axes else n for d, n in enumerate(shape)) if keepdims else rest
     return reshape(result, shape=qs.shape + out_shape)
 
 
-def median(x: Operand, axis: Axis = None, keepdims: bool = False) -> Operand:
+def median(x: Operand, axis: Axis = None, keepdims: bool = False, **torch_spelling: Any) -> Operand:
     """Composite (no VJP of its own): the median over ``axis``, as ``np.median``: of an even count,
     the mean of the two middle elements, each getting half the gradient.
 
@@ -269,6 +310,12 @@ def median(x: Operand, axis: Axis = None, keepdims: bool = False) -> Operand:
     >>> x.grad
     array([0., 0., 1.])
     """
+    if torch_spelling:
+        if builtins.any(name in torch_spelling for name in ("dim", "keepdim")):
+            raise TypeError("median: dim= is PyTorch's spelling, and torch.median(x, dim) means the lower "
+                            "middle element and its index; NumPy's median, this one, averages the middle "
+                            "two: pass axis= (keepdims=)")
+        raise TypeError(f"median: unexpected keyword argument {next(iter(torch_spelling))!r}")
     return quantile(x, 0.5, axis=axis, keepdims=keepdims)
 
 
@@ -307,9 +354,9 @@ class ReductionMethods:
         """Indices of the minima (plain data); see :func:`autograd_lite.argmin`."""
         return argmin(self, axis=axis, keepdims=keepdims)
 
-    def argsort(self, axis: int | None = -1) -> Data:
+    def argsort(self, axis: int | None = -1, kind: str | None = None, stable: bool | None = None) -> Data:
         """The stable sorting permutation (plain data); see :func:`autograd_lite.argsort`."""
-        return argsort(self, axis=axis)
+        return argsort(self, axis=axis, kind=kind, stable=stable)
 
     def any(self, axis: Axis = None, keepdims: bool = False) -> Data:
         """Whether any element is true (plain data); see :func:`autograd_lite.any`."""
@@ -320,4 +367,6 @@ class ReductionMethods:
         return all(self, axis=axis, keepdims=keepdims)
 
 
-__test__ = docstring_tests(globals())
+# the docstrings of the functions decorated above, which doctest does not see through the decorator
+__test__ = {**docstring_tests(globals()),
+            **{name: globals()[name].__doc__ for name in __all__ if hasattr(globals()[name], "__wrapped__")}}

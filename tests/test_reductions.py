@@ -333,3 +333,48 @@ def test_argmax_argmin_any_all_errors_name_the_op():
         scans.logcumsumexp(Tensor(np.ones((2, 3)), requires_grad=True), axis=-3)
     with pytest.raises(AxisError, match="prod on inputs of shapes \\(2, 3\\): axis 5"):
         prod(Tensor(np.ones((2, 3)), requires_grad=True), axis=(0, 5))
+
+
+# ---- PyTorch's spellings, NumPy's kind, NaN ------------------------------------------------------
+
+
+def test_pytorchs_dim_and_keepdim_mean_what_they_mean_in_pytorch():
+    x = np.array([[3.0, 1.0, 3.0], [0.0, 5.0, 4.0]])
+    t, tt = Tensor(x, requires_grad=True), torch.from_numpy(x)
+    values, indices = sorting.sort(t, dim=1)  # PyTorch's (values, indices)
+    expected = torch.sort(tt, dim=1, stable=True)
+    np.testing.assert_array_equal(values.data, expected.values.numpy())
+    np.testing.assert_array_equal(indices, expected.indices.numpy())
+    assert values.op == "sort"
+    np.testing.assert_array_equal(sorting.argmax(t, dim=1, keepdim=True),
+                                  torch.argmax(tt, dim=1, keepdim=True))
+    np.testing.assert_array_equal(sorting.argmin(t, dim=0), torch.argmin(tt, dim=0))
+    np.testing.assert_array_equal(sorting.any(t, dim=0), torch.any(tt, dim=0))
+    np.testing.assert_array_equal(sorting.all(t, dim=1, keepdim=True), torch.all(tt, dim=1, keepdim=True))
+    np.testing.assert_allclose(sorting.quantile(t, 0.3, dim=1).data, torch.quantile(tt, 0.3, dim=1))
+    np.testing.assert_allclose(scans.logcumsumexp(t, dim=0).data, torch.logcumsumexp(tt, dim=0))
+    np.testing.assert_array_equal(scans.cumsum(t, dim=1).data, torch.cumsum(tt, dim=1))
+    np.testing.assert_array_equal(prod(t, dim=0, keepdim=True).data, torch.prod(tt, dim=0, keepdim=True))
+    with pytest.raises(TypeError, match="median: dim= is PyTorch's spelling"):
+        sorting.median(t, dim=0)
+    with pytest.raises(TypeError, match="median: unexpected keyword argument 'out'"):
+        sorting.median(t, out=None)
+
+
+def test_every_kind_of_numpys_sorts_sorts_stably():
+    x = np.array([2.0, 1.0, 2.0, 1.0, 0.0])
+    for kind in (None, "quicksort", "mergesort", "heapsort", "stable"):
+        np.testing.assert_array_equal(sorting.argsort(x, kind=kind), np.argsort(x, kind="stable"))
+        np.testing.assert_array_equal(sorting.sort(Tensor(x, requires_grad=True), kind=kind).data, np.sort(x))
+    with pytest.raises(ValueError, match="sort: kind must be one of"):
+        sorting.sort(Tensor(x, requires_grad=True), kind="bubble")
+    with pytest.raises(ValueError, match="argsort: kind must be one of"):
+        sorting.argsort(x, kind="bubble")
+
+
+def test_quantile_and_median_of_lines_with_nan_are_nan_as_numpys():
+    x = np.array([[1.0, np.nan, 3.0], [4.0, 2.0, 0.0]])
+    for axis in (None, 0, 1):
+        np.testing.assert_array_equal(sorting.median(Tensor(x), axis=axis).data, np.median(x, axis=axis))
+        np.testing.assert_array_equal(sorting.quantile(x, [0.0, 0.7], axis=axis),
+                                      np.quantile(x, [0.0, 0.7], axis=axis))
