@@ -43,17 +43,9 @@ class _Saved:
 
     def gradient(self, i: int, g: Any, out: Any, inputs: Sequence[Any]) -> Any:
         """The gradient for input ``i``; the first input asked of a backward pass runs ``f`` again."""
-        create = isinstance(out, Node)  # create_graph=True: the gradient is a graph of the inputs and g
-        if create and i >= len(self.kinds):
-            raise NotImplementedError(
-                f"checkpoint({getattr(self.f, '__name__', 'f')}): second-order gradients "
-                f"(create_graph=True) with respect to a node that the checkpointed function closed over "
-                f"(a {type(inputs[i]).__name__} of shape {tuple(inputs[i].shape)}, e.g. a layer's "
-                f"weights) are not supported: pass it to the function as an argument")
         if self.for_g is not g:
             self.grads = self._recompute(g, out, inputs)
-            self.for_g = g
-            self.pending = {k for k in self.wanted if not create or k < len(self.kinds)}
+            self.for_g, self.pending = g, set(self.wanted)
         grads = self.grads
         self.pending.discard(i)
         if not self.pending:  # every input has its gradient: drop them
@@ -64,19 +56,27 @@ class _Saved:
     def _recompute(self, g: Any, out: Any, inputs: Sequence[Any]) -> list[Any]:
         count = len(self.kinds)
         args, targets = list(inputs[:count]), []
-        if isinstance(out, Node):  # create_graph=True
+        if isinstance(out, Node):  # create_graph=True: the gradients are graphs of the inputs and g
             from .functional import _identity  # functional imports this module
-            for k in self.wanted:
-                if k < count:
-                    args[k] = _identity(inputs[k])  # a node of its own: each input's own share
-                    targets.append(args[k])
+            arguments = [k for k in self.wanted if k < count]
+            if self.outside:
+                self._check_not_behind_arguments([inputs[k] for k in arguments])
+            for k in arguments:
+                args[k] = _identity(inputs[k])  # a node of its own: each input's own share
+                targets.append(args[k])
             with enable_grad():
                 again = self.f(*args, **self.kwargs)
                 if not isinstance(again, Node):
                     return [None] * len(inputs)
                 total = again * g  # ⟨again, g⟩: seeding with g would cut g's graph
                 total = total.sum() if getattr(total, "shape", ()) != () else total
-            grads = gradients(total, targets, create_graph=True)
+            grads = gradients(total, targets + self.outside, create_graph=True)
+            # a node f closed over and also got as an argument: its total counts the argument's path too
+            for j, node in enumerate(self.outside):
+                for position, k in enumerate(arguments):
+                    if inputs[k] is node and grads[len(arguments) + j] is not None and \
+                            grads[position] is not None:
+                        grads[len(arguments) + j] = grads[len(arguments) + j] - grads[position]
         else:
             for k, kind in enumerate(self.kinds):
                 if kind is not None:
@@ -92,6 +92,26 @@ class _Saved:
         for k, gradient in zip(self.wanted, grads):
             result[k] = gradient
         return result
+
+
+    def _check_not_behind_arguments(self, arguments: list[Node]) -> None:
+        """Raise if a node ``f`` closed over is behind (an input of the computation of) one of the
+        differentiated arguments: its second-order gradient would also count the path through it."""
+        outside = {id(node): node for node in self.outside}
+        seen = {id(node) for node in arguments}
+        stack = list(arguments)
+        while stack:
+            for parent in stack.pop()._inputs:
+                if isinstance(parent, Node) and parent.requires_grad and id(parent) not in seen:
+                    if id(parent) in outside:
+                        raise NotImplementedError(
+                            f"checkpoint({getattr(self.f, '__name__', 'f')}): second-order gradients "
+                            f"(create_graph=True) through a checkpointed function that uses a node from "
+                            f"outside its arguments (a {type(parent).__name__} of shape "
+                            f"{tuple(parent.shape)}) from which one of its arguments was computed are "
+                            f"not supported: pass that node to the function as an argument")
+                    seen.add(id(parent))
+                    stack.append(parent)
 
 
 def _zeros(x: Any) -> Any:
@@ -154,9 +174,8 @@ def checkpoint(f: Callable[..., Any]) -> Callable[..., Any]:
     respect to the arguments and to the nodes ``f`` uses from outside (a layer's weights). Keyword
     arguments are constants. ``f`` returns one array or number, and must give the same result when
     run again. Second-order gradients through it (``create_graph=True``, :func:`jvp`,
-    :func:`hessian`) work when every node it differentiates is an argument, and raise
-    ``NotImplementedError`` when the derivative with respect to a node ``f`` closed over is asked
-    for (``hessian`` with respect to an argument is fine).
+    :func:`hessian`) work, except when a node ``f`` closed over is also behind one of its arguments
+    (the argument was computed from it): that raises ``NotImplementedError``.
 
     >>> import numpy as np
     >>> from autograd_lite import Tensor, checkpoint
