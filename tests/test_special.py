@@ -7,11 +7,12 @@ Measured for erf and erfc (Cody's approximations, see autograd_lite.special), ma
 ======================================  =========  =========
 against                                 erf        erfc
 ======================================  =========  =========
-math.erf / math.erfc, float64 (GRID)    4.5e-16    8.9e-16    (4 and 7 ulp of libm's values)
-mpmath (120 bits), 2·10⁴ random points  3 ulp      5–6 ulp   (PyTorch's: 1 and 1 ulp)
-torch.special, float64 (GRID)           4.5e-16    8.8e-16    (PyTorch vs math: 2.2e-16, 5.2e-16)
+math.erf / math.erfc, float64 (GRID)    4.5e-16    1.0e-15    (4 and 7 ulp of libm's values)
+mpmath (120 bits), 2·10⁴ random points  4 ulp      6 ulp      (99.9% and 94% within 1 ulp;
+                                                              PyTorch's: 1 and 1 ulp)
+torch.special, float64 (GRID)           6.1e-16    8.8e-16    (PyTorch vs math: 2.2e-16, 5.2e-16)
 float32 in, computed in float64         5.9e-8     6.0e-8     (½ ulp; PyTorch's 6.4e-8, 8.9e-8)
-float32 on a device without float64     3.4e-7     6.9e-7     (within 4 and 9 ulp)
+float32 on a device without float64     3.8e-7     5.1e-7     (within 5 and 8 ulp)
 ======================================  =========  =========
 
 (GRID: 7·10⁵ points on [−30, 30] and [−1, 1] and at the intervals' ends; erfc wherever it is a
@@ -86,7 +87,7 @@ def test_erf_and_erfc_are_accurate_to_a_few_ulp_over_the_whole_line(name, bound)
     assert relative_error(ours, getattr(torch.special, name)(torch.from_numpy(GRID)).numpy()) < 2 * bound
 
 
-@pytest.mark.parametrize("name, ulps", [("erf", 3), ("erfc", 6)])
+@pytest.mark.parametrize("name, ulps", [("erf", 4), ("erfc", 6)])
 def test_within_a_few_ulp_of_the_correctly_rounded_value(name, ulps):
     rng = np.random.default_rng(1)
     x = np.concatenate([rng.uniform(-0.47, 0.47, 500), rng.uniform(-4, 4, 1000),
@@ -120,10 +121,13 @@ def test_erf_on_array_api_strict_equals_numpy_and_special_values():
     for name in ("erf", "erfc"):
         op = getattr(ag, name)
         assert_array_equal(backend.to_host(op(array_api_strict.asarray(x))), op(x))
-    special = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-300, -1e-300])
-    assert_array_equal(ag.erf(special), [np.nan, 1.0, -1.0, 0.0, -0.0, math.erf(1e-300), -math.erf(1e-300)])
+    special = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0])
+    assert_array_equal(ag.erf(special), [np.nan, 1.0, -1.0, 0.0, -0.0])
     assert np.signbit(ag.erf(special)[4])
-    assert_array_equal(ag.erfc(special), [np.nan, 0.0, 2.0, 1.0, 1.0, 1.0, 1.0])
+    assert_array_equal(ag.erfc(special), [np.nan, 0.0, 2.0, 1.0, 1.0])
+    tiny = np.array([1e-300, -1e-300, 5e-324])
+    assert_allclose(ag.erf(tiny), [math.erf(v) for v in tiny], rtol=3e-16, atol=1e-323)
+    assert_array_equal(ag.erfc(tiny), [1.0, 1.0, 1.0])
     assert_allclose(ag.erf(np.array([0, 1, -2])), [math.erf(v) for v in (0, 1, -2)], rtol=1e-15)  # ints
     assert ag.erf(0.5) == math.erf(0.5) and type(ag.erf(0.5)) is float
     assert ag.erfc(Value(0.5)).data == math.erfc(0.5)
