@@ -18,7 +18,7 @@ from typing import Any
 
 from . import backend
 from .engine import Node, ShapeError, data_of, docstring_tests, is_grad_enabled
-from .ops import subtract, where
+from .ops import maximum, minimum, subtract, where
 from .parameters import _shape_of
 from .reshaping import _along, _array, _axis, _ints
 from .shape_ops import astype, broadcast_to, reshape
@@ -305,9 +305,13 @@ def at(x: Operand) -> _At:
     differentiable (composites of scatter_add, where and broadcast_to):
     ∂L/∂x = g, with 0 at the set positions for ``set``; ∂L/∂v = g[index] summed to v's shape.
 
-    Repeated integer indices: ``add`` adds every value (``np.add.at``); ``set`` keeps the value NumPy's
-    ``x[index] = v`` keeps — the last — and only that value gets a gradient. The result has x's dtype,
-    as NumPy's and JAX's assignment (integer and boolean ``x`` are computed in floats, then cast).
+    ``.multiply(v)``, ``.min(v)`` and ``.max(v)`` combine the elements there with ``v`` (ties of min and
+    max share the gradient, as :func:`minimum` does).
+
+    Repeated integer indices: ``add`` adds every value (``np.add.at``), and ``multiply``, ``min`` and
+    ``max`` apply each in turn (``np.multiply.at``); ``set`` keeps the value NumPy's ``x[index] = v``
+    keeps — the last — and only that value gets a gradient. The result has x's dtype, as NumPy's and
+    JAX's assignment (integer and boolean ``x`` are computed in floats, then cast).
 
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     >>> v = Tensor(10.0, requires_grad=True)
@@ -353,6 +357,18 @@ class _AtIndex:
     def add(self, value: Any) -> Any:
         """``x`` with ``value`` added at the index, repeated indices adding up (a new array or tensor)."""
         return _add(self._x, self._index, value)
+
+    def multiply(self, value: Any) -> Any:
+        """``x`` with the elements at the index multiplied by ``value`` (repeated indices: by each)."""
+        return _combined("multiply", self._x, self._index, value, lambda a, b: a * b)
+
+    def min(self, value: Any) -> Any:
+        """``x`` with the elements at the index replaced by their minimum with ``value``."""
+        return _combined("min", self._x, self._index, value, minimum)
+
+    def max(self, value: Any) -> Any:
+        """``x`` with the elements at the index replaced by their maximum with ``value``."""
+        return _combined("max", self._x, self._index, value, maximum)
 
     def get(self) -> Any:
         """``x[index]``."""
@@ -403,6 +419,41 @@ def _set(x: Any, index: Any, value: Any) -> Any:
     if winners is not None:
         values = where(winners, values, 0.0)
     return _cast(where(covered == 0, work, scatter_add(values, index, shape)), dtype)
+
+
+def _combined(op: str, x: Any, index: Any, value: Any, combine: Any) -> Any:
+    """``x`` with ``combine(x, v)`` at the index, repeated indices applied one after another (as
+    ``np.multiply.at``): one round per write of a position, each a scatter without repeats."""
+    work, values, shape, dtype = _update(op, x, index, value)
+    data = data_of(work)
+    xp, device, selected = backend.namespace(data), backend.device_of(data), _shape_of(values)
+    ranks = _ranks(data, index, selected)
+    out = work
+    for k in range(1 if ranks is None else int(ranks.max()) + 1):
+        if ranks is None:
+            chosen, written = values, xp.ones(selected, dtype=data.dtype, device=device)
+        else:  # the k-th write of each position
+            mask = backend.array(ranks == k, device=device, xp=xp)
+            chosen, written = where(mask, values, 0.0), xp.astype(mask, data.dtype)
+        covered = scatter_add(written, index, shape) > 0
+        out = where(covered, combine(out, scatter_add(chosen, index, shape)), out)
+    return _cast(out, dtype)
+
+
+def _ranks(data: Any, index: Any, selected: tuple[int, ...]) -> Any:
+    """Where integer indices repeat: which write to its position each selected element is (0 for the
+    first), a host array of the selected shape; None where every position is written once."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if not any(isinstance(p, list) or backend.is_array(p) and backend.dtype_kind(p.dtype) in "iu"
+               for p in parts):
+        return None
+    host_index = tuple(backend.to_host(p) if backend.is_array(p) else p for p in parts)
+    positions = _host.arange(math.prod(_shape_of(data))).reshape(_shape_of(data))[host_index].reshape(-1)
+    order = _host.argsort(positions, kind="stable")
+    ordered = positions[order]
+    ranks = _host.empty_like(positions)
+    ranks[order] = _host.arange(positions.size) - _host.searchsorted(ordered, ordered, side="left")
+    return ranks.reshape(selected) if ranks.size and ranks.max() > 0 else None
 
 
 def _winners(data: Any, index: Any, selected: tuple[int, ...]) -> Any:

@@ -102,7 +102,7 @@ def repeat(x: Operand, repeats: int | Sequence[int], axis: int | None = None) ->
     axis = _axis("repeat", axis, shape)
     counts = _ints("repeat", repeats, "repeats")
     try:
-        index = _host.repeat(_host.arange(shape[axis]), counts if len(counts) > 1 else counts[0])
+        index = _host.repeat(_host.arange(shape[axis]), counts if len(counts) != 1 else counts[0])
     except ValueError as error:
         raise ValueError(f"repeat along axis {axis} of an input of shape {shape} with repeats "
                          f"{repeats!r}: {error}") from None

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
-from op_inputs import SMALL, Case, _axis, _spellings, _values
+from op_inputs import SMALL, Case, _axis, _spellings, _values, separated
 from op_row import Op, method
 
 import autograd_lite as ag
@@ -258,7 +258,9 @@ def assigned(draw: Any, op: Op, second_order: bool = False) -> Case:
     selected = np.empty(x.shape)[index].shape
     value_shape = selected[draw(st.integers(0, len(selected))):]
     value_shape = tuple(1 if draw(st.booleans()) else m for m in value_shape)
-    return Case((x, draw(_values(op, value_shape))), {"index": index})
+    arrays = (x, draw(_values(op, value_shape)))
+    # min and max (ties): no ties at all, since with repeated indices a value meets several others
+    return Case(separated(arrays) if op.ties else arrays, {"index": index})
 
 
 # ---- functions of several results, and the references ------------------------------------------
@@ -295,10 +297,13 @@ def _set_reference(x: np.ndarray, v: np.ndarray, index: Any) -> np.ndarray:
     return out
 
 
-def _add_reference(x: np.ndarray, v: np.ndarray, index: Any) -> np.ndarray:
-    out = x.copy()
-    np.add.at(out, index, np.broadcast_to(v, out[index].shape))
-    return out
+def _at_reference(ufunc: np.ufunc) -> Any:
+    """``x`` updated by NumPy's unbuffered ``ufunc.at`` (``np.add.at``): repeated indices each count."""
+    def reference(x: np.ndarray, v: np.ndarray, index: Any) -> np.ndarray:
+        out = x.copy()
+        ufunc.at(out, index, np.broadcast_to(v, out[index].shape))
+        return out
+    return reference
 
 
 #: name of the primitive (or of the composite function) -> its row
@@ -334,7 +339,13 @@ ROWS: dict[str, Op] = {
     "meshgrid": Op(lambda x, y, **params: _weighted_sum(ag.meshgrid(x, y, **params)),
                    lambda x, y, **params: _weighted_sum(np.meshgrid(x, y, **params)), gridded, 2),
     "at_set": Op(lambda x, v, index: ag.at(x)[index].set(v), _set_reference, assigned, 2),
-    "at_add": Op(lambda x, v, index: ag.at(x)[index].add(v), _add_reference, assigned, 2),
+    "at_add": Op(lambda x, v, index: ag.at(x)[index].add(v), _at_reference(np.add), assigned, 2),
+    "at_multiply": Op(lambda x, v, index: ag.at(x)[index].multiply(v), _at_reference(np.multiply),
+                      assigned, 2, values=(-2, 2)),
+    "at_min": Op(lambda x, v, index: ag.at(x)[index].min(v), _at_reference(np.minimum), assigned, 2,
+                 ties=True),
+    "at_max": Op(lambda x, v, index: ag.at(x)[index].max(v), _at_reference(np.maximum), assigned, 2,
+                 ties=True),
 }
 
 #: primitive name -> the public function its row calls, where that is not the primitive itself

@@ -250,6 +250,23 @@ def test_at_add_accumulates_repeated_indices_and_set_keeps_numpys_last_write():
     np.testing.assert_array_equal(written[1], v[3])  # NumPy's x[index] = v: the last write wins
 
 
+@pytest.mark.parametrize(("name", "ufunc"), [("multiply", np.multiply), ("min", np.minimum),
+                                             ("max", np.maximum)])
+def test_at_multiply_min_and_max_apply_each_repeated_write_as_numpys_ufunc_at(name, ufunc):
+    x = RNG.normal(size=(4, 3))
+    for index, v in [(np.array([1, 3, 1, 1]), RNG.normal(size=(4, 3))), ((np.array([0, 0]), 1), 0.5),
+                     (slice(1, 3), RNG.normal(size=3)), (x > 0, 0.0)]:
+        expected = x.copy()
+        ufunc.at(expected, index, np.broadcast_to(v, expected[index].shape))
+        np.testing.assert_allclose(getattr(ag.at(x)[index], name)(v), expected, rtol=1e-15)
+    t, w = Tensor(x, requires_grad=True), Tensor(2.0, requires_grad=True)
+    gx, gw = gradients(ag.at(t)[np.array([0, 0, 2])].multiply(w).sum(), [t, w])
+    expected_gx = np.ones_like(x)
+    expected_gx[0], expected_gx[2] = 4.0, 2.0  # row 0 is multiplied by w twice
+    np.testing.assert_array_equal(gx, expected_gx)
+    np.testing.assert_allclose(gw, 2 * 2.0 * x[0].sum() + x[2].sum(), rtol=1e-14)
+
+
 def test_at_leaves_plain_input_unchanged_and_gives_plain_output():
     x = RNG.normal(size=5)
     before = x.copy()
