@@ -238,10 +238,20 @@ def _pair(xp: Namespace, ta: str, a: Data, tb: str, b: Data, wanted: set[str],
     n = math.prod(size_b[c] for c in own_b)
     a = _reshaped(xp, _permuted(xp, a, [ta.index(c) for c in batch + own_a + shared]), batch_a + (m, k))
     b = _reshaped(xp, _permuted(xp, b, [tb.index(c) for c in batch + shared + own_b]), batch_b + (k, n))
-    product = a @ b if a.__class__ is ndarray and b.__class__ is ndarray else xp.matmul(a, b)
-    shape = tuple(max(p, q) for p, q in zip(batch_a, batch_b)) + \
-        tuple(size_a[c] for c in own_a) + tuple(size_b[c] for c in own_b)
-    return "".join(batch + own_a + own_b), _reshaped(xp, product, shape)
+    batch_out = tuple(max(p, q) for p, q in zip(batch_a, batch_b))
+    shape = batch_out + tuple(size_a[c] for c in own_a) + tuple(size_b[c] for c in own_b)
+    return "".join(batch + own_a + own_b), matmul_into(xp, a, b, batch_out + (m, n), shape)
+
+
+def matmul_into(xp: Namespace, a: Data, b: Data, shape: tuple[int, ...], result: tuple[int, ...]) -> Data:
+    """a @ b (of ``shape``) reshaped to ``result``. NumPy arrays multiply into a fresh array of the
+    result's shape, not a reshaped view of the product: a view that becomes a gradient is copied by
+    the engine, and on a machine where page faults are slow that copy cost more than the matmul."""
+    if a.__class__ is ndarray and b.__class__ is ndarray:
+        out = xp.empty(result, dtype=xp.result_type(a, b))
+        xp.matmul(a, b, out=out.reshape(shape))
+        return out
+    return _reshaped(xp, xp.matmul(a, b), result)
 
 
 def _einsum_vjp(k: int, g: Operand, out: Operand, *operands: Operand, subscripts: str) -> Operand:

@@ -9,11 +9,12 @@ reaches BLAS on NumPy). The examples assume ``import numpy as np`` and ``from au
 
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any
 
 from ._checks import is_bool
-from ._einsum import _diagonal_data, einsum
+from ._einsum import _diagonal_data, einsum, matmul_into
 from .backend import device_of, dtype_kind, namespace, ndarray
 from .engine import ShapeError, data_of, docstring_tests, primitive
 from .ops import multiply, where
@@ -91,8 +92,15 @@ def tensordot(a: Data, b: Data, axes: Any = 2) -> Data:
     """
     xp = namespace(a, b)
     axes = _tensordot_params(a, b, axes)["axes"]  # (calls on plain data skip defparams' check)
-    if a.__class__ is ndarray and b.__class__ is ndarray:
-        return xp.tensordot(a, b, axes=axes)
+    if a.__class__ is ndarray and b.__class__ is ndarray:  # NumPy: one matmul into a fresh array
+        free_a, free_b = _free(axes[0], a.ndim), _free(axes[1], b.ndim)
+        rows = math.prod(a.shape[i] for i in free_a)
+        inner = math.prod(a.shape[i] for i in axes[0])
+        columns = math.prod(b.shape[i] for i in free_b)
+        a2 = a.transpose(free_a + list(axes[0])).reshape(rows, inner)
+        b2 = b.transpose(list(axes[1]) + free_b).reshape(inner, columns)
+        result = tuple(a.shape[i] for i in free_a) + tuple(b.shape[i] for i in free_b)
+        return matmul_into(xp, a2, b2, (rows, columns), result)
     return xp.tensordot(xp.asarray(a), xp.asarray(b), axes=axes)
 
 
