@@ -125,11 +125,18 @@ def softplus(x: Data, beta: float = 1.0, threshold: float = 20.0) -> Data:
     array([0.34657359, 1.        ])
     """
     xp = backend.namespace(x)
-    if beta == 1.0:
-        smooth, linear = xp.logaddexp(0.0, x), x > threshold
-    else:
-        smooth, linear = xp.logaddexp(0.0, x * beta) / beta, x * beta > threshold
-    return xp.where(linear, x, smooth) if xp.any(linear) else smooth
+    scaled = x if beta == 1.0 else x * beta
+    smooth = xp.logaddexp(0.0, scaled) if beta == 1.0 else xp.logaddexp(0.0, scaled) / beta
+    return xp.where(scaled > threshold, x, smooth) if _exceeds(xp, scaled, threshold) else smooth
+
+
+def _exceeds(xp, scaled: Data, threshold: float) -> bool:
+    """Whether an element of ``scaled`` (βx) is above ``threshold`` (for NumPy one call: max)."""
+    if scaled.__class__ is ndarray:
+        return scaled.size > 0 and bool(scaled.max() > threshold)
+    if scaled.__class__ is float or scaled.__class__ is int:
+        return scaled > threshold
+    return bool(xp.any(scaled > threshold))
 
 
 def _softplus_params(x: Data, beta: float = 1.0, threshold: float = 20.0) -> dict[str, float]:
@@ -142,10 +149,10 @@ def _softplus_params(x: Data, beta: float = 1.0, threshold: float = 20.0) -> dic
 def _softplus_vjp(g: Operand, out: Operand, x: Operand, beta: float = 1.0,
                   threshold: float = 20.0) -> Operand:
     smooth = sigmoid(x) * g if beta == 1.0 else sigmoid(x * beta) * g
-    linear = data_of(x) * beta > threshold
-    if linear.__class__ is bool:
-        return g if linear else smooth
-    return where(linear, g, smooth) if backend.namespace(linear).any(linear) else smooth
+    scaled = data_of(x) if beta == 1.0 else data_of(x) * beta
+    if not _exceeds(backend.namespace(scaled), scaled, threshold):
+        return smooth
+    return where(scaled > threshold, g, smooth)
 
 
 softplus.defparams(_softplus_params)
