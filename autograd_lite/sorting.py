@@ -15,16 +15,16 @@ scans (:mod:`autograd_lite.reductions`, :mod:`autograd_lite.scans`) and of these
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _checks, backend
-from .backend import Namespace, device_of, dtype_kind, namespace, ndarray
+from .backend import Namespace, default_float, device_of, dtype_kind, namespace, ndarray
 from .engine import data_of, docstring_tests, primitive
 from .ops import where
 from .parameters import AxisError, _axes, _axis_index, _canonical_axis, _keepdims, _shape_of
-from .reductions import prod, std
+from .reductions import prod, std, sum  # noqa: A004
 from .scans import cumprod, cumsum
-from .shape_ops import reshape, transpose
+from .shape_ops import astype, reshape, transpose
 from .tensor_ops import getitem
 from .torch_names import ValuesAndIndices
 from .typing import Axis, Data, Operand
@@ -242,6 +242,48 @@ def _positions(q: Any, n: int, method: str) -> tuple[Any, Any, Any]:
 
 
 @_checks.accepts_torch_spelling
+class _Lines(NamedTuple):
+    """``x``'s reduced axes moved in front and made one, sorted: the lines a quantile reads."""
+
+    lines: Operand  # shape (n,) + rest
+    n: int
+    shape: tuple[int, ...]  # the result's shape without q's axes (keepdims applied)
+    xp: Namespace
+    device: Any
+
+
+def _lines(op: str, x: Operand, axis: Axis, keepdims: bool, floats: bool) -> _Lines:
+    """The sorted lines of ``x`` over ``axis`` (converted to floats first where ``floats``)."""
+    shape = _shape_of(data_of(x))
+    if axis is not None and not shape:  # as NumPy: a 0-d array has no axis to take quantiles over
+        raise AxisError(f"{op} on inputs of shapes (): axis {axis} is out of bounds for array of "
+                        f"dimension 0")
+    axes = _axes(op, axis, shape)
+    keepdims = _keepdims(op, keepdims)
+    kept = tuple(d for d in range(len(shape)) if d not in axes)
+    rest = tuple(shape[d] for d in kept)
+    n = _count(shape, axes)
+    if not backend.is_array(data_of(x)):
+        x = backend.host_namespace.asarray(x)  # numbers and lists, as NumPy reads them
+    xp, device = namespace(data_of(x)), device_of(data_of(x))
+    if floats and dtype_kind(data_of(x).dtype) != "f":  # interpolation gives floats, as NumPy's
+        x = astype(x, default_float(xp, device))
+    lines = sort(reshape(transpose(x, axes=axes + kept), shape=(n,) + rest), axis=0)
+    out_shape = tuple(1 if d in axes else n for d, n in enumerate(shape)) if keepdims else rest
+    return _Lines(lines, n, out_shape, xp, device)
+
+
+def _nan_where_nan(result: Operand, lines: Operand, xp: Namespace) -> Operand:
+    """``result`` with NaN for each line holding a NaN, as NumPy's quantiles (sort puts NaN last)."""
+    data = data_of(lines)
+    if dtype_kind(data.dtype) == "f":
+        missing = xp.any(xp.isnan(data), axis=0)
+        if xp.any(missing):
+            return where(missing, float("nan"), result)
+    return result
+
+
+@_checks.accepts_torch_spelling
 def quantile(x: Operand, q: Any, axis: Axis = None, keepdims: bool = False,
              method: str = "linear") -> Operand:
     """Composite (no VJP of its own): the ``q``-th quantiles over ``axis``, as ``np.quantile``
@@ -261,49 +303,38 @@ def quantile(x: Operand, q: Any, axis: Axis = None, keepdims: bool = False,
     array([0. , 0. , 0.5, 0.5])
     """
     np_ = backend.host_namespace
-    shape = _shape_of(data_of(x))
-    if axis is not None and not shape:  # as NumPy: a 0-d array has no axis to take quantiles over
-        raise AxisError(f"quantile on inputs of shapes (): axis {axis} is out of bounds for array of "
-                        f"dimension 0")
-    axes = _axes("quantile", axis, shape)
-    keepdims = _keepdims("quantile", keepdims)
     if method not in _METHODS:
         raise ValueError(f"quantile: method must be one of {', '.join(map(repr, _METHODS))}, not {method!r}")
     q = data_of(q)
     qs = np_.asarray(backend.to_host(q) if backend.is_array(q) else q, dtype=np_.float64)
     if not np_.all((qs >= 0) & (qs <= 1)):
         raise ValueError(f"quantile: q must be in the range [0, 1], got {q!r}")
-    kept = tuple(d for d in range(len(shape)) if d not in axes)
-    n = _count(shape, axes)
-    if n == 0:
-        raise ValueError(f"quantile on inputs of shapes {shape}: no elements along axis {axis}")
-    rest = tuple(shape[d] for d in kept)
-    lines = sort(reshape(transpose(x, axes=axes + kept), shape=(n,) + rest), axis=0)
+    interpolating = method in ("linear", "midpoint")
+    lines, n, shape, xp, device = _lines("quantile", x, axis, keepdims, floats=interpolating)
+    if n == 0:  # (NumPy's quantile raises an IndexError; its median gives NaN, as median does here)
+        raise ValueError(f"quantile on inputs of shapes {_shape_of(data_of(x))}: no elements along "
+                         f"axis {axis}")
     below, above, weight = _positions(qs.reshape(-1), n, method)
-    data = data_of(lines)
-    xp, device = namespace(data), device_of(data)
     result = getitem(lines, index=backend.array(below, device=device, xp=xp))
-    if np_.any(weight != 0):
-        dtype = data.dtype if dtype_kind(data.dtype) == "f" else None
-        gamma = backend.array(weight.reshape((-1,) + (1,) * len(rest)), dtype=dtype, device=device, xp=xp)
+    if interpolating and np_.any(weight != 0):
+        weight = weight.reshape((-1,) + (1,) * (len(_shape_of(data_of(lines))) - 1))
+        gamma = backend.array(weight, dtype=data_of(lines).dtype, device=device, xp=xp)
         upper = getitem(lines, index=backend.array(above, device=device, xp=xp))
-        late = backend.array(weight.reshape(gamma.shape) >= 0.5, device=device, xp=xp)
+        late = backend.array(weight >= 0.5, device=device, xp=xp)
+        exact = backend.array(weight == 0, device=device, xp=xp)
         difference = upper - result  # NumPy's lerp: from the nearer end, so γ = 1 gives b exactly
-        result = where(late, upper - difference * (1 - gamma), result + difference * gamma)
-    if dtype_kind(data.dtype) == "f":
-        missing = xp.any(xp.isnan(data), axis=0)  # a line holding NaN has NaN quantiles, as in NumPy
-        if xp.any(missing):
-            result = where(missing, float("nan"), result)
-    out_shape = tuple(1 if d in axes else n for d, n in enumerate(shape)) if keepdims else rest
-    return reshape(result, shape=qs.shape + out_shape)
+        lerp = where(late, upper - difference * (1 - gamma), result + difference * gamma)
+        result = where(exact, result, lerp)  # γ = 0: the element itself (an inf stays inf)
+    return reshape(_nan_where_nan(result, lines, xp), shape=qs.shape + shape)
 
 
 def median(x: Operand, axis: Axis = None, keepdims: bool = False, **torch_spelling: Any) -> Operand:
-    """Composite (no VJP of its own): the median over ``axis``, as ``np.median``: of an even count,
-    the mean of the two middle elements, each getting half the gradient.
+    """Composite (no VJP of its own): the median over ``axis``, as ``np.median``: the middle element,
+    or of an even count the mean of the two middle ones, each getting half the gradient.
 
     ``torch.median`` picks the lower of the two instead (``torch.quantile(x, 0.5)`` agrees with
-    this); the name is NumPy's, and so is the meaning. This is ``quantile(x, 0.5, axis, keepdims)``.
+    this); the name is NumPy's, and so is the meaning. Built from :func:`sort` and indexing, as
+    :func:`quantile`; NaN for a line holding NaN, or for no elements at all, as NumPy's.
 
     >>> x = Tensor([4.0, 1.0, 3.0], requires_grad=True)
     >>> median(x).backward()
@@ -316,7 +347,13 @@ def median(x: Operand, axis: Axis = None, keepdims: bool = False, **torch_spelli
                             "middle element and its index; NumPy's median, this one, averages the middle "
                             "two: pass axis= (keepdims=)")
         raise TypeError(f"median: unexpected keyword argument {next(iter(torch_spelling))!r}")
-    return quantile(x, 0.5, axis=axis, keepdims=keepdims)
+    lines, n, shape, xp, device = _lines("median", x, axis, keepdims, floats=True)
+    if n == 0:  # nothing to take the median of: NaN, as NumPy's
+        return reshape(sum(lines, axis=0) * float("nan"), shape=shape)
+    middle = getitem(lines, index=n // 2)
+    if n % 2 == 0:
+        middle = (getitem(lines, index=n // 2 - 1) + middle) / 2  # as NumPy: the mean of the two
+    return reshape(_nan_where_nan(middle, lines, xp), shape=shape)
 
 
 # ---- the Tensor methods ------------------------------------------------------------------------

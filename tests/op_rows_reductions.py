@@ -87,17 +87,18 @@ ROWS: dict[str, Op] = {
     # reductions.py; values small enough that products of 27 of them stay in range, and away from 0:
     # near (not at) 0 the second order of out/x cancels two huge terms (tests/test_reductions.py
     # checks exact zeros, first and second order)
-    "prod": Op(reductions.prod, np.prod, reduction, values=(-2, 2), avoid=(0.0,), method=method("prod")),
-    "std": Op(reductions.std, np.std, _spread_reduction, method=method("std")),
+    "prod": Op(reductions.prod, np.prod, reduction, values=(-2, 2), avoid=(0.0,), method=method("prod"),
+               messy=True),
+    "std": Op(reductions.std, np.std, _spread_reduction, method=method("std"), messy=True),
     # scans.py (cumprod away from 0: its second order is exact with at most one zero per line, and
     # tests/test_reductions.py checks zeros against PyTorch)
-    "cumsum": Op(scans.cumsum, np.cumsum, _scanned, method=method("cumsum")),
+    "cumsum": Op(scans.cumsum, np.cumsum, _scanned, method=method("cumsum"), messy=True),
     "cumprod": Op(scans.cumprod, np.cumprod, _scanned, values=(-2, 2), avoid=(0.0,),
-                  method=method("cumprod")),
+                  method=method("cumprod"), messy=True),
     "logcumsumexp": Op(scans.logcumsumexp, _logcumsumexp, _scanned),
     # sorting.py
     "sort": Op(sorting.sort, lambda x, axis: np.sort(x, axis=axis, kind="stable"), _sorted),
-    "median": Op(sorting.median, np.median, _distinct),
+    "median": Op(sorting.median, np.median, _distinct, messy=True),
     "quantile": Op(sorting.quantile, lambda x, q, **params: np.quantile(x, q, **params), _quantiles),
 }
 

@@ -3,6 +3,8 @@ at zeros, ties and zero variance against PyTorch's conventions, the ops without 
 argmin, argsort, any, all) against NumPy, and the errors.
 """
 
+import contextlib
+
 import array_api_strict
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ from autograd_lite.parameters import AxisError
 from autograd_lite.testing import gradcheck, gradgradcheck
 
 prod, std = reductions.prod, reductions.std
+_nothing = contextlib.nullcontext
 
 
 def torch_grad(function, x, *args, **kwargs):
@@ -268,10 +271,25 @@ def test_quantile_errors_name_the_op():
         sorting.quantile(x, 0.5, method="hazen")
     with pytest.raises(AxisError, match="quantile"):
         sorting.quantile(x, 0.5, axis=2)
-    with pytest.raises(AxisError, match="quantile"):
+    with pytest.raises(AxisError, match="median on inputs of shapes \\(\\): axis 0"):
         sorting.median(Tensor(1.0), axis=0)
-    with pytest.raises(ValueError, match="quantile on inputs of shapes \\(0,\\)"):
-        sorting.median(np.ones(0))
+    with pytest.raises(AxisError, match="median on inputs of shapes \\(2, 3\\): axis -3"):
+        sorting.median(x, axis=(0, -3))
+    with pytest.raises(ValueError, match="quantile on inputs of shapes \\(0, 3\\): no elements"):
+        sorting.quantile(np.ones((0, 3)), 0.5, axis=0)  # (NumPy: an IndexError from inside)
+
+
+@pytest.mark.parametrize("x, axis", [(np.ones(0), None), (np.ones((0, 3)), 0), (np.ones((0, 3)), 1),
+                                     (np.array([1.0, np.inf]), None), (np.array([-np.inf, np.inf]), None),
+                                     (np.array([np.inf]), None), (np.array([1, 2], dtype=np.int32), None),
+                                     (np.array([True, False, True]), None)])
+def test_median_matches_numpy_on_empty_infinite_integer_and_bool_input(x, axis):
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning) if x.size == 0 and axis != 1 else _nothing():
+        expected = np.median(x, axis=axis)
+    with np.errstate(all="ignore"):
+        ours = sorting.median(Tensor(x), axis=axis)
+    assert ours.dtype == np.asarray(expected).dtype
+    np.testing.assert_array_equal(ours.data, expected)
 
 
 # ---- argmax, argmin, any, all: plain data, as NumPy -----------------------------------------------
