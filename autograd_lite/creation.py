@@ -33,6 +33,7 @@ __all__ = ["arange", "empty", "empty_like", "eye", "full", "full_like", "identit
            "ones_like", "zeros", "zeros_like"]
 
 _host = backend.host_namespace  # dtype rules are NumPy's; arange and linspace compute on the host
+_FLOAT64 = _host.dtype(_host.float64)
 _KINDS = "biuf"  # the dtypes a Tensor holds: bool, signed and unsigned integers, floats
 Shape = int | Sequence[int]
 
@@ -92,6 +93,8 @@ def _placement(where: str, device: Any, xp: Namespace | None) -> tuple[Namespace
 
 def _default_float(xp: Namespace, device: Any) -> Any:
     """float64, or the widest float of a device that has no float64, as a NumPy dtype."""
+    if xp is _host:
+        return _FLOAT64
     return _host.dtype(backend.dtype_name(backend.default_float(xp, device)))
 
 
@@ -104,10 +107,6 @@ def _requires_grad(where: str, requires_grad: Any, dtype: Any) -> bool:
 
 def _leaf_of(data: Any, requires_grad: bool) -> Tensor:
     return _leaf(Tensor, data, requires_grad)  # a new array that nothing else holds: no copy
-
-
-def _on(xp: Namespace, device: Any) -> dict[str, Any]:
-    return {} if device is None else {"device": device}
 
 
 def _placed(where: str, data: Any, xp: Namespace, device: Any, requires_grad: bool,
@@ -125,10 +124,12 @@ def _placed(where: str, data: Any, xp: Namespace, device: Any, requires_grad: bo
 def _made(where: str, make: Any, dtype: Any, xp: Namespace, device: Any, requires_grad: bool) -> Tensor:
     """A leaf of ``make(xp dtype, **device)``, with the library's errors named after ``where``."""
     # CuPy's creation functions ignore device= (array-api-compat); its Device is a context manager.
-    context = device if hasattr(device, "__enter__") else nullcontext()
     try:
-        with context:
-            data = make(backend.dtype_of(xp, dtype), **_on(xp, device))
+        if device is None:
+            data = make(backend.dtype_of(xp, dtype))
+        else:
+            with device if hasattr(device, "__enter__") else nullcontext():
+                data = make(backend.dtype_of(xp, dtype), device=device)
     except (TypeError, ValueError) as error:
         raise type(error)(f"{where}: {error}") from None
     return _leaf_of(data, requires_grad)
