@@ -66,10 +66,13 @@ def test_jvp_of_every_op_matches_finite_differences_and_the_vjp(name, data):
     assert np.shape(tangent_out) == np.shape(out) and not isinstance(tangent_out, ag.Node)
 
     eps = 1e-6
-    ahead = f(*(np.asarray(a + eps * ti) for a, ti in zip(arrays, tangents)))
-    behind = f(*(np.asarray(a - eps * ti) for a, ti in zip(arrays, tangents)))
-    np.testing.assert_allclose(tangent_out, (np.asarray(ahead) - np.asarray(behind)) / (2 * eps),
-                               rtol=1e-4, atol=1e-5)
+    ahead = np.asarray(f(*(np.asarray(a + eps * ti) for a, ti in zip(arrays, tangents))))
+    behind = np.asarray(f(*(np.asarray(a - eps * ti) for a, ti in zip(arrays, tangents))))
+    central = (ahead - behind) / (2 * eps)
+    # where the two one-sided differences disagree, x + εt crossed a kink (a tie of maximum drawn by
+    # hypothesis, which likes equal numbers): no difference quotient tells the derivative there
+    smooth = np.abs((ahead - out) - (out - behind)) / eps <= 1e-3 * (1 + np.abs(central))
+    np.testing.assert_allclose(np.asarray(tangent_out)[smooth], central[smooth], rtol=1e-4, atol=1e-5)
 
     u = rng.normal(size=np.shape(out))
     _, vjp_fn = ag.vjp(f, *arrays)
