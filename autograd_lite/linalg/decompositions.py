@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from ..backend import namespace, ndarray
 from ..engine import docstring_tests, primitive
+from ..parameters import _shape_of
 from ..shape_ops import expand_dims
 from ..tensor_ops import matmul
 from ..typing import Data, Operand
@@ -130,9 +131,8 @@ def qr(a: Operand, mode: str = "reduced") -> QRResult:
     """
     if mode not in ("reduced", "complete"):
         raise ValueError(f"qr: mode must be 'reduced' or 'complete', not {mode!r}")
-    packed = _qr(a, mode=mode)
-    return QRResult(*unpack(packed, _qr_shapes(tuple(a.shape) if hasattr(a, "shape") else
-                                               namespace(a).asarray(a).shape, mode)))
+    packed = _qr(a, mode=mode)  # checks a's shape first
+    return QRResult(*unpack(packed, _qr_shapes(_shape_of(a), mode)))
 
 
 # ---- symmetric eigenproblem -----------------------------------------------------------------
@@ -203,10 +203,8 @@ def eigh(a: Operand, UPLO: str = "L") -> EighResult:  # noqa: N803
     array([[0.5, 0.5],
            [0.5, 0.5]])
     """
-    packed = _eigh(a, UPLO=UPLO)
-    m = packed.shape[-1]
-    m = int(round((-1 + (1 + 4 * m) ** 0.5) / 2))  # the packed size is m + m²
-    return EighResult(*unpack(packed, ((m,), (m, m))))
+    m = _shape_of(a)[-1] if _shape_of(a) else 0
+    return EighResult(*unpack(_eigh(a, UPLO=UPLO), ((m,), (m, m))))
 
 
 @primitive
@@ -307,9 +305,8 @@ def svd(a: Operand, full_matrices: bool = True, compute_uv: bool = True) -> SVDR
     full_matrices = _flag("svd", "full_matrices", full_matrices)
     if not _flag("svd", "compute_uv", compute_uv):
         return svdvals(a)
-    packed = _svd(a, full_matrices=full_matrices)
-    shape = tuple(a.shape) if hasattr(a, "shape") else namespace(a).asarray(a).shape
-    return SVDResult(*unpack(packed, _svd_shapes(shape, full_matrices)))
+    packed = _svd(a, full_matrices=full_matrices)  # checks a's shape first
+    return SVDResult(*unpack(packed, _svd_shapes(_shape_of(a), full_matrices)))
 
 
 @primitive
