@@ -195,7 +195,7 @@ def checkpoint(f: Callable[..., Any]) -> Callable[..., Any]:
     op = Primitive(_take_out, name=f"checkpoint({name})")
     op.defvjp_argnum(_vjp)
 
-    @functools.wraps(f)
+    @functools.wraps(f, updated=())  # f may be a layer: its attributes stay its own
     def checkpointed(*args: Any, **kwargs: Any) -> Any:
         if not is_grad_enabled():
             return f(*args, **kwargs)

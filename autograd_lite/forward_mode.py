@@ -72,6 +72,14 @@ def _split_aux(result: Any, has_aux: bool, transform: str) -> tuple[Any, Any]:
     return result[0], result[1]
 
 
+def _aux_of(aux: Any) -> Any:
+    """``aux`` once its transform is done: plain data, except the nodes that depend on a node of an
+    enclosing transform (they stay nodes, to be differentiated by it)."""
+    leaves, rebuild = _flatten(aux)
+    return rebuild([leaf if isinstance(leaf, Node) and _depends_on_other_leaves(leaf, []) else data_of(leaf)
+                    for leaf in leaves])
+
+
 # ---- helpers on nodes -----------------------------------------------------------------------------
 
 
@@ -261,9 +269,11 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
     return value, tangent_out
 
 
-def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
+def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0,
+           has_aux: bool = False) -> Callable[..., Any]:
     """Turn ``f`` into a function that returns the Jacobian ∂f(x)/∂x by forward mode (JAX's
-    ``jax.jacfwd``), of shape ``out.shape + x.shape``; a tuple of them for a tuple ``argnums``.
+    ``jax.jacfwd``), of shape ``out.shape + x.shape``; a tuple of them for a tuple ``argnums``. With
+    ``has_aux=True``, ``f`` returns ``(output, aux)`` and the result is ``(jacobian, aux)``.
 
     One forward pass and one reverse pass build ``w(u) = uᵀJ``; then one cheap pass per *input*
     element reads a column of ``J`` off it. Suits functions with more outputs than inputs (reverse
@@ -276,6 +286,7 @@ def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[
            [0., 4.]])
     """
     _checks.function(f, "f", "jacfwd")
+    has_aux = _checks.boolean(has_aux, "has_aux", "jacfwd")
     single = not isinstance(argnums, (tuple, list))
     positions = tuple(_checks.integer(a, "argnums", "jacfwd") for a in ((argnums,) if single else argnums))
     if not positions:
@@ -295,7 +306,7 @@ def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[
             variables.append(_as_variable(args[i], "jacfwd", i))
             args[i] = variables[-1]
         with enable_grad():
-            out = f(*args, **kwargs)
+            out, aux = _split_aux(f(*args, **kwargs), has_aux, "jacfwd")
             if isinstance(out, (tuple, list)):
                 raise TypeError("jacfwd: f must return one array (or number); for several outputs, "
                                 "use jvp, or one jacfwd per output")
@@ -318,7 +329,8 @@ def jacfwd(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[
                     columns.append(_zeros_of(out) if column is None else column)
                 jacobians.append(_columns(columns, out_shape, in_shape, variable, nested))
         _retire(variables + ([u] if u is not None else []))
-        return jacobians[0] if single else tuple(jacobians)
+        jacobian = jacobians[0] if single else tuple(jacobians)
+        return (jacobian, _aux_of(aux)) if has_aux else jacobian
 
     return jacfwd_f
 

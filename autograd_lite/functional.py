@@ -279,10 +279,11 @@ def _jacobian(f: Callable[..., Any], argnums: int) -> Callable[..., Any]:
     return jacobian_f
 
 
-def jacrev(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
+def jacrev(f: Callable[..., Any], argnums: ArgNums = 0, has_aux: bool = False) -> Callable[..., Any]:
     """Turn ``f`` into a function that returns the Jacobian ∂f(x)/∂x by reverse mode (JAX's
     ``jax.jacrev``): :func:`jacobian`, with ``argnums`` an int or a tuple of ints (a tuple of
-    Jacobians). One backward pass per *output* element: suits functions with few outputs.
+    Jacobians). One backward pass per *output* element: suits functions with few outputs. With
+    ``has_aux=True``, ``f`` returns ``(output, aux)`` and the result is ``(jacobian, aux)``.
 
     >>> import numpy as np
     >>> from autograd_lite import jacrev
@@ -292,6 +293,25 @@ def jacrev(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
            [0., 2.]]))
     """
     _checks.function(f, "f", "jacrev")
+    if _checks.boolean(has_aux, "has_aux", "jacrev"):
+        auxes = []
+
+        def value(*args: Any, **kwargs: Any) -> Any:
+            out, aux = _split_aux(f(*args, **kwargs), True, "jacrev")
+            auxes.append(aux)
+            return out
+
+        jacobian_f = jacrev(value, argnums)
+
+        @functools.wraps(f)
+        def with_aux(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+            auxes.clear()
+            try:
+                return jacobian_f(*args, **kwargs), _aux_of(auxes[-1])
+            finally:
+                auxes.clear()
+
+        return with_aux
     if not isinstance(argnums, (tuple, list)):
         return _jacobian(f, _checks.integer(argnums, "argnums", "jacrev"))
     positions = tuple(_checks.integer(a, "argnums", "jacrev") for a in argnums)
@@ -358,4 +378,4 @@ def hvp(f: Callable[..., Any], x: Any, v: Any) -> Any:
 
 # Forward mode (forward_mode.py) and checkpointing (checkpointing.py) build on the functions above.
 from .checkpointing import checkpoint  # noqa: E402
-from .forward_mode import _plain, _split_aux, jacfwd, jvp, vjp  # noqa: E402
+from .forward_mode import _aux_of, _plain, _split_aux, jacfwd, jvp, vjp  # noqa: E402

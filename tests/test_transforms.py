@@ -294,6 +294,32 @@ def test_stop_gradient_is_identity_forward_and_zero_backward():
     np.testing.assert_array_equal(ag.jvp(lambda z: ag.stop_gradient(z) * 2, (x,), (x,))[1], np.zeros(2))
 
 
+def test_jacfwd_and_jacrev_with_aux():
+    f = lambda x: (x ** 2, {"norm": (x * x).sum()}["norm"])  # noqa: E731
+    x = np.array([1.0, 2.0])
+    for transform in (ag.jacfwd, ag.jacrev):
+        jacobian, aux = transform(f, has_aux=True)(x)
+        np.testing.assert_array_equal(jacobian, np.diag(2 * x))
+        assert aux == 5.0 and not isinstance(aux, ag.Node)
+        with pytest.raises(TypeError, match=r"has_aux=True\): f must return a pair"):
+            transform(lambda x: x, has_aux=True)(x)
+    # inside another transform the aux stays a node of it: d/dy Σ (y·x)² = 2y Σ x²
+    outer = lambda y: ag.jacfwd(lambda x: (x * y, ((x * y) ** 2).sum()), has_aux=True)(x)[1]  # noqa: E731
+    assert ag.grad(outer)(np.array(3.0)) == pytest.approx(2 * 3.0 * 5.0)
+    outer = lambda y: ag.jacrev(lambda x: (x * y, ((x * y) ** 2).sum()), has_aux=True)(x)[1]  # noqa: E731
+    assert ag.grad(outer)(np.array(3.0)) == pytest.approx(2 * 3.0 * 5.0)
+
+
+def test_checkpoint_of_a_layer_keeps_its_parameters_out_of_the_wrapper():
+    layer = ag.nn.Linear(3, 2)
+    block = ag.checkpoint(layer)
+    x = Tensor(RNG.normal(size=(4, 3)), requires_grad=True)
+    y = block(x)
+    assert y.op == "checkpoint(Linear)" and "weight" not in vars(block)
+    y.sum().backward()
+    np.testing.assert_allclose(layer.weight.grad, np.full((2, 3), 1.0) * x.data.sum(axis=0), rtol=1e-12)
+
+
 def test_jacrev_checks_argnums():
     with pytest.raises(ValueError, match="argnums is empty"):
         ag.jacrev(mlp, argnums=())
