@@ -149,7 +149,7 @@ solve.defvjp(_solve_vjp_a, _solve_vjp_b)
 
 
 @primitive
-def pinv(a: Data, rtol: float | None = None) -> Data:
+def pinv(a: Data, *, rtol: float | None = None) -> Data:
     """The Moore–Penrose pseudo-inverse A⁺ of each (..., M, N) matrix (singular values below
     ``rtol``·max(M, N)-scaled are cut, as the standard's ``pinv``; None: max(M, N)·eps).
     ∂L/∂A = −A⁺ᵀ g A⁺ᵀ + (I − A A⁺) gᵀ A⁺ A⁺ᵀ + A⁺ᵀ A⁺ gᵀ (I − A⁺ A)  (Golub & Pereyra 1973)
@@ -173,7 +173,7 @@ def pinv(a: Data, rtol: float | None = None) -> Data:
     return xp.linalg.pinv(as_float(xp, a), rtol=rtol)
 
 
-def _pinv_vjp(g: Operand, out: Operand, a: Operand, rtol: float | None = None) -> Operand:
+def _pinv_vjp(g: Operand, out: Operand, a: Operand, *, rtol: float | None = None) -> Operand:
     p, gt = out, mT(g)
     first = -matmul(mT(p), matmul(g, mT(p)))
     left = gt - matmul(a, matmul(p, gt))                                  # (I − A A⁺) gᵀ
