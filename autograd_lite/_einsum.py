@@ -187,60 +187,81 @@ def _parts(subscripts: str) -> tuple[tuple[str, ...], str]:
 def _einsum(*operands: Data, subscripts: str) -> Data:
     """The primitive behind :func:`einsum`, on canonical subscripts (explicit, no ``...``)."""
     xp = namespace(*operands)
-    terms, output = _parts(subscripts)
     arrays = [x if hasattr(x, "shape") else xp.asarray(x) for x in operands]
+    singles, pairs, final = _plan(subscripts, tuple(tuple(x.shape) for x in arrays))
     reduced = []
-    for k, (term, x) in enumerate(zip(terms, arrays)):
-        others = set(output).union(*(t for j, t in enumerate(terms) if j != k))
-        reduced.append(_on_its_own(xp, term, x, others))
-    term, x = reduced[0]
+    for (diagonals, summed), x in zip(singles, arrays):
+        for first, second in diagonals:
+            x = _diagonal_data(xp, x, 0, first, second)
+        reduced.append(_summed(xp, x, summed))
+    x = reduced[0]
+    for (mismatched_a, mismatched_b, swap, order_a, shape_a, order_b, shape_b, shape, result), y in \
+            zip(pairs, reduced[1:]):
+        x, y = _summed(xp, x, mismatched_a), _summed(xp, y, mismatched_b)
+        if swap:
+            x, y = y, x
+        x = matmul_into(xp, _reshaped(xp, _permuted(xp, x, order_a), shape_a),
+                        _reshaped(xp, _permuted(xp, y, order_b), shape_b), shape, result)
+    return _permuted(xp, x, final)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plan(subscripts: str, shapes: tuple[tuple[int, ...], ...]) -> tuple[Any, ...]:
+    """How :func:`_einsum` computes, worked out once per subscripts and shapes: for each operand its
+    diagonals (repeated indices) and the axes that no one else has, summed; then the operands
+    contracted pairwise, left to right, each pair by one (batched) matmul; then the output's order."""
+    terms, output = _parts(subscripts)
+    singles, reduced = [], []
+    for k, (term, shape) in enumerate(zip(terms, shapes)):
+        wanted = set(output).union(*(t for j, t in enumerate(terms) if j != k))
+        diagonals, shape = [], list(shape)
+        while len(set(term)) < len(term):
+            letter = next(c for c in term if term.count(c) > 1)
+            first = term.index(letter)
+            second = term.index(letter, first + 1)
+            diagonals.append((first, second))
+            rest = [i for i in range(len(term)) if i not in (first, second)]
+            term, shape = "".join(term[i] for i in rest) + letter, [shape[i] for i in rest] + [shape[first]]
+        summed = tuple(i for i, c in enumerate(term) if c not in wanted)
+        singles.append((tuple(diagonals), summed))
+        reduced.append(("".join(c for c in term if c in wanted),
+                        tuple(n for i, n in enumerate(shape) if i not in summed)))
+    pairs = []
+    term, shape = reduced[0]
     for i in range(1, len(reduced)):
         wanted = set(output).union(*(t for t, _ in reduced[i + 1:]))
-        last = i == len(reduced) - 1
-        term, x = _pair(xp, term, x, *reduced[i], wanted, output if last else None)
-    return _permuted(xp, x, [term.index(letter) for letter in output])
+        step, (term, shape) = _pair_plan(term, shape, *reduced[i], wanted,
+                                         output if i == len(reduced) - 1 else None)
+        pairs.append(step)
+    return tuple(singles), tuple(pairs), tuple(term.index(c) for c in output)
 
 
-def _on_its_own(xp: Namespace, term: str, x: Data, wanted: set[str]) -> tuple[str, Data]:
-    """One operand's diagonals taken (repeated indices) and the indices that no one else wants summed."""
-    while len(set(term)) < len(term):
-        letter = next(c for c in term if term.count(c) > 1)
-        first = term.index(letter)
-        second = term.index(letter, first + 1)
-        x = _diagonal_data(xp, x, 0, first, second)
-        term = "".join(c for i, c in enumerate(term) if i not in (first, second)) + letter
-    summed = tuple(i for i, c in enumerate(term) if c not in wanted)
-    return "".join(c for c in term if c in wanted), _summed(xp, x, summed)
-
-
-def _pair(xp: Namespace, ta: str, a: Data, tb: str, b: Data, wanted: set[str],
-          output: str | None = None) -> tuple[str, Data]:
+def _pair_plan(ta: str, sa: tuple[int, ...], tb: str, sb: tuple[int, ...], wanted: set[str],
+               output: str | None) -> tuple[tuple[Any, ...], tuple[str, tuple[int, ...]]]:
     """Two operands contracted into one by a (batched) matmul: (batch, a's own, shared) @ (batch,
     shared, b's own), or b's side first where that gives the ``output``'s order as it is (no
     transposed view left for the gradient to copy). A shared index of size 1 on one side only is
-    summed out first."""
-    for letter in [c for c in ta if c in tb and c not in wanted]:
-        i, j = ta.index(letter), tb.index(letter)
-        if a.shape[i] != b.shape[j]:  # broadcast: Σ_l a[0] b[l] = a[0] Σ_l b[l]
-            a, b = _summed(xp, a, (i,)), _summed(xp, b, (j,))
-            ta, tb = ta.replace(letter, ""), tb.replace(letter, "")
+    summed out first: Σ_l a[0] b[l] = a[0] Σ_l b[l]."""
+    size_a, size_b = dict(zip(ta, sa)), dict(zip(tb, sb))
+    mismatched = [c for c in ta if c in tb and c not in wanted and size_a[c] != size_b[c]]
+    sum_a, sum_b = tuple(ta.index(c) for c in mismatched), tuple(tb.index(c) for c in mismatched)
+    ta, tb = "".join(c for c in ta if c not in mismatched), "".join(c for c in tb if c not in mismatched)
     batch = [c for c in ta if c in tb and c in wanted]
-    shared = [c for c in ta if c in tb and c not in wanted]
     own_a = [c for c in ta if c not in tb]
     own_b = [c for c in tb if c not in ta]
-    if output is not None and "".join(batch + own_b + own_a) == output != "".join(batch + own_a + own_b):
-        return _pair(xp, tb, b, ta, a, wanted)
-    size_a, size_b = dict(zip(ta, a.shape)), dict(zip(tb, b.shape))
-    batch_a = tuple(size_a[c] for c in batch)
-    batch_b = tuple(size_b[c] for c in batch)
+    swap = output is not None and "".join(batch + own_b + own_a) == output != "".join(batch + own_a + own_b)
+    if swap:
+        ta, tb, size_a, size_b, own_a, own_b = tb, ta, size_b, size_a, own_b, own_a
+    shared = [c for c in ta if c in tb and c not in wanted]
+    batch_a, batch_b = tuple(size_a[c] for c in batch), tuple(size_b[c] for c in batch)
     m = math.prod(size_a[c] for c in own_a)
     k = math.prod(size_a[c] for c in shared)
     n = math.prod(size_b[c] for c in own_b)
-    a = _reshaped(xp, _permuted(xp, a, [ta.index(c) for c in batch + own_a + shared]), batch_a + (m, k))
-    b = _reshaped(xp, _permuted(xp, b, [tb.index(c) for c in batch + shared + own_b]), batch_b + (k, n))
     batch_out = tuple(max(p, q) for p, q in zip(batch_a, batch_b))
-    shape = batch_out + tuple(size_a[c] for c in own_a) + tuple(size_b[c] for c in own_b)
-    return "".join(batch + own_a + own_b), matmul_into(xp, a, b, batch_out + (m, n), shape)
+    result = batch_out + tuple(size_a[c] for c in own_a) + tuple(size_b[c] for c in own_b)
+    step = (sum_a, sum_b, swap, tuple(ta.index(c) for c in batch + own_a + shared), batch_a + (m, k),
+            tuple(tb.index(c) for c in batch + shared + own_b), batch_b + (k, n), batch_out + (m, n), result)
+    return step, ("".join(batch + own_a + own_b), result)
 
 
 def matmul_into(xp: Namespace, a: Data, b: Data, shape: tuple[int, ...], result: tuple[int, ...]) -> Data:
@@ -258,31 +279,41 @@ def _einsum_vjp(k: int, g: Operand, out: Operand, *operands: Operand, subscripts
     """einsum of g with the other operands into operand k's indices; a repeated index of operand k
     goes through an identity matrix (writing into the diagonal), an index no one else has through a
     vector of ones (spreading back over its axis)."""
+    shape = _shape_of(data_of(operands[k]))
+    spec, extras = _gradient_spec(subscripts, k, shape)
+    if extras:
+        data = data_of(g)
+        xp, dtype, device = namespace(data), data.dtype, device_of(data)
+        extras = [xp.eye(n, dtype=dtype, device=device) if kind == "eye" else
+                  xp.ones((n,), dtype=dtype, device=device) for kind, n in extras]
+    grad = _einsum(g, *(x for j, x in enumerate(operands) if j != k), *extras, subscripts=spec)
+    got = _shape_of(data_of(grad))
+    if got != shape and any(p == 1 and q != 1 for p, q in zip(got, shape)):  # broadcast along this axis
+        grad = broadcast_to(grad, shape=tuple(max(p, q) for p, q in zip(got, shape)))
+    return grad
+
+
+@functools.lru_cache(maxsize=1024)
+def _gradient_spec(subscripts: str, k: int, shape: tuple[int, ...]) -> tuple[str, tuple[Any, ...]]:
+    """The subscripts of operand k's gradient, and the constant operands it needs: an identity matrix
+    for each repeat of an index, a vector of ones for an index that neither g nor the others have."""
     terms, output = _parts(subscripts)
-    term, shape = terms[k], _shape_of(data_of(operands[k]))
     others = [t for j, t in enumerate(terms) if j != k]
     known = set(output).union(*others)
     spare = iter(c for c in _LETTERS if c not in subscripts)
-    data = data_of(g)
-    xp, dtype, device = namespace(data), data.dtype, device_of(data)
-    target, extra_terms, extra = [], [], []
-    for letter, n in zip(term, shape):
+    target, extra_terms, extras = [], [], []
+    for letter, n in zip(terms[k], shape):
         if letter in target:
             fresh = next(spare)
             target.append(fresh)
             extra_terms.append(letter + fresh)
-            extra.append(xp.eye(n, dtype=dtype, device=device))
+            extras.append(("eye", n))
         else:
             target.append(letter)
             if letter not in known:
                 extra_terms.append(letter)
-                extra.append(xp.ones((n,), dtype=dtype, device=device))
-    spec = ",".join([output, *others, *extra_terms]) + "->" + "".join(target)
-    grad = _einsum(g, *(x for j, x in enumerate(operands) if j != k), *extra, subscripts=spec)
-    got = _shape_of(data_of(grad))
-    if any(p == 1 and q != 1 for p, q in zip(got, shape)):  # the others broadcast along this axis
-        grad = broadcast_to(grad, shape=tuple(max(p, q) for p, q in zip(got, shape)))
-    return grad
+                extras.append(("ones", n))
+    return ",".join([output, *others, *extra_terms]) + "->" + "".join(target), tuple(extras)
 
 
 _einsum.defvjp_argnum(_einsum_vjp)

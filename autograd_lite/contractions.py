@@ -9,6 +9,7 @@ reaches BLAS on NumPy). The examples assume ``import numpy as np`` and ``from au
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from typing import Any
@@ -38,9 +39,19 @@ def _integer(value: Any) -> bool:
 
 def _tensordot_params(a: Data, b: Data, axes: Any = 2) -> dict[str, Any]:
     """``axes`` as NumPy takes it (an int N: a's last N with b's first N; or two sequences, or two
-    ints) as a pair of tuples of non-negative ints, checked against the shapes."""
+    ints) as a pair of tuples of non-negative ints, checked against the shapes (and remembered for
+    them: the forward and each VJP ask again)."""
     sa, sb = _shape_of(a), _shape_of(b)
+    try:
+        key = axes if _integer(axes) or is_bool(axes) else \
+            tuple(x if _integer(x) or is_bool(x) else tuple(x) for x in axes)
+        hash(key)
+    except TypeError:
+        return {"axes": _tensordot_axes(sa, sb, axes)}
+    return {"axes": _cached_axes(sa, sb, key)}
 
+
+def _tensordot_axes(sa: tuple[int, ...], sb: tuple[int, ...], axes: Any) -> tuple[tuple[int, ...], ...]:
     def fail(kind: type, why: str) -> None:
         raise kind(f"tensordot on inputs of shapes {sa}, {sb}: {why}")
 
@@ -63,7 +74,10 @@ def _tensordot_params(a: Data, b: Data, axes: Any = 2) -> dict[str, Any]:
         if sa[i] != sb[j]:
             fail(ShapeError, f"axis {i} of a has size {sa[i]} and axis {j} of b size {sb[j]}: the contracted "
                              f"sizes must be equal")
-    return {"axes": pair}
+    return pair
+
+
+_cached_axes = functools.lru_cache(maxsize=1024)(_tensordot_axes)
 
 
 def _axes_of(axes: Any, shape: tuple[int, ...], fail: Any) -> tuple[int, ...]:
