@@ -284,6 +284,17 @@ def test_norm_follows_numpy_for_every_axis_and_ord():
     assert_same_gradients(lambda x: la.norm(x), lambda x: torch.linalg.norm(x), np.zeros((2, 3)))
 
 
+def test_pytorchs_spellings_dim_and_keepdim():
+    x = RNG.normal(size=(2, 3, 4))
+    for ours, theirs in [(lambda x: la.norm(x, 1, dim=(0, 2), keepdim=True),
+                          lambda x: torch.linalg.norm(x, 1, dim=(0, 2), keepdim=True)),
+                         (lambda x: la.vector_norm(x, ord=3, dim=1, keepdim=True),
+                          lambda x: torch.linalg.vector_norm(x, ord=3, dim=1, keepdim=True)),
+                         (lambda x: la.matrix_norm(x, ord="nuc", keepdim=True),
+                          lambda x: torch.linalg.matrix_norm(x, ord="nuc", keepdim=True))]:
+        np.testing.assert_allclose(host(ours(Tensor(x))), theirs(torch.tensor(x)).numpy(), rtol=1e-12)
+
+
 # ---- errors -----------------------------------------------------------------------------------
 
 

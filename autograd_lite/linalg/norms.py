@@ -14,7 +14,7 @@ import math
 import numbers
 from typing import Any
 
-from .._checks import is_bool
+from .._checks import accepts_torch_spelling, is_bool
 from ..backend import namespace
 from ..engine import data_of, docstring_tests, primitive
 from ..ops import abs as abs_
@@ -102,6 +102,7 @@ vector_norm.defvjp(_vector_norm_vjp)
 _MATRIX_ORDERS = ("fro", "nuc", 1, -1, 2, -2, _INF, -_INF)
 
 
+@accepts_torch_spelling
 def matrix_norm(x: Operand, keepdims: bool = False, ord: float | str = "fro") -> Operand:  # noqa: A002
     """Composite (vector_norm, svdvals, max/min/sum): the matrix norm of each (..., M, N) matrix, as
     the standard's ``matrix_norm``: 'fro' (Frobenius), 'nuc' (Σ singular values), 2 / −2 (largest /
@@ -136,6 +137,7 @@ def matrix_norm(x: Operand, keepdims: bool = False, ord: float | str = "fro") ->
     return reshape(out, shape=tuple(shape[:-2]) + (1, 1)) if keepdims else out
 
 
+@accepts_torch_spelling
 def norm(x: Operand, ord: float | str | None = None, axis: Axis = None,  # noqa: A002
          keepdims: bool = False) -> Operand:
     """Composite (:func:`vector_norm`, :func:`matrix_norm`): a vector or matrix norm, exactly as
@@ -143,9 +145,13 @@ def norm(x: Operand, ord: float | str | None = None, axis: Axis = None,  # noqa:
     (vector) or 2-D (matrix) input; an int (or 1-tuple) ``axis`` takes vector norms along it, a 2-tuple
     matrix norms over those two axes.  Gradients: those of vector_norm and matrix_norm
 
+    PyTorch's spelling ``dim=``/``keepdim=`` is taken too (``torch.linalg.norm(A, ord, dim, keepdim)``).
+
     >>> x = Tensor([[3.0, 0.0], [0.0, 4.0]], requires_grad=True)
     >>> norm(x), norm(x, axis=1), norm(x, "nuc")
     (Tensor(5., op='vector_norm'), Tensor([3., 4.], op='vector_norm'), Tensor(7., op='sum'))
+    >>> norm(x, dim=0, keepdim=True)
+    Tensor([[3., 4.]], op='vector_norm')
     """
     shape = _shape_of(x)
     ndim = len(shape)
