@@ -16,6 +16,7 @@ from helpers import assert_on, host
 import autograd_lite as ag
 from autograd_lite import ShapeError, Tensor
 from autograd_lite.engine import gradients
+from autograd_lite.testing import gradcheck, gradgradcheck
 
 la = ag.linalg
 RNG = np.random.default_rng(14)
@@ -239,6 +240,19 @@ def test_degenerate_eigenvalues_as_torch():
     (theirs,) = torch_grads_of(lambda a: (torch.linalg.eigh(a)[1] * torch.arange(9.0).reshape(3, 3)).sum(), a)
     assert not np.isfinite(ours).all() and not np.isfinite(theirs).all()  # the documented caveat
     assert_same_gradients(lambda a: la.svdvals(a).sum(), lambda a: torch.linalg.svdvals(a).sum(), a)
+
+
+def test_det_has_its_cofactor_gradient_at_singular_matrices(xp, device):
+    """det is a polynomial: at a singular matrix its gradient is still the cofactor matrix (finite
+    differences agree; torch 2.13 returns 0 for the first of these, whose cofactors are not 0)."""
+    rank_one = np.array([[1.0, 2.0], [2.0, 4.0]])
+    rank_two = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.5]]) @ np.diag([1.0, 1.0, 0.0])
+    stack = np.stack([rank_two, well_conditioned(3, 3), np.zeros((3, 3))])
+    (g,) = grads_of(lambda a: la.det(a).sum(), rank_one)
+    np.testing.assert_allclose(g, [[4.0, -2.0], [-2.0, 1.0]], atol=1e-12)  # [[d, -c], [-b, a]]
+    for a in (rank_one, rank_two, stack):
+        assert gradcheck(lambda a: la.det(a), xp.asarray(a, device=device))
+    assert gradgradcheck(lambda a: la.det(a), xp.asarray(rank_two, device=device))
 
 
 VECTOR_ORDS = [2, 1, math.inf, -math.inf, 0, 3, 1.5]

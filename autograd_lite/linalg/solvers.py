@@ -1,9 +1,10 @@
 """Inverses, determinants and linear systems: inv, det, slogdet, solve, pinv, matrix_power.
 
 Every op takes a matrix or a stack of them, shape (..., M, M) (pinv: (..., M, N)), as NumPy does.
-``g`` is ∂L/∂out, ``Aᵀ`` the transpose of the last two axes. At a singular matrix the gradient of
-inv, det, slogdet and solve needs A⁻¹ and so is undefined (an error); PyTorch's det falls back to an
-SVD there, this one does not.
+``g`` is ∂L/∂out, ``Aᵀ`` the transpose of the last two axes. At a singular matrix inv, slogdet and
+solve have no gradient (it needs A⁻¹: an error); det's is still its cofactor matrix, computed from the
+SVD as PyTorch's formula does (torch 2.13 itself returns 0 at some singular matrices, e.g.
+[[1, 2], [2, 4]]; finite differences give the cofactors, as here).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Any, NamedTuple
 
 from .._checks import is_bool
 from ..backend import device_of, namespace
-from ..engine import Node, ShapeError, docstring_tests, primitive
+from ..engine import Node, ShapeError, data_of, docstring_tests, primitive
 from ..ops import where
 from ..parameters import _shape_of
+from ..reductions import prod
 from ..shape_ops import expand_dims, squeeze
 from ..tensor_ops import getitem, matmul
 from ..typing import Data, Operand
@@ -52,7 +54,8 @@ def _scalar_per_matrix(g: Operand) -> Operand:
 
 @primitive
 def det(a: Data) -> Data:
-    """The determinant of each matrix.  ∂L/∂A = g·det(A)·A⁻ᵀ (undefined at a singular A)
+    """The determinant of each matrix.  ∂L/∂A = g·det(A)·A⁻ᵀ, the cofactors; at a singular A
+    (abs(det) < 100·eps) the same cofactors as g·det(U)det(Vh)·U diag(Π_{j≠i} S_j) Vh, from the SVD
 
     >>> a = Tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
     >>> det(a)
@@ -67,7 +70,25 @@ def det(a: Data) -> Data:
     return xp.linalg.det(as_float(xp, a))
 
 
-det.defvjp(lambda g, out, a: _scalar_per_matrix(g * out) * mT(inv(a)))
+def _det_vjp(g: Operand, out: Operand, a: Operand) -> Operand:
+    d = data_of(out)
+    xp = namespace(d)
+    singular = xp.abs(d) < 100 * xp.finfo(d.dtype).eps
+    if not xp.any(singular):
+        return _scalar_per_matrix(g * out) * mT(inv(a))
+    from .decompositions import svd  # (decompositions builds on this module)
+    n = a.shape[-1]
+    identity = eye(out, n)
+    mask = xp.reshape(singular, tuple(singular.shape) + (1, 1))
+    cofactors = _scalar_per_matrix(g * out) * mT(inv(where(mask, identity, a)))  # A replaced where singular
+    u, s, vh = svd(a)
+    others = where(xp.astype(identity, xp.bool), 1.0, expand_dims(s, -2))    # row i: S with S_i made 1
+    scale = g * det(u) * det(vh)
+    by_svd = matmul(u * expand_dims(expand_dims(scale, -1) * prod(others, axis=-1), -2), vh)
+    return where(mask, by_svd, cofactors)
+
+
+det.defvjp(_det_vjp)
 
 
 class SlogdetResult(NamedTuple):
