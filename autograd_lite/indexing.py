@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import backend
+from ._checks import accepts_torch_spelling
 from .engine import Node, ShapeError, data_of, docstring_tests, is_grad_enabled
 from .ops import maximum, minimum, subtract, where
 from .parameters import _shape_of
@@ -57,6 +58,7 @@ def _split(op: str, x: Any, indices_or_sections: Any, axis: Any, equal: bool) ->
     return [getitem(x, _along(axis, part)) for part in parts]  # (bounds inside the axis: the standard)
 
 
+@accepts_torch_spelling
 def split(x: Operand, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Operand]:
     """Composite (of getitem): ``x`` cut along ``axis`` into that many equal parts, or at those indices,
     as ``np.split``; a list, each part connected to the graph.  ∂L/∂x = the parts' gradients, joined
@@ -67,6 +69,7 @@ def split(x: Operand, indices_or_sections: int | Sequence[int], axis: int = 0) -
     return _split("split", x, indices_or_sections, axis, equal=True)
 
 
+@accepts_torch_spelling
 def array_split(x: Operand, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Operand]:
     """Composite (of getitem): as :func:`split`, but ``n`` sections need not be equal (the first
     ``size % n`` are one longer), as ``np.array_split``.
@@ -131,6 +134,7 @@ def _in_bounds(op: str, indices: Any, shape: tuple[int, ...], axis: int) -> Any:
     return xp.where(indices < 0, indices + size, indices)
 
 
+@accepts_torch_spelling
 def take(x: Operand, indices: Any, axis: int | None = None) -> Operand:
     """Composite (of getitem): the elements at ``indices`` (integers, negative from the end) along
     ``axis`` (of the flattened array for None), as ``np.take``.  ∂L/∂x = scatter_add of g at indices
@@ -148,6 +152,7 @@ def take(x: Operand, indices: Any, axis: int | None = None) -> Operand:
     return getitem(x, _along(axis, _in_bounds("take", indices, shape, axis)))
 
 
+@accepts_torch_spelling
 def take_along_axis(x: Operand, indices: Any, axis: int | None = -1) -> Operand:
     """Composite (of getitem): ``out[..., i, ...] = x[..., indices[..., i, ...], ...]`` along ``axis``
     (``indices`` has x's number of dimensions; the others broadcast), as ``np.take_along_axis`` — what
@@ -193,6 +198,7 @@ class _NoValue:
 _NO_VALUE: Any = _NoValue()
 
 
+@accepts_torch_spelling
 def diff(x: Operand, n: int = 1, axis: int = -1, prepend: Any = _NO_VALUE,
          append: Any = _NO_VALUE) -> Operand:
     """Composite (of concatenate, getitem and subtract): the ``n``-th differences
@@ -343,7 +349,7 @@ class _At:
 
 
 class _AtIndex:
-    """``at(x)[index]``: ``set``, ``add`` or ``get`` there."""
+    """``at(x)[index]``: ``set``, ``add``, ``multiply``, ``min``, ``max`` or ``get`` there."""
 
     __slots__ = ("_x", "_index")
 
@@ -376,8 +382,8 @@ class _AtIndex:
 
 
 def _update(op: str, x: Any, index: Any, value: Any) -> tuple[Any, Any, tuple[int, ...], Any]:
-    """What ``set`` and ``add`` share: x in a float dtype, the value broadcast to the selected elements,
-    x's shape, and x's dtype."""
+    """What the updates share: x in a float dtype, the value broadcast to the selected elements (an
+    error naming the update and the shapes where it does not broadcast), x's shape, and x's dtype."""
     data = data_of(x)
     xp, device, shape = backend.namespace(data), backend.device_of(data), _shape_of(data)
     try:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import backend
-from ._checks import is_bool
+from ._checks import accepts_torch_spelling, is_bool
 from .engine import Node, data_of, docstring_tests
 from .parameters import AxisError, _arrays, _axis_index, _shape_of
 from .shape_ops import broadcast_to, reshape, transpose
@@ -85,6 +85,7 @@ def _copy(x: Any) -> Any:
 # ---- repeating and padding -------------------------------------------------------------------
 
 
+@accepts_torch_spelling
 def repeat(x: Operand, repeats: int | Sequence[int], axis: int | None = None) -> Operand:
     """Composite (of getitem): each element repeated ``repeats`` times (an int, or one count per element
     along ``axis``) along ``axis`` (the flattened array for None), as ``np.repeat``.
@@ -210,6 +211,7 @@ def _full_like(x: Any, axis: int, width: int, value: Any) -> Any:
 # ---- reversing and rotating ------------------------------------------------------------------
 
 
+@accepts_torch_spelling
 def flip(x: Operand, axis: int | Sequence[int] | None = None) -> Operand:
     """Composite (of getitem): the elements in reverse order along ``axis`` (an int, a tuple, or all
     axes for None), as ``np.flip``.  ∂L/∂x = flip(g, axis)
@@ -251,6 +253,7 @@ def flipud(x: Operand) -> Operand:
     return flip(x, 0)
 
 
+@accepts_torch_spelling
 def roll(x: Operand, shift: int | Sequence[int], axis: int | Sequence[int] | None = None) -> Operand:
     """Composite (of getitem and concatenate): the elements shifted by ``shift`` along ``axis``, those
     that fall off one end coming back at the other, as ``np.roll`` (``axis=None``: the flattened
@@ -437,6 +440,7 @@ def moveaxis(x: Operand, source: int | Sequence[int], destination: int | Sequenc
     return transpose(x, tuple(order))
 
 
+@accepts_torch_spelling
 def rollaxis(x: Operand, axis: int, start: int = 0) -> Operand:
     """Composite (of transpose): ``axis`` moved to stand before the axis ``start``, as
     ``np.rollaxis`` (``moveaxis`` reads more plainly).  ∂L/∂x = g with the axis moved back
@@ -481,6 +485,7 @@ class ShapeMethods:
 
     __slots__ = ()
 
+    @accepts_torch_spelling
     def repeat(self, repeats: int | Sequence[int], axis: int | None = None) -> Any:
         """Each element repeated; see :func:`autograd_lite.repeat`."""
         return repeat(self, repeats, axis)
@@ -489,6 +494,7 @@ class ShapeMethods:
         """The tensor as 1-D; see :func:`autograd_lite.ravel`."""
         return ravel(self)
 
+    @accepts_torch_spelling
     def take(self, indices: Any, axis: int | None = None) -> Any:
         """Elements at ``indices`` along ``axis``; see :func:`autograd_lite.take`."""
         from .indexing import take
