@@ -9,6 +9,7 @@ Ties in ``max``/``min`` share the gradient equally. The examples assume ``import
 
 from __future__ import annotations
 
+from . import _checks
 from .backend import Namespace, default_float, device_of, dtype_kind, host_namespace, namespace, ndarray
 from .engine import data_of, docstring_tests, primitive
 from .ops import exp, where
@@ -186,8 +187,12 @@ min.defparams(_reduction_params("min"))
 min.defvjp(_extremum_vjp)
 
 
+@_checks.accepts_torch_spelling
 def var(x: Operand, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Operand:
     """Composite (no VJP of its own): variance Σ(x − mean)² / (n − ddof) over ``axis``.
+
+    PyTorch's ``dim=``/``keepdim=`` are taken for ``axis``/``keepdims``, but not PyTorch's default
+    ``correction=1``: ``ddof`` is NumPy's, 0 unless given.
 
     >>> x = Tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
     >>> var(x)
@@ -221,7 +226,9 @@ def std(x: Data, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Da
     ∂L/∂x = g·(x − mean) / ((n − ddof)·out), and 0 where out = 0, as PyTorch
 
     A primitive rather than sqrt(var): at zero variance (one element, or all equal) √ has no
-    derivative, and PyTorch's convention there is a gradient of 0, not the NaN of ∞·0.
+    derivative, and PyTorch's convention there is a gradient of 0, not the NaN of ∞·0. As for
+    :func:`var`, PyTorch's ``dim=`` is taken but ``ddof`` stays NumPy's (0 unless given; PyTorch's
+    default is ``correction=1``).
 
     >>> x = Tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
     >>> std(x, ddof=1)
@@ -324,4 +331,4 @@ log_softmax.defparams(lambda x, axis=-1: {"axis": _axis_index("log_softmax", axi
 log_softmax.defvjp(lambda g, out, x, axis=-1: g - exp(out) * sum(g, axis=axis, keepdims=True))
 
 
-__test__ = docstring_tests(globals())
+__test__ = {**docstring_tests(globals()), "var": var.__doc__}  # (var is decorated: doctest misses it)

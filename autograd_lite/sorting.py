@@ -14,7 +14,6 @@ scans (:mod:`autograd_lite.reductions`, :mod:`autograd_lite.scans`) and of these
 
 from __future__ import annotations
 
-import builtins
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _checks, backend
@@ -328,7 +327,8 @@ def quantile(x: Operand, q: Any, axis: Axis = None, keepdims: bool = False,
     return reshape(_nan_where_nan(result, lines, xp), shape=qs.shape + shape)
 
 
-def median(x: Operand, axis: Axis = None, keepdims: bool = False, **torch_spelling: Any) -> Operand:
+def median(x: Operand, axis: Axis = None, keepdims: bool = False, *, dim: Any = None,
+           keepdim: Any = None) -> Operand:
     """Composite (no VJP of its own): the median over ``axis``, as ``np.median``: the middle element,
     or of an even count the mean of the two middle ones, each getting half the gradient.
 
@@ -341,12 +341,10 @@ def median(x: Operand, axis: Axis = None, keepdims: bool = False, **torch_spelli
     >>> x.grad
     array([0., 0., 1.])
     """
-    if torch_spelling:
-        if builtins.any(name in torch_spelling for name in ("dim", "keepdim")):
-            raise TypeError("median: dim= is PyTorch's spelling, and torch.median(x, dim) means the lower "
-                            "middle element and its index; NumPy's median, this one, averages the middle "
-                            "two: pass axis= (keepdims=)")
-        raise TypeError(f"median: unexpected keyword argument {next(iter(torch_spelling))!r}")
+    if dim is not None or keepdim is not None:  # PyTorch's spelling, refused: it would mean PyTorch's median
+        raise TypeError("median: dim= is PyTorch's spelling, and torch.median(x, dim) means the lower "
+                        "middle element and its index; NumPy's median, this one, averages the middle "
+                        "two: pass axis= (keepdims=)")
     lines, n, shape, xp, device = _lines("median", x, axis, keepdims, floats=True)
     if n == 0:  # nothing to take the median of: NaN, as NumPy's
         return reshape(sum(lines, axis=0) * float("nan"), shape=shape)
