@@ -464,3 +464,24 @@ def test_errors_are_of_a_kind_numpy_raises_there_too(ours, theirs):
     assert kinds
     with pytest.raises(kinds):
         ours()
+
+
+def test_numpys_own_functions_on_tensors_run_these_ops_and_keep_the_graph():
+    t = Tensor(M, requires_grad=True)
+    calls = [(np.pad, (t,), {"pad_width": 1, "mode": "edge"}), (np.roll, (t, 1), {"axis": 0}),
+             (np.flip, (t,), {}), (np.repeat, (t, 2), {"axis": 1}), (np.tile, (t, (2, 1)), {}),
+             (np.take, (t, [0, 2]), {"axis": 0}), (np.diff, (t,), {"prepend": 0.0}),
+             (np.rot90, (t,), {}), (np.moveaxis, (t, 0, 1), {}), (np.hstack, ([t, t],), {}),
+             (np.take_along_axis, (t, np.zeros((3, 1), dtype=int)), {"axis": 1})]
+    for function, args, kwargs in calls:
+        out = function(*args, **kwargs)
+        plain = (M if a is t else [M, M] if isinstance(a, list) and a[0] is t else a for a in args)
+        expected = function(*plain, **kwargs)
+        assert isinstance(out, Tensor) and out.requires_grad, function.__name__
+        np.testing.assert_array_equal(out.data, expected)
+        (g,) = gradients(out.sum(), [t])
+        assert g.shape == M.shape
+        if function is not np.diff:  # each output element is a copy of one input element
+            assert g.sum() == expected.size
+    parts = np.split(t, 3, axis=0)
+    assert all(isinstance(p, Tensor) and p.requires_grad for p in parts)
