@@ -142,9 +142,14 @@ def name(value: Any, name: str, where: str) -> str | None:
 TORCH_SPELLINGS = {"dim": "axis", "keepdim": "keepdims"}
 
 
+#: ops whose PyTorch default differs from NumPy's: with ``dim=`` the parameter must be given
+_DEFAULTS_DIFFER = {"var": "ddof", "std": "ddof"}
+
+
 def numpy_spelling(where: str, params: dict[str, Any]) -> dict[str, Any]:
     """``params`` with PyTorch's ``dim``/``keepdim`` renamed to NumPy's ``axis``/``keepdims``; both
-    spellings of one parameter at once is an error.
+    spellings of one parameter at once is an error, and so is ``var``/``std`` with ``dim=`` but no
+    ``ddof``: PyTorch's divide by n − 1 by default, NumPy's by n, and the call could mean either.
 
     >>> numpy_spelling("sum", {"dim": 1, "keepdim": True})
     {'axis': 1, 'keepdims': True}
@@ -152,6 +157,10 @@ def numpy_spelling(where: str, params: dict[str, Any]) -> dict[str, Any]:
     Traceback (most recent call last):
     TypeError: sum: got both axis= and PyTorch's spelling of it, dim=; pass one
     """
+    needed = _DEFAULTS_DIFFER.get(where)
+    if needed is not None and "dim" in params and needed not in params:
+        raise TypeError(f"{where}: with PyTorch's dim=, give {needed}= too: PyTorch's {where} divides by "
+                        f"n − 1 by default ({needed}=1), NumPy's by n ({needed}=0)")
     renamed = {}
     for key, value in params.items():
         numpy_name = TORCH_SPELLINGS.get(key, key)

@@ -17,7 +17,7 @@ import builtins
 from collections.abc import Sequence
 from typing import Any
 
-from . import backend
+from . import _checks, backend
 from .backend import Namespace, default_float, device_of, dtype_kind, namespace, ndarray
 from .engine import data_of, docstring_tests, primitive
 from .ops import where
@@ -146,6 +146,7 @@ def _along(axis: int, ndim: int, position: int | slice) -> tuple[slice | int, ..
     return (slice(None),) * (axis % ndim) + (position,)
 
 
+@_checks.accepts_torch_spelling
 def concatenate(arrays: Sequence[Operand], axis: int | None = 0) -> Operand:
     """Join a sequence of arrays along an existing axis (``axis=None``: flattened first), as
     ``np.concatenate``.  ∂L/∂(input i) = the slice of g where input i landed
@@ -186,6 +187,7 @@ _concatenate.defparams(_joined_axis("concatenate", 0), inputs=None)
 _concatenate.defvjp_argnum(_concatenate_vjp)
 
 
+@_checks.accepts_torch_spelling
 def stack(arrays: Sequence[Operand], axis: int = 0) -> Operand:
     """Join a sequence of arrays of one shape along a new axis, as ``np.stack``.
     ∂L/∂(input i) = g[..., i, ...] along that axis

@@ -71,6 +71,13 @@ def test_max_with_axis_keeps_numpys_meaning():
     assert isinstance(result, Tensor) and result.shape == (2,)
 
 
+@pytest.mark.parametrize("call", [lambda x: x.var(dim=0), lambda x: ag.var(x, dim=0), lambda x: x.std(dim=1),
+                                  lambda x: ag.std(x, dim=1)], ids=["t.var", "ag.var", "t.std", "ag.std"])
+def test_var_and_std_with_dim_need_ddof_since_the_two_libraries_defaults_differ(call):
+    with pytest.raises(TypeError, match="give ddof= too"):
+        call(Tensor(np.ones((2, 3))))
+
+
 def test_both_spellings_at_once_is_an_error_naming_the_op():
     x = Tensor(np.ones((2, 3)))
     with pytest.raises(TypeError, match="sum: got both axis= and PyTorch's spelling of it, dim="):
@@ -91,6 +98,24 @@ def test_every_primitive_and_method_that_takes_axis_takes_dim():
             parameters = inspect.signature(method).parameters
             if "axis" in parameters:
                 assert "dim" in parameters or hasattr(method, "__wrapped__"), name
+
+
+def _public_functions():
+    for home in (ag, ag.linalg, ag.nn.functional):
+        for name in home.__all__:
+            value = getattr(home, name)
+            if inspect.isfunction(value):
+                yield f"{home.__name__}.{name}", value
+
+
+@pytest.mark.parametrize("name, function", sorted(_public_functions()),
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_every_public_function_that_takes_axis_takes_dim(name, function):
+    """The composites (``var``, ``concatenate`` …) are not primitives: each is decorated with
+    ``accepts_torch_spelling`` or spells ``dim`` itself."""
+    parameters = inspect.signature(function).parameters
+    if "axis" in parameters:
+        assert "dim" in parameters or getattr(function, "__wrapped__", None) is not None, name
 
 
 @pytest.mark.parametrize("start_dim, end_dim", [(0, -1), (1, -1), (0, 1), (1, 2), (-2, -1), (2, 2)])

@@ -272,6 +272,7 @@ def binary_cross_entropy(probability: Operand, target: Operand) -> Operand:
     return -mean(log(p) * target + log(1.0 - p) * (1.0 - target))
 
 
+@_checks.accepts_torch_spelling
 def cross_entropy(logits: Operand, target: Operand, axis: int = -1) -> Operand:
     """Composite (no VJP of its own): softmax cross-entropy of logits, PyTorch's ``cross_entropy``.
 
