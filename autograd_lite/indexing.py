@@ -420,11 +420,15 @@ def _set(x: Any, index: Any, value: Any) -> Any:
     work, values, shape, dtype = _update("set", x, index, value)
     data = data_of(work)
     xp, device = backend.namespace(data), backend.device_of(data)
-    covered = scatter_add(xp.ones(_shape_of(values), dtype=data.dtype, device=device), index, shape)
+    if data.__class__ is backend.ndarray:  # NumPy marks the written places by assignment: no np.add.at
+        covered = _host.zeros(shape, dtype=bool)
+        covered[index] = True
+    else:
+        covered = scatter_add(xp.ones(_shape_of(values), dtype=data.dtype, device=device), index, shape) > 0
     winners = _winners(data, index, _shape_of(values))
     if winners is not None:
         values = where(winners, values, 0.0)
-    return _cast(where(covered == 0, work, scatter_add(values, index, shape)), dtype)
+    return _cast(where(covered, scatter_add(values, index, shape), work), dtype)
 
 
 def _combined(op: str, x: Any, index: Any, value: Any, combine: Any) -> Any:
