@@ -191,8 +191,8 @@ min.defvjp(_extremum_vjp)
 def var(x: Operand, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Operand:
     """Composite (no VJP of its own): variance Σ(x − mean)² / (n − ddof) over ``axis``.
 
-    PyTorch's ``dim=``/``keepdim=`` are taken for ``axis``/``keepdims``, but not PyTorch's default
-    ``correction=1``: ``ddof`` is NumPy's, 0 unless given.
+    PyTorch's ``dim=``/``keepdim=`` are taken for ``axis``/``keepdims``; with ``dim=``, ``ddof`` must
+    be given, since PyTorch's default divides by n − 1 and NumPy's (``ddof=0``) by n.
 
     >>> x = Tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
     >>> var(x)
@@ -227,8 +227,8 @@ def std(x: Data, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Da
 
     A primitive rather than sqrt(var): at zero variance (one element, or all equal) √ has no
     derivative, and PyTorch's convention there is a gradient of 0, not the NaN of ∞·0. As for
-    :func:`var`, PyTorch's ``dim=`` is taken but ``ddof`` stays NumPy's (0 unless given; PyTorch's
-    default is ``correction=1``).
+    :func:`var`, PyTorch's ``dim=`` is taken with ``ddof`` given (the two libraries' defaults
+    differ).
 
     >>> x = Tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
     >>> std(x, ddof=1)
