@@ -104,6 +104,8 @@ class Tensor(Arithmetic, ReductionMethods, ContractionMethods, ShapeMethods, Tor
         except ValueError as error:  # NumPy's AxisError too, kept an IndexError as it is there
             shapes = ", ".join(str(_shape(d)) for d in input_data)
             kind = AxisError if isinstance(error, IndexError) else ShapeError
+            if type(error).__name__ == "LinAlgError":  # a singular matrix: the library's own error
+                kind = type(error)
             raise kind(f"{op.name} on inputs of shapes {shapes}: {error}") from None
         except (TypeError, OverflowError) as error:
             dtypes = ", ".join(_dtype_name(d) for d in input_data)

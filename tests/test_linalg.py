@@ -358,3 +358,11 @@ def test_bad_parameters_are_refused():
         la.matrix_power(x, 1.5)
     with pytest.raises(TypeError, match="svd: full_matrices"):
         la.svd(x, full_matrices="no")
+
+
+@pytest.mark.parametrize("op, matrix", [(ag.linalg.inv, np.zeros((2, 2))), (ag.linalg.cholesky, -np.eye(2))],
+                         ids=["inv of a singular matrix", "cholesky of a negative definite one"])
+def test_a_matrix_the_op_cannot_take_raises_numpys_linalg_error_naming_the_op(op, matrix):
+    """Not a ShapeError: the shape is fine, the matrix is not."""
+    with pytest.raises(np.linalg.LinAlgError, match=f"{op.__name__} on inputs of shapes \\(2, 2\\)"):
+        op(ag.Tensor(matrix, requires_grad=True))
