@@ -481,3 +481,16 @@ def test_categorical_losses_of_softmax_outputs_stay_finite_for_logits_of_1000():
 def test_sequential_takes_keras_list_form():
     model = nn.Sequential([nn.Dense(1, input_dim=2, activation="sigmoid")])
     assert len(model) == 1 and model.num_parameters() == 3
+
+
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_gelu_module_takes_pytorchs_approximate_and_matches_it(approximate):
+    import torch
+
+    x = np.linspace(-4, 4, 17)
+    ours = nn.GELU(approximate)(leaf(x))
+    theirs = torch.nn.GELU(approximate)(torch.from_numpy(x)).numpy()
+    assert_allclose(ours.data, theirs, rtol=1e-12, atol=1e-15)
+    assert repr(nn.GELU(approximate)) == f"GELU(approximate={approximate!r})"
+    with pytest.raises(ValueError, match="GELU: invalid approximate 'erf'"):
+        nn.GELU("erf")

@@ -205,9 +205,21 @@ class Step(_Activation):
     function = F.step
 
 
-class GELU(_Activation):
-    """GELU (tanh approximation) as a module."""
-    function = F.gelu
+class GELU(Module):
+    """GELU as a module: x·Φ(x) (``approximate="none"``, PyTorch's default) or its tanh approximation
+    (``"tanh"``); see :func:`~autograd_lite.nn.functional.gelu`."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: invalid approximate {approximate!r}; it must be 'none' or 'tanh'")
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, x: Operand) -> Operand:
+        return F.gelu(x, approximate=self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
 
 
 class LeakyReLU(Module):
