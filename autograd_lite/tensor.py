@@ -359,35 +359,39 @@ class Tensor(Arithmetic, ReductionMethods, ContractionMethods, ShapeMethods, Tor
     def __rmatmul__(self, other: Operand) -> Tensor: return tensor_ops.matmul(other, self)
     def __getitem__(self, index: Any) -> Tensor: return tensor_ops.getitem(self, index=_index_data(index))
 
-    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def sum(self, axis: Axis = None, keepdims: bool = False, **torch_spelling: Any) -> Tensor:
         """Σ over ``axis``; see :func:`autograd_lite.sum`."""
+        if torch_spelling:  # dim=, keepdim=: the primitive reads them
+            return tensor_ops.sum(self, **_given(axis, keepdims), **torch_spelling)
         return tensor_ops.sum(self, axis=axis, keepdims=keepdims)
 
-    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def mean(self, axis: Axis = None, keepdims: bool = False, **torch_spelling: Any) -> Tensor:
         """Mean over ``axis``."""
+        if torch_spelling:  # dim=, keepdim=: the primitive reads them
+            return tensor_ops.mean(self, **_given(axis, keepdims), **torch_spelling)
         return tensor_ops.mean(self, axis=axis, keepdims=keepdims)
 
-    def max(self, axis: Axis = None, keepdims: bool = False, *, dim: int | None = None,
-            keepdim: bool = False) -> Any:
+    def max(self, axis: Axis = None, keepdims: bool = False, **torch_spelling: Any) -> Any:
         """Maximum over ``axis`` (ties share the gradient); with PyTorch's ``dim=`` instead,
         ``(values, indices)`` as PyTorch gives (see :mod:`autograd_lite.torch_names`)."""
-        if dim is not None:
-            return tensor_ops.max(self, dim=dim, keepdim=keepdim)
+        if torch_spelling:  # dim=, keepdim=: the primitive reads them
+            return tensor_ops.max(self, **_given(axis, keepdims), **torch_spelling)
         return tensor_ops.max(self, axis=axis, keepdims=keepdims)
 
-    def min(self, axis: Axis = None, keepdims: bool = False, *, dim: int | None = None,
-            keepdim: bool = False) -> Any:
+    def min(self, axis: Axis = None, keepdims: bool = False, **torch_spelling: Any) -> Any:
         """Minimum over ``axis`` (ties share the gradient); with ``dim=``, ``(values, indices)``."""
-        if dim is not None:
-            return tensor_ops.min(self, dim=dim, keepdim=keepdim)
+        if torch_spelling:
+            return tensor_ops.min(self, **_given(axis, keepdims), **torch_spelling)
         return tensor_ops.min(self, axis=axis, keepdims=keepdims)
 
     def var(self, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         """Variance over ``axis``."""
         return tensor_ops.var(self, axis=axis, keepdims=keepdims, ddof=ddof)
 
-    def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    def logsumexp(self, axis: Axis = None, keepdims: bool = False, **torch_spelling: Any) -> Tensor:
         """Stable log Σ exp over ``axis``."""
+        if torch_spelling:  # dim=, keepdim=: the primitive reads them
+            return tensor_ops.logsumexp(self, **_given(axis, keepdims), **torch_spelling)
         return tensor_ops.logsumexp(self, axis=axis, keepdims=keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
@@ -455,6 +459,15 @@ class Tensor(Arithmetic, ReductionMethods, ContractionMethods, ShapeMethods, Tor
         """Convert to ``dtype`` (differentiable)."""
         return tensor_ops.astype(self, dtype=backend.dtype_of(backend.namespace(self._data), dtype))
 
+
+
+def _given(axis: Axis, keepdims: bool) -> dict[str, Any]:
+    """``axis`` and ``keepdims`` where the caller set them (not their defaults), to go with PyTorch's
+    spellings of them: the primitive then refuses both spellings of one."""
+    given: dict[str, Any] = {} if axis is None else {"axis": axis}
+    if keepdims is not False:
+        given["keepdims"] = keepdims
+    return given
 
 
 def _summed_to(grad: Operand, shape: tuple[int, ...]) -> Operand:
@@ -551,13 +564,14 @@ def asarray(data: ArrayLike | Tensor, dtype: DTypeLike = None, device: Any = Non
 
 def _accept_torch_spellings(cls: type) -> None:
     """Let every method of ``cls`` (its mixins' too) that takes NumPy's ``axis`` also take PyTorch's
-    ``dim``/``keepdim`` (methods that spell ``dim`` themselves, as ``max``, are left as they are)."""
+    ``dim``/``keepdim`` (methods that pass them on themselves, as ``sum``, are left as they are)."""
     for klass in reversed(cls.__mro__):
         for name, attribute in vars(klass).items():
             if not callable(attribute) or name.startswith("__") or isinstance(attribute, type):
                 continue
             parameters = inspect.signature(attribute).parameters
-            if "axis" in parameters and "dim" not in parameters:
+            spells_dim = "dim" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+            if "axis" in parameters and not spells_dim:
                 setattr(cls, name, _checks.accepts_torch_spelling(attribute))
 
 

@@ -57,9 +57,13 @@ class ValuesAndIndices(NamedTuple):
     indices: Any
 
 
-def _extreme_along(op: str, x: Any, dim: int, keepdim: bool = False) -> ValuesAndIndices:
+def _extreme_along(op: str, x: Any, dim: int, keepdim: bool = False,
+                   **numpy_spelling: Any) -> ValuesAndIndices:
     """The largest (``op="max"``) or smallest element along ``dim`` and where it is (the first of ties):
     ``x`` indexed at the arg-extremes, so the gradient reaches that one element."""
+    if numpy_spelling:
+        raise TypeError(f"{op}: with PyTorch's dim=, spell the rest as PyTorch does (keepdim=), not "
+                        f"{', '.join(f'{key}=' for key in numpy_spelling)}")
     data = data_of(x)
     shape = _shape_of(data)
     if not shape:
@@ -76,12 +80,12 @@ def _extreme_along(op: str, x: Any, dim: int, keepdim: bool = False) -> ValuesAn
     return ValuesAndIndices(values, where)
 
 
-def _max_along(x: Any, dim: int, keepdim: bool = False) -> ValuesAndIndices:
-    return _extreme_along("max", x, dim, keepdim)
+def _max_along(x: Any, dim: int, keepdim: bool = False, **numpy_spelling: Any) -> ValuesAndIndices:
+    return _extreme_along("max", x, dim, keepdim, **numpy_spelling)
 
 
-def _min_along(x: Any, dim: int, keepdim: bool = False) -> ValuesAndIndices:
-    return _extreme_along("min", x, dim, keepdim)
+def _min_along(x: Any, dim: int, keepdim: bool = False, **numpy_spelling: Any) -> ValuesAndIndices:
+    return _extreme_along("min", x, dim, keepdim, **numpy_spelling)
 
 
 class TorchMethods:
