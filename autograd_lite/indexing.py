@@ -58,14 +58,18 @@ def _split(op: str, x: Any, indices_or_sections: Any, axis: Any, equal: bool) ->
     return [getitem(x, _along(axis, part)) for part in parts]  # (bounds inside the axis: the standard)
 
 
-@accepts_torch_spelling
-def split(x: Operand, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Operand]:
+def split(x: Operand, indices_or_sections: int | Sequence[int], axis: int = 0, **torch_spelling: Any
+          ) -> list[Operand]:
     """Composite (of getitem): ``x`` cut along ``axis`` into that many equal parts, or at those indices,
     as ``np.split``; a list, each part connected to the graph.  ∂L/∂x = the parts' gradients, joined
 
     >>> [part.shape for part in split(Tensor(np.ones((4, 2))), [1, 3])]
     [(1, 2), (2, 2), (1, 2)]
     """
+    if torch_spelling:  # refused: torch.split(x, n, dim) cuts parts of n elements, np.split n parts
+        raise TypeError(f"split: {', '.join(f'{key}=' for key in torch_spelling)} is PyTorch's spelling, "
+                        f"and torch.split(x, n, dim) means parts of n elements, where np.split means n "
+                        f"equal parts: write axis= for NumPy's meaning")
     return _split("split", x, indices_or_sections, axis, equal=True)
 
 

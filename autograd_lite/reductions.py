@@ -9,6 +9,8 @@ Ties in ``max``/``min`` share the gradient equally. The examples assume ``import
 
 from __future__ import annotations
 
+import builtins
+
 from . import _checks
 from .backend import Namespace, default_float, device_of, dtype_kind, host_namespace, namespace, ndarray
 from .engine import data_of, docstring_tests, primitive
@@ -209,7 +211,8 @@ def var(x: Operand, axis: Axis = None, keepdims: bool = False, ddof: int = 0) ->
     for a in axes:
         count *= shape[a]  # a Python int, so the dtype stays x's
     deviation = x - mean(x, axis=axis, keepdims=True)
-    return sum(deviation * deviation, axis=axis, keepdims=keepdims) / (count - ddof)
+    # n − ddof below 0 divides by 0 (inf), as NumPy's max(n − ddof, 0), never a negative variance
+    return sum(deviation * deviation, axis=axis, keepdims=keepdims) / builtins.max(count - ddof, 0)
 
 
 def _count(shape: tuple[int, ...], axis: Axis) -> int:

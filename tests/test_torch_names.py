@@ -134,7 +134,8 @@ def test_every_public_function_that_takes_axis_takes_dim(name, function):
     ``accepts_torch_spelling`` or spells ``dim`` itself."""
     parameters = inspect.signature(function).parameters
     if "axis" in parameters:
-        assert "dim" in parameters or getattr(function, "__wrapped__", None) is not None, name
+        passes_on = any(p.kind is p.VAR_KEYWORD for p in parameters.values())  # reads or refuses them
+        assert "dim" in parameters or passes_on or getattr(function, "__wrapped__", None) is not None, name
 
 
 @pytest.mark.parametrize("start_dim, end_dim", [(0, -1), (1, -1), (0, 1), (1, 2), (-2, -1), (2, 2)])
@@ -188,3 +189,20 @@ def test_transpose_keeps_numpys_meaning():
 def test_size_of_an_axis_out_of_range_names_the_axis():
     with pytest.raises(IndexError, match="dim 2 is out of bounds"):
         Tensor(np.ones((2, 3))).size(2)
+
+
+def test_split_refuses_dim_since_torch_split_means_parts_of_that_size():
+    x = Tensor(np.arange(6.0))
+    with pytest.raises(TypeError, match="split: dim= is PyTorch's spelling"):
+        ag.split(x, 2, dim=0)
+    assert [part.shape for part in ag.split(x, 2, axis=0)] == [(3,), (3,)]
+
+
+@pytest.mark.parametrize("ddof", [2, 3, 5])
+def test_var_with_ddof_at_or_past_the_count_is_infinite_as_numpys(ddof):
+    data = np.array([3.0, 1.0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ours = ag.var(Tensor(data), ddof=ddof).item()
+        with pytest.warns(RuntimeWarning):
+            theirs = np.var(data, ddof=ddof)
+    assert ours == theirs == np.inf
