@@ -83,9 +83,10 @@ def _ufunc_call(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: d
         raise TypeError(f"{name}(..., out=...) with a Tensor: writing the result into an array would "
                         f"drop its graph; write y = {name}(...) (or a = a + t) instead")
     for key, value in kwargs.items():
-        if key != "out" and (key not in _UFUNC_DEFAULTS or value is not _UFUNC_DEFAULTS[key]
-                             and value != _UFUNC_DEFAULTS[key]):
-            raise TypeError(f"{name}: the keyword {key}={value!r} is not supported on Tensors")
+        default = _UFUNC_DEFAULTS.get(key, _UFUNC_DEFAULTS)
+        same = value is default or isinstance(value, (str, bool)) and value == default
+        if key != "out" and not same:
+            raise TypeError(f"{name}: the keyword {key}={value!r:.40} is not supported on Tensors")
     if ufunc.__name__ in _PLAIN_UFUNCS:
         data = [data_of(x) for x in inputs]
         return getattr(_namespace(data), ufunc.__name__)(*data)
@@ -121,17 +122,23 @@ def _called_as_numpy_calls(name: str, numpy_function: Callable[..., Any], ours: 
         raise TypeError(f"{name}: {error}") from None
     positional: list[Any] = []
     named: dict[str, Any] = {}
+    our_parameters = inspect.signature(ours).parameters
     for key, value in bound.arguments.items():
-        if numpy_parameters.parameters[key].kind is inspect.Parameter.VAR_POSITIONAL:
+        kind = numpy_parameters.parameters[key].kind
+        if kind is inspect.Parameter.VAR_POSITIONAL:
             positional.extend(value)
+        elif kind is inspect.Parameter.VAR_KEYWORD:
+            named.update(value)  # NumPy's **kwargs (np.pad's constant_values): ours checks them
         elif key in leading:
             positional.append(value)
-        elif key in inspect.signature(ours).parameters:
+        elif key in our_parameters:
             named[key] = value
         elif value is not None:
             raise TypeError(f"{name}: the argument {key}={value!r:.40} is not supported on Tensors "
                             f"(autograd_lite.{ours.__name__} has no {key})")
-    return ours(*positional, **named)
+    # ours' leading parameters go by position, so that a primitive finds a Tensor among its inputs
+    ours_bound = inspect.signature(ours).bind_partial(*positional, **named)
+    return ours(*ours_bound.args, **ours_bound.kwargs)
 
 
 @functools.cache

@@ -41,6 +41,12 @@ CALLS = {
     "transpose": (lambda x, y: np.transpose(x), lambda x, y: x.T),
     "reshape": (lambda x, y: np.reshape(x, (-1,)), lambda x, y: ag.reshape(x, shape=(-1,))),
     "clip": (lambda x, y: np.clip(x, 0.8, 1.5), lambda x, y: ag.clip(x, 0.8, 1.5)),
+    "linalg.det (a primitive whose NumPy argument shares our name)": (
+        lambda x, y: np.linalg.det(x[:, :2]), lambda x, y: ag.linalg.det(x[:, :2])),
+    "linalg.inv": (lambda x, y: np.linalg.inv(x[:, :2]), lambda x, y: ag.linalg.inv(x[:, :2])),
+    "tensordot": (lambda x, y: np.tensordot(x, y.T, 1), lambda x, y: ag.tensordot(x, y.T, axes=1)),
+    "pad with NumPy's keyword arguments": (lambda x, y: np.pad(x, 1, constant_values=5.0),
+                                           lambda x, y: ag.pad(x, 1, constant_values=5.0)),
     "exp of a sum of ndarray and Tensor": (lambda x, y: np.exp(np.ones(3) + x), lambda x, y: ag.exp(1 + x)),
 }
 
@@ -99,7 +105,8 @@ def test_read_only_functions_look_at_the_data():
     (lambda x: np.sum(x, dtype=np.float32), "numpy.sum"),
     (lambda x: np.exp(x, dtype=np.float32), "numpy.exp"),
     (lambda x: np.exp(x, out=np.empty(3)), "numpy.exp"),
-], ids=["histogram", "fft", "reduce", "accumulate", "sum dtype", "ufunc dtype", "ufunc out"])
+    (lambda x: np.exp(x, where=np.array([True, False, True])), "numpy.exp"),
+], ids=["histogram", "fft", "reduce", "accumulate", "sum dtype", "ufunc dtype", "ufunc out", "ufunc where"])
 def test_numpy_functions_we_do_not_support_raise_a_type_error_naming_them(call, named):
     x = leaf(3)
     with pytest.raises(TypeError, match=named.replace(".", r"\.")):
