@@ -98,7 +98,8 @@ ROWS: dict[str, Op] = {
     "logcumsumexp": Op(scans.logcumsumexp, _logcumsumexp, _scanned),
     # sorting.py
     "sort": Op(sorting.sort, lambda x, axis: np.sort(x, axis=axis, kind="stable"), _sorted),
-    "median": Op(sorting.median, np.median, _distinct, messy=True),
+    # ties=True: its derivative jumps where elements tie (its own strategy draws distinct values)
+    "median": Op(sorting.median, np.median, _distinct, ties=True, messy=True),
     "quantile": Op(sorting.quantile, lambda x, q, **params: np.quantile(x, q, **params), _quantiles),
 }
 
