@@ -97,21 +97,29 @@ class _Saved:
     def _check_not_behind_arguments(self, arguments: list[Node]) -> None:
         """Raise if a node ``f`` closed over is behind (an input of the computation of) one of the
         differentiated arguments: its second-order gradient would also count the path through it."""
-        outside = {id(node): node for node in self.outside}
-        seen = {id(node) for node in arguments}
-        stack = list(arguments)
-        while stack:
-            for parent in stack.pop()._inputs:
-                if isinstance(parent, Node) and parent.requires_grad and id(parent) not in seen:
-                    if id(parent) in outside:
-                        raise NotImplementedError(
-                            f"checkpoint({getattr(self.f, '__name__', 'f')}): second-order gradients "
-                            f"(create_graph=True) through a checkpointed function that uses a node from "
-                            f"outside its arguments (a {type(parent).__name__} of shape "
-                            f"{tuple(parent.shape)}) from which one of its arguments was computed are "
-                            f"not supported: pass that node to the function as an argument")
-                    seen.add(id(parent))
-                    stack.append(parent)
+        parent = _ancestor_among(arguments, {id(node) for node in self.outside})
+        if parent is not None:
+            raise NotImplementedError(
+                f"checkpoint({getattr(self.f, '__name__', 'f')}): second-order gradients "
+                f"(create_graph=True) through a checkpointed function that uses a node from "
+                f"outside its arguments (a {type(parent).__name__} of shape "
+                f"{tuple(parent.shape)}) from which one of its arguments was computed are "
+                f"not supported: pass that node to the function as an argument")
+
+
+def _ancestor_among(starts: list[Node], targets: set[int]) -> Node | None:
+    """The first node that requires grad, with its id in ``targets``, found walking back from
+    ``starts`` through their inputs (``starts`` themselves excluded); None if there is none."""
+    seen = {id(node) for node in starts}
+    stack = list(starts)
+    while stack:
+        for parent in stack.pop()._inputs:
+            if isinstance(parent, Node) and parent.requires_grad and id(parent) not in seen:
+                if id(parent) in targets:
+                    return parent
+                seen.add(id(parent))
+                stack.append(parent)
+    return None
 
 
 def _zeros(x: Any) -> Any:
@@ -152,18 +160,13 @@ def _check_independent(outside: list[Node], name: str) -> None:
     would overlap (the gradient of the first would also count the paths through the second)."""
     ids = {id(node) for node in outside}
     for node in outside:
-        seen, stack = {id(node)}, [node]
-        while stack:
-            for parent in stack.pop()._inputs:
-                if isinstance(parent, Node) and parent.requires_grad and id(parent) not in seen:
-                    if id(parent) in ids:
-                        raise ValueError(
-                            f"checkpoint({name}): f uses two nodes from outside its arguments, one of "
-                            f"which is computed from the other (a {type(parent).__name__} of shape "
-                            f"{tuple(parent.shape)} and one made from it by {node.op}): pass them to f "
-                            f"as arguments")
-                    seen.add(id(parent))
-                    stack.append(parent)
+        parent = _ancestor_among([node], ids)
+        if parent is not None:
+            raise ValueError(
+                f"checkpoint({name}): f uses two nodes from outside its arguments, one of "
+                f"which is computed from the other (a {type(parent).__name__} of shape "
+                f"{tuple(parent.shape)} and one made from it by {node.op}): pass them to f "
+                f"as arguments")
 
 
 def checkpoint(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -302,10 +302,11 @@ def meshgrid(*xi: Operand, copy: bool = True, sparse: bool = False,
 
 
 def _index_data(index: Any) -> Any:
-    """An index with any tensors in it replaced by their arrays (indices are not differentiated)."""
+    """An index with any tensors in it replaced by their arrays (indices are not differentiated);
+    ``t[index]`` reads it too."""
     if isinstance(index, tuple):
-        return tuple(data_of(i) for i in index)
-    return data_of(index)
+        return tuple(i._data if isinstance(i, Node) else i for i in index)
+    return index._data if isinstance(index, Node) else index
 
 
 def at(x: Operand) -> _At:

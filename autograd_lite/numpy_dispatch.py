@@ -115,14 +115,14 @@ def _called_as_numpy_calls(name: str, numpy_function: Callable[..., Any], ours: 
     """``ours`` called with the arguments of a call to ``numpy_function``, matched by NumPy's
     signature: NumPy's leading array arguments by position, the rest by name; a NumPy argument that
     ``ours`` lacks is an error unless it was passed as None (``out=None``, ``dtype=None``)."""
-    numpy_parameters, leading = _signature(numpy_function, ours)
+    numpy_parameters, leading, our_signature = _signature(numpy_function, ours)
     try:
         bound = numpy_parameters.bind(*args, **kwargs)
     except TypeError as error:
         raise TypeError(f"{name}: {error}") from None
     positional: list[Any] = []
     named: dict[str, Any] = {}
-    our_parameters = inspect.signature(ours).parameters
+    our_parameters = our_signature.parameters
     for key, value in bound.arguments.items():
         kind = numpy_parameters.parameters[key].kind
         if kind is inspect.Parameter.VAR_POSITIONAL:
@@ -137,24 +137,26 @@ def _called_as_numpy_calls(name: str, numpy_function: Callable[..., Any], ours: 
             raise TypeError(f"{name}: the argument {key}={value!r:.40} is not supported on Tensors "
                             f"(autograd_lite.{ours.__name__} has no {key})")
     # ours' leading parameters go by position, so that a primitive finds a Tensor among its inputs
-    ours_bound = inspect.signature(ours).bind_partial(*positional, **named)
+    ours_bound = our_signature.bind_partial(*positional, **named)
     return ours(*ours_bound.args, **ours_bound.kwargs)
 
 
 @functools.cache
-def _signature(numpy_function: Callable[..., Any], ours: Callable[..., Any]) -> tuple[inspect.Signature,
-                                                                                  tuple[str, ...]]:
-    """NumPy's signature, and its leading array parameters that ``ours`` names otherwise (``np.sum``'s
-    ``a``): those before the first one that ``ours`` has by name or that has a default."""
+def _signature(numpy_function: Callable[..., Any], ours: Callable[..., Any]
+               ) -> tuple[inspect.Signature, tuple[str, ...], inspect.Signature]:
+    """NumPy's signature; its leading array parameters that ``ours`` names otherwise (``np.sum``'s
+    ``a``): those before the first one that ``ours`` has by name or that has a default; and ours'
+    signature (both read once per pair of functions)."""
     theirs = inspect.signature(numpy_function)
-    our_names = inspect.signature(ours).parameters
+    our_signature = inspect.signature(ours)
+    our_names = our_signature.parameters
     leading = []
     for key, parameter in theirs.parameters.items():
         if key in our_names or parameter.default is not inspect.Parameter.empty or \
                 parameter.kind not in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
             break
         leading.append(key)
-    return theirs, tuple(leading)
+    return theirs, tuple(leading), our_signature
 
 
 @functools.cache

@@ -23,6 +23,7 @@ from .engine import (
     data_of,
     is_grad_enabled,
 )
+from .indexing import _index_data
 from .numpy_dispatch import NumPyProtocols
 from .ops import Arithmetic
 from .parameters import AxisError, _axis_index
@@ -521,13 +522,6 @@ def _updated(data: Data, result: Data, name: str) -> Data:
                             f"tensor's {backend.dtype_name(data.dtype)}")
         result = backend.namespace(data).astype(result, data.dtype)
     return result
-
-
-def _index_data(index: Any) -> Any:
-    """An index with any tensors in it replaced by their arrays (indices are not differentiable)."""
-    if isinstance(index, tuple):
-        return tuple(i._data if isinstance(i, Node) else i for i in index)
-    return index._data if isinstance(index, Node) else index
 
 
 def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None) -> Tensor:

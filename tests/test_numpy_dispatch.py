@@ -137,7 +137,7 @@ def test_where_numpy_has_the_function_our_leading_array_arguments_line_up_with_i
     ours = _ops()[name]
     if theirs not in _functions():
         return
-    _, leading = _signature(theirs, ours)
+    _, leading, _ = _signature(theirs, ours)
     parameters = list(inspect.signature(ours).parameters.values())
     positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     assert len(positional) >= len(leading) or any(p.kind is p.VAR_POSITIONAL for p in parameters)
