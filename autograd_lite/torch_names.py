@@ -27,7 +27,6 @@ Tensor([[6.],
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -69,6 +68,9 @@ def _extreme_along(op: str, x: Any, dim: int, keepdim: bool = False,
     if not shape:
         return ValuesAndIndices(x, 0)
     axis = _axis_index(op, dim, shape, name="dim")
+    if shape[axis] == 0:
+        raise ValueError(f"{op} on a tensor of shape {shape}: dim {dim} is empty, so it has no {op} "
+                         f"(as PyTorch)")
     xp = namespace(data)
     where = (xp.argmax if op == "max" else xp.argmin)(data, axis=axis, keepdims=True)
     index = tuple(where if a == axis else
@@ -185,7 +187,7 @@ class CallableSize(int):
     def __call__(self, dim: int | None = None) -> Any:
         if dim is None:
             return self.shape
-        return self.shape[_axis_index("size", operator.index(dim), self.shape, name="dim")]
+        return self.shape[_axis_index("size", dim, self.shape, name="dim")]
 
 
 # ``max(x, dim=d)`` and ``min(x, dim=d)`` run these (see Primitive.dim_call)

@@ -206,3 +206,15 @@ def test_var_with_ddof_at_or_past_the_count_is_infinite_as_numpys(ddof):
         with pytest.warns(RuntimeWarning):
             theirs = np.var(data, ddof=ddof)
     assert ours == theirs == np.inf
+
+
+def test_size_takes_integer_dims_only_and_max_of_an_empty_dim_names_the_op():
+    x = Tensor(np.ones((0, 3)))
+    assert x.size(np.int64(-1)) == 3
+    with pytest.raises(TypeError, match="size: dim must be an integer, not the bool True"):
+        x.size(True)
+    with pytest.raises(ValueError, match=r"max on a tensor of shape \(0, 3\): dim 0 is empty"):
+        x.max(dim=0)
+    with pytest.raises(IndexError):  # PyTorch raises too
+        torch.ones(0, 3).max(dim=0)
+    assert x.min(dim=1).values.shape == tuple(torch.ones(0, 3).min(dim=1).values.shape) == (0,)
