@@ -22,6 +22,13 @@ from typing import Any
 import numpy as np
 import op_rows_contractions
 import op_rows_linalg
+import op_rows_nn_attention
+import op_rows_nn_convolution
+import op_rows_nn_embedding
+import op_rows_nn_losses
+import op_rows_nn_normalization
+import op_rows_nn_pooling
+import op_rows_nn_recurrent
 import op_rows_reductions
 import op_rows_shapes
 import op_rows_special
@@ -217,7 +224,9 @@ COVERED_THROUGH = {
 }
 
 #: the rows of the further areas, each in its own file (see the module docstring)
-_AREAS = (op_rows_special, op_rows_reductions, op_rows_contractions, op_rows_linalg, op_rows_shapes)
+_AREAS = (op_rows_special, op_rows_reductions, op_rows_contractions, op_rows_linalg, op_rows_shapes,
+          op_rows_nn_convolution, op_rows_nn_pooling, op_rows_nn_normalization, op_rows_nn_recurrent,
+          op_rows_nn_embedding, op_rows_nn_losses, op_rows_nn_attention)
 for _area in _AREAS:
     assert not (_area.ROWS.keys() & OPS.keys()), f"{_area.__name__} repeats rows"
     OPS.update(_area.ROWS)

@@ -166,9 +166,12 @@ ENGINE_PRIVATE = {"_op", "_inputs", "_args", "_params", "_origin", "_data", "_re
                   "_grad_mode", "_stamp", "_keeps_grad", "_generator"}
 
 
-@pytest.mark.parametrize("path", ["nn/model.py", "nn/module.py", "nn/layers.py", "nn/_compiled.py",
-                                  "nn/_arguments.py", "nn/callbacks.py", "optim/base.py",
-                                  "optim/optimizers.py", "optim/lr_scheduler.py"])
+_PACKAGE = pathlib.Path(autograd_lite.__file__).parent
+NN_AND_OPTIM = sorted(str(path.relative_to(_PACKAGE)) for folder in ("nn", "optim")
+                      for path in (_PACKAGE / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", NN_AND_OPTIM)
 def test_nn_and_optim_read_no_private_name_of_another_module(path):
     source = (pathlib.Path(autograd_lite.__file__).parent / path).read_text()
     read = {node.attr for node in ast.walk(ast.parse(source))

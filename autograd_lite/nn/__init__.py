@@ -11,28 +11,14 @@ activations, losses and callbacks.
 >>> opt.zero_grad(); loss.backward(); opt.step()
 """
 
-from . import functional
+from . import containers, functional, init, layers, utils
 from .callbacks import Callback, EarlyStopping, History, TerminateOnNaN
-from .layers import (
-    GELU,
-    Dense,
-    Input,
-    LeakyReLU,
-    Linear,
-    ReLU,
-    Sigmoid,
-    Softmax,
-    Step,
-    Tanh,
-    get_rng_state,
-    manual_seed,
-    set_rng_state,
-)
+from .containers import *  # noqa: F403
+from .layers import *  # noqa: F403
 from .model import Model, Sequential
 from .module import Module, Parameter
 
 __all__ = [
-    "GELU", "Callback", "Dense", "EarlyStopping", "History", "Input", "LeakyReLU", "Linear", "Model",
-    "Module", "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Step", "Tanh", "TerminateOnNaN",
-    "functional", "get_rng_state", "manual_seed", "set_rng_state",
+    "Callback", "EarlyStopping", "History", "Model", "Module", "Parameter", "Sequential", "TerminateOnNaN",
+    "functional", "init", "utils", *layers.__all__, *containers.__all__,
 ]

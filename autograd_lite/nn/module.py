@@ -1,7 +1,7 @@
 """Modules: parameters found automatically and named by their path, moved between devices, and
 saved as data.
 
-The layers (``Linear``, ``Dense``, the activations) are in :mod:`autograd_lite.nn.layers`.
+The layers are in :mod:`autograd_lite.nn.layers`.
 """
 
 from __future__ import annotations

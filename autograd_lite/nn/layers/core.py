@@ -13,16 +13,16 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .. import backend
-from .._checks import boolean, integer, invalid, real
-from ..backend import ndarray
-from ..engine import data_of
-from ..random import get_generator, get_rng_state, manual_seed, set_rng_state
-from ..tensor import Tensor
-from ..typing import Operand
-from . import functional as F
-from ._arguments import lookup
-from .module import Module, Parameter
+from ... import backend
+from ..._checks import boolean, integer, invalid, real
+from ...backend import ndarray
+from ...engine import data_of
+from ...random import get_generator, get_rng_state, manual_seed, set_rng_state
+from ...tensor import Tensor
+from ...typing import Operand
+from .. import functional as F
+from .._arguments import lookup
+from ..module import Module, Parameter
 
 __all__ = [
     "ACTIVATIONS", "GELU", "Dense", "Input", "LeakyReLU", "Linear", "ReLU", "Sigmoid", "Softmax", "Step",
