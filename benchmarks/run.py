@@ -31,13 +31,14 @@ from types import ModuleType
 
 import pyperf
 
-from . import contractions, memory, per_op, perceptron, scalar, training_step
+from . import contractions, convolution, memory, per_op, perceptron, recurrent, scalar, training_step
 from .common import ROOT, THREADS_ENV, Baseline, Config, Result, Stats, Table, describe_error, versions
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 BENCHMARKS: dict[str, ModuleType] = {
-    module.NAME: module for module in (scalar, per_op, training_step, perceptron, memory, contractions)
+    module.NAME: module for module in (scalar, per_op, training_step, perceptron, memory, contractions,
+                                      convolution, recurrent)
 }
 
 
