@@ -25,7 +25,7 @@ from typing import Any
 from . import backend
 from ._checks import boolean, integer, invalid
 from .backend import DeviceError, Namespace, ndarray
-from .engine import _leaf, data_of
+from .engine import _leaf, constant_data, data_of
 from .tensor import Tensor
 from .typing import ArrayLike, DTypeLike
 
@@ -196,7 +196,7 @@ def full(shape: Shape, fill_value: Any, dtype: DTypeLike = None, *, device: Any 
     """
     shape = _shape("full", shape)
     dtype = _dtype("full", dtype)
-    value = data_of(fill_value)
+    value = constant_data(fill_value, "fill_value", "full")
     foreign = backend.is_array(value) and value.__class__ is not ndarray
     if foreign and device is None and xp is None:
         xp, device = backend.namespace(value), backend.device_of(value)

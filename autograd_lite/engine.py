@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -173,6 +173,25 @@ class Node:
 def data_of(x: Operand) -> Data:
     """The raw data behind ``x``: its array or float for a node, ``x`` itself otherwise."""
     return x._data if isinstance(x, Node) else x
+
+
+def constant_data(x: Operand, name: str, where: str) -> Data:
+    """The data of ``x``, which ``where`` takes as a constant of its math (a fill value, a quantile):
+    a node that requires grad is refused, since its gradient would silently be lost.
+
+    >>> from autograd_lite import Tensor
+    >>> constant_data(Tensor(2.0, requires_grad=True), "fill_value", "full")
+    Traceback (most recent call last):
+    TypeError: full: fill_value is a Tensor that requires grad, but full takes it as a constant, ...
+    """
+    if isinstance(x, Node) and x.requires_grad:
+        raise TypeError(_constant_message(where, name, x))
+    return data_of(x)
+
+
+def _constant_message(where: str, name: str, x: Node) -> str:
+    return (f"{where}: {name} is a {type(x).__name__} that requires grad, but {where} takes it as a "
+            f"constant, so it would get no gradient; pass its data (x.detach()) if that is what you mean")
 
 
 def walk(root: Node) -> list[Node]:
@@ -368,15 +387,27 @@ def apply(primitive: Primitive, inputs: Sequence[Operand], params: dict[str, Any
         else:
             input_data.append(x)
     input_data, inputs = tuple(input_data), tuple(inputs)
+    if params:
+        _refuse_differentiable(primitive, params.items())
     check = primitive.check_params
     if check is not None:
         count = len(input_data) if primitive.array_inputs is None else primitive.array_inputs
         if params or len(input_data) > count:
+            _refuse_differentiable(primitive, ((f"argument {i + 1}", x) for i, x in enumerate(inputs)
+                                               if i >= count))
             params = check(*input_data, **params)
             input_data, inputs = input_data[:count], inputs[:count]
     params = params or _NO_PARAMS
     out = kind._forward(primitive, input_data, params)
     return _record(kind, out, primitive, inputs, input_data, params, requires_grad)
+
+
+def _refuse_differentiable(primitive: Primitive, named: Iterable[tuple[str, Any]]) -> None:
+    """Raise when a parameter of ``primitive`` (a constant of its math, not an input) is a node that
+    requires grad: its gradient would silently be lost."""
+    for name, value in named:
+        if isinstance(value, Node) and value.requires_grad:
+            raise TypeError(_constant_message(primitive.name, name, value))
 
 
 def _record(kind: type[Node], out: Data, primitive: Primitive, inputs: tuple[Operand, ...],

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import backend
 from ._checks import accepts_torch_spelling, is_bool
-from .engine import Node, data_of, docstring_tests
+from .engine import Node, constant_data, data_of, docstring_tests
 from .parameters import AxisError, _arrays, _axis_index, _shape_of
 from .shape_ops import broadcast_to, reshape, transpose
 from .tensor_ops import concatenate, getitem
@@ -170,7 +170,8 @@ def pad(x: Operand, pad_width: Any, mode: str = "constant", constant_values: Any
     shape = _shape_of(x)
     widths = _pairs(pad_width, len(shape), "pad_width", integral=True)
     if mode == "constant":
-        constants = _pairs(constant_values, len(shape), "constant_values", integral=False)
+        constants = _pairs(constant_data(constant_values, "constant_values", "pad"), len(shape),
+                           "constant_values", integral=False)
     elif any(shape[axis] == 0 and (before or after) for axis, (before, after) in enumerate(widths)):
         raise ValueError(f"pad: cannot pad an empty axis of an input of shape {shape} in mode {mode!r} "
                          f"(only 'constant' can)")

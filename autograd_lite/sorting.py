@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _checks, backend
 from .backend import Namespace, default_float, device_of, dtype_kind, namespace, ndarray
-from .engine import data_of, docstring_tests, primitive
+from .engine import constant_data, data_of, docstring_tests, primitive
 from .ops import where
 from .parameters import AxisError, _axes, _axis_index, _canonical_axis, _keepdims, _shape_of
 from .reductions import prod, std, sum  # noqa: A004
@@ -304,7 +304,7 @@ def quantile(x: Operand, q: Any, axis: Axis = None, keepdims: bool = False,
     np_ = backend.host_namespace
     if method not in _METHODS:
         raise ValueError(f"quantile: method must be one of {', '.join(map(repr, _METHODS))}, not {method!r}")
-    q = data_of(q)
+    q = constant_data(q, "q", "quantile")
     qs = np_.asarray(backend.to_host(q) if backend.is_array(q) else q, dtype=np_.float64)
     if not np_.all((qs >= 0) & (qs <= 1)):
         raise ValueError(f"quantile: q must be in the range [0, 1], got {q!r}")

@@ -559,3 +559,27 @@ def test_rounding_passes_no_gradient_even_from_an_infinite_or_nan_one():
         x = ag.Tensor([1.3, -2.7], requires_grad=True)
         op(x).backward(gradient=np.array([np.inf, np.nan]))
         np.testing.assert_array_equal(x.grad, [0.0, 0.0])
+
+
+# ---- a differentiable tensor where an op takes a constant ------------------------------------------
+_NEEDS_GRAD = ag.Tensor(0.5, requires_grad=True)
+CONSTANT_SLOTS = {
+    "pad constant_values": lambda x: ag.pad(x, 1, constant_values=_NEEDS_GRAD),
+    "np.pad constant_values": lambda x: np.pad(x, 1, constant_values=_NEEDS_GRAD),
+    "quantile q": lambda x: ag.quantile(x, _NEEDS_GRAD),
+    "full fill_value": lambda x: ag.full((2,), _NEEDS_GRAD),
+    "full_like fill_value": lambda x: ag.full_like(x, _NEEDS_GRAD),
+    "a primitive's keyword parameter": lambda x: ag.sum(x, axis=_NEEDS_GRAD),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONSTANT_SLOTS))
+def test_a_tensor_that_requires_grad_in_a_constant_slot_is_refused_not_silently_not_differentiated(name):
+    x = ag.Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(TypeError, match="requires grad, but .* takes it as a constant"):
+        CONSTANT_SLOTS[name](x)
+
+
+def test_a_detached_tensor_in_a_constant_slot_is_its_value():
+    x = ag.Tensor(np.ones(2), requires_grad=True)
+    assert ag.pad(x, 1, constant_values=_NEEDS_GRAD.detach()).data.tolist() == [0.5, 1.0, 1.0, 0.5]
