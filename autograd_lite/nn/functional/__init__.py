@@ -19,7 +19,8 @@ puts the tensor first, and a VJP puts ``g`` last (the same numbers): an array of
 NumPy raises on ``array * Tensor`` instead of handing it over.
 """
 
-from . import activations, attention, convolution, embedding, losses, normalization, pooling, recurrent
+from . import activations, attention, convolution, losses, normalization, pooling, recurrent
+from . import embedding as _embedding  # the module: its function ``embedding`` takes the name below
 from .activations import *  # noqa: F403
 from .attention import *  # noqa: F403
 from .convolution import *  # noqa: F403
@@ -30,4 +31,4 @@ from .pooling import *  # noqa: F403
 from .recurrent import *  # noqa: F403
 
 __all__ = [*activations.__all__, *losses.__all__, *convolution.__all__, *pooling.__all__,
-           *normalization.__all__, *attention.__all__, *embedding.__all__, *recurrent.__all__]
+           *normalization.__all__, *attention.__all__, *_embedding.__all__, *recurrent.__all__]
