@@ -15,7 +15,7 @@ import math
 
 from .backend import namespace
 from .engine import docstring_tests, primitive
-from .ops import exp, sqrt
+from .ops import sigmoid, sqrt
 from .typing import Data
 
 __all__ = [
@@ -406,7 +406,10 @@ def _scalar_logaddexp(x: float, y: float) -> float:
 
 @primitive(scalar=_scalar_logaddexp)
 def logaddexp(x: Data, y: Data) -> Data:
-    """ln(eˣ + eʸ), without overflow.  ∂L/∂x = g·eˣ⁻ᵒᵘᵗ, ∂L/∂y = g·eʸ⁻ᵒᵘᵗ
+    """ln(eˣ + eʸ), without overflow.  ∂L/∂x = g·eˣ⁻ᵒᵘᵗ = g·σ(x − y), ∂L/∂y = g·σ(y − x)
+
+    The gradient is computed as σ(x − y), which stays exact where one input is infinite (∂/∂y is 1 at
+    y = ∞, where eʸ⁻ᵒᵘᵗ would be e^(∞−∞) = NaN), as PyTorch's.
 
     >>> x, y = Tensor([0.0, 1000.0], requires_grad=True), Tensor([0.0, 1000.0], requires_grad=True)
     >>> logaddexp(x, y)
@@ -419,8 +422,8 @@ def logaddexp(x: Data, y: Data) -> Data:
 
 
 logaddexp.defvjp(
-    lambda g, out, x, y: g * exp(x - out),
-    lambda g, out, x, y: g * exp(y - out),
+    lambda g, out, x, y: g * sigmoid(x - y),
+    lambda g, out, x, y: g * sigmoid(y - x),
 )
 
 
@@ -432,7 +435,7 @@ def _scalar_logaddexp2(x: float, y: float) -> float:
 
 @primitive(scalar=_scalar_logaddexp2)
 def logaddexp2(x: Data, y: Data) -> Data:
-    """log₂(2ˣ + 2ʸ), without overflow.  ∂L/∂x = g·2ˣ⁻ᵒᵘᵗ, ∂L/∂y = g·2ʸ⁻ᵒᵘᵗ
+    """log₂(2ˣ + 2ʸ), without overflow.  ∂L/∂x = g·2ˣ⁻ᵒᵘᵗ = g·σ((x − y)·ln 2), likewise ∂L/∂y
 
     The standard has no ``logaddexp2``: it is ``logaddexp(x·ln 2, y·ln 2)/ln 2``.
 
@@ -447,8 +450,8 @@ def logaddexp2(x: Data, y: Data) -> Data:
 
 
 logaddexp2.defvjp(
-    lambda g, out, x, y: g * exp((x - out) * _LN2),
-    lambda g, out, x, y: g * exp((y - out) * _LN2),
+    lambda g, out, x, y: g * sigmoid((x - y) * _LN2),
+    lambda g, out, x, y: g * sigmoid((y - x) * _LN2),
 )
 
 

@@ -583,3 +583,12 @@ def test_a_tensor_that_requires_grad_in_a_constant_slot_is_refused_not_silently_
 def test_a_detached_tensor_in_a_constant_slot_is_its_value():
     x = ag.Tensor(np.ones(2), requires_grad=True)
     assert ag.pad(x, 1, constant_values=_NEEDS_GRAD.detach()).data.tolist() == [0.5, 1.0, 1.0, 0.5]
+
+
+@pytest.mark.parametrize("op", [ag.logaddexp, ag.logaddexp2], ids=["logaddexp", "logaddexp2"])
+def test_logaddexp_gradient_where_an_input_is_infinite_is_torchs_not_nan(op):
+    x, y = ag.Tensor([1.0, 1.0], requires_grad=True), ag.Tensor([np.inf, -np.inf], requires_grad=True)
+    op(x, y).sum().backward()
+    tx, ty = torch.tensor([1.0, 1.0], requires_grad=True), torch.tensor([np.inf, -np.inf], requires_grad=True)
+    getattr(torch, op.name)(tx, ty).sum().backward()
+    assert x.grad.tolist() == tx.grad.tolist() == [0.0, 1.0] and y.grad.tolist() == ty.grad.tolist()
