@@ -1,6 +1,414 @@
-"""Pooling and resampling as functions of tensors: max and average pooling, adaptive average pooling,
-``pad`` and ``interpolate``."""
+"""Pooling as functions of tensors (PyTorch's names, arguments and layouts): max and average pooling
+over sliding windows, and adaptive average pooling to a given output size.
+
+Inputs are (N, C, *spatial) — (N, C, L) for the 1-d ops, (N, C, H, W) for the 2-d ones — or the same
+without the batch axis. Window geometry is PyTorch's: output position o of an axis reads input
+positions ``o·stride − padding + j·dilation`` for j < kernel_size, and there are
+``⌊(size + 2·padding − dilation·(kernel_size − 1) − 1) / stride⌋ + 1`` positions (⌈…⌉ with
+``ceil_mode``, dropping a last window that would start in the right-hand padding). Padding may be at
+most half the kernel, so every window holds an input element.
+
+The windows come from :mod:`._windows` (each a strided slice per kernel offset, never a loop over
+output positions); every gradient is built from its adjoint ``add_windows``. Each primitive's VJP is
+itself a differentiable op, so second (and higher) derivatives work. The examples assume
+``import numpy as np`` and ``from autograd_lite import Tensor``.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import math
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from ... import _checks, backend
+from ...engine import ShapeError, data_of, docstring_tests, primitive
+from ...parameters import _shape_of
+from ...tensor import Tensor
+from ...tensor_ops import getitem, matmul, reshape
+from ...typing import Data, Operand
+from ._windows import add_windows, pad_spatial, sliding_windows, unpad_spatial
+
+__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "max_pool1d",
+           "max_pool2d"]
+
+_host = backend.host_namespace  # window geometry is index arithmetic on the host
+
+
+# ---- arguments and window geometry ------------------------------------------------------------
+
+
+def sizes(value: Any, d: int, name: str, op: str, minimum: int) -> tuple[int, ...]:
+    """An int, or a sequence of 1 or ``d`` ints, as ``d`` ints ≥ ``minimum`` (PyTorch's ``_pair``)."""
+    parts = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    if len(parts) == 1:
+        parts *= d
+    if len(parts) != d:
+        raise ValueError(_checks.invalid(op, name, value, f"an int or a tuple of {d} ints"))
+    return tuple(_checks.integer(p, name, op, minimum=minimum) for p in parts)
+
+
+def batched(op: str, x: Operand, d: int) -> tuple[Operand, bool]:
+    """``x`` as (N, C, *spatial) with ``d`` spatial axes (a batch axis added to (C, *spatial)), and
+    whether it was added; a floating dtype is required."""
+    shape = _shape_of(data_of(x))
+    if len(shape) not in (d + 1, d + 2):
+        raise ShapeError(f"{op}: the input has shape {shape}; it must have {d + 1} axes (C, {_axes(d)}) "
+                         f"or {d + 2} (N, C, {_axes(d)})")
+    if backend.dtype_kind(data_of(x).dtype) != "f":
+        raise TypeError(f"{op}: the input has dtype {backend.dtype_name(data_of(x).dtype)}; it must be a "
+                        f"floating dtype")
+    if len(shape) == d + 1:
+        return reshape(x, (1,) + shape), True
+    return x, False
+
+
+def _axes(d: int) -> str:
+    return ", ".join(("H", "W") if d == 2 else ("L",) if d == 1 else ("D", "H", "W")[-d:])
+
+
+def unbatched(out: Operand, added: bool) -> Operand:
+    """``out`` without the batch axis that :func:`batched` added."""
+    return reshape(out, _shape_of(data_of(out))[1:]) if added else out
+
+
+class Windows(NamedTuple):
+    """Where the windows of a pooling op lie: the primitives' keyword parameters."""
+
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    #: (before, after) zeros or −∞ around each spatial axis: ``padding`` before, and after as much
+    #: as the last window needs (more than ``padding`` with ``ceil_mode``)
+    pads: tuple[tuple[int, int], ...]
+
+
+def windows_of(op: str, shape: tuple[int, ...], kernel_size: Any, stride: Any, padding: Any,
+               dilation: Any, ceil_mode: Any) -> tuple[Windows, tuple[int, ...]]:
+    """The windows of a pooling op on an input of ``shape`` (N, C, *spatial), checked as PyTorch
+    checks them, and the output's spatial size."""
+    d = len(shape) - 2
+    kernel = sizes(kernel_size, d, "kernel_size", op, 1)
+    stride = kernel if stride is None or stride == [] or stride == () else sizes(stride, d, "stride", op, 1)
+    padding = sizes(padding, d, "padding", op, 0)
+    dilation = sizes(dilation, d, "dilation", op, 1)
+    ceil_mode = _checks.boolean(ceil_mode, "ceil_mode", op)
+    if any(p > k // 2 for p, k in zip(padding, kernel)):
+        raise ValueError(f"{op}: invalid padding {padding} for kernel_size {kernel}; padding must be at "
+                         f"most half the kernel size (PyTorch's rule)")
+    out, pads = [], []
+    for n, k, s, p, r in zip(shape[2:], kernel, stride, padding, dilation):
+        span = r * (k - 1) + 1
+        count = (n + 2 * p - span + (s - 1 if ceil_mode else 0)) // s + 1
+        if ceil_mode and (count - 1) * s >= n + p:  # the last window would start in the padding
+            count -= 1
+        out.append(count)
+        pads.append((p, max(p, (count - 1) * s + span - n - p)))
+    if min(out) < 1:
+        raise ShapeError(f"{op}: the input of shape {shape} is too small for kernel_size {kernel} with "
+                         f"stride {stride}, padding {padding} and dilation {dilation}: the output's size "
+                         f"would be {tuple(out)}")
+    return Windows(kernel, stride, dilation, tuple(pads)), tuple(out)
+
+
+# ---- max pooling ------------------------------------------------------------------------------
+
+
+def _window_values(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
+                   pads: tuple[tuple[int, int], ...]) -> Data:
+    """Every window of ``x`` padded with −∞, flattened: shape (N, C, ∏kernel, *out)."""
+    xp = backend.namespace(x)
+    windows = sliding_windows(pad_spatial(x, pads, -math.inf), kernel, stride, dilation)
+    return xp.reshape(windows, tuple(windows.shape[:2]) + (math.prod(kernel),) +
+                      tuple(windows.shape[2 + len(kernel):]))
+
+
+def _first_max(x: Data, **where: Any) -> Data:
+    """For each window of ``x``, the position in it of its maximum (the first, where they tie, as
+    PyTorch): an integer array (N, C, *out)."""
+    return backend.namespace(x).argmax(_window_values(x, **where), axis=2)
+
+
+def _input_index(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
+                 pads: tuple[tuple[int, int], ...], per_plane: bool) -> Data:
+    """Where each window's maximum lies in ``x``: the flat index into its (H, W) plane for
+    ``per_plane`` (PyTorch's ``return_indices``), else into ``x`` flattened."""
+    xp = backend.namespace(x)
+    first = _first_max(x, kernel=kernel, stride=stride, dilation=dilation, pads=pads)
+    d, device = len(kernel), backend.device_of(x)
+    spatial = tuple(x.shape[2:])
+    index = xp.zeros(first.shape, dtype=first.dtype, device=device)
+    if not per_plane:
+        planes = xp.arange(x.shape[0] * x.shape[1], dtype=first.dtype, device=device)
+        index = index + xp.reshape(planes, tuple(x.shape[:2]) + (1,) * d)
+    for axis, (k, s, r, (before, _)) in enumerate(zip(kernel, stride, dilation, pads)):
+        offset = (first // math.prod(kernel[axis + 1:])) % k   # the window element, along this axis
+        starts = xp.arange(first.shape[2 + axis], dtype=first.dtype, device=device) * s - before
+        starts = xp.reshape(starts, (1, 1) + tuple(-1 if a == axis else 1 for a in range(d)))
+        index = index * spatial[axis] + starts + offset * r
+    return index
+
+
+@primitive(name="max_pool")
+def _max_pool(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
+              pads: tuple[tuple[int, int], ...]) -> Data:
+    """The maximum of each window.  ∂L/∂x = g added at each window's (first) maximum"""
+    return backend.namespace(x).max(_window_values(x, kernel, stride, dilation, pads), axis=2)
+
+
+@primitive(name="max_pool_backward")
+def _max_pool_backward(g: Data, x: Data, kernel: tuple[int, ...], stride: tuple[int, ...],
+                       dilation: tuple[int, ...], pads: tuple[tuple[int, int], ...]) -> Data:
+    """The gradient of max pooling: ``g`` (N, C, *out) added at the first maximum of each window of
+    ``x`` (a constant), into x's shape.  ∂L/∂g = the gradient read at those maxima"""
+    xp = backend.namespace(g, x)
+    first = _first_max(x, kernel=kernel, stride=stride, dilation=dilation, pads=pads)
+    positions = xp.arange(math.prod(kernel), dtype=first.dtype, device=backend.device_of(g))
+    hits = xp.reshape(positions, (1, 1, -1) + (1,) * len(kernel)) == xp.expand_dims(first, axis=2)
+    spread = xp.expand_dims(g, axis=2)
+    spread = xp.where(hits, spread, xp.zeros_like(spread))
+    spread = xp.reshape(spread, tuple(g.shape[:2]) + kernel + tuple(g.shape[2:]))
+    padded = tuple(n + before + after for n, (before, after) in zip(x.shape[2:], pads))
+    return unpad_spatial(add_windows(spread, padded, kernel, stride, dilation), pads)
+
+
+def _read_at_maxima(g: Operand, x: Data, **where: Any) -> Operand:
+    """Composite: ``g`` (of x's shape) read at each window's first maximum in ``x`` — the adjoint of
+    :func:`_max_pool_backward`, a ``getitem`` (so differentiable again)."""
+    index = _input_index(x, per_plane=False, **where)
+    return getitem(reshape(g, (-1,)), index)
+
+
+_max_pool.defvjp(lambda g, out, x, **where: _max_pool_backward(g, data_of(x), **where))
+_max_pool_backward.defvjp(lambda g, out, gradient, x, **where: _read_at_maxima(g, data_of(x), **where),
+                          None)
+
+
+def _max_pool_nd(op: str, d: int, x: Operand, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+                 ceil_mode: Any, return_indices: Any) -> Any:
+    return_indices = _checks.boolean(return_indices, "return_indices", op)
+    x, added = batched(op, x, d)
+    where, _ = windows_of(op, _shape_of(data_of(x)), kernel_size, stride, padding, dilation, ceil_mode)
+    out = unbatched(_max_pool(x, **where._asdict()), added)
+    if not return_indices:
+        return out
+    index = _input_index(data_of(x), per_plane=True, **where._asdict())
+    index = index[0, ...] if added else index
+    return out, Tensor(index) if isinstance(out, Tensor) else index
+
+
+def max_pool1d(input: Operand, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,  # noqa: A002
+               padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Any:
+    """The maximum of each window of ``kernel_size`` along L of (N, C, L) or (C, L), as PyTorch's:
+    ``stride`` defaults to ``kernel_size``, ``padding`` (≤ kernel_size/2) adds −∞ at both ends,
+    ``dilation`` spaces the window's elements, ``ceil_mode`` keeps a last partial window.
+    With ``return_indices``, also the position of each maximum along L, as PyTorch's.
+    ∂L/∂x = g added at each window's maximum (the first, where they tie)
+
+    >>> x = Tensor([[[1.0, 3.0, 2.0, 5.0, 4.0]]], requires_grad=True)
+    >>> max_pool1d(x, 2)
+    Tensor([[[3., 5.]]], op='max_pool')
+    >>> max_pool1d(x, 2, ceil_mode=True, return_indices=True)[1]
+    Tensor([[[1, 3, 4]]], dtype=int64)
+    """
+    return _max_pool_nd("max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode,
+                        return_indices)
+
+
+def max_pool2d(input: Operand, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,  # noqa: A002
+               padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Any:
+    """The maximum of each ``kernel_size`` window of (N, C, H, W) or (C, H, W), as PyTorch's: each
+    argument an int or an (h, w) pair; ``stride`` defaults to ``kernel_size``, ``padding``
+    (≤ kernel_size/2) adds −∞ around, ``dilation`` spaces the window's elements, ``ceil_mode`` keeps
+    last partial windows. With ``return_indices``, also where each maximum lies: its flat index
+    h·W + w in its (H, W) plane, as PyTorch's. ∂L/∂x = g added at each window's maximum (the first
+    in row-major order, where they tie, as PyTorch); its own gradient reads ∂L/∂x's gradient there.
+
+    >>> x = Tensor(np.arange(16.0).reshape(1, 1, 4, 4), requires_grad=True)
+    >>> max_pool2d(x, 2)
+    Tensor([[[[ 5.,  7.],
+              [13., 15.]]]], op='max_pool')
+    >>> max_pool2d(x, 2).sum().backward()
+    >>> x.grad[0, 0]
+    array([[0., 0., 0., 0.],
+           [0., 1., 0., 1.],
+           [0., 0., 0., 0.],
+           [0., 1., 0., 1.]])
+    """
+    return _max_pool_nd("max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode,
+                        return_indices)
+
+
+# ---- average pooling --------------------------------------------------------------------------
+
+
+def _divisor(xp: Any, like: Data, divisors: tuple[tuple[float, ...], ...] | float) -> Any:
+    """What each window's sum is divided by: one number, or the product of one factor per axis, as an
+    array (*out) of ``like``'s dtype and device."""
+    if isinstance(divisors, float):
+        return divisors
+    d, device = len(divisors), backend.device_of(like)
+    total = 1.0
+    for axis, factors in enumerate(divisors):
+        factor = xp.asarray(factors, dtype=like.dtype, device=device)
+        total = total * xp.reshape(factor, tuple(-1 if a == axis else 1 for a in range(d)))
+    return total
+
+
+@primitive(name="avg_pool")
+def _avg_pool(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], pads: tuple[tuple[int, int], ...],
+              divisors: tuple[tuple[float, ...], ...] | float) -> Data:
+    """Each window's sum (zeros padded), divided by its divisor.  ∂L/∂x = Σ over the windows that
+    hold x of g/divisor"""
+    xp = backend.namespace(x)
+    windows = sliding_windows(pad_spatial(x, pads), kernel, stride, (1,) * len(kernel))
+    return xp.sum(windows, axis=tuple(range(2, 2 + len(kernel)))) / _divisor(xp, x, divisors)
+
+
+@primitive(name="avg_pool_backward")
+def _avg_pool_backward(g: Data, spatial: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
+                       pads: tuple[tuple[int, int], ...],
+                       divisors: tuple[tuple[float, ...], ...] | float) -> Data:
+    """The gradient of average pooling, of shape (N, C, *spatial): g/divisor added over each window.
+    ∂L/∂g = avg_pool of the gradient (average pooling is linear: the two are each other's adjoint)"""
+    xp = backend.namespace(g)
+    share = xp.expand_dims(g / _divisor(xp, g, divisors), axis=2)
+    spread = xp.broadcast_to(xp.reshape(share, tuple(g.shape[:2]) + (1,) * len(kernel) + tuple(g.shape[2:])),
+                             tuple(g.shape[:2]) + kernel + tuple(g.shape[2:]))
+    padded = tuple(n + before + after for n, (before, after) in zip(spatial, pads))
+    return unpad_spatial(add_windows(spread, padded, kernel, stride, (1,) * len(kernel)), pads)
+
+
+_avg_pool.defvjp(lambda g, out, x, **where: _avg_pool_backward(g, spatial=tuple(x.shape[2:]), **where))
+_avg_pool_backward.defvjp(lambda g, out, gradient, spatial, **where: _avg_pool(g, **where))
+
+
+def _avg_pool_nd(op: str, d: int, x: Operand, kernel_size: Any, stride: Any, padding: Any, ceil_mode: Any,
+                 count_include_pad: Any, divisor_override: Any) -> Operand:
+    count_include_pad = _checks.boolean(count_include_pad, "count_include_pad", op)
+    if divisor_override is not None:
+        divisor_override = float(_checks.integer(divisor_override, "divisor_override", op, minimum=1))
+    x, added = batched(op, x, d)
+    shape = _shape_of(data_of(x))
+    where, out = windows_of(op, shape, kernel_size, stride, padding, 1, ceil_mode)
+    divisors = divisor_override or tuple(
+        _window_counts(n, k, s, before, count, count_include_pad)
+        for n, k, s, (before, _), count in zip(shape[2:], where.kernel, where.stride, where.pads, out))
+    return unbatched(_avg_pool(x, kernel=where.kernel, stride=where.stride, pads=where.pads,
+                               divisors=divisors), added)
+
+
+def _window_counts(size: int, kernel: int, stride: int, padding: int, count: int,
+                   include_pad: bool) -> tuple[float, ...]:
+    """PyTorch's divisor along one axis, for each of ``count`` windows: the window's length inside the
+    padded input (``include_pad``), or inside the input alone."""
+    counts = []
+    for o in range(count):
+        start = o * stride - padding
+        end = min(start + kernel, size + padding)
+        counts.append(float(end - start if include_pad else min(end, size) - max(start, 0)))
+    return tuple(counts)
+
+
+def avg_pool1d(input: Operand, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,  # noqa: A002
+               padding: int | Sequence[int] = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Operand:
+    """The mean of each window of ``kernel_size`` along L of (N, C, L) or (C, L), as PyTorch's (see
+    :func:`avg_pool2d` for the arguments).  ∂L/∂x = Σ over the windows holding x of g/divisor
+
+    >>> avg_pool1d(Tensor([[[1.0, 3.0, 2.0, 6.0]]]), 2)
+    Tensor([[[2., 4.]]])
+    """
+    return _avg_pool_nd("avg_pool1d", 1, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                        None)
+
+
+def avg_pool2d(input: Operand, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,  # noqa: A002
+               padding: int | Sequence[int] = 0, ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Operand:
+    """The mean of each ``kernel_size`` window of (N, C, H, W) or (C, H, W), as PyTorch's: ``stride``
+    defaults to ``kernel_size``, ``padding`` (≤ kernel_size/2) adds zeros around, ``ceil_mode``
+    keeps last partial windows. Each window's sum is divided by its size counting the padding
+    (``count_include_pad``, but never the part of a ``ceil_mode`` window past the padding), by
+    the number of input elements in it (``count_include_pad=False``), or by ``divisor_override``.
+    ∂L/∂x = Σ over the windows holding x of g/divisor; its own gradient is avg_pool2d again.
+
+    >>> x = Tensor(np.arange(16.0).reshape(1, 1, 4, 4), requires_grad=True)
+    >>> avg_pool2d(x, 2)
+    Tensor([[[[ 2.5,  4.5],
+              [10.5, 12.5]]]], op='avg_pool')
+    >>> avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False)[0, 0]
+    Tensor([[ 2.5,  4. ],
+            [ 8.5, 10. ]], op='getitem')
+    """
+    return _avg_pool_nd("avg_pool2d", 2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                        divisor_override)
+
+
+# ---- adaptive pooling -------------------------------------------------------------------------
+
+
+def adaptive_bounds(size: int, out: int) -> list[tuple[int, int]]:
+    """PyTorch's adaptive windows along an axis of ``size``: window i is [⌊i·size/out⌋, ⌈(i+1)·size/out⌉).
+
+    >>> adaptive_bounds(5, 3)
+    [(0, 2), (1, 4), (3, 5)]
+    """
+    return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
+
+
+def adaptive_output_size(op: str, shape: tuple[int, ...], output_size: Any) -> tuple[int, ...]:
+    """``output_size`` (an int, or one entry per spatial axis, ``None`` keeping the input's size)."""
+    d = len(shape) - 2
+    parts = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * d
+    if len(parts) != d:
+        raise ValueError(_checks.invalid(op, "output_size", output_size, f"an int or a tuple of {d}"))
+    return tuple(n if p is None else _checks.integer(p, "output_size", op, minimum=1)
+                 for n, p in zip(shape[2:], parts))
+
+
+def _averaging_matrix(size: int, out: int, like: Data) -> Data:
+    """The (out, size) matrix whose row i averages adaptive window i, in ``like``'s dtype and device."""
+    weights = _host.zeros((out, size))
+    for i, (start, end) in enumerate(adaptive_bounds(size, out)):
+        weights[i, start:end] = 1.0 / (end - start)
+    xp = backend.namespace(like)
+    return weights if xp is _host else xp.asarray(weights, dtype=like.dtype, device=backend.device_of(like))
+
+
+def _adaptive_avg_pool_nd(op: str, d: int, x: Operand, output_size: Any) -> Operand:
+    x, added = batched(op, x, d)
+    shape = _shape_of(data_of(x))
+    out = adaptive_output_size(op, shape, output_size)
+    if d == 2:
+        x = matmul(_averaging_matrix(shape[2], out[0], data_of(x)), x)
+    last = _averaging_matrix(shape[-1], out[-1], data_of(x))
+    return unbatched(matmul(x, last.T), added)
+
+
+def adaptive_avg_pool1d(input: Operand, output_size: int | Sequence[int]) -> Operand:  # noqa: A002
+    """Average pooling of (N, C, L) or (C, L) to ``output_size`` positions along L, as PyTorch's (see
+    :func:`adaptive_avg_pool2d`).  ∂L/∂x = g of each window shared equally by its elements
+
+    >>> adaptive_avg_pool1d(Tensor([[[1.0, 2.0, 3.0, 4.0, 5.0]]]), 3)
+    Tensor([[[1.5, 3. , 4.5]]])
+    """
+    return _adaptive_avg_pool_nd("adaptive_avg_pool1d", 1, input, output_size)
+
+
+def adaptive_avg_pool2d(input: Operand, output_size: int | Sequence[int | None]) -> Operand:  # noqa: A002
+    """Average pooling of (N, C, H, W) or (C, H, W) to an ``output_size`` grid, as PyTorch's: an int
+    or an (h, w) pair, ``None`` keeping that axis' size. Output row i averages input rows
+    ⌊i·H/h⌋ to ⌈(i+1)·H/h⌉ − 1 (windows overlap where h does not divide H), and so for columns.
+    Composite: the averages along each axis are a product by a constant matrix (A_h x A_wᵀ), so
+    ∂L/∂x = A_hᵀ g A_w: each output's g shared equally by the elements of its window.
+
+    >>> x = Tensor(np.arange(16.0).reshape(1, 1, 4, 4))
+    >>> adaptive_avg_pool2d(x, 1)[0, 0], adaptive_avg_pool2d(x, (3, None)).shape
+    (Tensor([[7.5]]), (1, 1, 3, 4))
+    """
+    return _adaptive_avg_pool_nd("adaptive_avg_pool2d", 2, input, output_size)
+
+
+__test__ = docstring_tests(globals())

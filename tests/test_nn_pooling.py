@@ -1,0 +1,176 @@
+"""Pooling, padding and interpolation against PyTorch: every function and layer of
+``nn.functional.pooling``/``resampling`` and ``nn.layers.pooling`` on the same float64 input as
+torch's, forward values and the gradient of a random weighting of the output, to 1e-10, across
+their arguments; and their argument checks.
+
+The op table (``op_rows_nn_pooling.py``) checks the same ops' first and second derivatives against
+finite differences on NumPy and array-api-strict; here the reference is PyTorch itself.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as TF
+
+import autograd_lite as ag
+from autograd_lite import ShapeError, Tensor
+from autograd_lite.nn import functional as F
+
+TOLERANCE = {"rtol": 1e-10, "atol": 1e-10}
+
+
+def same_as_torch(ours, theirs, *shape, seed=0, distinct=True, **params):
+    """``ours(x, **params)`` and ``theirs(x, **params)`` on one random float64 ``x`` of ``shape``:
+    equal outputs, and equal gradients of Σ r·out for one random r. ``distinct``: values with no
+    ties (max pooling's gradient picks one of tied elements; both pick the first, but rounding
+    could tell two near-equal values apart differently)."""
+    rng = np.random.default_rng(seed)
+    data = rng.permutation(np.prod(shape)).reshape(shape) / 7.0 - 1.0 if distinct else rng.normal(size=shape)
+    x = Tensor(data, requires_grad=True)
+    t = torch.tensor(data, requires_grad=True)
+    out, expected = ours(x, **params), theirs(t, **params)
+    assert out.shape == tuple(expected.shape)
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), **TOLERANCE)
+    r = rng.normal(size=out.shape)
+    (out * r).sum().backward()
+    (expected * torch.tensor(r)).sum().backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), **TOLERANCE)
+
+
+# ---- max pooling ------------------------------------------------------------------------------
+
+MAX_2D = [dict(kernel_size=k, stride=s, padding=p, dilation=r, ceil_mode=c)
+          for k, s, p, r, c in itertools.product([2, 3, (2, 3)], [None, 1, 2, (1, 2)], [0, 1], [1, 2],
+                                                 [False, True])]
+
+
+@pytest.mark.parametrize("params", MAX_2D, ids=str)
+def test_max_pool2d_matches_torch(params):
+    same_as_torch(F.max_pool2d, TF.max_pool2d, 2, 3, 7, 8, **params)
+
+
+MAX_1D = [dict(kernel_size=k, stride=s, padding=p, dilation=r, ceil_mode=c)
+          for k, s, p, r, c in itertools.product([2, 3], [None, 1, 2], [0, 1], [1, 2], [False, True])]
+
+
+@pytest.mark.parametrize("params", MAX_1D, ids=str)
+def test_max_pool1d_matches_torch(params):
+    same_as_torch(F.max_pool1d, TF.max_pool1d, 2, 3, 9, **params)
+
+
+def test_max_pool_of_unbatched_input_matches_torch():
+    same_as_torch(F.max_pool2d, TF.max_pool2d, 3, 6, 5, kernel_size=2, padding=1)
+    same_as_torch(F.max_pool1d, TF.max_pool1d, 3, 6, kernel_size=3, stride=2)
+
+
+@pytest.mark.parametrize("params", [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1),
+                                    dict(kernel_size=(2, 3), dilation=2, ceil_mode=True)], ids=str)
+def test_max_pool2d_indices_match_torch(params):
+    data = np.random.default_rng(1).normal(size=(2, 3, 7, 8))
+    out, index = F.max_pool2d(Tensor(data), return_indices=True, **params)
+    expected, expected_index = TF.max_pool2d(torch.tensor(data), return_indices=True, **params)
+    np.testing.assert_allclose(out.data, expected.numpy(), **TOLERANCE)
+    np.testing.assert_array_equal(index.data, expected_index.numpy())
+    _, index_1d = F.max_pool1d(data[0], 3, return_indices=True, ceil_mode=True)
+    np.testing.assert_array_equal(index_1d, TF.max_pool1d(torch.tensor(data[0]), 3, return_indices=True,
+                                                          ceil_mode=True)[1].numpy())
+
+
+def test_max_pool_ties_send_the_gradient_to_the_first_maximum_as_torch():
+    data = np.array([[[[1.0, 1.0, 0.0], [1.0, 1.0, 2.0], [2.0, 0.0, 2.0]]]])
+    same = {"kernel_size": 2, "stride": 1}
+    x, t = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    F.max_pool2d(x, **same).sum().backward()
+    TF.max_pool2d(t, **same).sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
+
+
+def test_max_pool_second_derivative_matches_torch():
+    """The gradient of max pooling is itself differentiable (w.r.t. the upstream gradient)."""
+    data = np.random.default_rng(2).permutation(2 * 2 * 5 * 5).reshape(2, 2, 5, 5) / 3.0
+    x, t = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    (gx,) = ag.gradients((F.max_pool2d(x, 3, 2, 1) ** 2).sum(), [x], create_graph=True)
+    (gt,) = torch.autograd.grad((TF.max_pool2d(t, 3, 2, 1) ** 2).sum(), [t], create_graph=True)
+    np.testing.assert_allclose(gx.data, gt.detach().numpy(), **TOLERANCE)
+    (gx * gx).sum().backward()
+    (gt * gt).sum().backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), **TOLERANCE)
+
+
+# ---- average pooling --------------------------------------------------------------------------
+
+AVG_2D = [dict(kernel_size=k, stride=s, padding=p, ceil_mode=c, count_include_pad=i, divisor_override=v)
+          for k, s, p, c, i, v in itertools.product([2, 3, (3, 2)], [None, 1, 2, (2, 1)], [0, 1],
+                                                    [False, True], [True, False], [None, 5])]
+
+
+@pytest.mark.parametrize("params", AVG_2D, ids=str)
+def test_avg_pool2d_matches_torch(params):
+    same_as_torch(F.avg_pool2d, TF.avg_pool2d, 2, 3, 7, 8, distinct=False, **params)
+
+
+@pytest.mark.parametrize("params", [dict(kernel_size=k, stride=s, padding=p, ceil_mode=c, count_include_pad=i)
+                                    for k, s, p, c, i in itertools.product([2, 3], [None, 2], [0, 1],
+                                                                           [False, True], [True, False])],
+                         ids=str)
+def test_avg_pool1d_matches_torch(params):
+    same_as_torch(F.avg_pool1d, TF.avg_pool1d, 2, 3, 8, distinct=False, **params)
+
+
+def test_avg_pool_of_unbatched_input_and_second_derivative_match_torch():
+    same_as_torch(F.avg_pool2d, TF.avg_pool2d, 3, 6, 5, distinct=False, kernel_size=3, stride=2, padding=1,
+                  ceil_mode=True, count_include_pad=False)
+    data = np.random.default_rng(3).normal(size=(1, 2, 6, 6))
+    x, t = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    (gx,) = ag.gradients((F.avg_pool2d(x, 3, 2, 1, ceil_mode=True) ** 3).sum(), [x], create_graph=True)
+    (gt,) = torch.autograd.grad((TF.avg_pool2d(t, 3, 2, 1, ceil_mode=True) ** 3).sum(), [t],
+                                create_graph=True)
+    (gx * gx).sum().backward()
+    (gt * gt).sum().backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), **TOLERANCE)
+
+
+# ---- adaptive pooling -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output_size", [1, 2, 3, (3, 5), (4, None), (None, 2), (7, 9), (10, 4)], ids=str)
+def test_adaptive_avg_pool2d_matches_torch_for_sizes_that_do_not_divide(output_size):
+    same_as_torch(F.adaptive_avg_pool2d, TF.adaptive_avg_pool2d, 2, 3, 7, 9, distinct=False,
+                  output_size=output_size)
+    same_as_torch(F.adaptive_avg_pool2d, TF.adaptive_avg_pool2d, 3, 7, 9, distinct=False,
+                  output_size=output_size)
+
+
+@pytest.mark.parametrize("output_size", [1, 3, 4, 7, 11])
+def test_adaptive_avg_pool1d_matches_torch(output_size):
+    same_as_torch(F.adaptive_avg_pool1d, TF.adaptive_avg_pool1d, 2, 3, 7, distinct=False,
+                  output_size=output_size)
+
+
+# ---- argument checks --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda x: F.max_pool2d(x, 5), ShapeError, r"max_pool2d: the input of shape \(1, 2, 4, 4\) is too small "
+                                               r"for kernel_size \(5, 5\)"),
+    (lambda x: F.max_pool2d(x, 2, padding=2), ValueError,
+     r"max_pool2d: invalid padding \(2, 2\) for kernel_size \(2, 2\); padding must be at most half"),
+    (lambda x: F.avg_pool2d(x, 3, padding=2), ValueError, "avg_pool2d: invalid padding"),
+    (lambda x: F.max_pool1d(x, 2), ShapeError, r"max_pool1d: the input has shape \(1, 2, 4, 4\); it must "
+                                               r"have 2 axes \(C, L\) or 3 \(N, C, L\)"),
+    (lambda x: F.max_pool2d(x, (2, 2, 2)), ValueError, "max_pool2d: invalid kernel_size"),
+    (lambda x: F.max_pool2d(x, 2, stride=0), ValueError, "max_pool2d: invalid stride 0"),
+    (lambda x: F.max_pool2d(x, 2.5), TypeError, "max_pool2d: invalid kernel_size 2.5"),
+    (lambda x: F.max_pool2d(x, 2, ceil_mode=1), TypeError, "max_pool2d: invalid ceil_mode 1"),
+    (lambda x: F.avg_pool2d(x, 2, divisor_override=0), ValueError, "avg_pool2d: invalid divisor_override 0"),
+    (lambda x: F.adaptive_avg_pool2d(x, (2, 2, 2)), ValueError, "adaptive_avg_pool2d: invalid output_size"),
+    (lambda x: F.adaptive_avg_pool2d(x, 0), ValueError, "adaptive_avg_pool2d: invalid output_size 0"),
+    (lambda x: F.adaptive_avg_pool2d(x[0, 0], 2), ShapeError,
+     r"adaptive_avg_pool2d: the input has shape \(4, 4\)"),
+    (lambda x: F.max_pool2d(x.astype(np.int64), 2), TypeError, "max_pool2d: the input has dtype int64"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_bad_arguments_raise_naming_the_op_argument_and_shapes(call, error, message):
+    with pytest.raises(error, match=message):
+        call(Tensor(np.ones((1, 2, 4, 4))))
