@@ -1,6 +1,7 @@
-"""How the losses of :mod:`autograd_lite.nn.functional` read their targets: shapes compared (a loss
-never broadcasts), class labels checked on a host copy and moved to the logits' device, targets given
-the prediction's float dtype where the array library does not mix kinds."""
+"""How the losses of :mod:`autograd_lite.nn.functional` read their targets and options: shapes
+compared (a loss never broadcasts), class labels checked on a host copy and moved to the logits'
+device, targets given the prediction's float dtype where the array library does not mix kinds,
+weights made constant arrays beside the prediction, and the ``reduction`` applied."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import math
 from .. import backend
 from ..backend import Namespace, ndarray
 from ..engine import ShapeError, data_of
+from ..reductions import mean
+from ..reductions import sum as total
 from ..typing import Data, DTypeLike, Operand
 
 _host = backend.host_namespace  # NumPy, for the label checks' host copies and their messages
@@ -56,6 +59,15 @@ def _class_indices(function: str, target: Operand, classes: int, logits: Operand
     ``whole_floats``: accept floats that are whole numbers (Keras' sparse losses do); otherwise the
     dtype must be an integer one, as PyTorch requires.
     """
+    return _kept_classes(function, target, classes, logits, whole_floats)[0]
+
+
+def _kept_classes(function: str, target: Operand, classes: int, logits: Operand,
+                  whole_floats: bool = False, ignore_index: int | None = None) -> tuple[Data, Data | None]:
+    """The class indices of :func:`_class_indices`, where a label equal to ``ignore_index`` is
+    allowed (in range or not, as PyTorch allows it) and stands for "no class": such labels are
+    returned as 0 (any valid index), with a boolean array, True where a label was ignored, on the
+    logits' device; ``None`` in its place when no label is (then nothing needs masking)."""
     given, data = data_of(target), data_of(logits)
     if backend.is_array(given) and given.__class__ is not ndarray:
         try:
@@ -73,14 +85,24 @@ def _class_indices(function: str, target: Operand, classes: int, logits: Operand
         raise ValueError(f"{function}: class indices must have an integer dtype, but the target has dtype "
                          f"{labels.dtype} (values {_few(labels)}); convert whole-number labels with "
                          f".astype(int), or give class probabilities in the prediction's shape")
-    if labels.size and (labels.min() < 0 or labels.max() >= classes):
-        bad = labels[(labels < 0) | (labels >= classes)]
-        raise ValueError(f"{function}: class labels must be in [0, {classes}) for {classes} classes, but "
-                         f"the target contains {_few(bad)}")
     labels = labels.reshape(-1)
+    ignored = None
+    outside = labels.size and (labels.min() < 0 or labels.max() >= classes)
+    if ignore_index is not None and (outside or 0 <= ignore_index < classes):
+        marked = labels == ignore_index
+        if marked.any():
+            ignored, labels = marked, _host.where(marked, 0, labels)
+            outside = labels.min() < 0 or labels.max() >= classes
+    if outside:
+        bad = labels[(labels < 0) | (labels >= classes)]
+        allowed = f" (or the ignore_index {ignore_index})" if ignore_index is not None else ""
+        raise ValueError(f"{function}: class labels must be in [0, {classes}){allowed} for {classes} "
+                         f"classes, but the target contains {_few(bad)}")
     if data.__class__ is ndarray:
-        return labels
-    return backend.index_in(backend.namespace(data), labels, backend.device_of(data))
+        return labels, ignored
+    xp, device = backend.namespace(data), backend.device_of(data)
+    return (backend.index_in(xp, labels, device),
+            None if ignored is None else backend.index_in(xp, ignored, device))
 
 
 def _rows(labels: Data) -> Data:
@@ -104,3 +126,58 @@ def _size(x: Operand) -> int:
     """The n of a mean over x's elements, as its gradient divides by it (1 for an empty x, whose
     gradient is empty: PyTorch's answer, where n = 0 would raise)."""
     return math.prod(_shape(x)) or 1
+
+
+#: PyTorch's reductions of a loss: the mean over its elements, their sum, or the elements themselves
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduction(function: str, reduction: object, also: tuple[str, ...] = ()) -> str:
+    """``reduction`` if it is one of :data:`REDUCTIONS` (or of ``also``), else a ValueError."""
+    if isinstance(reduction, str) and (reduction in REDUCTIONS or reduction in also):
+        return reduction
+    choices = ", ".join(repr(name) for name in (*REDUCTIONS, *also))
+    raise ValueError(f"{function}: reduction must be one of {choices}, not {reduction!r}")
+
+
+def _reduced(losses: Operand, reduction: str) -> Operand:
+    """The losses (one per element) averaged, summed, or as they are ("none")."""
+    if reduction == "mean":
+        return mean(losses)
+    if reduction == "sum":
+        return total(losses)
+    return losses
+
+
+def _constant(function: str, name: str, value: Operand, like: Operand, shape: tuple[int, ...] | None = None,
+              fits: tuple[int, ...] | None = None) -> Data:
+    """``value`` (a weight: an array, a Tensor, numbers) as an array of ``like``'s library, device and
+    float dtype. It is a constant: PyTorch does not differentiate a loss's weights either, and a
+    Tensor's data is read. Its shape must be ``shape``, or broadcast to ``fits`` without changing it.
+    """
+    data, given = data_of(like), data_of(value)
+    xp = backend.namespace(data)
+    if backend.is_array(given) and given.__class__ is not ndarray:
+        try:
+            backend.namespace(data, given)
+        except backend.DeviceError as error:
+            raise backend.DeviceError(f"{function}: {name}: {error}") from None
+    elif not backend.is_array(given):
+        given = _host.asarray(given)
+    dtype = _float_type(xp, data)
+    if xp is _host:
+        weights = given.astype(dtype, copy=False)
+    else:
+        weights = xp.astype(xp.asarray(given, device=backend.device_of(data)), dtype)
+    got = tuple(weights.shape)
+    if shape is not None and got != shape:
+        raise ShapeError(f"{function}: {name} must have shape {shape}, one per class, but it has shape {got}")
+    if fits is not None:
+        try:
+            fitting = _host.broadcast_shapes(got, fits) == fits
+        except ValueError:
+            fitting = False
+        if not fitting:
+            raise ShapeError(f"{function}: {name} of shape {got} does not broadcast to the input's shape "
+                             f"{fits}")
+    return weights

@@ -2,7 +2,9 @@
 its math and its gradient in the docstring, grouped by area:
 
 - :mod:`~autograd_lite.nn.functional.activations`: ``linear``, ``relu``, ``gelu``, ``softplus``, …
-- :mod:`~autograd_lite.nn.functional.losses`: ``mse_loss``, ``cross_entropy``, Keras' losses, …
+- :mod:`~autograd_lite.nn.functional.losses`: ``mse_loss``, ``l1_loss``, ``huber_loss``, Keras' losses, …
+- :mod:`~autograd_lite.nn.functional.losses_extra`: ``cross_entropy``, ``nll_loss``, ``kl_div``,
+  ``cosine_similarity``, ``margin_ranking_loss``
 - :mod:`~autograd_lite.nn.functional.convolution`: ``conv1d``, ``conv2d``, ``conv_transpose2d``,
   ``unfold``, ``fold``
 - :mod:`~autograd_lite.nn.functional.pooling`: ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``,
@@ -19,16 +21,18 @@ puts the tensor first, and a VJP puts ``g`` last (the same numbers): an array of
 NumPy raises on ``array * Tensor`` instead of handing it over.
 """
 
-from . import activations, attention, convolution, losses, normalization, pooling, recurrent
+from . import activations, attention, convolution, losses, losses_extra, normalization, pooling, recurrent
 from . import embedding as _embedding  # the module: its function ``embedding`` takes the name below
 from .activations import *  # noqa: F403
 from .attention import *  # noqa: F403
 from .convolution import *  # noqa: F403
 from .embedding import *  # noqa: F403
 from .losses import *  # noqa: F403
+from .losses_extra import *  # noqa: F403
 from .normalization import *  # noqa: F403
 from .pooling import *  # noqa: F403
 from .recurrent import *  # noqa: F403
 
-__all__ = [*activations.__all__, *losses.__all__, *convolution.__all__, *pooling.__all__,
-           *normalization.__all__, *attention.__all__, *_embedding.__all__, *recurrent.__all__]
+__all__ = [*activations.__all__, *losses.__all__, *losses_extra.__all__, *convolution.__all__,
+           *pooling.__all__, *normalization.__all__, *attention.__all__, *_embedding.__all__,
+           *recurrent.__all__]

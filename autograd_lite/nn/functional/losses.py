@@ -1,26 +1,42 @@
-"""Losses as functions of tensors, each with its math in the docstring.
+"""Losses as functions of tensors, each with its math in the docstring: the element-wise ones.
 
-Losses return the mean over the batch. Names follow PyTorch (``mse_loss``, ``cross_entropy``) and
-Keras (``binary_crossentropy``, ``sparse_categorical_crossentropy``); :data:`LOSSES` maps Keras' names.
-The examples assume ``import numpy as np`` and ``from autograd_lite import Tensor``.
+Names follow PyTorch (``mse_loss``, ``l1_loss``, ``huber_loss``, ``binary_cross_entropy``, …, each
+with PyTorch's ``reduction``: ``"mean"``, the default, ``"sum"`` or ``"none"``) and Keras
+(``binary_crossentropy``'s ``binary_cross_entropy``, ``sparse_categorical_crossentropy``, …, the mean
+over the batch); :data:`LOSSES` maps Keras' names. The class-index and pairwise losses
+(``cross_entropy``, ``nll_loss``, ``kl_div``, ``cosine_similarity``, …) are in
+:mod:`~autograd_lite.nn.functional.losses_extra`. The examples assume ``import numpy as np`` and
+``from autograd_lite import Tensor``.
 """
 
 from __future__ import annotations
 
-from ... import _checks, backend
+from ... import backend
+from ..._checks import real
 from ...engine import Node, Primitive, ShapeError, data_of, docstring_tests, primitive
-from ...ops import log, relu, sigmoid
-from ...tensor_ops import clip, getitem, log_softmax, logsumexp, mean, reshape, softmax, transpose
-from ...typing import Data, DTypeLike, Operand
-from .._targets import _check_same_shape, _class_indices, _float_type, _rows, _shape, _size, _target_for
+from ...math_ops import logaddexp
+from ...ops import absolute, log, multiply, relu, sigmoid, subtract, where
+from ...tensor_ops import clip, getitem, log_softmax, mean, reshape, softmax
+from ...typing import Data, Operand
+from .._targets import (
+    _check_same_shape,
+    _class_indices,
+    _constant,
+    _float_type,
+    _reduced,
+    _reduction,
+    _rows,
+    _shape,
+    _size,
+    _target_for,
+)
+from .losses_extra import _softmax_cross_entropy, cross_entropy, softmax_cross_entropy
 
 __all__ = [
     "LOSSES", "LOSS_FUNCTIONS", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "categorical_crossentropy", "cross_entropy", "hinge", "mse_loss", "softmax_cross_entropy",
+    "categorical_crossentropy", "hinge", "huber_loss", "l1_loss", "mse_loss", "smooth_l1_loss",
     "sparse_categorical_crossentropy",
 ]
-
-_host = backend.host_namespace  # NumPy: its arrays keep their faster paths
 
 
 #: probabilities are kept in [ε, 1 − ε] before a log, as Keras does
@@ -31,28 +47,38 @@ PROBABILITY_EPSILON = 1e-7
 
 # Every loss checks its target against its prediction before it computes anything: the shapes must
 # be equal (a loss never broadcasts: a (4, 1) prediction against a (4,) target would average 16
-# differences instead of 4), and class indices must be integers in [0, classes). Each main loss is
-# then one private primitive with its gradient beside it, fused as PyTorch's are, because a small
-# training step spends its time on the nodes it records.
+# differences instead of 4), and class indices must be integers in [0, classes). The default
+# reduction="mean" of the main losses is one private primitive with its gradient beside it, fused as
+# PyTorch's are, because a small training step spends its time on the nodes it records; the other
+# reductions and options are composites of differentiable ops, so their gradients of any order come
+# from those ops.
 
 
-def mse_loss(prediction: Operand, target: Operand) -> Operand:
-    """Mean squared error mean((p − t)²).  ∂L/∂p = g·2(p − t)/n, ∂L/∂t = −g·2(p − t)/n
+def mse_loss(input: Operand, target: Operand, reduction: str = "mean") -> Operand:  # noqa: A002
+    """Squared error (x − y)², averaged (``reduction="mean"``), summed (``"sum"``) or per element
+    (``"none"``), as PyTorch's.  For the mean: ∂L/∂x = g·2(x − y)/n, ∂L/∂y = −g·2(x − y)/n
 
-    ``prediction`` and ``target`` must have the same shape (PyTorch broadcasts them, with a warning):
-    they are checked here, then the primitive ``_mse_loss`` below computes the loss.
+    ``input`` and ``target`` must have the same shape (PyTorch broadcasts them, with a warning):
+    they are checked here, then the primitive ``_mse_loss`` below computes the mean.
 
     >>> p = Tensor([1.0, 3.0], requires_grad=True)
     >>> loss = mse_loss(p, np.array([1.0, 1.0]))
     >>> loss.backward()
     >>> loss, p.grad
     (Tensor(2., op='mse_loss'), array([0., 2.]))
+    >>> mse_loss(p, np.array([1.0, 1.0]), reduction="none")
+    Tensor([0., 4.], op='multiply')
     >>> mse_loss(Tensor([[1.0], [2.0]]), np.array([1.0, 2.0]))
     Traceback (most recent call last):
     ShapeError: mse_loss: the prediction has shape (2, 1) but the target has shape (2,); ... (2, 1)
     """
-    _check_same_shape("mse_loss", prediction, target)
-    return _mse_loss(prediction, _target_for(prediction, target))
+    reduction = _reduction("mse_loss", reduction)
+    _check_same_shape("mse_loss", input, target)
+    target = _target_for(input, target)
+    if reduction == "mean":
+        return _mse_loss(input, target)
+    difference = subtract(input, target)
+    return _reduced(multiply(difference, difference), reduction)
 
 
 @primitive(name="mse_loss")
@@ -67,20 +93,100 @@ _mse_loss.defvjp(
 )
 
 
-def binary_cross_entropy_with_logits(logits: Operand, target: Operand) -> Operand:
+def l1_loss(input: Operand, target: Operand, reduction: str = "mean") -> Operand:  # noqa: A002
+    """Composite (no VJP of its own): absolute error |x − y|, reduced as ``reduction`` says.
+    ∂/∂x = sign(x − y) (0 where x = y, as PyTorch's), ∂/∂y = −sign(x − y)
+
+    >>> l1_loss(Tensor([1.0, -3.0]), np.array([0.0, 0.0]))
+    Tensor(2.)
+    """
+    reduction = _reduction("l1_loss", reduction)
+    _check_same_shape("l1_loss", input, target)
+    return _reduced(absolute(subtract(input, _target_for(input, target))), reduction)
+
+
+def huber_loss(input: Operand, target: Operand, reduction: str = "mean",  # noqa: A002
+               delta: float = 1.0) -> Operand:
+    """Composite (no VJP of its own): Huber's loss of d = x − y, ½d² where |d| < δ, else
+    δ(|d| − ½δ): quadratic near 0, linear (slope ±δ) beyond δ.  ∂/∂x = d clipped to [−δ, δ]
+
+    >>> huber_loss(Tensor([0.5, 3.0]), np.zeros(2), reduction="none")
+    Tensor([0.125, 2.5  ])
+    """
+    reduction = _reduction("huber_loss", reduction)
+    delta = _positive("huber_loss", "delta", delta, zero=False)
+    _check_same_shape("huber_loss", input, target)
+    difference = subtract(input, _target_for(input, target))
+    size = absolute(difference)
+    near = data_of(size) < delta
+    return _reduced(where(near, multiply(difference, difference) * 0.5, (size - 0.5 * delta) * delta),
+                    reduction)
+
+
+def smooth_l1_loss(input: Operand, target: Operand, reduction: str = "mean",  # noqa: A002
+                   beta: float = 1.0) -> Operand:
+    """Composite (no VJP of its own): the smooth L1 loss of d = x − y, ½d²/β where |d| < β, else
+    |d| − ½β: Huber's loss divided by β, and :func:`l1_loss` for β = 0.  ∂/∂x = d/β clipped to [−1, 1]
+
+    >>> smooth_l1_loss(Tensor([0.5, 3.0]), np.zeros(2), reduction="none")
+    Tensor([0.125, 2.5  ])
+    """
+    reduction = _reduction("smooth_l1_loss", reduction)
+    beta = _positive("smooth_l1_loss", "beta", beta, zero=True)
+    _check_same_shape("smooth_l1_loss", input, target)
+    difference = subtract(input, _target_for(input, target))
+    size = absolute(difference)
+    if beta == 0.0:
+        return _reduced(size, reduction)
+    near = data_of(size) < beta
+    return _reduced(where(near, multiply(difference, difference) * (0.5 / beta), size - 0.5 * beta),
+                    reduction)
+
+
+def _positive(function: str, name: str, value: float, zero: bool) -> float:
+    """``value`` as a float, > 0 (≥ 0 where ``zero``), as PyTorch requires of δ and β."""
+    number = real(value, name, function, minimum=0.0)
+    if number == 0.0 and not zero:
+        raise ValueError(f"{function}: invalid {name} 0.0; it must be a finite number > 0")
+    return number
+
+
+def binary_cross_entropy_with_logits(input: Operand, target: Operand,  # noqa: A002
+                                     weight: Operand | None = None, reduction: str = "mean",
+                                     pos_weight: Operand | None = None) -> Operand:
     """Binary cross-entropy of σ(z) against targets y in [0, 1], stable for any logits z.
 
-    mean(softplus(z) − y·z), which equals mean(−y·log σ(z) − (1 − y)·log(1 − σ(z))).
-    ∂L/∂z = g·(σ(z) − y)/n, ∂L/∂y = −g·z/n. ``logits`` and ``target`` must have the same shape: they
-    are checked here, then the primitive ``_bce_with_logits`` below computes the loss.
+    Per element: −w·(p·y·log σ(z) + (1 − y)·log(1 − σ(z))) = w·((1 − y)·z + (1 + (p − 1)·y)·softplus(−z)),
+    with ``weight`` w (broadcast to the input's shape) and ``pos_weight`` p, the weight of the
+    positive targets, one per class along the last axis (broadcast as PyTorch's); both default to 1
+    and are constants. Then the ``reduction``; the mean is of all elements, weighted or not.
+
+    ∂L/∂z = g·w·(σ(z)·(1 + (p − 1)·y) − p·y)/n, which for w = p = 1 is g·(σ(z) − y)/n, ∂L/∂y =
+    −g·w·(z + (p − 1)·softplus(−z))/n. Shapes are checked here; the default call is the primitive
+    ``_bce_with_logits`` below (one node), the others a composite.
 
     >>> z = Tensor([2.0, -1.0], requires_grad=True)
     >>> binary_cross_entropy_with_logits(z, np.array([1.0, 0.0])).backward()
     >>> z.grad.round(4)
     array([-0.0596,  0.1345])
+    >>> binary_cross_entropy_with_logits(Tensor([0.0]), np.array([1.0]), pos_weight=np.array([3.0]))
+    Tensor(2.07944154)
     """
-    _check_same_shape("binary_cross_entropy_with_logits", logits, target)
-    return _bce_with_logits(logits, _target_for(logits, target))
+    function = "binary_cross_entropy_with_logits"
+    reduction = _reduction(function, reduction)
+    _check_same_shape(function, input, target)
+    target = _target_for(input, target)
+    if weight is None and pos_weight is None and reduction == "mean":
+        return _bce_with_logits(input, target)
+    if pos_weight is None:
+        losses = subtract(logaddexp(0.0, input), multiply(input, target))
+    else:
+        p = _constant(function, "pos_weight", pos_weight, input, fits=_shape(input))
+        positive = multiply(target, p - 1.0) + 1.0
+        losses = multiply(input, 1.0 - target) + multiply(positive, logaddexp(0.0, -input))
+    if weight is not None:
+        losses = multiply(losses, _constant(function, "weight", weight, input, fits=_shape(input)))
+    return _reduced(losses, reduction)
 
 
 @primitive(name="binary_cross_entropy_with_logits")
@@ -100,99 +206,31 @@ def _made_by(node: Operand, op: Primitive) -> bool:
     return isinstance(node, Node) and node.primitive is op
 
 
-def binary_cross_entropy(probability: Operand, target: Operand) -> Operand:
-    """Composite (no VJP of its own): binary cross-entropy −mean(y·log p + (1 − y)·log(1 − p)).
+def binary_cross_entropy(input: Operand, target: Operand, weight: Operand | None = None,  # noqa: A002
+                         reduction: str = "mean") -> Operand:
+    """Composite (no VJP of its own): binary cross-entropy −w·(y·log p + (1 − y)·log(1 − p)) of
+    probabilities p, with ``weight`` w (a constant broadcast to the input's shape; 1 by default),
+    then the ``reduction``: Keras' ``binary_crossentropy`` too.
 
     When ``p`` is the output of :func:`sigmoid` (in a recorded graph), it is computed from the logits
-    (exact and stable, as Keras does); otherwise ``p`` is clipped to [1e-7, 1 − 1e-7] before the logs.
+    (exact and stable, as Keras does); otherwise ``p`` is clipped to [1e-7, 1 − 1e-7] before the logs,
+    as Keras does (PyTorch instead clamps each log at −100: the two differ only for p within 1e-7 of
+    0 or 1).
 
     >>> binary_cross_entropy(sigmoid(Tensor([0.0, 0.0])), np.array([1.0, 0.0]))
     Tensor(0.69314718)
     """
-    _check_same_shape("binary_cross_entropy", probability, target)
-    target = _target_for(probability, target)
-    if _made_by(probability, sigmoid):
-        return _bce_with_logits(probability.inputs[0], target)
-    p = clip(probability, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
-    return -mean(log(p) * target + log(1.0 - p) * (1.0 - target))
-
-
-@_checks.accepts_torch_spelling
-def cross_entropy(logits: Operand, target: Operand, axis: int = -1) -> Operand:
-    """Composite (no VJP of its own): softmax cross-entropy of logits, PyTorch's ``cross_entropy``.
-
-    Stable through log-softmax (or :func:`softmax_cross_entropy`, for class indices).
-
-    ``target`` holds class probabilities in the shape of ``logits`` (e.g. one-hot):
-    −mean Σ target·log_softmax(logits); or integer class indices in [0, classes), in the shape of
-    ``logits`` without ``axis`` (or with it of size 1): −mean log_softmax(logits)[index].
-
-    >>> cross_entropy(Tensor([[2.0, 0.0], [0.0, 2.0]]), np.array([0, 1])).item()
-    0.1269280110429727
-    >>> cross_entropy(Tensor([[2.0, 0.0]]), np.array([[1.0, 0.0]])).item()   # one-hot
-    0.1269280110429727
-    >>> cross_entropy(Tensor([[2.0, 0.0]]), np.array([2]))
-    Traceback (most recent call last):
-    ValueError: cross_entropy: class labels must be in [0, 2) for 2 classes, but the target contains [2]
-    """
-    shape, target_shape = _shape(logits), _shape(target)
-    if target_shape == shape:
-        return -mean((log_softmax(logits, axis=axis) * target).sum(axis=axis))
-    if not -len(shape) <= axis < len(shape):
-        raise ShapeError(f"cross_entropy: axis {axis} is out of range for logits of shape {shape}")
-    axis %= len(shape)
-    without = shape[:axis] + shape[axis + 1:]
-    if target_shape not in (without, shape[:axis] + (1,) + shape[axis + 1:]):
-        raise ShapeError(f"cross_entropy: the target has shape {target_shape}, but for logits of shape "
-                         f"{shape} it must hold class indices of shape {without} or class probabilities "
-                         f"of shape {shape}")
-    labels = _class_indices("cross_entropy", target, shape[axis], logits)
-    if axis != len(shape) - 1:
-        logits = transpose(logits, axes=tuple(i for i in range(len(shape)) if i != axis) + (axis,))
-    if len(shape) != 2:
-        logits = reshape(logits, (-1, shape[axis]))
-    return _softmax_cross_entropy(logits, labels)
-
-
-def softmax_cross_entropy(logits: Operand, labels: Operand) -> Operand:
-    """−mean log softmax(z)[label] for logits z of shape (n, classes) and n integer labels.
-
-    ∂L/∂z = g·(softmax(z) − one_hot(labels))/n. The shapes and labels are checked here, then the
-    primitive ``_softmax_cross_entropy`` below computes the loss.
-
-    >>> softmax_cross_entropy(Tensor([[0.0, 0.0]]), np.array([1]))
-    Tensor(0.69314718)
-    """
-    shape, labels_shape = _shape(logits), _shape(labels)
-    if len(shape) != 2 or labels_shape != shape[:1]:
-        raise ShapeError(f"softmax_cross_entropy: needs logits of shape (n, classes) and n labels, but the "
-                         f"logits have shape {shape} and the labels {labels_shape}")
-    return _softmax_cross_entropy(logits, _class_indices("softmax_cross_entropy", labels, shape[1], logits))
-
-
-@primitive(name="softmax_cross_entropy")
-def _softmax_cross_entropy(logits: Data, labels: Data) -> Data:
-    """Called with ``labels`` on the logits' device (see :func:`_class_indices`)."""
-    return mean.forward(logsumexp.forward(logits, axis=1) - logits[_rows(labels), labels])
-
-
-def _one_hot(labels: Data, shape: tuple[int, ...], dtype: DTypeLike) -> Data:
-    """Rows of ``shape`` (n, classes) that are 1 at each row's label, 0 elsewhere, on the labels'
-    device."""
-    xp = backend.namespace(labels)
-    if xp is _host:   # NumPy: set the n ones in zeros (5× faster than comparing n·classes at 1000×100)
-        encoded = _host.zeros(shape, dtype=dtype)
-        encoded[_rows(labels), labels] = 1
-        return encoded
-    classes = xp.arange(shape[1], device=backend.device_of(labels))
-    return xp.astype(xp.expand_dims(labels, axis=1) == classes, dtype)
-
-
-_softmax_cross_entropy.defvjp(
-    lambda g, out, z, labels: (softmax(z, axis=-1) - _one_hot(labels, z.shape, data_of(z).dtype)) * g
-    / labels.shape[0],
-    None,
-)
+    reduction = _reduction("binary_cross_entropy", reduction)
+    _check_same_shape("binary_cross_entropy", input, target)
+    target = _target_for(input, target)
+    if _made_by(input, sigmoid):
+        return binary_cross_entropy_with_logits(input.inputs[0], target, weight, reduction)
+    p = clip(input, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
+    losses = -(log(p) * target + log(1.0 - p) * (1.0 - target))
+    if weight is not None:
+        weight = _constant("binary_cross_entropy", "weight", weight, input, fits=_shape(input))
+        losses = multiply(losses, weight)
+    return _reduced(losses, reduction)
 
 
 def _pick(values: Operand, labels: Data) -> Operand:
@@ -297,7 +335,8 @@ LOSSES = {
     "hinge": hinge,
 }
 
-#: Every loss function of this module, by name: ``compile`` calls these ``(prediction, target)``
+#: Every loss function of this module (and the cross-entropies of losses_extra), by name: ``compile``
+#: calls these ``(prediction, target)``
 LOSS_FUNCTIONS = {function.__name__: function for function in (
     mse_loss, binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, softmax_cross_entropy,
     categorical_crossentropy, sparse_categorical_crossentropy, hinge)}
