@@ -1,14 +1,15 @@
-"""Modules: parameters found automatically and named by their path, moved between devices, and
-saved as data.
+"""Modules: parameters and buffers found automatically and named by their path, moved between devices,
+and saved as data.
 
-The layers are in :mod:`autograd_lite.nn.layers`.
+The layers are in :mod:`autograd_lite.nn.layers`, the containers (:class:`~autograd_lite.nn.ModuleList`,
+:class:`~autograd_lite.nn.ModuleDict`) in :mod:`autograd_lite.nn.containers`.
 """
 
 from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .. import _checks, backend
@@ -17,17 +18,28 @@ from ..backend import ndarray
 from ..engine import data_of
 from ..tensor import Tensor
 from ..typing import ArrayLike, Data, DTypeLike, Operand
-from ._weights_file import CorruptFile, names_mismatch, read_arrays, save_atomically, shape_mismatch
+from ._state import (
+    BadName,
+    IncompatibleKeys,
+    buffer_of,
+    checked_path,
+    load_state,
+    move,
+    own_buffers,
+    saved_items,
+)
+from ._weights_file import CorruptFile, read_arrays, save_atomically
 
 __all__ = ["Module", "Parameter"]
 
-_host = backend.host_namespace  # host copies: reading data as NumPy does, checking what is loaded
+_host = backend.host_namespace  # host copies: reading data as NumPy does
 #: where a module computes: its arrays' namespace and device, or None for NumPy on the host
 Placement = tuple[backend.Namespace, Any] | None
 
 
 class Parameter(Tensor):
-    """A tensor that a :class:`Module` trains: always float and ``requires_grad=True``.
+    """A tensor that a :class:`Module` trains: always float, and ``requires_grad=True`` unless
+    :meth:`Module.requires_grad_` freezes it.
 
     Integer data becomes float64 (the widest float of its device); ``dtype``, if given, must be a
     float dtype. Anything else (bools, complex numbers, strings, objects) is a ``TypeError``. An
@@ -74,8 +86,11 @@ class Parameter(Tensor):
 class Module:
     """Base class of layers and models, as in PyTorch.
 
-    Attributes that are :class:`Parameter` or :class:`Module` (or lists or tuples of them) are
-    registered automatically, in the order they were assigned.
+    Attributes that are :class:`Parameter` or :class:`Module` (or lists or tuples of them, named
+    ``name.0``, ``name.1``, ... as a :class:`~autograd_lite.nn.ModuleList` names its members) are
+    registered automatically, in the order they were assigned; buffers are registered by
+    :meth:`register_buffer`. A ``dict`` holding modules is refused (a ``TypeError``): use
+    :class:`~autograd_lite.nn.ModuleDict`, which registers them.
 
     **Parameters are named by their path**, so that a graph drawing reads ``0.weight`` where it would
     read "leaf". Assigning a parameter or a module (or a list or tuple of them) to an attribute names
@@ -87,8 +102,13 @@ class Module:
     the model is built). It settles what attaching cannot: a module used in two places carries the
     path it was attached under last, a parameter made after attaching (by a ``Dense`` built by its
     first batch) is named from its own layer only (``weight``), and one appended to a list attribute
-    is not named. A name you gave (``Parameter(x, name="w")``, or ``p.name = "w"`` after a module
-    named it) is kept.
+    (or a :class:`~autograd_lite.nn.ModuleList` already attached) is not named. A name you gave
+    (``Parameter(x, name="w")``, or ``p.name = "w"`` after a module named it) is kept.
+
+    A subclass that keeps its sub-modules in a structure of its own (as :class:`Sequential` and the
+    containers do) lists them by overriding ``_child_slots`` (every place that holds one, in order;
+    overriding :meth:`named_children` to list them all works too): everything that walks the tree
+    goes through it.
 
     >>> from autograd_lite import nn
     >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
@@ -106,20 +126,97 @@ class Module:
     def __init__(self) -> None:
         self.training = True
 
-    def forward(self, *args: Any) -> Any:
-        """The module's computation; ``module(x)`` calls it. Subclasses define it."""
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The module's computation; ``module(x, ...)`` calls it with the same arguments, keyword
+        arguments too. Subclasses define it."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
-    def __call__(self, *args: Any) -> Any:
-        return self.forward(*args)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
 
     def __setattr__(self, name: str, value: object) -> None:
+        buffers = self.__dict__.get("_buffer_names")
+        if buffers is not None and name in buffers:
+            if isinstance(value, (Parameter, Module)):   # a buffer no more, as in PyTorch
+                del buffers[name]
+            else:
+                value = buffer_of(f"{type(self).__name__}: cannot assign {type(value).__name__} as buffer "
+                                f"{name!r}", value)
+        elif isinstance(value, dict) and any(isinstance(item, Module) for item in value.values()):
+            raise TypeError(f"{type(self).__name__}.{name}: a dict of modules is not registered (its "
+                            f"parameters would not be trained, saved or moved); use nn.ModuleDict({{...}})")
         super().__setattr__(name, value)
         _name_by_path(name, value)
 
+    def __delattr__(self, name: str) -> None:
+        super().__delattr__(name)
+        self.__dict__.get("_buffer_names", {}).pop(name, None)
+
+    # ---- buffers -------------------------------------------------------------------------------
+    def register_buffer(self, name: str, tensor: ArrayLike | Tensor | None, persistent: bool = True) -> None:
+        """Keep ``tensor`` as state that is not trained: read as ``self.name``, a :class:`Tensor` that
+        requires no grad (such as BatchNorm's running mean).
+
+        ``tensor`` is an array of any library or a tensor (kept as it is if it is a leaf that requires
+        no grad, else a copy of its data), or ``None`` for a buffer not yet set. A buffer is moved by
+        :meth:`to`, listed by :meth:`named_buffers`, never in :meth:`parameters` nor trained, and, if
+        ``persistent``, saved by :meth:`state_dict` (after this module's parameters) and loaded back,
+        in its own dtype (an integer count stays an integer). Assigning an array or tensor to
+        ``self.name`` later replaces it. The name, as in PyTorch, must be a non-empty ``str`` without
+        ``"."`` that is not already an attribute other than a buffer (``KeyError``).
+
+        >>> from autograd_lite import nn
+        >>> class Counter(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.register_buffer("count", np.zeros((), dtype=np.int64))
+        ...     def forward(self, x):
+        ...         self.count = self.count + 1
+        ...         return x
+        >>> counter = Counter()
+        >>> _ = counter(1.0); _ = counter(2.0)
+        >>> dict(counter.state_dict()), counter.count.dtype
+        ({'count': array(2)}, dtype('int64'))
+        """
+        where = f"{type(self).__name__}.register_buffer"
+        if not isinstance(name, str):
+            raise TypeError(invalid(where, "name", name, "a str"))
+        if "." in name:
+            raise BadName(f"{where}: buffer name can't contain \".\", got {name!r}")
+        if name == "":
+            raise BadName(f"{where}: buffer name can't be empty string \"\"")
+        buffers = self.__dict__.setdefault("_buffer_names", {})
+        if hasattr(self, name) and name not in buffers:
+            raise BadName(f"{where}: attribute {name!r} already exists")
+        persistent = boolean(persistent, "persistent", where)
+        value = buffer_of(f"{where}: cannot register {type(tensor).__name__} as buffer {name!r}", tensor)
+        buffers[name] = persistent
+        object.__setattr__(self, name, value)
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer) for every buffer (persistent or not, ``None`` skipped) of this module
+        and, with ``recurse``, of its sub-modules, in :meth:`named_modules`' order."""
+        yield from self._named_members(own_buffers, "named_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer, as :meth:`named_buffers` lists them."""
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
     # ---- the tree of modules and parameters --------------------------------------------------
     def named_children(self) -> Iterator[tuple[str, Module]]:
-        """(name, module) for each direct sub-module."""
+        """(name, module) for each direct sub-module, each once, in the order they were assigned."""
+        seen: set[int] = set()
+        for name, child in self._child_slots():
+            if id(child) not in seen:
+                seen.add(id(child))
+                yield name, child
+
+    def _child_slots(self) -> Iterator[tuple[str, Module]]:
+        """(name, module) for each place that holds a sub-module, a module held in two places twice
+        (as :meth:`state_dict` lists them). A subclass that keeps its sub-modules in a structure of its
+        own overrides this (or, as :class:`Sequential` does, :meth:`named_children`)."""
         for name, value in vars(self).items():
             if isinstance(value, Module):
                 yield name, value
@@ -128,30 +225,74 @@ class Module:
                     if isinstance(item, Module):
                         yield f"{name}.{index}", item
 
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
-        """(dotted name, parameter) for every parameter of this module and its sub-modules.
+    def children(self) -> Iterator[Module]:
+        """Each direct sub-module, as :meth:`named_children` lists them."""
+        for _, child in self.named_children():
+            yield child
+
+    def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """(dotted path, module) for this module (path ``prefix``) and every module below it, depth
+        first, parents before children; each once, under its first path (unless not
+        ``remove_duplicate``), as in PyTorch.
+
+        >>> from autograd_lite import nn
+        >>> shared = nn.Linear(2, 2)
+        >>> [name for name, _ in nn.Sequential(shared, nn.Tanh(), shared).named_modules()]
+        ['', '0', '1']
+        """
+        if not isinstance(prefix, str):
+            raise TypeError(invalid("named_modules", "prefix", prefix, "a str"))
+        memo = set() if memo is None else memo
+        if self in memo:
+            return
+        if remove_duplicate:
+            memo.add(self)
+        yield prefix, self
+        for name, child in self.named_children():
+            yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every module below it, each once, as :meth:`named_modules` lists them."""
+        for _, module in self.named_modules():
+            yield module
+
+    def apply(self, fn: Callable[[Module], object]) -> Module:
+        """Call ``fn`` on every sub-module (children first, recursively), then on this module; return
+        this module, as PyTorch's (e.g. ``net.apply(init_weights)``)."""
+        if not callable(fn):
+            raise TypeError(invalid(f"{type(self).__name__}.apply", "fn", fn, "a function of a module"))
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, parameter) for every parameter of this module and, with ``recurse``, of its
+        sub-modules, each name prefixed by ``prefix + "."`` when ``prefix`` is given.
 
         This module's own parameters come first, then each sub-module's, as in PyTorch. A parameter
         reached twice (a layer used twice) is listed once, under its first name.
         """
-        if not isinstance(prefix, str):
-            raise TypeError(invalid("named_parameters", "prefix", prefix, "a str"))
-        seen: set[int] = set()
-        for name, parameter in self._all_named_parameters(prefix):
-            if id(parameter) not in seen:
-                seen.add(id(parameter))
-                yield name, parameter
+        yield from self._named_members(_own_parameters, "named_parameters", prefix, recurse,
+                                       remove_duplicate)
 
-    def _all_named_parameters(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
-        for name, value in vars(self).items():
-            if isinstance(value, Parameter):
-                yield prefix + name, value
-            elif isinstance(value, (list, tuple)):
-                for index, item in enumerate(value):
-                    if isinstance(item, Parameter):
-                        yield f"{prefix}{name}.{index}", item
-        for name, child in self.named_children():
-            yield from child._all_named_parameters(f"{prefix}{name}.")
+    def _named_members(self, own: Callable[[Module], Iterator[tuple[str, Tensor]]], where: str,
+                       prefix: str, recurse: bool, remove_duplicate: bool) -> Iterator[tuple[str, Tensor]]:
+        """The members that ``own`` lists of each module of :meth:`named_modules`, by dotted name."""
+        if not isinstance(prefix, str):
+            raise TypeError(invalid(where, "prefix", prefix, "a str"))
+        recurse = boolean(recurse, "recurse", where)
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse \
+            else [(prefix, self)]
+        seen: set[int] = set()
+        for path, module in modules:
+            for name, member in own(module):
+                if id(member) not in seen:
+                    if remove_duplicate:
+                        seen.add(id(member))
+                    yield (f"{path}.{name}" if path else name), member
 
     def name_parameters(self) -> None:
         """Name every parameter by its path from this module, as :meth:`named_parameters` gives it,
@@ -173,9 +314,9 @@ class Module:
         for path, parameter in self.named_parameters():
             parameter._take_path_name(path)
 
-    def parameters(self) -> list[Parameter]:
-        """Every parameter, in registration order."""
-        return [parameter for _, parameter in self.named_parameters()]
+    def parameters(self, recurse: bool = True) -> list[Parameter]:
+        """Every parameter, in registration order (as :meth:`named_parameters` lists them)."""
+        return [parameter for _, parameter in self.named_parameters(recurse=recurse)]
 
     def num_parameters(self) -> int:
         """Total number of trainable numbers."""
@@ -186,26 +327,44 @@ class Module:
         for parameter in self.parameters():
             parameter.grad = None
 
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Freeze (``False``) or unfreeze every parameter, in place; return this module.
+
+        A frozen parameter is a constant of the graph: ``backward`` gives it no gradient, so
+        optimizers leave it unchanged (they skip parameters whose ``grad`` is ``None``).
+
+        >>> from autograd_lite import nn
+        >>> layer = nn.Linear(2, 1).requires_grad_(False)
+        >>> layer(np.ones((1, 2))).requires_grad
+        False
+        """
+        requires_grad = boolean(requires_grad, "requires_grad", f"{type(self).__name__}.requires_grad_")
+        for parameter in self.parameters():
+            parameter.requires_grad = requires_grad
+        return self
+
     def train(self, mode: bool = True) -> Module:
-        """Set training mode (``eval()`` turns it off) here and in every sub-module."""
+        """Set training mode (``eval()`` turns it off) here and in every sub-module; return this
+        module."""
         mode = boolean(mode, "mode", f"{type(self).__name__}.train")
         self.training = mode
-        for _, child in self.named_children():
+        for child in self.children():
             child.train(mode)
         return self
 
     def eval(self) -> Module:
-        """Set evaluation mode."""
+        """Set evaluation mode (``train(False)``) here and in every sub-module."""
         return self.train(False)
 
     # ---- devices -------------------------------------------------------------------------------
     def to(self, device: object) -> Module:
-        """Move every parameter (and its gradient) to ``device``, in place, and return the module.
+        """Move every parameter (and its gradient) and every buffer to ``device``, in place, and return
+        the module.
 
         ``device`` is ``"cpu"`` (NumPy), ``"cuda"`` or ``"cuda:N"`` (CuPy; without it an
         ``ImportError`` says how to install it), or a device object of an array library
-        (``array_api_strict.Device("device1")``, ``x.device``). The parameters stay the same
-        objects, their arrays replaced, so an optimizer made before keeps training them (its state
+        (``array_api_strict.Device("device1")``, ``x.device``). The parameters and buffers stay the
+        same objects, their arrays replaced, so an optimizer made before keeps training them (its state
         follows them at its next step); layers not yet built make theirs on ``device``. Every array is
         moved before any is replaced: a move that fails changes nothing.
 
@@ -215,86 +374,77 @@ class Module:
         >>> layer.to("cpu") is layer, layer.weight is weight, layer.weight.device
         (True, True, 'cpu')
         """
-        xp = backend.namespace_of_device(device)   # an unknown device, or no CuPy, raises here
-        named, moved = list(self.named_parameters()), []
-        for name, p in named:
-            try:
-                moved.append((_moved(data_of(p), xp, device),
-                              None if p.grad is None else _moved(data_of(p.grad), xp, device)))
-            except (TypeError, ValueError) as error:   # e.g. float64 to a device without it
-                raise type(error)(f"{type(self).__name__}.to({device!r}): {name} of shape {p.shape} and "
-                                  f"dtype {backend.dtype_name(p.dtype)}: {error}") from None
-        for (_, p), (array, grad) in zip(named, moved):   # all moved: now change
-            if array is not data_of(p):
-                p.data = array   # the public setter: graphs recorded before refuse to run backward
-            if grad is not None:
-                p.grad = grad
-        for module in _modules_of(self):
+        move(self, [*self.named_parameters(), *self.named_buffers()], device)
+        for module in self.modules():
             module._device = device
         return self
 
     def _placement(self) -> Placement:
-        """Where this module computes: on its (first) parameter's device, or where :meth:`to` put a
-        module that has no parameters yet; ``None`` for NumPy on the host."""
-        for _, parameter in self.named_parameters():
-            data = data_of(parameter)
+        """Where this module computes: on its (first) parameter's device (or buffer's, without
+        parameters), or where :meth:`to` put a module that has neither yet; ``None`` for NumPy on the
+        host."""
+        for _, tensor in [*self.named_parameters(), *self.named_buffers()][:1]:
+            data = data_of(tensor)
             return None if data.__class__ is ndarray else (backend.namespace(data), backend.device_of(data))
         device = self._device
         return None if device is None or device == "cpu" else (backend.namespace_of_device(device), device)
 
     # ---- weights as data ---------------------------------------------------------------------
-    def state_dict(self) -> OrderedDict[str, Data]:
-        """A copy of every parameter's array, by dotted name: of its library, on its device."""
-        return OrderedDict((name, backend.array(data_of(p))) for name, p in self.named_parameters())
+    def _state_items(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, tensor) of the state, in PyTorch's order: for each module, its parameters,
+        then its persistent buffers, then its children's; a tensor reached by two paths under both, as
+        PyTorch's ``state_dict`` lists it."""
+        for name, tensor in _own_parameters(self):
+            yield prefix + name, tensor
+        persistent = self.__dict__.get("_buffer_names", {})
+        for name, tensor in own_buffers(self):
+            if persistent[name]:
+                yield prefix + name, tensor
+        for name, child in _slots(self):
+            yield from child._state_items(f"{prefix}{name}.")
 
-    def load_state_dict(self, state: Mapping[str, Operand]) -> None:
-        """Copy arrays into the parameters; names and shapes must match exactly.
+    def state_dict(self, *, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Data | Tensor]:
+        """A copy of the array of every parameter and persistent buffer, by dotted name (each key
+        starting with ``prefix``): of its library, on its device, in its dtype. The order is
+        PyTorch's: a module's parameters, then its buffers, then its sub-modules'. A tensor reached by
+        two paths (a layer used twice, tied weights) is saved once, under its first name, where
+        PyTorch's lists it under each; :meth:`load_state_dict` takes it under any of them, so a
+        PyTorch model's ``state_dict`` (as NumPy arrays) loads into the same model here.
+        ``keep_vars=True`` gives the tensors themselves."""
+        if not isinstance(prefix, str):
+            raise TypeError(invalid("state_dict", "prefix", prefix, "a str"))
+        keep_vars = boolean(keep_vars, "keep_vars", "state_dict")
+        return OrderedDict((name, tensor if keep_vars else backend.array(data_of(tensor)))
+                           for name, tensor in saved_items(self, prefix))
 
-        The arrays may be NumPy arrays, tensors, or arrays of any array library (the parameter's,
-        as :meth:`state_dict` gives them, or another): each is copied onto its parameter's device,
+    def load_state_dict(self, state: Mapping[str, Operand], strict: bool = True) -> IncompatibleKeys:
+        """Copy arrays into the parameters and persistent buffers; the shapes must match exactly, and
+        with ``strict`` (the default) the names too. Returns PyTorch's named tuple
+        ``(missing_keys, unexpected_keys)``: with ``strict=False``, the names not loaded.
+
+        The arrays may be NumPy arrays, tensors, or arrays of any array library (the module's,
+        as :meth:`state_dict` gives them, or another): each is copied onto its tensor's device,
         in its dtype. Everything is checked (on a host copy) before anything is copied, so a mismatch
-        leaves the model unchanged: a name missing or unexpected is a ``KeyError`` (that is also a
-        ``ValueError``), a shape that differs a ``ValueError``, an array that does not hold real
-        numbers a ``TypeError``, and a value too large for the parameter's dtype (1e300 into float32)
-        a ``ValueError``.
+        leaves the model unchanged: with ``strict``, a name missing or unexpected is a ``KeyError``
+        (that is also a ``ValueError``); a shape that differs is a ``ValueError``, an array that does
+        not hold real numbers a ``TypeError``, and a value too large for the dtype (1e300 into
+        float32) a ``ValueError``.
 
         >>> from autograd_lite import nn
         >>> layer = nn.Linear(2, 1)
         >>> layer.load_state_dict({"weight": np.ones((1, 2)), "bias": np.zeros(1)})
+        <All keys matched successfully>
         >>> layer.weight
         Tensor([[1., 1.]], requires_grad=True)
         """
-        where = "load_state_dict"
-        if not isinstance(state, Mapping):
-            raise TypeError(f"{where}: expected a dict of arrays by name, not a {type(state).__name__}")
-        own = dict(self.named_parameters())
-        missing, unexpected = own.keys() - state.keys(), state.keys() - own.keys()
-        if missing or unexpected:
-            raise names_mismatch(where, missing, unexpected)
-        arrays = {}
-        for name, parameter in own.items():
-            value = data_of(state[name])
-            array = backend.to_host(value) if backend.is_array(value) else _host.asarray(value)
-            if array.shape != parameter.shape:
-                raise shape_mismatch(where, name, array.shape, parameter.shape)
-            if array.dtype.kind not in "iuf":
-                raise TypeError(f"{where}: {name} has dtype {array.dtype}, not a number")
-            dtype = backend.dtype_name(parameter.dtype)
-            with _host.errstate(over="ignore", invalid="ignore"):
-                converted = array.astype(dtype, copy=True)
-            if array.dtype.kind == "f" and not _host.array_equal(_host.isfinite(array),
-                                                                 _host.isfinite(converted)):
-                raise ValueError(f"{where}: {name} holds values too large for the parameter's {dtype}")
-            arrays[name] = converted
-        placed = {name: _on_device_of(arrays[name], data_of(parameter)) for name, parameter in own.items()}
-        for name, parameter in own.items():   # all checked and placed: now change
-            parameter.data = placed[name]
+        strict = boolean(strict, "strict", "load_state_dict")
+        return load_state(self, state, strict, "load_state_dict")
 
     def save_weights(self, path: str | os.PathLike[str]) -> None:
-        """Save the parameters to exactly ``path``, as an ``.npz`` archive of plain arrays named as in
-        :meth:`state_dict` (never pickled objects). Any name works (Keras' ``"model.weights.h5"``
-        too); the file is written beside ``path`` and renamed over it, so a failure leaves an earlier
-        file as it was.
+        """Save the state (parameters and persistent buffers) to exactly ``path``, as an ``.npz``
+        archive of plain arrays named as in :meth:`state_dict` (never pickled objects). Any name works
+        (Keras' ``"model.weights.h5"`` too); the file is written beside ``path`` and renamed over it,
+        so a failure leaves an earlier file as it was.
 
         >>> import os, tempfile
         >>> from autograd_lite import nn
@@ -308,21 +458,21 @@ class Module:
         >>> bool((copy.weight.data == layer.weight.data).all())
         True
         """
-        path = _checked_path(path, "save_weights")
+        path = checked_path(path, "save_weights")
         save_atomically(path, OrderedDict((name, backend.to_host(array))
                                           for name, array in self.state_dict().items()))
 
     def load_weights(self, path: str | os.PathLike[str]) -> None:
-        """Load parameters saved by :meth:`save_weights`; the model is unchanged if the file is bad
+        """Load a state saved by :meth:`save_weights`; the model is unchanged if the file is bad
         (``ValueError``), missing (``FileNotFoundError``), or made for another model (the errors of
         :meth:`load_state_dict`).
 
         The file is untrusted data: it is never unpickled, each array's header is checked against its
-        parameter before anything is allocated, and no member is read (or inflated) past the bytes
-        that its parameter takes.
+        parameter or buffer before anything is allocated, and no member is read (or inflated) past
+        the bytes that its parameter or buffer takes.
         """
-        path = _checked_path(path, "load_weights")
-        shapes = {name: p.shape for name, p in self.named_parameters()}
+        path = checked_path(path, "load_weights")
+        shapes = {name: tensor.shape for name, tensor in saved_items(self)}
         with open(path, "rb") as file:
             try:
                 arrays = read_arrays(file, shapes, "load_weights")
@@ -337,7 +487,7 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        children = list(self.named_children())
+        children = list(_slots(self))
         if not children:
             return f"{type(self).__name__}({self.extra_repr()})"
         lines = [f"{type(self).__name__}("]
@@ -350,13 +500,32 @@ class Module:
         return "\n".join(lines)
 
 
+def _own_parameters(module: Module) -> Iterator[tuple[str, Parameter]]:
+    """(name, parameter) of the module's own parameters: attributes, and members of list or tuple
+    attributes (``name.0``, ...)."""
+    for name, value in vars(module).items():
+        if isinstance(value, Parameter):
+            yield name, value
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                if isinstance(item, Parameter):
+                    yield f"{name}.{index}", item
+
+
+def _slots(module: Module) -> Iterator[tuple[str, Module]]:
+    """Every place below ``module`` that holds a sub-module (see :meth:`Module._child_slots`)."""
+    if type(module).named_children is not Module.named_children:   # it lists its children itself
+        return module.named_children()
+    return module._child_slots()
+
+
 def _name_by_path(path: str, value: object) -> None:
     """Name the parameters in ``value`` (a parameter, a module, or a list or tuple of them) by their
     path below ``path``, as :meth:`Module.named_parameters` lists them."""
     if isinstance(value, Parameter):
         value._take_path_name(path)
     elif isinstance(value, Module):
-        for name, parameter in value.named_parameters(prefix=f"{path}."):
+        for name, parameter in value.named_parameters(prefix=path):
             parameter._take_path_name(name)
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
@@ -365,10 +534,8 @@ def _name_by_path(path: str, value: object) -> None:
 
 
 def _modules_of(module: Module) -> Iterator[Module]:
-    """``module`` and every module below it."""
-    yield module
-    for _, child in module.named_children():
-        yield from _modules_of(child)
+    """``module`` and every module below it (:meth:`Module.modules`)."""
+    return module.modules()
 
 
 def _dtype_kind(dtype: DTypeLike) -> str:
@@ -381,23 +548,3 @@ def _dtype_kind(dtype: DTypeLike) -> str:
             return backend.dtype_kind(dtype)
         except (AttributeError, ImportError, TypeError):
             return "O"
-
-
-def _moved(array: Data, xp: backend.Namespace, device: object) -> Data:
-    """``array`` on ``device`` of namespace ``xp``: itself if it is there already."""
-    if backend.namespace(array) is xp:
-        return backend.to_device(array, device)
-    return backend.array(array, device=device, xp=xp)
-
-
-def _on_device_of(array: ndarray, like: Data) -> Data:
-    """A host array (its own copy) on the device, and of the library, of the array ``like``."""
-    if like.__class__ is ndarray:
-        return array
-    return backend.array(array, device=backend.device_of(like), xp=backend.namespace(like))
-
-
-def _checked_path(path: object, where: str) -> str | os.PathLike[str]:
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(invalid(where, "path", path, "a file name (a str or a pathlib.Path)"))
-    return path
