@@ -287,3 +287,38 @@ def test_each_loss_module_matches_pytorchs(name, options, inputs):
     differentiable, constants = inputs()
     compare(lambda *arrays: ours(*arrays), lambda *tensors: theirs(*tensors), differentiable, constants)
     assert repr(ours).startswith(f"{name}(")
+
+
+def test_class_weights_are_buffers_saved_as_pytorchs():
+    weight, pos_weight = RNG.uniform(0.5, 2, 3), RNG.uniform(0.5, 2, 3)
+    ours = nn.BCEWithLogitsLoss(weight=weight, pos_weight=pos_weight)
+    theirs = torch.nn.BCEWithLogitsLoss(weight=torch.tensor(weight), pos_weight=torch.tensor(pos_weight))
+    state = ours.state_dict()
+    assert list(state) == list(theirs.state_dict()) == ["weight", "pos_weight"]
+    assert_allclose(state["pos_weight"], pos_weight)
+    assert ours.parameters() == [] and not ours.weight.requires_grad
+    loaded = nn.CrossEntropyLoss(weight=np.ones(3))
+    loaded.load_state_dict({"weight": torch.tensor(weight).numpy()})
+    assert_allclose(loaded.weight.data, weight)
+    assert list(nn.CrossEntropyLoss().state_dict()) == list(torch.nn.CrossEntropyLoss().state_dict()) == []
+
+
+def test_the_deprecated_size_average_and_reduce_are_read_as_pytorch_reads_them():
+    cases = [(False, None, "sum"), (None, False, "none"), (True, True, "mean")]
+    for size_average, reduce, reduction in cases:
+        with pytest.warns(UserWarning, match=f"please use reduction='{reduction}' instead"):
+            assert nn.MSELoss(size_average, reduce).reduction == reduction
+        with pytest.warns(UserWarning):
+            assert torch.nn.MSELoss(size_average, reduce).reduction == reduction
+
+
+def test_loss_modules_check_their_options_when_built():
+    with pytest.raises(ValueError, match="MSELoss: reduction must be one of 'mean', 'sum', 'none', not "):
+        nn.MSELoss(reduction="avg")
+    assert nn.KLDivLoss(reduction="batchmean").reduction == "batchmean"
+    with pytest.raises(ValueError, match="CrossEntropyLoss: invalid label_smoothing -0.1"):
+        nn.CrossEntropyLoss(label_smoothing=-0.1)
+    with pytest.raises(TypeError, match="NLLLoss: invalid ignore_index 0.5"):
+        nn.NLLLoss(ignore_index=0.5)
+    assert repr(nn.CrossEntropyLoss(ignore_index=0, reduction="sum")) == \
+        "CrossEntropyLoss(reduction='sum', ignore_index=0)"
