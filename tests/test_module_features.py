@@ -250,3 +250,222 @@ def test_keyword_arguments_reach_forward():
             return x - y
 
     assert Keywords()(x=3.0, y=1.0) == 2.0
+
+
+# ---- containers -------------------------------------------------------------------------------------
+class Blocks(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(2, 3), nn.Linear(3, 2)])
+        self.blocks = nn.ModuleDict({"encoder": Scaled(2), "head": nn.Linear(2, 1)})
+
+
+class TorchBlocks(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = torch.nn.ModuleList([torch.nn.Linear(2, 3), torch.nn.Linear(3, 2)])
+        self.blocks = torch.nn.ModuleDict({"encoder": TorchScaled(2), "head": torch.nn.Linear(2, 1)})
+
+
+def test_containers_register_members_with_pytorchs_names():
+    ours, theirs = Blocks(), TorchBlocks()
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
+    assert [n for n, _ in ours.named_buffers()] == [n for n, _ in theirs.named_buffers()]
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    np.testing.assert_array_equal(ours.layers[1].weight.data, theirs.layers[1].weight.detach().numpy())
+    assert ours.layers[0].weight.name == "layers.0.weight"
+    assert ours.blocks.head.bias.name == "blocks.head.bias"
+
+
+def test_module_list_behaves_as_a_list():
+    a, b, c, d = (nn.Linear(1, 1) for _ in range(4))
+    layers = nn.ModuleList([a, b])
+    assert layers.append(c) is layers and len(layers) == 3
+    assert layers[-1] is c and layers[0] is a
+    assert isinstance(layers[1:], nn.ModuleList) and list(layers[1:]) == [b, c]
+    layers.insert(1, d)
+    assert list(layers) == [a, d, b, c]
+    layers += [nn.ReLU()]
+    assert len(layers) == 5 and isinstance(layers[4], nn.ReLU)
+    assert isinstance(layers + [nn.ReLU()], nn.ModuleList) and len(layers) == 5
+    layers[0] = b
+    del layers[-1]
+    assert list(layers) == [b, d, b, c]
+    assert layers.pop() is c and len(layers) == 3
+    layers.extend(nn.ModuleList([c]))
+    assert [name for name, _ in layers.named_children()] == ["0", "1", "3"]   # b once, as PyTorch
+    assert [name for name, _ in layers.named_parameters()] == ["0.weight", "0.bias", "1.weight", "1.bias",
+                                                               "3.weight", "3.bias"]
+    del layers[0:2]
+    assert list(layers) == [b, c]
+    assert len(nn.ModuleList()) == 0
+
+
+def test_module_list_refuses_what_is_not_a_module_and_bad_indexes():
+    layers = nn.ModuleList([nn.ReLU()])
+    with pytest.raises(TypeError, match="int is not a Module subclass"):
+        layers.append(1)
+    with pytest.raises(TypeError, match="is not a Module subclass"):
+        layers.extend([nn.ReLU(), "relu"])
+    assert len(layers) == 1
+    with pytest.raises(TypeError, match="iterable"):
+        layers.extend(nn.ReLU())
+    with pytest.raises(IndexError, match="out of range"):
+        layers[1]
+    with pytest.raises(IndexError, match="out of range"):
+        layers[-2] = nn.ReLU()
+    with pytest.raises(TypeError, match="index"):
+        layers["0"]
+
+
+def test_module_dict_behaves_as_a_dict():
+    a, b = nn.Linear(1, 1), nn.ReLU()
+    blocks = nn.ModuleDict([("a", a)])
+    blocks["b"] = b
+    assert list(blocks) == blocks.keys() == ["a", "b"] and blocks.values() == [a, b]
+    assert blocks.items() == [("a", a), ("b", b)] and "a" in blocks and len(blocks) == 2
+    assert blocks["a"] is a and blocks.a is a
+    blocks.update(nn.ModuleDict({"c": nn.Tanh()}))
+    blocks.update({"a": b})   # replaces, keeping the place
+    assert blocks.keys() == ["a", "b", "c"] and blocks["a"] is b
+    assert blocks.pop("c").__class__ is nn.Tanh
+    del blocks["b"]
+    assert blocks.keys() == ["a"]
+    blocks.clear()
+    assert len(blocks) == 0 and blocks.parameters() == []
+    with pytest.raises(AttributeError, match="no attribute or module 'zzz'"):
+        _ = blocks.zzz
+
+
+def test_module_dict_checks_keys_and_members_before_adding():
+    blocks = nn.ModuleDict()
+    with pytest.raises(TypeError, match="not a Module subclass"):
+        blocks.update({"a": nn.ReLU(), "b": 3})
+    with pytest.raises(KeyError, match="contain"):
+        blocks["a.b"] = nn.ReLU()
+    with pytest.raises(KeyError, match="empty"):
+        blocks[""] = nn.ReLU()
+    with pytest.raises(TypeError, match="key"):
+        blocks[1] = nn.ReLU()
+    with pytest.raises(ValueError, match="pair"):
+        blocks.update([("a", nn.ReLU(), 1)])
+    with pytest.raises(TypeError, match="mapping"):
+        blocks.update(3)
+    assert len(blocks) == 0
+
+
+def test_a_plain_dict_of_modules_is_refused_pointing_to_module_dict():
+    class Bad(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.heads = {"a": nn.Linear(1, 1)}
+
+    with pytest.raises(TypeError, match="ModuleDict"):
+        Bad()
+    holder = nn.Module()
+    holder.options = {"lr": 0.1}   # a dict of other things is an ordinary attribute
+    assert holder.options == {"lr": 0.1}
+
+
+def test_a_list_or_tuple_of_modules_is_registered_as_before():
+    class Listed(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = [nn.Linear(1, 1), nn.Linear(1, 1)]
+            self.pair = (nn.Linear(1, 1),)
+
+    assert list(Listed().state_dict()) == ["layers.0.weight", "layers.0.bias", "layers.1.weight",
+                                           "layers.1.bias", "pair.0.weight", "pair.0.bias"]
+
+
+def test_a_container_round_trips_through_weights_files_and_moves(tmp_path):
+    source, target = Blocks(), Blocks()
+    source.blocks.encoder(np.ones(2))
+    source.save_weights(tmp_path / "w.npz")
+    target.load_weights(tmp_path / "w.npz")
+    assert int(target.blocks.encoder.steps.data) == 1
+    for name, array in source.state_dict().items():
+        np.testing.assert_array_equal(target.state_dict()[name], array)
+    xp = pytest.importorskip("array_api_strict")
+    target.to(xp.Device("device1"))
+    assert {t.device for t in [*target.parameters(), *target.buffers()]} == {xp.Device("device1")}
+
+
+# ---- walking the tree -------------------------------------------------------------------------------
+def test_named_modules_and_children_each_module_once_in_pytorchs_order():
+    shared = nn.Linear(2, 2)
+    ours = nn.Sequential(shared, nn.Sequential(nn.ReLU(), shared), nn.Tanh())
+    tshared = torch.nn.Linear(2, 2)
+    theirs = torch.nn.Sequential(tshared, torch.nn.Sequential(torch.nn.ReLU(), tshared), torch.nn.Tanh())
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
+    assert [n for n, _ in ours.named_modules(prefix="net")] == \
+        [n for n, _ in theirs.named_modules(prefix="net")]
+    assert [n for n, _ in ours.named_modules(remove_duplicate=False)] == \
+        [n for n, _ in theirs.named_modules(remove_duplicate=False)]
+    assert [type(m).__name__ for m in ours.modules()] == [type(m).__name__ for m in theirs.modules()]
+    assert [n for n, _ in ours.named_children()] == ["0", "1", "2"] and list(ours.children())[0] is shared
+    assert [n for n, _ in ours.named_parameters(prefix="net")] == ["net.0.weight", "net.0.bias"]
+    assert [n for n, _ in ours[1].named_parameters(recurse=False)] == []
+    assert [n for n, _ in ours.named_parameters(remove_duplicate=False)] == \
+        [n for n, _ in theirs.named_parameters(remove_duplicate=False)]
+
+
+def test_apply_visits_children_first_then_self_and_returns_self():
+    ours = Blocks()
+    seen = []
+    assert ours.apply(lambda m: seen.append(type(m).__name__)) is ours
+    theirs, expected = TorchBlocks(), []
+    theirs.apply(lambda m: expected.append(type(m).__name__.replace("Torch", "")))
+    assert seen == expected
+    with pytest.raises(TypeError, match="fn"):
+        ours.apply(3)
+
+
+def test_apply_with_init_changes_weights_in_place():
+    net = nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 1))
+
+    def zero(module):
+        if isinstance(module, nn.Linear):
+            module.bias.data = np.zeros_like(module.bias.data)
+
+    net.apply(zero)
+    assert all(not layer.bias.data.any() for layer in (net[0], net[2]))
+
+
+def test_train_and_eval_reach_every_submodule_in_containers():
+    ours = nn.Sequential(Blocks(), nn.ModuleList([nn.Sequential(Scaled())]))
+    assert ours.eval() is ours
+    assert all(not m.training for m in ours.modules())
+    assert ours.train() is ours and all(m.training for m in ours.modules())
+    ours.train(False)
+    assert not ours[1][0][0].training
+    with pytest.raises(TypeError, match="mode"):
+        ours.train("no")
+
+
+def test_requires_grad_freezes_parameters_so_optimizers_leave_them():
+    net = Blocks()
+    net.layers[0].requires_grad_(False)
+    assert net.layers[0].requires_grad_(False) is net.layers[0]
+    frozen = net.layers[0].weight.data.copy()
+    moving = net.layers[1].weight.data.copy()
+    opt = optim.Adam(net.parameters(), lr=0.1)
+    x = np.ones((4, 2))
+    net.layers[1](net.layers[0](x)).sum().backward()
+    assert net.layers[0].weight.grad is None and net.layers[1].weight.grad is not None
+    opt.step()
+    np.testing.assert_array_equal(net.layers[0].weight.data, frozen)
+    assert not np.array_equal(net.layers[1].weight.data, moving)
+    net.requires_grad_()
+    assert all(p.requires_grad for p in net.parameters())
+    with pytest.raises(TypeError, match="requires_grad"):
+        net.requires_grad_(1)
+
+
+def test_a_frozen_layer_still_passes_gradients_to_the_layers_before():
+    first, second = nn.Linear(2, 2), nn.Linear(2, 1)
+    second.requires_grad_(False)
+    second(first(np.ones((3, 2)))).sum().backward()
+    assert first.weight.grad is not None and second.weight.grad is None
