@@ -17,10 +17,15 @@ Tensor``.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any
+
 from ... import backend
-from ...engine import ShapeError, docstring_tests, primitive
+from ...engine import ShapeError, docstring_tests, is_grad_enabled, primitive
 from ...ops import relu, tanh
-from ...tensor_ops import concatenate
+from ...shape_ops import reshape, transpose
+from ...tensor_ops import concatenate, matmul, stack
 from ...typing import Data, Operand
 from .._targets import _shape
 from .activations import linear
@@ -31,17 +36,8 @@ __all__ = ["gru_cell", "lstm_cell", "rnn_relu_cell", "rnn_tanh_cell"]
 # ---- the fused gate math --------------------------------------------------------------------------
 
 
-@primitive(name="lstm_gates")
-def _lstm_gates(gates: Data, c: Data) -> Data:
-    """The LSTM's gate math: from the pre-activations ``gates`` = [i f g o] (…, 4H) and the cell
-    state c (…, H), the blocks [h′, c′, i, f, g, o, tanh c′] (…, 7H), where i, f, o are σ of their
-    blocks, g is tanh of its block, c′ = f·c + i·g and h′ = o·tanh c′.
-
-    With the upstream gradient g = [g_h, g_c, g_i, g_f, g_g, g_o, g_t]: ∂L/∂c′ = g_c + (g_t + g_h·o)·
-    (1 − tanh² c′); ∂L/∂gates = [(g_i + ∂c′·g)·i(1 − i), (g_f + ∂c′·c)·f(1 − f), (g_g + ∂c′·i)·(1 − g²),
-    (g_o + g_h·tanh c′)·o(1 − o)]; ∂L/∂c = ∂c′·f (∂c′ short for ∂L/∂c′).
-    """
-    xp = backend.namespace(gates, c)
+def _lstm_gate_math(xp: Any, gates: Data, c: Data) -> Data:
+    """The forward of :func:`_lstm_gates` on arrays of namespace ``xp``."""
     hidden = c.shape[-1]
     gate_g = slice(2 * hidden, 3 * hidden)
     halved = gates * 0.5
@@ -55,29 +51,136 @@ def _lstm_gates(gates: Data, c: Data) -> Data:
     return xp.concat([o * tanh_c, c_next, i, f, g, o, tanh_c], axis=-1)
 
 
-def _lstm_cell_grad(g: Operand, out: Operand, hidden: int) -> Operand:
-    """∂L/∂c′ of :func:`_lstm_gates`: through c′ itself, and through h′ = o·tanh c′."""
+@primitive(name="lstm_gates")
+def _lstm_gates(gates: Data, c: Data) -> Data:
+    """The LSTM's gate math: from the pre-activations ``gates`` = [i f g o] (…, 4H) and the cell
+    state c (…, H), the blocks [h′, c′, i, f, g, o, tanh c′] (…, 7H), where i, f, o are σ of their
+    blocks, g is tanh of its block, c′ = f·c + i·g and h′ = o·tanh c′.
+
+    With the upstream gradient g = [g_h, g_c, g_i, g_f, g_g, g_o, g_t]: ∂L/∂c′ = g_c + (g_t + g_h·o)·
+    (1 − tanh² c′); ∂L/∂gates = [(g_i + ∂c′·g)·i(1 − i), (g_f + ∂c′·c)·f(1 − f), (g_g + ∂c′·i)·(1 − g²),
+    (g_o + g_h·tanh c′)·o(1 − o)]; ∂L/∂c = ∂c′·f (∂c′ short for ∂L/∂c′).
+    """
+    return _lstm_gate_math(backend.namespace(gates, c), gates, c)
+
+
+def _lstm_cell_grad(g_h: Operand, g_c: Operand, g_t: Operand, out: Operand, hidden: int) -> Operand:
+    """∂L/∂c′ of :func:`_lstm_gates` from the gradients at h′, c′ and tanh c′: through c′ itself,
+    and through h′ = o·tanh c′."""
     tanh_c = out[..., 6 * hidden:]
-    return g[..., hidden:2 * hidden] + \
-        (g[..., 6 * hidden:] + g[..., :hidden] * out[..., 5 * hidden:6 * hidden]) * (1 - tanh_c * tanh_c)
+    return g_c + (g_t + g_h * out[..., 5 * hidden:6 * hidden]) * (1 - tanh_c * tanh_c)
 
 
-def _lstm_gates_vjp(g: Operand, out: Operand, gates: Operand, c: Operand) -> Operand:
+def _lstm_gate_grads(g_h: Operand, g_gates: Operand, dc: Operand, out: Operand, c: Operand) -> Operand:
+    """∂L/∂gates of :func:`_lstm_gates`, from the gradients at h′ and at the blocks [i f g o]
+    (``g_gates``), and ∂L/∂c′ (``dc``)."""
     hidden = c.shape[-1]
-    dc = _lstm_cell_grad(g, out, hidden)
-    i = out[..., 2 * hidden:3 * hidden]
-    cell, o = out[..., 4 * hidden:5 * hidden], out[..., 5 * hidden:6 * hidden]
-    into_gates = g[..., 2 * hidden:6 * hidden] + \
-        concatenate([dc * cell, dc * c, dc * i, g[..., :hidden] * out[..., 6 * hidden:]], axis=-1)
+    i, cell = out[..., 2 * hidden:3 * hidden], out[..., 4 * hidden:5 * hidden]
+    o = out[..., 5 * hidden:6 * hidden]
+    into_gates = g_gates + concatenate([dc * cell, dc * c, dc * i, g_h * out[..., 6 * hidden:]], axis=-1)
     i_f = out[..., 2 * hidden:4 * hidden]
     slopes = concatenate([i_f * (1 - i_f), 1 - cell * cell, o * (1 - o)], axis=-1)
     return into_gates * slopes
 
 
-_lstm_gates.defvjp(
-    _lstm_gates_vjp,
-    lambda g, out, gates, c: _lstm_cell_grad(g, out, c.shape[-1]) * out[..., 3 * c.shape[-1]:4 * c.shape[-1]],
-)
+def _lstm_gates_vjp(g: Operand, out: Operand, gates: Operand, c: Operand) -> Operand:
+    hidden = c.shape[-1]
+    g_h = g[..., :hidden]
+    dc = _lstm_cell_grad(g_h, g[..., hidden:2 * hidden], g[..., 6 * hidden:], out, hidden)
+    return _lstm_gate_grads(g_h, g[..., 2 * hidden:6 * hidden], dc, out, c)
+
+
+def _lstm_c_vjp(g: Operand, out: Operand, gates: Operand, c: Operand) -> Operand:
+    hidden = c.shape[-1]
+    dc = _lstm_cell_grad(g[..., :hidden], g[..., hidden:2 * hidden], g[..., 6 * hidden:], out, hidden)
+    return dc * out[..., 3 * hidden:4 * hidden]
+
+
+_lstm_gates.defvjp(_lstm_gates_vjp, _lstm_c_vjp)
+
+
+# ---- a whole LSTM layer as one node -----------------------------------------------------------------
+
+
+def _order(length: int, reverse: bool) -> range:
+    """The time steps in the order a layer visits them."""
+    return range(length - 1, -1, -1) if reverse else range(length)
+
+
+@primitive(name="lstm_sequence")
+def _lstm_sequence(x_gates: Data, h0: Data, c0: Data, w_hh: Data, reverse: bool = False) -> Data:
+    """One LSTM layer over a whole sequence, in one node (what ``nn.LSTM`` runs in each layer and
+    direction): x_gates (L, N, 4H) = x W_ihᵀ + b_ih + b_hh for every step at once, the initial
+    state h0, c0 (N, H) and w_hh (4H, H); at each step (from the last backwards if ``reverse``)
+    gates = x_gates[t] + h W_hhᵀ go through :func:`_lstm_gates`. Returns every step's
+    [h, c, i, f, g, o, tanh c] (L, N, 7H), in time order.
+
+    The gradient is backpropagation through time, the steps in the opposite order, each the VJP of
+    :func:`_lstm_gates` with the gradients from the later step added (∂L/∂h_{t−1} = ∂L/∂gates_t·W_hh,
+    ∂L/∂c_{t−1} = ∂L/∂c_t·f_t): ∂L/∂x_gates is ∂L/∂gates at every step, ∂L/∂h0 and ∂L/∂c0 those
+    that reach the first step, ∂L/∂w_hh = Σ_t ∂L/∂gates_tᵀ·h_{t−1} (one matrix product for all steps).
+    """
+    xp = backend.namespace(x_gates, h0, c0, w_hh)
+    hidden, w_t = h0.shape[-1], w_hh.T
+    h, c, outs = h0, c0, [None] * x_gates.shape[0]
+    for t in _order(x_gates.shape[0], reverse):
+        out = _lstm_gate_math(xp, x_gates[t] + h @ w_t, c)
+        h, c = out[..., :hidden], out[..., hidden:2 * hidden]
+        outs[t] = out
+    return xp.stack(outs)
+
+
+def _lstm_sequence_grads(g: Operand, out: Operand, h0: Operand, c0: Operand, w_hh: Operand,
+                         reverse: bool) -> tuple[Operand, Operand, Operand, Operand]:
+    """Backpropagation through time for :func:`_lstm_sequence`: the gradients of its four inputs."""
+    hidden, length = h0.shape[-1], out.shape[0]
+    d_gates: list[Operand] = [None] * length
+    dh = dc = None   # what reaches a step's h and c from the step after it (nothing at the last)
+    for t in reversed(_order(length, reverse)):
+        previous = t + 1 if reverse else t - 1
+        c_before = c0 if previous in (-1, length) else out[previous][..., hidden:2 * hidden]
+        g_t, out_t = g[t], out[t]
+        g_h, g_c = g_t[..., :hidden], g_t[..., hidden:2 * hidden]
+        if dh is not None:
+            g_h, g_c = g_h + dh, g_c + dc
+        dc_t = _lstm_cell_grad(g_h, g_c, g_t[..., 6 * hidden:], out_t, hidden)
+        d_gates[t] = _lstm_gate_grads(g_h, g_t[..., 2 * hidden:6 * hidden], dc_t, out_t, c_before)
+        dh, dc = matmul(d_gates[t], w_hh), dc_t * out_t[..., 3 * hidden:4 * hidden]
+    d_x = stack(d_gates, axis=0)
+    first = reshape(h0, (1, *h0.shape))
+    later, earlier = out[1:, ..., :hidden], out[:-1, ..., :hidden]
+    h_before = concatenate([later, first] if reverse else [first, earlier], axis=0)   # h_{t−1} at t
+    d_w = matmul(transpose(reshape(d_x, (-1, 4 * hidden))), reshape(h_before, (-1, hidden)))
+    return d_x, dh, dc, d_w
+
+
+class _SharedGradients(threading.local):
+    """The gradients of the last :func:`_lstm_sequence` node backpropagated on this thread, with the
+    upstream gradient, output and grad mode they were computed for: the engine asks each input's
+    VJP in turn, and all four come from one pass back through time."""
+
+    key: tuple[Any, ...] = ()
+    grads: tuple[Operand, ...] = ()
+
+
+_shared = _SharedGradients()
+
+
+def _lstm_sequence_vjp(position: int) -> Callable[..., Operand]:
+    def vjp(g: Operand, out: Operand, x_gates: Operand, h0: Operand, c0: Operand, w_hh: Operand,
+            reverse: bool = False) -> Operand:
+        key = _shared.key
+        if not (key and key[0] is g and key[1] is out and key[2] == is_grad_enabled()):
+            _shared.key = (g, out, is_grad_enabled())
+            _shared.grads = _lstm_sequence_grads(g, out, h0, c0, w_hh, reverse)
+        grads = _shared.grads
+        if position == 3:   # w_hh's is asked last: the arrays are let go
+            _shared.key, _shared.grads = (), ()
+        return grads[position]
+    return vjp
+
+
+_lstm_sequence.defvjp(*map(_lstm_sequence_vjp, range(4)))
 
 
 @primitive(name="gru_gates")
@@ -152,6 +255,16 @@ def _lstm_step(x: Operand, h: Operand, c: Operand, w_ih: Operand, w_hh: Operand,
     out = _lstm_gates(linear(x, w_ih, _affine(h, w_hh, bias)), c)
     hidden = c.shape[-1]
     return out[..., :hidden], out[..., hidden:2 * hidden]
+
+
+def _lstm_layer(x: Operand, h0: Operand, c0: Operand, w_ih: Operand, w_hh: Operand, bias: Operand | None,
+                reverse: bool) -> tuple[Operand, list[Operand]]:
+    """One LSTM layer in one direction over x (L, N, H_in): its output (L, N, H) and its last (h, c).
+    The input's share of the gates is one matrix product for all steps."""
+    out = _lstm_sequence(_affine(x, w_ih, bias), h0, c0, w_hh, reverse=reverse)
+    hidden, last = h0.shape[-1], 0 if reverse else -1
+    output = out[..., :hidden]
+    return output, [output[last], out[last, ..., hidden:2 * hidden]]
 
 
 def _gru_step(x: Operand, h: Operand, w_ih: Operand, w_hh: Operand, b_ih: Operand | None,

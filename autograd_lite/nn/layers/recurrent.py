@@ -23,7 +23,7 @@ from ...tensor_ops import concatenate, stack
 from ...typing import Operand
 from .. import functional as F
 from .._targets import _shape
-from ..functional.recurrent import _check_cell, _gru_step, _lstm_step, _rnn_step, _summed
+from ..functional.recurrent import _check_cell, _gru_step, _lstm_layer, _lstm_step, _order, _rnn_step, _summed
 from ..module import Module
 from .core import _uniform
 
@@ -96,6 +96,8 @@ class _RNNBase(Module):
         if len(shape) not in (2, 3):
             raise ShapeError(f"{where}: input must be 3-D ({self._layout}, input_size) or 2-D unbatched "
                              f"(sequence, input_size); got shape {shape}")
+        if shape[0 if len(shape) == 2 or not self.batch_first else 1] == 0:
+            raise ShapeError(f"{where}: input of shape {shape} has an empty sequence")
         if shape[-1] != self.input_size:
             raise ShapeError(f"{where}: input of shape {shape} has {shape[-1]} features in its last axis; "
                              f"this layer was made with input_size={self.input_size}")
@@ -121,31 +123,42 @@ class _RNNBase(Module):
         return hx if batched else reshape(hx, (count, 1, self.hidden_size))
 
     # ---- the computation ---------------------------------------------------------------------------
+    #: RNN and GRU run their cell at each step of a list of steps; LSTM runs each layer as one node
+    #: on (L, N, H) sequences, its backward one pass back through time
+    _per_step = True
+
     def _run(self, input: Operand, states: list[Operand]) -> tuple[Operand, list[list[Operand]]]:  # noqa: A002
         """Every layer and direction over the sequence: the output (L, N, D·H) and the final
         states, one list per kind of state (h; or h and c), in PyTorch's order of h_n."""
-        steps = [input[t] for t in range(_shape(input)[0])]
+        per_step, p = self._per_step, self.dropout
+        sequence = [input[t] for t in range(_shape(input)[0])] if per_step else input
         finals: list[list[Operand]] = [[] for _ in states]
         for layer in range(self.num_layers):
-            if layer > 0 and self.dropout > 0 and self.training:
-                steps = [F.dropout(x, self.dropout, True) for x in steps]
+            if layer > 0 and p > 0 and self.training:
+                sequence = [F.dropout(x, p, True) for x in sequence] if per_step else \
+                    F.dropout(sequence, p, True)
             directions = []
             for direction, suffix in enumerate(self._suffixes(layer)):
                 index = layer * self._directions + direction
-                outputs, final = self._scan(steps, [state[index] for state in states], suffix, direction == 1)
-                directions.append(outputs)
+                output, final = self._layer(sequence, [state[index] for state in states],
+                                            self._weights(suffix), direction == 1)
+                directions.append(output)
                 for kind, value in zip(finals, final):
                     kind.append(value)
-            steps = directions[0] if len(directions) == 1 else \
-                [concatenate(pair, axis=-1) for pair in zip(*directions)]
-        return stack(steps, axis=0), finals
+            if len(directions) == 1:
+                sequence = directions[0]
+            else:
+                sequence = [concatenate(pair, axis=-1) for pair in zip(*directions)] if per_step else \
+                    concatenate(directions, axis=-1)
+        return (stack(sequence, axis=0) if per_step else sequence), finals
 
-    def _scan(self, steps: list[Operand], state: list[Operand], suffix: str,
-              reverse: bool) -> tuple[list[Operand], list[Operand]]:
-        """One layer in one direction: the state after each step (in time order), and the last."""
-        step = self._step(*self._weights(suffix))
+    def _layer(self, steps: list[Operand], state: list[Operand], weights: tuple[Operand, ...],
+               reverse: bool) -> tuple[list[Operand], list[Operand]]:
+        """One layer in one direction, a cell at each step: the state after each step (in time
+        order), and the last."""
+        step = self._step(*weights)
         outputs: list[Operand] = [None] * len(steps)
-        for t in (reversed(range(len(steps))) if reverse else range(len(steps))):
+        for t in _order(len(steps), reverse):
             state = step(steps[t], state)
             outputs[t] = state[0]
         return outputs, state
@@ -231,9 +244,12 @@ class LSTM(_RNNBase):
                                       f"not supported; only proj_size=0")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
 
-    def _step(self, w_ih: Operand, w_hh: Operand, b_ih: Operand | None, b_hh: Operand | None) -> Any:
-        bias = _summed(b_ih, b_hh)
-        return lambda x, state: list(_lstm_step(x, state[0], state[1], w_ih, w_hh, bias))
+    _per_step = False
+
+    def _layer(self, x: Operand, state: list[Operand], weights: tuple[Operand, ...],
+               reverse: bool) -> tuple[Operand, list[Operand]]:
+        w_ih, w_hh, b_ih, b_hh = weights
+        return _lstm_layer(x, state[0], state[1], w_ih, w_hh, _summed(b_ih, b_hh), reverse)
 
     def forward(self, input: Operand,  # noqa: A002
                 hx: tuple[Operand, Operand] | None = None) -> tuple[Operand, tuple[Operand, Operand]]:
