@@ -1,4 +1,5 @@
-"""Layers: ``Linear`` (PyTorch's), ``Dense`` and ``Input`` (Keras'), and the activations as modules.
+"""Layers: ``Linear`` (PyTorch's), ``Dense`` and ``Input`` (Keras'), the activations as modules, and
+PyTorch's ``Identity``, ``Flatten``, ``Unflatten``, ``Dropout`` (``1d``, ``2d``) and ``Embedding``.
 
 Each layer is a thin class over :mod:`autograd_lite.nn.functional`: the math lives there, the layer
 holds the parameters. Initial weights are drawn on the host by the package's one NumPy ``Generator``
@@ -16,17 +17,21 @@ from typing import Any
 from ... import backend
 from ..._checks import boolean, integer, invalid, real
 from ...backend import ndarray
-from ...engine import data_of
+from ...engine import ShapeError, data_of
 from ...random import get_generator, get_rng_state, manual_seed, set_rng_state
 from ...tensor import Tensor
+from ...tensor_ops import reshape
 from ...typing import Operand
 from .. import functional as F
 from .._arguments import lookup
+from .._targets import _shape
+from ..functional.embedding import _padding_index, dropout, dropout1d, dropout2d, embedding
 from ..module import Module, Parameter
 
 __all__ = [
-    "ACTIVATIONS", "GELU", "Dense", "Input", "LeakyReLU", "Linear", "ReLU", "Sigmoid", "Softmax", "Step",
-    "Tanh", "get_rng_state", "manual_seed", "set_rng_state",
+    "ACTIVATIONS", "GELU", "Dense", "Dropout", "Dropout1d", "Dropout2d", "Embedding", "Flatten", "Identity",
+    "Input", "LeakyReLU", "Linear", "ReLU", "Sigmoid", "Softmax", "Step", "Tanh", "Unflatten",
+    "get_rng_state", "manual_seed", "set_rng_state",
 ]
 
 _host = backend.host_namespace  # the generator draws on the host (see the module's docstring)
@@ -250,3 +255,237 @@ class Softmax(Module):
 
     def extra_repr(self) -> str:
         return f"axis={self.axis}"
+
+
+# ---- shape, dropout and embedding layers ----------------------------------------------------------
+
+
+class Identity(Module):
+    """Returns its input unchanged; any constructor arguments are accepted and ignored (PyTorch's),
+    so it can stand in for a layer being switched off.
+
+    >>> from autograd_lite import nn
+    >>> nn.Identity(54, unused="x")(np.ones(2))
+    array([1., 1.])
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, x: Operand) -> Operand:
+        return x
+
+
+def _dim_index(where: str, name: str, dim: int, ndim: int) -> int:
+    """``dim`` as an axis in [0, ndim), negative ones counted from the end (a 0-d input counts as
+    1-d, as in PyTorch)."""
+    ndim = max(ndim, 1)
+    if not -ndim <= dim < ndim:
+        raise ShapeError(f"{where}: {name} {dim} is out of range for an input of {ndim} dimension"
+                         f"{'s' if ndim > 1 else ''} (it must be in [{-ndim}, {ndim - 1}])")
+    return dim % ndim
+
+
+class Flatten(Module):
+    """The axes from ``start_dim`` to ``end_dim`` (both included) merged into one: (N, C, H, W) →
+    (N, C·H·W) by default, to go from convolutions to a ``Linear``. The gradient is reshaped back.
+
+    >>> from autograd_lite import nn
+    >>> nn.Flatten()(np.ones((2, 3, 4, 5))).shape, nn.Flatten(0, 1)(np.ones((2, 3, 4))).shape
+    ((2, 60), (6, 4))
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        start_dim = integer(start_dim, "start_dim", "Flatten")
+        end_dim = integer(end_dim, "end_dim", "Flatten")
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x: Operand) -> Operand:
+        shape = _shape(x)
+        start = _dim_index("Flatten", "start_dim", self.start_dim, len(shape))
+        end = _dim_index("Flatten", "end_dim", self.end_dim, len(shape))
+        if start > end:
+            raise ShapeError(f"Flatten: start_dim {self.start_dim} comes after end_dim {self.end_dim} for an "
+                             f"input of shape {shape}")
+        if not shape:
+            return reshape(x, (1,))
+        return reshape(x, shape[:start] + (math.prod(shape[start:end + 1]),) + shape[end + 1:])
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Axis ``dim`` split into ``unflattened_size`` (whose product must be that axis's length; one
+    entry may be −1, worked out from the others): the inverse of :class:`Flatten`.
+
+    >>> from autograd_lite import nn
+    >>> nn.Unflatten(1, (2, 5))(np.ones((3, 10))).shape, nn.Unflatten(-1, (-1, 2))(np.ones(6)).shape
+    ((3, 2, 5), (3, 2))
+    """
+
+    def __init__(self, dim: int, unflattened_size: tuple[int, ...] | list[int]) -> None:
+        dim = integer(dim, "dim", "Unflatten")
+        message = invalid("Unflatten", "unflattened_size", unflattened_size,
+                          "a non-empty tuple of integers >= 0, at most one of them -1")
+        if not isinstance(unflattened_size, (tuple, list)) or not unflattened_size:
+            raise TypeError(message)
+        sizes = []
+        for size in unflattened_size:
+            try:
+                sizes.append(integer(size, "unflattened_size", "Unflatten", minimum=-1))
+            except (TypeError, ValueError) as error:
+                raise type(error)(message) from None
+        if sizes.count(-1) > 1:
+            raise ValueError(message)
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(sizes)
+
+    def forward(self, x: Operand) -> Operand:
+        shape = _shape(x)
+        if not shape:
+            raise ShapeError(f"Unflatten: the input must have at least one dimension, not shape {shape}")
+        dim = _dim_index("Unflatten", "dim", self.dim, len(shape))
+        sizes, known = self.unflattened_size, math.prod(s for s in self.unflattened_size if s != -1)
+        if -1 in sizes and known and shape[dim] % known == 0:
+            sizes = tuple(shape[dim] // known if s == -1 else s for s in sizes)
+        if math.prod(sizes) != shape[dim] or -1 in sizes:
+            raise ShapeError(f"Unflatten: unflattened_size {self.unflattened_size} does not fit dim "
+                             f"{self.dim} of length {shape[dim]} in an input of shape {shape} (the sizes "
+                             f"must multiply to {shape[dim]})")
+        return reshape(x, shape[:dim] + sizes + shape[dim + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+class Dropout(Module):
+    """:func:`~autograd_lite.nn.functional.dropout` while training: each element zeroed with
+    probability ``p``, the rest scaled by 1/(1 − p); after :meth:`~Module.eval` it passes its input
+    through. The masks come from the package's generator (``ag.manual_seed`` seeds it).
+
+    >>> from autograd_lite import nn
+    >>> layer = nn.Dropout(p=0.25)
+    >>> layer, layer.eval()(np.ones(3))
+    (Dropout(p=0.25, inplace=False), array([1., 1., 1.]))
+    """
+
+    _function: Callable[..., Operand] = staticmethod(dropout)
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        where = type(self).__name__
+        p = real(p, "p", where, minimum=0.0, maximum=1.0)
+        if boolean(inplace, "inplace", where):
+            raise NotImplementedError(f"{where}: inplace=True is not supported (ops here never overwrite a "
+                                      f"tensor); leave inplace=False")
+        super().__init__()
+        self.p, self.inplace = p, False
+
+    def forward(self, x: Operand) -> Operand:
+        return type(self)._function(x, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(Dropout):
+    """Channel dropout for (N, C, L) or (C, L): whole channels zeroed while training
+    (:func:`~autograd_lite.nn.functional.dropout1d`)."""
+
+    _function = staticmethod(dropout1d)
+
+
+class Dropout2d(Dropout):
+    """Channel dropout for (N, C, H, W): whole feature maps zeroed while training
+    (:func:`~autograd_lite.nn.functional.dropout2d`)."""
+
+    _function = staticmethod(dropout2d)
+
+
+class Embedding(Module):
+    """A lookup table of ``num_embeddings`` vectors of size ``embedding_dim``: integer indices of any
+    shape in, their rows of ``weight`` out (:func:`~autograd_lite.nn.functional.embedding`).
+
+    ``weight`` (num_embeddings, embedding_dim) starts as N(0, 1) draws, PyTorch's initialisation,
+    from the package's generator, with the row ``padding_idx`` (if given) zeroed: that row is
+    returned for its index but never gets a gradient, so it stays as it is while training.
+
+    >>> from autograd_lite import nn
+    >>> layer = nn.Embedding(10, 3, padding_idx=0)
+    >>> layer, layer(np.array([[1, 2], [0, 9]])).shape, layer.weight.data[0]
+    (Embedding(10, 3, padding_idx=0), (2, 2, 3), array([0., 0., 0.]))
+    """
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                 sparse: bool = False, _weight: Operand | None = None, _freeze: bool = False) -> None:
+        num_embeddings = integer(num_embeddings, "num_embeddings", "Embedding", minimum=0)
+        embedding_dim = integer(embedding_dim, "embedding_dim", "Embedding", minimum=0)
+        padding_idx = _padding_index("Embedding", padding_idx, num_embeddings)
+        if max_norm is not None:
+            raise NotImplementedError(f"Embedding: max_norm={max_norm!r:.40} is not supported (PyTorch "
+                                      f"renormalises the rows it reads in place); leave max_norm=None")
+        norm_type = real(norm_type, "norm_type", "Embedding", finite=False)
+        scale_grad_by_freq = boolean(scale_grad_by_freq, "scale_grad_by_freq", "Embedding")
+        if boolean(sparse, "sparse", "Embedding"):
+            raise NotImplementedError("Embedding: sparse=True is not supported: the gradient is a dense "
+                                      "array of the weight's shape; leave sparse=False")
+        freeze = boolean(_freeze, "_freeze", "Embedding")
+        if _weight is None:
+            drawn = _generator.standard_normal((num_embeddings, embedding_dim))
+            if padding_idx is not None:
+                drawn[padding_idx] = 0.0
+            weight = Parameter(drawn)
+        else:
+            weight = _copied_weight(_weight, (num_embeddings, embedding_dim))
+        weight.requires_grad = not freeze
+        super().__init__()
+        self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
+        self.max_norm, self.norm_type, self.scale_grad_by_freq, self.sparse = None, norm_type, \
+            scale_grad_by_freq, False
+        self.weight = weight
+
+    @classmethod
+    def from_pretrained(cls, embeddings: Operand, freeze: bool = True, padding_idx: int | None = None,
+                        max_norm: float | None = None, norm_type: float = 2.0,
+                        scale_grad_by_freq: bool = False, sparse: bool = False) -> Embedding:
+        """An embedding whose weight is a copy of the 2-D ``embeddings`` (on their device), not
+        trained with ``freeze=True`` (its ``requires_grad`` is False). The row ``padding_idx`` is
+        kept as given (not zeroed), and gets no gradient.
+
+        >>> from autograd_lite import nn
+        >>> layer = nn.Embedding.from_pretrained(np.array([[1.0, 2.0], [3.0, 4.0]]))
+        >>> layer(np.array([1])), layer.weight.requires_grad
+        (Tensor([[3., 4.]]), False)
+        """
+        shape = _shape(embeddings)
+        if len(shape) != 2:
+            raise ShapeError(f"Embedding.from_pretrained: embeddings must be 2-D (num_embeddings, "
+                             f"embedding_dim), not of shape {shape}")
+        return cls(shape[0], shape[1], padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse,
+                   _weight=embeddings, _freeze=freeze)
+
+    def forward(self, x: Operand) -> Operand:
+        return embedding(x, self.weight, self.padding_idx, scale_grad_by_freq=self.scale_grad_by_freq)
+
+    def extra_repr(self) -> str:
+        text = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            text += f", padding_idx={self.padding_idx}"
+        if self.norm_type != 2.0:
+            text += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            text += ", scale_grad_by_freq=True"
+        return text
+
+
+def _copied_weight(weight: Operand, shape: tuple[int, int]) -> Parameter:
+    """A parameter holding a copy of ``weight``'s data (on its device), checked to have ``shape``."""
+    data = data_of(weight)
+    if not backend.is_array(data):
+        data = _host.asarray(data, dtype=_host.float64)
+    if tuple(data.shape) != shape:
+        raise ShapeError(f"Embedding: _weight has shape {tuple(data.shape)}, but num_embeddings and "
+                         f"embedding_dim give {shape}")
+    return Parameter(backend.array(data))
