@@ -39,7 +39,7 @@ class _BatchNorm(Module):
     _ranks_text = ""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, track_running_stats: bool = True) -> None:
+                 affine: bool = True, track_running_stats: bool = True, *, bias: bool = True) -> None:
         where = type(self).__name__
         num_features = integer(num_features, "num_features", where, minimum=1)
         eps = real(eps, "eps", where, minimum=0.0)
@@ -47,11 +47,12 @@ class _BatchNorm(Module):
             momentum = real(momentum, "momentum", where)
         affine = boolean(affine, "affine", where)
         track_running_stats = boolean(track_running_stats, "track_running_stats", where)
+        bias = boolean(bias, "bias", where)
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         self.weight = _parameter_on(_host.ones(num_features), None) if affine else None
-        self.bias = _parameter_on(_host.zeros(num_features), None) if affine else None
+        self.bias = _parameter_on(_host.zeros(num_features), None) if affine and bias else None
         if track_running_stats:
             self.register_buffer("running_mean", _host.zeros(num_features))
             self.register_buffer("running_var", _host.ones(num_features))
@@ -99,7 +100,7 @@ class _BatchNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, " \
-               f"track_running_stats={self.track_running_stats}"
+               f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
 
 
 class BatchNorm1d(_BatchNorm):
@@ -111,7 +112,8 @@ class BatchNorm1d(_BatchNorm):
     ``momentum`` (or, with ``momentum=None``, keeps their average over all batches, counted in
     ``num_batches_tracked``); in evaluation (``eval()``) it normalises with the running statistics.
     With ``track_running_stats=False`` it has no running statistics (the buffers are ``None``) and
-    always uses the batch's. ``affine=False`` leaves out ``weight`` and ``bias``.
+    always uses the batch's. ``affine=False`` leaves out ``weight`` and ``bias``, ``bias=False`` (a
+    keyword) the bias.
 
     >>> from autograd_lite import nn
     >>> layer = nn.BatchNorm1d(2)
@@ -165,31 +167,34 @@ class LayerNorm(Module):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, " \
+               f"bias={self.bias is not None}"
 
 
 class GroupNorm(Module):
     """Group normalization of (N, C, *) inputs, ``num_groups`` blocks of channels each standardised per
     sample, PyTorch's ``nn.GroupNorm``; see :func:`~autograd_lite.nn.functional.group_norm`.
 
-    ``weight`` (ones) and ``bias`` (zeros) have shape (num_channels,); ``affine=False`` leaves them out.
+    ``weight`` (ones) and ``bias`` (zeros) have shape (num_channels,); ``affine=False`` leaves them out,
+    ``bias=False`` (a keyword) the bias.
 
     >>> from autograd_lite import nn
     >>> nn.GroupNorm(2, 4)(np.array([[1.0, 3.0, 0.0, 4.0]])).data.round(4)
     array([[-1.,  1., -1.,  1.]])
     """
 
-    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True) -> None:
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, *,
+                 bias: bool = True) -> None:
         num_groups = integer(num_groups, "num_groups", "GroupNorm", minimum=1)
         num_channels = integer(num_channels, "num_channels", "GroupNorm", minimum=1)
         if num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_groups {num_groups} must divide num_channels {num_channels}")
         eps = real(eps, "eps", "GroupNorm", minimum=0.0)
-        affine = boolean(affine, "affine", "GroupNorm")
+        affine, bias = boolean(affine, "affine", "GroupNorm"), boolean(bias, "bias", "GroupNorm")
         super().__init__()
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         self.weight = _parameter_on(_host.ones(num_channels), None) if affine else None
-        self.bias = _parameter_on(_host.zeros(num_channels), None) if affine else None
+        self.bias = _parameter_on(_host.zeros(num_channels), None) if affine and bias else None
 
     def forward(self, input: Operand) -> Tensor:  # noqa: A002 - PyTorch's name
         shape = _shape(input)
@@ -199,4 +204,5 @@ class GroupNorm(Module):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, " \
+               f"bias={self.bias is not None}"
