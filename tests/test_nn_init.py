@@ -1,5 +1,6 @@
 """nn.init against PyTorch's torch.nn.init: the bounds and standard deviations exactly (read from the
-draw each makes), the distributions by their moments and bounds, orthogonality, and the errors."""
+draw each makes), the distributions by their moments and bounds, orthogonality, and the errors; and
+nn.utils (gradient clipping, parameters as a vector) against torch.nn.utils."""
 
 import math
 from unittest import mock
@@ -243,3 +244,124 @@ def test_a_tensor_with_no_elements_is_left_as_it_is():
     t = ag.Tensor(np.zeros((0, 3)))
     assert init.kaiming_uniform_(t) is t and init.orthogonal_(t) is t
     assert init.xavier_normal_(t).shape == (0, 3)
+
+
+# ---- nn.utils: clipping gradients ----------------------------------------------------------------------
+def gradients_pair(seed=0, scale=10.0, dtype=np.float64):
+    """Our parameters and PyTorch's, with the same gradients (one parameter has none)."""
+    rng = np.random.default_rng(seed)
+    shapes = [(3, 4), (4,), (2, 2, 3)]
+    ours = [nn.Parameter(rng.normal(size=s).astype(dtype)) for s in shapes] + [nn.Parameter(np.ones(2))]
+    theirs = [torch.nn.Parameter(torch.tensor(p.data)) for p in ours]
+    for a, b in zip(ours[:-1], theirs[:-1]):
+        grad = (scale * rng.normal(size=a.shape)).astype(dtype)
+        a.grad, b.grad = grad, torch.tensor(grad.copy())
+    return ours, theirs
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.5, 0.5, math.inf, -math.inf, 0])
+@pytest.mark.parametrize("max_norm, scale", [(1.0, 10.0), (1e3, 0.1), (5.0, 1.0)])
+def test_clip_grad_norm_is_pytorchs(norm_type, max_norm, scale):
+    ours, theirs = gradients_pair(scale=scale)
+    got = nn.utils.clip_grad_norm_(ours, max_norm, norm_type=norm_type)
+    expected = torch.nn.utils.clip_grad_norm_(theirs, max_norm, norm_type=norm_type)
+    assert isinstance(got, ag.Tensor) and got.shape == () and got.dtype == np.float64
+    assert float(got) == pytest.approx(float(expected), rel=1e-12, abs=1e-12)
+    for a, b in zip(ours[:-1], theirs[:-1]):
+        np.testing.assert_allclose(a.grad, b.grad.numpy(), rtol=1e-12, atol=1e-14)
+    assert ours[-1].grad is None
+
+
+def test_clip_grad_norm_with_a_single_tensor_no_gradients_and_float32():
+    w = nn.Parameter(np.array([3.0, 4.0]))
+    w.grad = np.array([3.0, 4.0])
+    assert float(nn.utils.clip_grad_norm_(w, 1.0)) == 5.0
+    np.testing.assert_allclose(w.grad, [0.6, 0.8], rtol=1e-6)
+    assert float(nn.utils.clip_grad_norm_([nn.Parameter(np.ones(2))], 1.0)) == 0.0
+    ours, theirs = gradients_pair(dtype=np.float32)
+    got = nn.utils.clip_grad_norm_(ours, 1.0)
+    assert got.dtype == np.float32 and ours[0].grad.dtype == np.float32
+    assert float(got) == pytest.approx(float(torch.nn.utils.clip_grad_norm_(theirs, 1.0)), rel=1e-6)
+
+
+def test_clip_grad_norm_of_a_model_after_backward_then_a_step():
+    ag.manual_seed(0)
+    net = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1)).double()
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in net.state_dict().items()})
+    x = np.random.default_rng(1).normal(size=(8, 3)) * 5
+    (net(x) ** 2).sum().backward()
+    (theirs(torch.tensor(x)) ** 2).sum().backward()
+    got = nn.utils.clip_grad_norm_(net.parameters(), 0.5)
+    expected = torch.nn.utils.clip_grad_norm_(theirs.parameters(), 0.5)
+    assert float(got) == pytest.approx(float(expected), rel=1e-12)
+    for a, b in zip(net.parameters(), theirs.parameters()):
+        np.testing.assert_allclose(a.grad, b.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_a_nonfinite_norm_raises_if_asked_and_changes_nothing():
+    ours, theirs = gradients_pair()
+    ours[0].grad[0, 0] = np.nan
+    before = [p.grad.copy() for p in ours[:-1]]
+    with pytest.raises(RuntimeError, match="non-finite"):
+        nn.utils.clip_grad_norm_(ours, 1.0, error_if_nonfinite=True)
+    for p, grad in zip(ours, before):
+        np.testing.assert_array_equal(p.grad, grad)
+    assert math.isnan(float(nn.utils.clip_grad_norm_(ours, 1.0)))   # PyTorch scales by it anyway
+
+
+def test_clip_grad_value_is_pytorchs():
+    ours, theirs = gradients_pair(scale=3.0)
+    assert nn.utils.clip_grad_value_(ours, 2.5) is None
+    torch.nn.utils.clip_grad_value_(theirs, 2.5)
+    for a, b in zip(ours[:-1], theirs[:-1]):
+        np.testing.assert_array_equal(a.grad, b.grad.numpy())
+    assert ours[-1].grad is None
+
+
+def test_clipping_refuses_bad_arguments():
+    ours, _ = gradients_pair()
+    with pytest.raises(ValueError, match="max_norm"):
+        nn.utils.clip_grad_norm_(ours, -1.0)
+    with pytest.raises(TypeError, match="error_if_nonfinite"):
+        nn.utils.clip_grad_norm_(ours, 1.0, error_if_nonfinite=None)
+    with pytest.raises(TypeError, match="parameters"):
+        nn.utils.clip_grad_norm_(3, 1.0)
+    with pytest.raises(TypeError, match="Tensors"):
+        nn.utils.clip_grad_value_([np.ones(2)], 1.0)
+    with pytest.raises(ValueError, match="clip_value"):
+        nn.utils.clip_grad_value_(ours, -1.0)
+
+
+def test_clipping_keeps_gradients_on_their_device():
+    xp = pytest.importorskip("array_api_strict")
+    device = xp.Device("device1")
+    w = nn.Parameter(xp.asarray([3.0, 4.0], device=device))
+    w.grad = xp.asarray([30.0, 40.0], device=device)
+    total = nn.utils.clip_grad_norm_([w], 5.0)
+    assert total.device == device and w.grad.device == device and float(total) == 50.0
+    nn.utils.clip_grad_value_([w], 1.0)
+    assert w.grad.device == device
+
+
+def test_parameters_to_vector_and_back_as_pytorch():
+    ag.manual_seed(0)
+    layer = nn.Linear(3, 2)
+    theirs = torch.nn.Linear(3, 2).double()
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in layer.state_dict().items()})
+    vec = nn.utils.parameters_to_vector(layer.parameters())
+    np.testing.assert_array_equal(vec.data, torch.nn.utils.parameters_to_vector(theirs.parameters()).detach())
+    (vec ** 2).sum().backward()
+    np.testing.assert_allclose(layer.weight.grad, 2 * layer.weight.data)
+    new = np.arange(8.0)
+    weight = layer.weight
+    nn.utils.vector_to_parameters(ag.Tensor(new), layer.parameters())
+    torch.nn.utils.vector_to_parameters(torch.tensor(new), theirs.parameters())
+    assert layer.weight is weight
+    for a, b in zip(layer.parameters(), theirs.parameters()):
+        np.testing.assert_array_equal(a.data, b.detach().numpy())
+    with pytest.raises(ValueError, match="8 elements"):
+        nn.utils.vector_to_parameters(ag.Tensor(np.zeros(7)), layer.parameters())
+    with pytest.raises(TypeError, match="vec"):
+        nn.utils.vector_to_parameters(np.zeros(8), layer.parameters())
+    np.testing.assert_array_equal(layer.bias.data, [6.0, 7.0])
