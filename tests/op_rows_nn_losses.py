@@ -1,15 +1,166 @@
-"""The op-table rows of autograd_lite.nn.functional.losses.
+"""The op-table rows of autograd_lite.nn.functional.losses and losses_extra: the public losses (each a
+composite of differentiable ops, so its rows check first and second order through them) with their
+options; the fused primitives of the default calls (mse_loss, binary_cross_entropy_with_logits,
+softmax_cross_entropy) keep their rows in ``op_table.py``.
 
 Rows are :class:`~op_row.Op` (columns explained there); ``op_table.py`` merges :data:`ROWS` and
-:data:`COVERED_THROUGH` into the table.
+:data:`COVERED_THROUGH` into the table. The reference of each is PyTorch's function in float64. Each
+strategy keeps the inputs a finite-difference step away from its loss's kinks (|x − y| at 0, δ or β;
+the ranking margin), and draws class weights as float32, so that the rows also run on a device
+without float64 (the weights are constants, not differentiated).
 """
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+from op_inputs import SMALL, Case
 from op_row import Op
 
+from autograd_lite.nn import functional as F
+from autograd_lite.testing import strategies as agst
+
+REDUCTIONS = st.sampled_from(["mean", "sum", "none"])
+
+
+def _torch(name: str) -> Any:
+    """``torch.nn.functional.<name>`` on NumPy arrays, the parameters by keyword (arrays as tensors,
+    floating ones in float64)."""
+    def reference(*arrays: np.ndarray, **params: Any) -> np.ndarray:
+        def convert(x: Any) -> Any:
+            if not isinstance(x, np.ndarray):
+                return x
+            return torch.from_numpy(x.astype(np.float64) if x.dtype.kind == "f" else x)
+        with warnings.catch_warnings():   # kl_div's, that reduction="mean" is not the divergence
+            warnings.simplefilter("ignore", UserWarning)
+            return getattr(torch.nn.functional, name)(*map(convert, arrays), **{
+                key: convert(value) for key, value in params.items()}).numpy()
+    return reference
+
+
+def _weights(shape: tuple[int, ...]) -> st.SearchStrategy:
+    return agst.arrays(shape, dtype=np.float32, min_value=0.5, max_value=2.0)
+
+
+@st.composite
+def _differences(draw: Any, op: Op, second_order: bool = False, kinks: str = "") -> Case:
+    """A prediction and a target of one shape whose differences stay 0.05 from the loss's kinks: 0
+    (``l1``), ±δ (``delta``) or ±β (``beta``); and a ``reduction``."""
+    params = {"reduction": draw(REDUCTIONS)}
+    if kinks:
+        params[kinks] = draw(st.sampled_from([0.5, 1.0, 2.0]))
+    shape = draw(agst.shapes(**SMALL))
+    x = draw(agst.arrays(shape, min_value=-3, max_value=3))
+    avoid = (0.0,) if not kinks else (-params[kinks], params[kinks])
+    difference = draw(agst.arrays(shape, min_value=-4, max_value=4, avoid=avoid))
+    return Case((x, x - difference), params)
+
+
+def _on_kinks(kinks: str) -> Any:
+    return lambda op, second_order=False: _differences(op, second_order, kinks)
+
+
+@st.composite
+def _binary(draw: Any, op: Op, second_order: bool = False, logits: bool = True) -> Case:
+    """Logits (or probabilities in [0.05, 0.95]) and targets in [0, 1] of one shape, with a
+    ``weight`` (and for logits a ``pos_weight``) broadcast to it, or none, and a ``reduction``."""
+    shape = draw(agst.shapes(min_dims=1, **SMALL))
+    low, high = (-5, 5) if logits else (0.05, 0.95)
+    params = {"reduction": draw(REDUCTIONS)}
+    for name in ("weight", "pos_weight") if logits else ("weight",):
+        if draw(st.booleans()):
+            params[name] = draw(_weights(shape[-1:] if draw(st.booleans()) else shape))
+    x = draw(agst.arrays(shape, min_value=low, max_value=high))
+    return Case((x, draw(agst.arrays(shape, min_value=0.0, max_value=1.0))), params)
+
+
+@st.composite
+def _classes(draw: Any, op: Op, second_order: bool = False, indices: bool = True,
+             smoothing: bool = True) -> Case:
+    """Logits of shape (N, C), (N, C, d) or (C,), classes on axis 1 (0), and class indices of the
+    rest of the shape, some equal to ``ignore_index`` (one kept at least), or class probabilities
+    (then differentiated too); a ``weight`` per class or none, a label smoothing, a ``reduction``."""
+    layout = draw(st.sampled_from(["batch", "spatial", "unbatched"]))
+    n, classes, d = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    shape = {"batch": (n, classes), "spatial": (n, classes, d), "unbatched": (classes,)}[layout]
+    rows = {"batch": (n,), "spatial": (n, d), "unbatched": ()}[layout]
+    params: dict[str, Any] = {"reduction": draw(REDUCTIONS)}
+    if draw(st.booleans()):
+        params["weight"] = draw(_weights((classes,)))
+    if smoothing and draw(st.booleans()):
+        params["label_smoothing"] = draw(st.sampled_from([0.1, 0.5]))
+    logits = draw(agst.arrays(shape, min_value=-5, max_value=5))
+    if not indices:
+        return Case((logits, draw(agst.arrays(shape, min_value=0.0, max_value=1.0))), params)
+    ignore_index = draw(st.sampled_from([-100, 5] + ([classes - 1] if classes > 1 else [])))
+    count = int(np.prod(rows))
+    labels = np.array(draw(st.lists(st.sampled_from([*range(classes), ignore_index]), min_size=count,
+                                    max_size=count)))
+    labels[0] = draw(st.sampled_from([c for c in range(classes) if c != ignore_index]))   # one kept
+    params["ignore_index"] = ignore_index
+    return Case((logits,), {"target": labels.reshape(rows), **params})
+
+
+@st.composite
+def _divergences(draw: Any, op: Op, second_order: bool = False) -> Case:
+    """Log-probabilities and targets (probabilities in [0.05, 1], or their logs) of one shape, with
+    ``log_target`` and a ``reduction`` (``"batchmean"`` too)."""
+    shape = draw(agst.shapes(min_dims=1, **SMALL))
+    log_target = draw(st.booleans())
+    low, high = (-3.0, 0.0) if log_target else (0.05, 1.0)
+    target = draw(agst.arrays(shape, min_value=low, max_value=high))
+    params = {"reduction": draw(st.sampled_from(["mean", "sum", "none", "batchmean"])),
+              "log_target": log_target}
+    return Case((draw(agst.arrays(shape, min_value=-3, max_value=0)), target), params)
+
+
+@st.composite
+def _vectors(draw: Any, op: Op, second_order: bool = False) -> Case:
+    """Two arrays whose shapes broadcast (of one axis at least), entries of magnitude 0.5 to 2 and
+    either sign (so no norm is near 0), and a ``dim`` of the broadcast shape."""
+    shapes = draw(agst.broadcastable_shapes(2, min_dims=1, **SMALL))
+    dims = max(len(shapes[0]), len(shapes[1]))
+    arrays = tuple(draw(agst.arrays(shape, min_value=0.5, max_value=2.0)) * np.sign(draw(agst.arrays(
+        shape, min_value=-1, max_value=1, avoid=(0.0,)))) for shape in shapes)
+    return Case(arrays, {"dim": draw(st.integers(-dims, dims - 1))})
+
+
+@st.composite
+def _rankings(draw: Any, op: Op, second_order: bool = False) -> Case:
+    """x1, x2 and targets y = ±1 of one shape, the loss's argument margin − y·(x1 − x2) drawn 0.05 from
+    its kink at 0; a ``margin`` and a ``reduction``."""
+    shape = draw(agst.shapes(**SMALL))
+    margin = draw(st.sampled_from([0.0, 0.5]))
+    x2 = draw(agst.arrays(shape, min_value=-3, max_value=3))
+    y = np.sign(draw(agst.arrays(shape, min_value=-1, max_value=1, avoid=(0.0,))))
+    argument = draw(agst.arrays(shape, min_value=-3, max_value=3, avoid=(0.0,)))
+    return Case((x2 + y * (margin - argument), x2, y), {"margin": margin, "reduction": draw(REDUCTIONS)})
+
+
 #: name of the primitive (or of the composite function) -> its row
-ROWS: dict[str, Op] = {}
+ROWS: dict[str, Op] = {
+    "mse_loss(reduction)": Op(F.mse_loss, _torch("mse_loss"), _differences, 2),
+    "l1_loss": Op(F.l1_loss, _torch("l1_loss"), _differences, 2),
+    "huber_loss": Op(F.huber_loss, _torch("huber_loss"), _on_kinks("delta"), 2),
+    "smooth_l1_loss": Op(F.smooth_l1_loss, _torch("smooth_l1_loss"), _on_kinks("beta"), 2),
+    "binary_cross_entropy": Op(F.binary_cross_entropy, _torch("binary_cross_entropy"),
+                               lambda op, second_order=False: _binary(op, second_order, logits=False), 2),
+    "binary_cross_entropy_with_logits(weights)": Op(F.binary_cross_entropy_with_logits,
+                                                    _torch("binary_cross_entropy_with_logits"), _binary, 2),
+    "cross_entropy": Op(F.cross_entropy, _torch("cross_entropy"), _classes),
+    "cross_entropy(probabilities)": Op(F.cross_entropy, _torch("cross_entropy"),
+                                       lambda op, second_order=False: _classes(op, second_order,
+                                                                               indices=False), 2),
+    "nll_loss": Op(F.nll_loss, _torch("nll_loss"),
+                   lambda op, second_order=False: _classes(op, second_order, smoothing=False)),
+    "kl_div": Op(F.kl_div, _torch("kl_div"), _divergences, 2),
+    "cosine_similarity": Op(F.cosine_similarity, _torch("cosine_similarity"), _vectors, 2),
+    "margin_ranking_loss": Op(F.margin_ranking_loss, _torch("margin_ranking_loss"), _rankings, 3),
+}
 
 #: primitive name -> the public function its row calls (see op_table.COVERED_THROUGH)
 COVERED_THROUGH: dict[str, str] = {}

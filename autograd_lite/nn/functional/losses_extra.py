@@ -107,7 +107,7 @@ def _reduced_by_weight(losses: Operand, weights: Data | None, reduction: str,
     weight = xp.sum(weights)
     some = weight > 0   # else NaN (0/0) with a zero gradient, as PyTorch's (every label ignored)
     scale = xp.where(some, 1.0 / xp.where(some, weight, 1.0), 0.0)
-    return total(losses) * scale + xp.where(some, 0.0, xp.nan)
+    return total(losses) * scale + xp.where(some, xp.zeros_like(weight), xp.nan)
 
 
 # ---- cross-entropy and the negative log-likelihood --------------------------------------------
