@@ -68,8 +68,8 @@ def scaled_dot_product_attention(query: Operand, key: Operand, value: Operand,
     dropout_p = _checks.real(dropout_p, "dropout_p", op, minimum=0.0, maximum=1.0)
     scale = 1.0 / math.sqrt(q_shape[-1]) if scale is None else _checks.real(scale, "scale", op)
     if enable_gqa:
-        key, value = _shared_heads(op, query, key, q_shape, k_shape), _shared_heads(op, query, value, q_shape,
-                                                                                   v_shape)
+        key, value = _shared_heads(op, key, q_shape, k_shape), _shared_heads(op, value, q_shape, v_shape)
+        k_shape = _shape(key)
     length, source = q_shape[-2], k_shape[-2]
     mask = None
     if is_causal:
@@ -94,8 +94,7 @@ def scaled_dot_product_attention(query: Operand, key: Operand, value: Operand,
     return matmul(weights, value)
 
 
-def _shared_heads(op: str, query: Operand, x: Operand, q_shape: tuple[int, ...],
-                  shape: tuple[int, ...]) -> Operand:
+def _shared_heads(op: str, x: Operand, q_shape: tuple[int, ...], shape: tuple[int, ...]) -> Operand:
     """Key or value heads (axis −3) each repeated for the consecutive query heads that share it."""
     if len(q_shape) < 3 or len(shape) < 3:
         raise ShapeError(f"{op}: enable_gqa=True needs heads on axis -3, but query has shape {q_shape} and "
