@@ -39,6 +39,14 @@ def _nonlinearity(value: Any, where: str) -> str:
     return value
 
 
+def _check_pair(hx: Any, where: str, pair: str) -> None:
+    """An LSTM's state is a pair of tensors (or None)."""
+    if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+        shape = f" of shape {_shape(hx)}" if backend.is_array(data_of(hx)) else ""
+        raise TypeError(f"{where}: invalid hx, a {type(hx).__name__}{shape}; it must be a tuple {pair} of "
+                        f"two tensors, or None")
+
+
 def _zeros(shape: tuple[int, ...], like: Operand) -> Any:
     """Zeros of ``shape`` in the dtype, library and device of the parameter ``like``."""
     data = data_of(like)
@@ -214,10 +222,6 @@ class RNN(_RNNBase):
         output, finals = self._run(x, [h0])
         return self._finish(output, finals, batched)
 
-    def extra_repr(self) -> str:
-        extra = "" if self.nonlinearity == "tanh" else f", nonlinearity={self.nonlinearity!r}"
-        return super().extra_repr() + extra
-
 
 class LSTM(_RNNBase):
     """PyTorch's LSTM: at each step the gates [i f g o] = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, i, f, o
@@ -254,8 +258,7 @@ class LSTM(_RNNBase):
     def forward(self, input: Operand,  # noqa: A002
                 hx: tuple[Operand, Operand] | None = None) -> tuple[Operand, tuple[Operand, Operand]]:
         x, batched = self._input(input)
-        if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-            raise TypeError(invalid("LSTM", "hx", hx, "a tuple (h_0, c_0) of two tensors, or None"))
+        _check_pair(hx, "LSTM", "(h_0, c_0)")
         h0, c0 = (None, None) if hx is None else hx
         batch = _shape(x)[1]
         states = [self._state(h0, "h_0", batch, batched, self.weight_ih_l0),
@@ -346,7 +349,7 @@ class RNNCell(_CellBase):
                          self.nonlinearity)
 
     def extra_repr(self) -> str:
-        extra = "" if self.nonlinearity == "tanh" else f", nonlinearity={self.nonlinearity!r}"
+        extra = "" if self.nonlinearity == "tanh" else f", nonlinearity={self.nonlinearity}"
         return super().extra_repr() + extra
 
 
@@ -364,8 +367,7 @@ class LSTMCell(_CellBase):
 
     def forward(self, input: Operand,  # noqa: A002
                 hx: tuple[Operand, Operand] | None = None) -> tuple[Operand, Operand]:
-        if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
-            raise TypeError(invalid("LSTMCell", "hx", hx, "a tuple (h, c) of two tensors, or None"))
+        _check_pair(hx, "LSTMCell", "(h, c)")
         h = self._checked(input, None if hx is None else hx[0])
         c = self._checked(input, None if hx is None else hx[1])
         self._check(input, h, c)
