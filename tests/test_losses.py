@@ -25,19 +25,28 @@ ELEMENTWISE = {
     "binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits,
     "hinge": F.hinge,
     "categorical_crossentropy": F.categorical_crossentropy,
+    "l1_loss": F.l1_loss,
+    "huber_loss": F.huber_loss,
+    "smooth_l1_loss": F.smooth_l1_loss,
+    "kl_div": F.kl_div,
 }
-#: losses that take integer class labels along the last axis of their input
+#: losses that take integer class labels along the last axis of their (n, classes) input
 LABELLED = {
     "cross_entropy": F.cross_entropy,
+    "nll_loss": F.nll_loss,
     "softmax_cross_entropy": F.softmax_cross_entropy,
     "sparse_categorical_crossentropy": F.sparse_categorical_crossentropy,
 }
+#: of three inputs, or not a loss: tests/test_nn_losses.py checks their shapes
+PAIRWISE = {"margin_ranking_loss", "cosine_similarity"}
 
 
 def test_every_loss_of_the_module_is_covered_here():
     """So that a loss added later is added to the properties below too."""
-    assert set(F.LOSS_FUNCTIONS) == set(ELEMENTWISE) | set(LABELLED)
+    assert set(F.LOSS_FUNCTIONS) <= set(ELEMENTWISE) | set(LABELLED)
     assert set(F.LOSSES.values()) <= set(F.LOSS_FUNCTIONS.values())
+    functions = {name for name in [*F.losses.__all__, *F.losses_extra.__all__] if name.islower()}
+    assert functions == set(ELEMENTWISE) | set(LABELLED) | PAIRWISE
 
 
 def probabilities(shape):
@@ -70,6 +79,10 @@ def test_an_elementwise_loss_of_equal_shapes_is_the_mean_over_the_elements(name,
         "binary_cross_entropy_with_logits": np.mean(np.logaddexp(0, p) - y * p),
         "hinge": np.mean(np.maximum(1 - (2 * y - 1) * p, 0)),
         "categorical_crossentropy": -np.mean(np.sum(y * np.log(p), axis=-1)),
+        "l1_loss": np.mean(np.abs(p - y)),
+        "huber_loss": np.mean(np.where(np.abs(p - y) < 1, 0.5 * (p - y) ** 2, np.abs(p - y) - 0.5)),
+        "smooth_l1_loss": np.mean(np.where(np.abs(p - y) < 1, 0.5 * (p - y) ** 2, np.abs(p - y) - 0.5)),
+        "kl_div": np.mean(np.where(y > 0, y * np.log(np.where(y > 0, y, 1)), 0) - y * p),
     }[name]
     assert_allclose(ELEMENTWISE[name](ag.Tensor(p), y).item(), expected, rtol=1e-12)
 
@@ -169,12 +182,26 @@ def test_a_loss_raises_before_recording_anything():
     assert w.grad is None
 
 
+def test_a_loss_of_an_ignored_label_out_of_range_is_not_an_error_but_any_other_is():
+    """ignore_index (PyTorch's default -100) marks labels to skip; it need not be a class."""
+    logits = ag.Tensor(np.zeros((3, 2)))
+    assert F.cross_entropy(logits, np.array([1, -100, 0])).item() == pytest.approx(np.log(2))
+    assert F.nll_loss(logits, np.array([7, 7, 0]), ignore_index=7).item() == 0.0
+    with pytest.raises(ValueError, match=r"^cross_entropy: class labels must be in \[0, 2\) \(or the "
+                                         r"ignore_index 7\) for 2 classes, but the target contains \[-100\]"):
+        F.cross_entropy(logits, np.array([1, -100, 0]), ignore_index=7)
+
+
 EMPTY_BATCH = {  # our loss, PyTorch's, the prediction's shape, the target
     "mse_loss": (F.mse_loss, "mse_loss", (0, 1), np.zeros((0, 1))),
     "binary_cross_entropy": (F.binary_cross_entropy, "binary_cross_entropy", (0, 1), np.zeros((0, 1))),
     "binary_cross_entropy_with_logits": (F.binary_cross_entropy_with_logits,
                                          "binary_cross_entropy_with_logits", (0, 1), np.zeros((0, 1))),
     "cross_entropy": (F.cross_entropy, "cross_entropy", (0, 3), np.zeros((0,), dtype=np.int64)),
+    "nll_loss": (F.nll_loss, "nll_loss", (0, 3), np.zeros((0,), dtype=np.int64)),
+    "l1_loss": (F.l1_loss, "l1_loss", (0, 1), np.zeros((0, 1))),
+    "huber_loss": (F.huber_loss, "huber_loss", (0, 1), np.zeros((0, 1))),
+    "smooth_l1_loss": (F.smooth_l1_loss, "smooth_l1_loss", (0, 1), np.zeros((0, 1))),
 }
 
 
