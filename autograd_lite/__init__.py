@@ -15,6 +15,7 @@ from . import (  # the subpackages and namespaces, which build on the modules im
     backend,
     contractions,
     creation,
+    data,
     functional,
     indexing,
     linalg,
@@ -140,7 +141,7 @@ __all__ = [
     "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply",
     "negative", "no_grad", "power", "primitive", "relu", "reshape", "sigmoid", "sign", "softmax", "sqrt",
     "squeeze", "stack", "subtract", "sum", "sum_to", "swapaxes", "tanh", "tensor", "to_device", "transpose",
-    "var", "where", "backend", "nn", "optim", "testing",
+    "var", "where", "backend", "data", "nn", "optim", "testing",
     # NumPy's elementwise math (autograd_lite.math_ops)
     "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "cos", "cosh", "expm1", "log10",
     "log1p", "log2", "reciprocal", "sin", "sinh", "square", "tan",
