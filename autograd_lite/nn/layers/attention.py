@@ -23,18 +23,16 @@ from ...tensor import Tensor
 from ...tensor_ops import getitem, matmul
 from ...typing import Operand
 from .. import functional as F
+from .. import init
+from .._targets import _shape
 from ..functional.attention import _additive_mask, _attention_weights
-from ..module import Module
-from .core import Dropout, Linear, _parameter_on, _uniform
+from ..module import Module, Parameter
+from .core import Dropout, Linear
 from .normalization import LayerNorm
 
 __all__ = ["MultiheadAttention", "TransformerEncoderLayer"]
 
 _host = backend.host_namespace  # initial values are made on the host, as Linear's
-
-
-def _shape(x: Operand) -> tuple[int, ...]:
-    return tuple(getattr(data_of(x), "shape", None) or _host.shape(data_of(x)))
 
 
 class MultiheadAttention(Module):
@@ -79,18 +77,27 @@ class MultiheadAttention(Module):
         self.batch_first, self.kdim, self.vdim = batch_first, kdim, vdim
         self.head_dim = embed_dim // num_heads
         self._qkv_same_embed_dim = kdim == embed_dim and vdim == embed_dim
-        if self._qkv_same_embed_dim:   # xavier_uniform_: U(±√(6 / (fan_in + fan_out)))
-            self.in_proj_weight = _uniform(math.sqrt(6.0 / (4 * embed_dim)), (3 * embed_dim, embed_dim))
+        if self._qkv_same_embed_dim:
+            self.in_proj_weight = Parameter(_host.zeros((3 * embed_dim, embed_dim)))
             self.q_proj_weight = self.k_proj_weight = self.v_proj_weight = None
         else:
             self.in_proj_weight = None
-            self.q_proj_weight = _uniform(math.sqrt(3.0 / embed_dim), (embed_dim, embed_dim))
-            self.k_proj_weight = _uniform(math.sqrt(6.0 / (embed_dim + kdim)), (embed_dim, kdim))
-            self.v_proj_weight = _uniform(math.sqrt(6.0 / (embed_dim + vdim)), (embed_dim, vdim))
-        self.in_proj_bias = _parameter_on(_host.zeros(3 * embed_dim), None) if bias else None
+            self.q_proj_weight = Parameter(_host.zeros((embed_dim, embed_dim)))
+            self.k_proj_weight = Parameter(_host.zeros((embed_dim, kdim)))
+            self.v_proj_weight = Parameter(_host.zeros((embed_dim, vdim)))
+        self.in_proj_bias = Parameter(_host.zeros(3 * embed_dim)) if bias else None
         self.out_proj = Linear(embed_dim, embed_dim, bias=bias)
-        if bias:
-            self.out_proj.bias = _parameter_on(_host.zeros(embed_dim), None)
+        self._reset_parameters()
+
+    def _reset_parameters(self) -> None:
+        """PyTorch's initialisation: Xavier-uniform projections, zero biases (out_proj's weight is a
+        Linear's)."""
+        for weight in (self.in_proj_weight, self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
+            if weight is not None:
+                init.xavier_uniform_(weight)
+        if self.in_proj_bias is not None:
+            init.zeros_(self.in_proj_bias)
+            init.zeros_(self.out_proj.bias)
 
     def forward(self, query: Operand, key: Operand, value: Operand,
                 key_padding_mask: Operand | None = None, need_weights: bool = True,

@@ -18,6 +18,7 @@ from ...engine import ShapeError, data_of
 from ...tensor import Tensor
 from ...typing import Operand
 from .. import functional as F
+from .._targets import _shape
 from ..functional.normalization import _batch_norm, _normalized_shape
 from ..module import Module
 from .core import _parameter_on
@@ -25,10 +26,6 @@ from .core import _parameter_on
 __all__ = ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm"]
 
 _host = backend.host_namespace  # initial values are made on the host, as Linear's
-
-
-def _shape(x: Operand) -> tuple[int, ...]:
-    return tuple(getattr(data_of(x), "shape", None) or _host.shape(data_of(x)))
 
 
 class _BatchNorm(Module):
