@@ -17,15 +17,16 @@ import torch.nn.functional as TF
 import autograd_lite as ag
 from autograd_lite import ShapeError, Tensor
 from autograd_lite.nn import functional as F
+from autograd_lite.testing import gradcheck
 
 TOLERANCE = {"rtol": 1e-10, "atol": 1e-10}
 
 
-def same_as_torch(ours, theirs, *shape, seed=0, distinct=True, **params):
+def same_as_torch(ours, theirs, *shape, seed=0, distinct=True, gradient=True, **params):
     """``ours(x, **params)`` and ``theirs(x, **params)`` on one random float64 ``x`` of ``shape``:
     equal outputs, and equal gradients of Σ r·out for one random r. ``distinct``: values with no
     ties (max pooling's gradient picks one of tied elements; both pick the first, but rounding
-    could tell two near-equal values apart differently)."""
+    could tell two near-equal values apart differently). ``gradient=False``: the forward only."""
     rng = np.random.default_rng(seed)
     data = rng.permutation(np.prod(shape)).reshape(shape) / 7.0 - 1.0 if distinct else rng.normal(size=shape)
     x = Tensor(data, requires_grad=True)
@@ -33,6 +34,8 @@ def same_as_torch(ours, theirs, *shape, seed=0, distinct=True, **params):
     out, expected = ours(x, **params), theirs(t, **params)
     assert out.shape == tuple(expected.shape)
     np.testing.assert_allclose(out.data, expected.detach().numpy(), **TOLERANCE)
+    if not gradient:
+        return
     r = rng.normal(size=out.shape)
     (out * r).sum().backward()
     (expected * torch.tensor(r)).sum().backward()
@@ -174,3 +177,130 @@ def test_adaptive_avg_pool1d_matches_torch(output_size):
 def test_bad_arguments_raise_naming_the_op_argument_and_shapes(call, error, message):
     with pytest.raises(error, match=message):
         call(Tensor(np.ones((1, 2, 4, 4))))
+
+
+# ---- pad --------------------------------------------------------------------------------------
+
+PADS = {1: [(1, 2), (0, 3), (-1, 2), (2, -1), (-1, -1), (3, 3)],
+        2: [(1, 1, 1, 1), (0, 2, 1, 0), (-1, 1, 2, -2), (3, 0, 0, 3)],
+        3: [(1, 0, 0, 1, 1, 1), (1, -1, 2, 0, 0, 1)]}
+
+
+@pytest.mark.parametrize("mode", ["constant", "reflect", "replicate", "circular"])
+@pytest.mark.parametrize("axes, shape", [(1, (2, 4)), (1, (2, 3, 4)), (2, (3, 4, 5)), (2, (2, 3, 4, 5)),
+                                         (3, (2, 3, 4, 5)), (3, (1, 2, 3, 4, 5))], ids=str)
+def test_pad_matches_torch_in_every_mode(mode, axes, shape):
+    for widths in PADS[axes]:
+        same_as_torch(F.pad, TF.pad, *shape, distinct=False, pad=widths, mode=mode)
+
+
+@pytest.mark.parametrize("widths", [(1,), (2, 1, 0, 1), (0, 0, 0, 0, 1, 1, 2, 2), (-2, -2, 1, 0)], ids=str)
+def test_constant_pad_of_any_axes_and_value_matches_torch(widths):
+    same_as_torch(F.pad, TF.pad, 2, 3, 4, 5, distinct=False, pad=widths + (0,) * (len(widths) % 2), value=2.5)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda x: F.pad(x, (1,)), ValueError, "pad: invalid pad"),
+    (lambda x: F.pad(x, (1.5, 1)), TypeError, "pad: invalid pad 1.5"),
+    (lambda x: F.pad(x, (1, 1), mode="wrap"), ValueError, "pad: invalid mode 'wrap'"),
+    (lambda x: F.pad(x, (1,) * 10), ShapeError, r"pad: a pad of length 10 pads 5 axes, but the input of "
+                                                r"shape \(1, 2, 3, 4\) has 4"),
+    (lambda x: F.pad(x, (4, 0), mode="reflect"), ShapeError,
+     r"pad: mode 'reflect' pads the last 1, 2 or 3 axes.*a pad of length 2 for an input of shape"),
+    (lambda x: F.pad(x, (4, 0, 0, 0), mode="reflect"), ValueError,
+     r"pad: reflect padding \(4, 0\) must be less than the size of the axis it pads, 4"),
+    (lambda x: F.pad(x, (5, 0, 0, 0), mode="circular"), ValueError, "would wrap around more than once"),
+    (lambda x: F.pad(x, (0, -4, 0, 0), mode="replicate"), ShapeError, "leaves nothing of an axis of size 4"),
+    (lambda x: F.pad(x, (-3, -2)), ShapeError, r"pad: padding \(-3, -2\) crops more than an axis of size 4"),
+    (lambda x: F.pad(x, (1, 1, 1, 1), mode="reflect", value=1.0), ValueError,
+     "mode 'reflect' takes no value"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_bad_pads_raise_naming_the_argument_and_shapes(call, error, message):
+    with pytest.raises(error, match=message):
+        call(Tensor(np.ones((1, 2, 3, 4))))
+
+
+# ---- interpolate ------------------------------------------------------------------------------
+
+RESIZES = [{"size": 7}, {"size": 3}, {"size": 5}, {"scale_factor": 2}, {"scale_factor": 0.5},
+           {"scale_factor": 1.7}, {"scale_factor": 2.05}, {"scale_factor": 1.05}, {"scale_factor": 3.0},
+           {"scale_factor": 1.7, "recompute_scale_factor": True}]
+
+
+@pytest.mark.parametrize("resize", RESIZES, ids=str)
+@pytest.mark.parametrize("mode, align_corners", [("nearest", None), ("nearest-exact", None),
+                                                 ("linear", False), ("linear", True), ("area", None)])
+def test_interpolate_1d_matches_torch(mode, align_corners, resize):
+    torchs_gradient_differs = mode == "nearest" and resize in ({"scale_factor": 2.05}, {"scale_factor": 1.05})
+    same_as_torch(F.interpolate, TF.interpolate, 2, 3, 10, distinct=False, mode=mode,
+                  align_corners=align_corners, gradient=not torchs_gradient_differs, **resize)
+
+
+def test_nearest_gradient_is_the_adjoint_of_the_forward_where_torchs_is_not():
+    """Resizing 10 → 20 by scale_factor=2.05: output i reads input ⌊i/2.05⌋ in PyTorch's forward
+    (and ours), but PyTorch's backward sends it to i // 2 (its shortcut for doubling, which its 1-d
+    forward does not take; so for 10 → 10 by 1.05): its gradient is not that of its forward. Ours
+    is: checked against finite differences and the adjoint."""
+    x = np.random.default_rng(0).normal(size=(1, 1, 10))
+    assert gradcheck(lambda x: F.interpolate(x, scale_factor=2.05), x)
+    t = Tensor(x, requires_grad=True)
+    (F.interpolate(t, scale_factor=2.05) * np.arange(20.0)).sum().backward()
+    source = np.floor(np.arange(20, dtype=np.float32) * np.float32(1 / 2.05)).astype(int)
+    np.testing.assert_allclose(t.grad[0, 0], np.bincount(source, weights=np.arange(20.0), minlength=10))
+
+
+RESIZES_2D = [{"size": (7, 4)}, {"size": 3}, {"size": (1, 9)}, {"scale_factor": 2},
+              {"scale_factor": (0.5, 1.5)}, {"scale_factor": (1.3, 2.7)}, {"scale_factor": (2.1, 1.05)},
+              {"scale_factor": (2.5, 0.4), "recompute_scale_factor": True}]
+
+
+@pytest.mark.parametrize("resize", RESIZES_2D, ids=str)
+@pytest.mark.parametrize("mode, align_corners", [("nearest", None), ("nearest-exact", None),
+                                                 ("bilinear", False), ("bilinear", True), ("area", None)])
+def test_interpolate_2d_matches_torch(mode, align_corners, resize):
+    same_as_torch(F.interpolate, TF.interpolate, 2, 3, 5, 6, distinct=False, mode=mode,
+                  align_corners=align_corners, **resize)
+
+
+@pytest.mark.parametrize("mode, align_corners", [("nearest", None), ("trilinear", False),
+                                                 ("trilinear", True)])
+def test_interpolate_3d_matches_torch(mode, align_corners):
+    same_as_torch(F.interpolate, TF.interpolate, 1, 2, 3, 4, 5, distinct=False, mode=mode,
+                  align_corners=align_corners, size=(5, 3, 7))
+
+
+@pytest.mark.parametrize("n", range(1, 30))
+def test_nearest_source_indices_round_as_torchs_float32_arithmetic(n):
+    """Sizes and factors whose products land on integers in exact arithmetic: PyTorch's kernel rounds
+    them in float32, and so do we."""
+    for out in range(1, 40):
+        for mode in ("nearest", "nearest-exact"):
+            x = np.arange(float(n)).reshape(1, 1, n)
+            expected = TF.interpolate(torch.tensor(x), size=out, mode=mode).numpy()
+            np.testing.assert_array_equal(F.interpolate(x, size=out, mode=mode), expected)
+    for factor in (0.3, 0.7, 1.1, 1.5, 2.2, 3.3):
+        x = np.arange(float(n)).reshape(1, 1, n)
+        if int(n * factor) >= 1:
+            expected = TF.interpolate(torch.tensor(x), scale_factor=factor).numpy()
+            np.testing.assert_array_equal(F.interpolate(x, scale_factor=factor), expected)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda x: F.interpolate(x, 2, mode="bicubic"), ValueError, "interpolate: invalid mode 'bicubic'"),
+    (lambda x: F.interpolate(x, 2, align_corners=True), ValueError, "align_corners is for the modes that "
+                                                                    "interpolate"),
+    (lambda x: F.interpolate(x, 2, mode="linear"), ShapeError,
+     r"interpolate: mode 'linear' takes 3-d \(N, C, L\) input; got shape \(1, 2, 3, 4\)"),
+    (lambda x: F.interpolate(x[0, 0], 2), ShapeError, r"mode 'nearest' takes \(N, C, \*spatial\)"),
+    (lambda x: F.interpolate(x), ValueError, "give one of size and scale_factor"),
+    (lambda x: F.interpolate(x, 2, 2.0), ValueError, "give size or scale_factor, not both"),
+    (lambda x: F.interpolate(x, (2, 2, 2)), ValueError, "interpolate: invalid size"),
+    (lambda x: F.interpolate(x, 0), ValueError, "interpolate: invalid size 0"),
+    (lambda x: F.interpolate(x, scale_factor=0.1), ShapeError, "leaves no output element"),
+    (lambda x: F.interpolate(x, scale_factor=-1.0), ValueError, "interpolate: invalid scale_factor -1.0"),
+    (lambda x: F.interpolate(x, 2, recompute_scale_factor=True), ValueError, "recompute_scale_factor is for"),
+    (lambda x: F.interpolate(x, 2, mode="bilinear", antialias=True), ValueError, "antialias=True is not"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_bad_interpolations_raise_naming_the_argument_and_shapes(call, error, message):
+    with pytest.raises(error, match=message):
+        call(Tensor(np.ones((1, 2, 3, 4))))

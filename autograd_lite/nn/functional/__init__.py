@@ -7,8 +7,8 @@ its math and its gradient in the docstring, grouped by area:
   ``cosine_similarity``, ``margin_ranking_loss``
 - :mod:`~autograd_lite.nn.functional.convolution`: ``conv1d``, ``conv2d``, ``conv_transpose2d``,
   ``unfold``, ``fold``
-- :mod:`~autograd_lite.nn.functional.pooling`: ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``,
-  ``pad``, ``interpolate``, …
+- :mod:`~autograd_lite.nn.functional.pooling`: ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, …
+- :mod:`~autograd_lite.nn.functional.resampling`: ``pad``, ``interpolate``
 - :mod:`~autograd_lite.nn.functional.normalization`: ``batch_norm``, ``layer_norm``, ``group_norm``
 - :mod:`~autograd_lite.nn.functional.attention`: ``scaled_dot_product_attention``
 - :mod:`~autograd_lite.nn.functional.embedding`: ``embedding``, ``one_hot``, ``dropout``
@@ -21,7 +21,17 @@ puts the tensor first, and a VJP puts ``g`` last (the same numbers): an array of
 NumPy raises on ``array * Tensor`` instead of handing it over.
 """
 
-from . import activations, attention, convolution, losses, losses_extra, normalization, pooling, recurrent
+from . import (
+    activations,
+    attention,
+    convolution,
+    losses,
+    losses_extra,
+    normalization,
+    pooling,
+    recurrent,
+    resampling,
+)
 from . import embedding as _embedding  # the module: its function ``embedding`` takes the name below
 from .activations import *  # noqa: F403
 from .attention import *  # noqa: F403
@@ -32,7 +42,8 @@ from .losses_extra import *  # noqa: F403
 from .normalization import *  # noqa: F403
 from .pooling import *  # noqa: F403
 from .recurrent import *  # noqa: F403
+from .resampling import *  # noqa: F403
 
 __all__ = [*activations.__all__, *losses.__all__, *losses_extra.__all__, *convolution.__all__,
-           *pooling.__all__, *normalization.__all__, *attention.__all__, *_embedding.__all__,
-           *recurrent.__all__]
+           *pooling.__all__, *resampling.__all__, *normalization.__all__, *attention.__all__,
+           *_embedding.__all__, *recurrent.__all__]
