@@ -73,7 +73,7 @@ def _vector(op: str, name: str, value: Operand | None, size: int, input_shape: t
 
 
 def _channels_view(value: Operand, ndim: int) -> Operand:
-    """A per-channel vector (C,) as (C, 1, ..., 1), to broadcast against an input (N, C, *) of ``ndim``."""
+    """A per-channel vector (C,) as (C, 1, ..., 1), to broadcast against an input (N, C, …) of ``ndim``."""
     return value if ndim == 2 else reshape(value, shape=(-1,) + (1,) * (ndim - 2))
 
 
@@ -91,7 +91,7 @@ def _affine(x: Operand, weight: Operand | None, bias: Operand | None) -> Operand
 def batch_norm(input: Operand, running_mean: Operand | None, running_var: Operand | None,  # noqa: A002
                weight: Operand | None = None, bias: Operand | None = None, training: bool = False,
                momentum: float = 0.1, eps: float = 1e-5) -> Operand:
-    """Batch normalization over every axis of ``input`` (N, C, *) but the channel axis 1, PyTorch's
+    """Batch normalization over every axis of ``input`` (N, C, …) but the channel axis 1, PyTorch's
     ``F.batch_norm``: y = (x − mean) / √(var + eps)·weight + bias, per channel.
 
     In training (``training=True``) the mean and the biased variance are the batch's, and the
@@ -229,7 +229,7 @@ def layer_norm(input: Operand, normalized_shape: int | Sequence[int], weight: Op
 
 def group_norm(input: Operand, num_groups: int, weight: Operand | None = None,  # noqa: A002
                bias: Operand | None = None, eps: float = 1e-5) -> Operand:
-    """Group normalization of ``input`` (N, C, *), PyTorch's ``F.group_norm``: the C channels are cut
+    """Group normalization of ``input`` (N, C, …), PyTorch's ``F.group_norm``: the C channels are cut
     into ``num_groups`` blocks of C / num_groups, and each sample's block is standardised over its
     channels and every spatial axis; then y = x̂·weight + bias per channel (weight, bias of shape (C,)).
 

@@ -169,7 +169,7 @@ class LayerNorm(Module):
 
 
 class GroupNorm(Module):
-    """Group normalization of (N, C, *) inputs, ``num_groups`` blocks of channels each standardised per
+    """Group normalization of (N, C, …) inputs, ``num_groups`` blocks of channels each standardised per
     sample, PyTorch's ``nn.GroupNorm``; see :func:`~autograd_lite.nn.functional.group_norm`.
 
     ``weight`` (ones) and ``bias`` (zeros) have shape (num_channels,); ``affine=False`` leaves them out,
