@@ -126,6 +126,66 @@ def adaptive(d: int) -> Any:
     return cases
 
 
+@st.composite
+def padded(draw: Any, op: Op, second_order: bool = False) -> Case:
+    """An input, a mode, and PyTorch's ``pad`` for it (counts −1 to 2: negative ones crop) within
+    the mode's limits: the non-constant modes pad the last 1–3 axes of an input with 1 or 2 more."""
+    mode = draw(st.sampled_from(["constant", "reflect", "replicate", "circular"]))
+    if mode == "constant":
+        ndim = draw(st.integers(1, 4))
+        axes = draw(st.integers(1, ndim))
+    else:
+        axes = draw(st.integers(1, 3))
+        ndim = axes + draw(st.integers(1, 2))
+    shape = tuple(draw(st.integers(1, 3)) for _ in range(ndim))
+    counts = []
+    for n in reversed(shape[ndim - axes:]):
+        before, after = draw(st.integers(-1, 2)), draw(st.integers(-1, 2))
+        assume(_fits(mode, n, before, after))
+        counts += [before, after]
+    params = {"pad": tuple(counts), "mode": mode}
+    if mode == "constant" and draw(st.booleans()):
+        params["value"] = draw(st.floats(-3, 3))
+    return Case((draw(_values(op, shape)),), params)
+
+
+def _fits(mode: str, n: int, before: int, after: int) -> bool:
+    """Whether ``mode`` can pad an axis of size ``n`` by (before, after), as PyTorch's rules allow."""
+    kept = n - max(-before, 0) - max(-after, 0)
+    if mode == "constant":
+        return kept >= 0
+    if mode == "circular":
+        return kept >= max(before, after, 1)
+    return n + before + after >= 1 and (mode == "replicate" or max(before, after) < n)
+
+
+#: the spatial axes each mode of interpolate takes (nearest: 1 to 3)
+_SPATIAL = {"nearest": (1, 2, 3), "nearest-exact": (1, 2), "linear": (1,), "bilinear": (2,),
+            "trilinear": (3,), "area": (1, 2)}
+
+
+@st.composite
+def resized(draw: Any, op: Op, second_order: bool = False) -> Case:
+    """An input (N, C, *spatial), a mode, and a size or scale factor (up and down), with
+    ``align_corners`` for the modes that interpolate."""
+    mode = draw(st.sampled_from(list(_SPATIAL)))
+    d = draw(st.sampled_from(_SPATIAL[mode]))
+    spatial = tuple(draw(st.integers(1, 4 if d < 3 else 2)) for _ in range(d))
+    x = draw(_values(op, (draw(st.integers(1, 2)), draw(st.integers(1, 2))) + spatial))
+    params: dict[str, Any] = {"mode": mode}
+    if mode in ("linear", "bilinear", "trilinear"):
+        params["align_corners"] = draw(st.booleans())
+    if draw(st.booleans()):
+        sizes = tuple(draw(st.integers(1, 5)) for _ in spatial)
+        params["size"] = sizes[0] if len(set(sizes)) == 1 and draw(st.booleans()) else sizes
+    else:
+        factor = st.sampled_from([0.5, 0.75, 1.0, 1.5, 2.0, 2.5])
+        factors = tuple(draw(factor) for _ in spatial)
+        assume(all(int(n * f) >= 1 for n, f in zip(spatial, factors)))
+        params["scale_factor"] = factors
+    return Case((x,), params)
+
+
 # ---- references --------------------------------------------------------------------------------
 
 
@@ -187,6 +247,9 @@ ROWS: dict[str, Op] = {
     "avg_pool_backward": Op(pooling._avg_pool_backward, avg_pool_backward_loop, avg_pool_gradients),
     "adaptive_avg_pool2d": Op(F.adaptive_avg_pool2d, torch_function("adaptive_avg_pool2d"), adaptive(2)),
     "adaptive_avg_pool1d": Op(F.adaptive_avg_pool1d, torch_function("adaptive_avg_pool1d"), adaptive(1)),
+    # autograd_lite.pad (NumPy's) has the row "pad"
+    "nn.functional.pad": Op(F.pad, torch_function("pad"), padded),
+    "interpolate": Op(F.interpolate, torch_function("interpolate"), resized),
 }
 
 #: primitive name -> the public function its row calls (see op_table.COVERED_THROUGH)
