@@ -23,6 +23,7 @@ from ..engine import Node, data_of
 from ..tensor import Tensor
 from ..typing import Data, Operand
 from ._weights_file import names_mismatch, shape_mismatch
+from .parameter import Parameter
 
 if TYPE_CHECKING:
     from .module import Module
@@ -101,7 +102,6 @@ def _converted(where: str, name: str, value: Operand, tensor: Tensor) -> ndarray
     with _host.errstate(over="ignore", invalid="ignore"):
         converted = array.astype(dtype, copy=True)
     if array.dtype.kind == "f" and not _host.array_equal(_host.isfinite(array), _host.isfinite(converted)):
-        from .module import Parameter  # (module.py imports this file)
         kind = "parameter" if isinstance(tensor, Parameter) else "buffer"
         raise ValueError(f"{where}: {name} holds values too large for the {kind}'s {dtype}")
     return converted
