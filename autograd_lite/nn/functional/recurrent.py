@@ -124,7 +124,7 @@ def _lstm_sequence(x_gates: Data, h0: Data, c0: Data, w_hh: Data, reverse: bool 
     hidden, w_t = h0.shape[-1], w_hh.T
     h, c, outs = h0, c0, [None] * x_gates.shape[0]
     for t in _order(x_gates.shape[0], reverse):
-        out = _lstm_gate_math(xp, x_gates[t] + h @ w_t, c)
+        out = _lstm_gate_math(xp, x_gates[t, ...] + h @ w_t, c)
         h, c = out[..., :hidden], out[..., hidden:2 * hidden]
         outs[t] = out
     return xp.stack(outs)
@@ -138,8 +138,8 @@ def _lstm_sequence_grads(g: Operand, out: Operand, h0: Operand, c0: Operand, w_h
     dh = dc = None   # what reaches a step's h and c from the step after it (nothing at the last)
     for t in reversed(_order(length, reverse)):
         previous = t + 1 if reverse else t - 1
-        c_before = c0 if previous in (-1, length) else out[previous][..., hidden:2 * hidden]
-        g_t, out_t = g[t], out[t]
+        c_before = c0 if previous in (-1, length) else out[previous, ..., hidden:2 * hidden]
+        g_t, out_t = g[t, ...], out[t, ...]
         g_h, g_c = g_t[..., :hidden], g_t[..., hidden:2 * hidden]
         if dh is not None:
             g_h, g_c = g_h + dh, g_c + dc
@@ -264,7 +264,7 @@ def _lstm_layer(x: Operand, h0: Operand, c0: Operand, w_ih: Operand, w_hh: Opera
     out = _lstm_sequence(_affine(x, w_ih, bias), h0, c0, w_hh, reverse=reverse)
     hidden, last = h0.shape[-1], 0 if reverse else -1
     output = out[..., :hidden]
-    return output, [output[last], out[last, ..., hidden:2 * hidden]]
+    return output, [output[last, ...], out[last, ..., hidden:2 * hidden]]
 
 
 def _gru_step(x: Operand, h: Operand, w_ih: Operand, w_hh: Operand, b_ih: Operand | None,

@@ -139,7 +139,7 @@ class _RNNBase(Module):
         """Every layer and direction over the sequence: the output (L, N, D·H) and the final
         states, one list per kind of state (h; or h and c), in PyTorch's order of h_n."""
         per_step, p = self._per_step, self.dropout
-        sequence = [input[t] for t in range(_shape(input)[0])] if per_step else input
+        sequence = [input[t, ...] for t in range(_shape(input)[0])] if per_step else input
         finals: list[list[Operand]] = [[] for _ in states]
         for layer in range(self.num_layers):
             if layer > 0 and p > 0 and self.training:
@@ -148,7 +148,7 @@ class _RNNBase(Module):
             directions = []
             for direction, suffix in enumerate(self._suffixes(layer)):
                 index = layer * self._directions + direction
-                output, final = self._layer(sequence, [state[index] for state in states],
+                output, final = self._layer(sequence, [state[index, ...] for state in states],
                                             self._weights(suffix), direction == 1)
                 directions.append(output)
                 for kind, value in zip(finals, final):
@@ -174,7 +174,7 @@ class _RNNBase(Module):
     def _finish(self, output: Operand, finals: list[list[Operand]], batched: bool) -> tuple[Operand, ...]:
         """The output in the input's layout, and each final state stacked as PyTorch's h_n."""
         if not batched:
-            return (output[:, 0],) + tuple(stack(kind, axis=0)[:, 0] for kind in finals)
+            return (output[:, 0, ...],) + tuple(stack(kind, axis=0)[:, 0, ...] for kind in finals)
         if self.batch_first:
             output = swapaxes(output, 0, 1)
         return (output,) + tuple(stack(kind, axis=0) for kind in finals)
