@@ -178,6 +178,19 @@ def test_a_torch_state_dict_loads_and_ours_loads_into_torch():
     close(layer.running_var, back.running_var)
 
 
+def test_the_layers_running_stats_stay_leaves_outside_the_graph_and_update_under_no_grad():
+    layer = nn.BatchNorm1d(2)
+    x = Tensor(np.array([[1.0, 2.0], [3.0, 5.0]]), requires_grad=True)
+    out = layer(x)
+    assert all(buffer.is_leaf and not buffer.requires_grad for buffer in layer.buffers())
+    graph = {id(node) for node in ag.engine.walk(out)}
+    assert not any(id(buffer) in graph for buffer in layer.buffers())
+    with ag.no_grad():
+        layer(x)
+    assert int(layer.num_batches_tracked.data) == 2
+    np.testing.assert_allclose(layer.running_mean.data, [0.38, 0.665])
+
+
 def test_reset_running_stats():
     layer = nn.BatchNorm1d(2)
     layer(np.array([[1.0, 2.0], [3.0, 5.0]]))

@@ -38,6 +38,10 @@ def _normalize(x: Data, axis: tuple[int, ...], eps: float) -> Data:
 
     ∂L/∂x = (g − mean(g) − x̂·mean(g·x̂)) / √(var + eps), the means over ``axis``
 
+    One primitive, not a composite of mean, subtract, multiply and sqrt: its backward is one formula
+    over the data instead of the chain of their gradients, and measured faster on NumPy for batch
+    and layer normalization alike.
+
     >>> _normalize(np.array([[1.0, 3.0]]), axis=(1,), eps=0.0)
     array([[-1.,  1.]])
     """
