@@ -469,3 +469,27 @@ def test_a_frozen_layer_still_passes_gradients_to_the_layers_before():
     second.requires_grad_(False)
     second(first(np.ones((3, 2)))).sum().backward()
     assert first.weight.grad is not None and second.weight.grad is None
+
+
+def test_apply_and_children_reach_a_module_used_twice_once():
+    shared = nn.Linear(1, 1)
+    seen = []
+    nn.Sequential(shared, nn.Tanh(), shared).apply(lambda m: seen.append(m))
+    assert [type(m).__name__ for m in seen] == ["Linear", "Tanh", "Sequential"]
+    assert len(list(nn.Sequential(shared, shared).children())) == 1
+
+
+def test_a_keras_model_with_a_buffer_trains_saves_and_restores_it(tmp_path):
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 2), Scaled(2), nn.Linear(2, 1))
+    model.compile(optimizer="sgd", loss="mse")
+    X = np.random.default_rng(0).normal(size=(16, 2))
+    model.fit(X, X.sum(axis=1), batch_size=8, epochs=2, verbose=0,
+              callbacks=[nn.EarlyStopping(monitor="loss", patience=5, restore_best_weights=True)])
+    np.testing.assert_array_equal(model[1].scale.data, [2.0, 2.0])   # a buffer is never trained
+    assert "1.steps" in model.state_dict() and int(model[1].steps.data) > 0
+    model.save_weights(tmp_path / "model.weights.h5")
+    copy = nn.Sequential(nn.Linear(2, 2), Scaled(2), nn.Linear(2, 1))
+    copy.load_weights(tmp_path / "model.weights.h5")
+    assert int(copy[1].steps.data) == int(model[1].steps.data)
+    np.testing.assert_allclose(copy.predict(X), model.predict(X))

@@ -7,6 +7,7 @@ The layers are in :mod:`autograd_lite.nn.layers`, the containers (:class:`~autog
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
@@ -180,9 +181,12 @@ class Module:
                         yield f"{name}.{index}", item
 
     def children(self) -> Iterator[Module]:
-        """Each direct sub-module, as :meth:`named_children` lists them."""
-        for _, child in self.named_children():
-            yield child
+        """Each direct sub-module, once, as :meth:`named_children` lists them."""
+        seen: set[int] = set()
+        for _, child in self.named_children():   # a subclass's may list a module twice (Sequential's)
+            if id(child) not in seen:
+                seen.add(id(child))
+                yield child
 
     def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
@@ -337,7 +341,7 @@ class Module:
         """Where this module computes: on its (first) parameter's device (or buffer's, without
         parameters), or where :meth:`to` put a module that has neither yet; ``None`` for NumPy on the
         host."""
-        for _, tensor in [*self.named_parameters(), *self.named_buffers()][:1]:
+        for _, tensor in itertools.chain(self.named_parameters(), self.named_buffers()):
             data = data_of(tensor)
             return None if data.__class__ is ndarray else (backend.namespace(data), backend.device_of(data))
         device = self._device
