@@ -157,6 +157,10 @@ def test_register_buffer_again_replaces_it_and_bad_values_are_refused():
     with pytest.raises(TypeError, match="array, a Tensor or None"):
         layer.register_buffer("x", {"a": 1})
     assert not hasattr(layer, "x")
+    fresh = nn.Module()
+    with pytest.raises(TypeError):
+        fresh.register_buffer("x", "text")
+    assert vars(fresh) == {"training": True}   # a call that raises changes nothing
 
 
 def test_buffers_are_never_trained():

@@ -140,12 +140,11 @@ class Module:
             raise BadName(f"{where}: buffer name can't contain \".\", got {name!r}")
         if name == "":
             raise BadName(f"{where}: buffer name can't be empty string \"\"")
-        buffers = self.__dict__.setdefault("_buffer_names", {})
-        if hasattr(self, name) and name not in buffers:
+        if hasattr(self, name) and name not in self.__dict__.get("_buffer_names", {}):
             raise BadName(f"{where}: attribute {name!r} already exists")
         persistent = boolean(persistent, "persistent", where)
         value = buffer_of(f"{where}: cannot register {type(tensor).__name__} as buffer {name!r}", tensor)
-        buffers[name] = persistent
+        self.__dict__.setdefault("_buffer_names", {})[name] = persistent   # all checked: now change
         object.__setattr__(self, name, value)
 
     def named_buffers(self, prefix: str = "", recurse: bool = True,
