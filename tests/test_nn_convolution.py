@@ -233,6 +233,9 @@ LAYERS = [
     ("Conv2d", (3, 4, 3), dict(), (2, 3, 6, 6)),
     ("Conv2d", (4, 6, (2, 3)), dict(stride=(2, 1), padding=(1, 0), dilation=2, groups=2), (2, 4, 7, 9)),
     ("Conv2d", (2, 2, 4), dict(padding="same", bias=False), (2, 6, 5)),
+    ("Conv2d", (2, 3, 3), dict(padding=(1, 2), padding_mode="reflect"), (2, 2, 5, 6)),
+    ("Conv2d", (2, 3, (2, 3)), dict(padding="same", padding_mode="replicate", dilation=2), (2, 2, 5, 6)),
+    ("Conv1d", (2, 3, 3), dict(padding=2, padding_mode="circular", stride=2), (2, 2, 7)),
     ("ConvTranspose2d", (4, 3, 3), dict(stride=2, padding=1, output_padding=1), (2, 4, 4, 5)),
     ("ConvTranspose2d", (4, 6, 2), dict(groups=2, dilation=2, bias=False), (2, 4, 3, 3)),
 ]
@@ -352,8 +355,6 @@ X4, W4 = np.ones((2, 3, 5, 5)), np.ones((4, 3, 3, 3))
     (lambda: nn.Conv2d(3, 4, 0), ValueError, r"Conv2d: invalid kernel_size 0"),
     (lambda: nn.Conv2d(3, 4, 3, padding="same", stride=2), ValueError,
      r"Conv2d: padding='same' is not supported"),
-    (lambda: nn.Conv2d(3, 4, 3, padding_mode="reflect"), NotImplementedError,
-     r"Conv2d: padding_mode='reflect' is not implemented"),
     (lambda: nn.Conv2d(3, 4, 3, padding_mode="mirror"), ValueError, r"Conv2d: invalid padding_mode 'mirror'"),
     (lambda: nn.ConvTranspose2d(3, 4, 3, padding_mode="circular"), ValueError,
      r"ConvTranspose2d: only padding_mode='zeros' is supported"),

@@ -1,6 +1,10 @@
 """Convolution layers: ``Conv1d``, ``Conv2d``, ``ConvTranspose2d`` (PyTorch's names, arguments, weight
 layouts, initialisation and ``state_dict`` keys, so a PyTorch model's weights load unchanged).
 
+``padding_mode`` is PyTorch's: ``"zeros"``, or ``"reflect"``, ``"replicate"`` or ``"circular"``,
+for which the input is first padded by :func:`~autograd_lite.nn.functional.pad` in that mode and
+then convolved without padding (as PyTorch does).
+
 Each is a thin class over :mod:`autograd_lite.nn.functional.convolution`: the layer holds ``weight``
 and ``bias`` and calls ``conv1d``, ``conv2d`` or ``conv_transpose2d``. The initialisation is
 PyTorch's ``kaiming_uniform_(a=√5)``, which comes to weight and bias both drawn from
@@ -26,6 +30,19 @@ from .core import _uniform
 __all__ = ["Conv1d", "Conv2d", "ConvTranspose2d"]
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _pad_counts(padding: tuple[int, ...] | str, kernel_size: tuple[int, ...],
+                dilation: tuple[int, ...]) -> tuple[int, ...]:
+    """``F.pad``'s counts for a padding: (before, after) per spatial axis, the last axis first ("same":
+    dilation·(k − 1) in all, the odd one after), as PyTorch pads for a padding_mode other than zeros."""
+    if padding == "same":
+        pairs = [(r * (k - 1) // 2, r * (k - 1) - r * (k - 1) // 2) for k, r in zip(kernel_size, dilation)]
+    elif padding == "valid":
+        pairs = [(0, 0)] * len(kernel_size)
+    else:
+        pairs = [(p, p) for p in padding]
+    return tuple(count for pair in reversed(pairs) for count in pair)
 
 
 class _ConvNd(Module):
@@ -60,9 +77,6 @@ class _ConvNd(Module):
             padding = _ints(padding, "padding", where, d, 0)
         if padding_mode not in PADDING_MODES:
             raise ValueError(invalid(where, "padding_mode", padding_mode, f"one of {PADDING_MODES}"))
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"{where}: padding_mode={padding_mode!r} is not implemented; only "
-                                      f"'zeros' is (pad the input yourself, then use padding=0)")
         super().__init__()
         self.in_channels, self.out_channels, self.kernel_size = in_channels, out_channels, kernel_size
         self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
@@ -73,6 +87,14 @@ class _ConvNd(Module):
         bound = 1.0 / math.sqrt(shape[1] * math.prod(kernel_size))   # PyTorch's kaiming_uniform_(a=√5)
         self.weight = _uniform(bound, shape + kernel_size)
         self.bias = _uniform(bound, (out_channels,)) if bias else None
+
+    def _convolve(self, conv: Any, input: Operand) -> Tensor:  # noqa: A002
+        """``conv`` (F.conv1d or F.conv2d) of ``input`` with this layer's parameters and padding."""
+        if self.padding_mode == "zeros":
+            return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        counts = _pad_counts(self.padding, self.kernel_size, self.dilation)
+        padded = F.pad(input, counts, mode=self.padding_mode)
+        return conv(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
         """PyTorch's: what differs from the defaults, after the channels, kernel size and stride."""
@@ -114,7 +136,7 @@ class Conv1d(_ConvNd):
                          padding_mode)
 
     def forward(self, input: Operand) -> Tensor:  # noqa: A002
-        return F.conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._convolve(F.conv1d, input)
 
 
 class Conv2d(_ConvNd):
@@ -137,7 +159,7 @@ class Conv2d(_ConvNd):
                          padding_mode)
 
     def forward(self, input: Operand) -> Tensor:  # noqa: A002
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._convolve(F.conv2d, input)
 
 
 class ConvTranspose2d(_ConvNd):
