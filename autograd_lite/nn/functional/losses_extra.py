@@ -62,12 +62,13 @@ def _classes_last(x: Operand, axis: int, shape: tuple[int, ...]) -> Operand:
     return x if len(shape) == 2 else reshape(x, (-1, shape[axis]))
 
 
-def _labels(function: str, input: Operand, target: Operand, axis: int,  # noqa: A002
-            ignore_index: int | None) -> tuple[Data, Data | None, tuple[int, ...]]:
+def _labels(function: str, input: Operand, target: Operand, axis: int, ignore_index: int | None,  # noqa: A002
+            shape: tuple[int, ...], target_shape: tuple[int, ...],
+            ) -> tuple[Data, Data | None, tuple[int, ...]]:
     """The flat class indices of ``target`` (see :func:`~autograd_lite.nn._targets._kept_classes`),
     the mask of the ignored ones, and the shape of one loss per index (the input's without ``axis``),
-    after checking the target's shape: that one, or with the class axis of size 1."""
-    shape, target_shape = _shape(input), _shape(target)
+    after checking the target's shape (``target_shape``; ``shape`` is the input's): that one, or with
+    the class axis of size 1."""
     without = shape[:axis] + shape[axis + 1:]
     if target_shape not in (without, shape[:axis] + (1,) + shape[axis + 1:]):
         raise ShapeError(f"{function}: the target has shape {target_shape}, but for logits of shape "
@@ -150,16 +151,21 @@ def cross_entropy(input: Operand, target: Operand, weight: Operand | None = None
     ValueError: cross_entropy: class labels must be in [0, 2) (or the ignore_index -100) for 2 classes, ...
     """
     reduction = _reduction("cross_entropy", reduction)
-    smoothing = _checks.real(label_smoothing, "label_smoothing", "cross_entropy", minimum=0.0, maximum=1.0)
-    ignore_index = _checks.integer(ignore_index, "ignore_index", "cross_entropy")
+    # a float in [0, 1] and an int pass as they are: the full checks cost more than a small call's loss
+    smoothing = label_smoothing if label_smoothing.__class__ is float and 0.0 <= label_smoothing <= 1.0 else \
+        _checks.real(label_smoothing, "label_smoothing", "cross_entropy", minimum=0.0, maximum=1.0)
+    if ignore_index.__class__ is not int:
+        ignore_index = _checks.integer(ignore_index, "ignore_index", "cross_entropy")
     shape = _shape(input)
     axis = _class_axis("cross_entropy", shape, axis)
     classes = shape[axis]
     weights = None if weight is None else \
         _constant("cross_entropy", "weight", weight, input, shape=(classes,))
-    if _shape(target) == shape:
+    target_shape = _shape(target)
+    if target_shape == shape:
         return _soft_cross_entropy(input, _target_for(input, target), axis, weights, smoothing, reduction)
-    labels, ignored, rows_shape = _labels("cross_entropy", input, target, axis, ignore_index)
+    labels, ignored, rows_shape = _labels("cross_entropy", input, target, axis, ignore_index, shape,
+                                          target_shape)
     logits = _classes_last(input, axis, shape)
     if weights is None and ignored is None and smoothing == 0.0 and reduction == "mean":
         return _softmax_cross_entropy(logits, labels)
@@ -215,7 +221,8 @@ def nll_loss(input: Operand, target: Operand, weight: Operand | None = None,  # 
     shape = _shape(input)
     axis = _class_axis("nll_loss", shape, None)
     weights = None if weight is None else _constant("nll_loss", "weight", weight, input, shape=(shape[axis],))
-    labels, ignored, rows_shape = _labels("nll_loss", input, target, axis, ignore_index)
+    labels, ignored, rows_shape = _labels("nll_loss", input, target, axis, ignore_index, shape,
+                                          _shape(target))
     per_row = _sample_weights(labels, ignored, weights, data_of(input))
     return _nll(_classes_last(input, axis, shape), labels, per_row, reduction, rows_shape)
 
