@@ -11,7 +11,7 @@ its weight-gradient a product of the upstream gradient with the same columns, wh
 keeps. ``conv_transpose2d`` is the same pieces the other way round. Since every piece is
 differentiable, so are the gradients: second order comes for free.
 
-For an input x of shape (N, C, *S), a weight w of shape (O, C/G, *K) and G groups, with zero padding
+For an input x of shape (N, C, S…), a weight w of shape (O, C/G, K…) and G groups, with zero padding
 p, stride s and dilation r along each spatial axis::
 
     y[n, o, i] = Σ_{c in o's group, j} w[o, c, j] · x_padded[n, c, i·s + j·r] + b[o]
@@ -46,8 +46,8 @@ Pairs = tuple[tuple[int, int], ...]
 @primitive(name="unfold")
 def _unfold(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], padding: Pairs,
             dilation: tuple[int, ...], blocks: tuple[int, ...]) -> Data:
-    """The windows of x (N, C, *S) zero-padded by ``padding`` (pairs (before, after)), as an array
-    of shape (N, C, *kernel, *blocks); ``blocks`` windows per axis, read from the start.
+    """The windows of x (N, C, S…) zero-padded by ``padding`` (pairs (before, after)), as an array
+    of shape (N, C, kernel…, blocks…); ``blocks`` windows per axis, read from the start.
     ∂L/∂x = fold(g) (the adjoint: each element receives the sum of the window entries that read it)"""
     padded = pad_spatial(x, padding)
     needed = tuple((b - 1) * s + r * (k - 1) + 1 for b, s, r, k in zip(blocks, stride, dilation, kernel))
@@ -59,7 +59,7 @@ def _unfold(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], padding: 
 @primitive(name="fold")
 def _fold(columns: Data, size: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
           padding: Pairs, dilation: tuple[int, ...]) -> Data:
-    """Columns (N, C, *kernel, *blocks) added into an array (N, C, *size): each window into the place
+    """Columns (N, C, kernel…, blocks…) added into an array (N, C, size…): each window into the place
     that ``unfold`` read it from, the padding cut off.  ∂L/∂columns = unfold(g)"""
     padded = tuple(n + before + after for n, (before, after) in zip(size, padding))
     return unpad_spatial(add_windows(columns, padded, kernel, stride, dilation), padding)
@@ -93,8 +93,8 @@ def _convolve(x: Operand, weight: Operand, bias: Operand | None, stride: tuple[i
 def _convolve_transposed(x: Operand, weight: Operand, bias: Operand | None, stride: tuple[int, ...],
                          padding: Pairs, dilation: tuple[int, ...], groups: int,
                          size: tuple[int, ...]) -> Operand:
-    """The adjoint of :func:`_convolve` in its input, applied to x (N, C_in, *blocks) with a weight
-    (C_in, C_out/G, *K), giving (N, C_out, *size), plus the bias."""
+    """The adjoint of :func:`_convolve` in its input, applied to x (N, C_in, blocks…) with a weight
+    (C_in, C_out/G, K…), giving (N, C_out, size…), plus the bias."""
     (n, c_in, *blocks), (_, per_group, *kernel) = _shape(x), _shape(weight)
     blocks, kernel = tuple(blocks), tuple(kernel)
     groups_axis = (groups,) if groups > 1 else ()   # as in _convolve
@@ -243,7 +243,7 @@ def fold(input: Operand, output_size: int | Sequence[int], kernel_size: int | Se
          dilation: int | Sequence[int] = 1, padding: int | Sequence[int] = 0,
          stride: int | Sequence[int] = 1) -> Operand:
     """col2im, the adjoint of :func:`unfold`: columns (N, C·kH·kW, L) or (C·kH·kW, L) added into an
-    array (N, C, *output_size), each window entry onto the element that ``unfold`` reads it from
+    array (N, C, H, W), (H, W) = output_size, each window entry onto the element that ``unfold`` reads it from
     (overlapping windows add up; the padding is cut off).  ∂L/∂input = unfold(g)
 
     >>> fold(np.ones((1, 4, 4)), (3, 3), 2)[0, 0]            # how many of the four windows cover each
@@ -302,7 +302,7 @@ def _convolution(where: str, d: int, input: Operand, weight: Operand, bias: Oper
 
 
 def _operand_shapes(where: str, d: int, input: Operand, weight: Operand) -> tuple[tuple[int, ...], ...]:  # noqa: A002
-    """The shapes of input ((N,) C, *S, d spatial axes) and weight (O, C/G, *K), checked."""
+    """The shapes of input ((N,) C, S…, d spatial axes) and weight (O, C/G, K…), checked."""
     x_shape, w_shape = _shape(input), _shape(weight)
     if len(x_shape) not in (d + 1, d + 2):
         raise ShapeError(f"{where}: input must be {d + 1}-D (unbatched) or {d + 2}-D (batched: N, C, "
