@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as TF
 
 import autograd_lite as ag
-from autograd_lite import ShapeError, Tensor
+from autograd_lite import ShapeError, Tensor, nn
 from autograd_lite.nn import functional as F
 from autograd_lite.testing import gradcheck
 
@@ -304,3 +304,78 @@ def test_nearest_source_indices_round_as_torchs_float32_arithmetic(n):
 def test_bad_interpolations_raise_naming_the_argument_and_shapes(call, error, message):
     with pytest.raises(error, match=message):
         call(Tensor(np.ones((1, 2, 3, 4))))
+
+
+# ---- layers -----------------------------------------------------------------------------------
+
+LAYERS = [
+    ("MaxPool1d", (3,), {}, (2, 3, 9)),
+    ("MaxPool1d", (2, 1, 1, 2), {"ceil_mode": True}, (2, 3, 9)),
+    ("MaxPool2d", (2,), {}, (2, 3, 6, 7)),
+    ("MaxPool2d", ((3, 2),), {"stride": 2, "padding": 1, "dilation": (1, 2)}, (2, 3, 6, 7)),
+    ("AvgPool1d", (3,), {"stride": 2, "padding": 1, "count_include_pad": False}, (2, 3, 9)),
+    ("AvgPool2d", (3,), {"stride": 2, "padding": 1, "ceil_mode": True}, (2, 3, 6, 7)),
+    ("AvgPool2d", (2,), {"divisor_override": 3}, (2, 3, 6, 7)),
+    ("AdaptiveAvgPool1d", (4,), {}, (2, 3, 9)),
+    ("AdaptiveAvgPool2d", ((4, None),), {}, (2, 3, 6, 7)),
+    ("AdaptiveAvgPool2d", (1,), {}, (2, 3, 6, 7)),
+    ("Upsample", (), {"scale_factor": 2}, (2, 3, 4, 5)),
+    ("Upsample", (), {"size": (5, 9), "mode": "bilinear"}, (2, 3, 4, 5)),
+    ("Upsample", (), {"scale_factor": 1.5, "mode": "bilinear", "align_corners": True}, (2, 3, 4, 5)),
+    ("Upsample", (), {"size": 7, "mode": "linear"}, (2, 3, 4)),
+    ("ZeroPad1d", ((1, 2),), {}, (2, 3, 4)),
+    ("ZeroPad2d", (1,), {}, (2, 3, 4, 5)),
+    ("ZeroPad2d", ((1, 0, -1, 2),), {}, (2, 3, 4, 5)),
+    ("ConstantPad1d", (2, 3.5), {}, (2, 3, 4)),
+    ("ConstantPad2d", ((0, 1, 2, 0), -1.0), {}, (2, 3, 4, 5)),
+    ("ReflectionPad1d", (2,), {}, (2, 3, 4)),
+    ("ReflectionPad2d", ((1, 2, 0, 3),), {}, (2, 3, 4, 5)),
+    ("ReplicationPad1d", (3,), {}, (2, 3, 4)),
+    ("ReplicationPad2d", (2,), {}, (2, 3, 4, 5)),
+    ("CircularPad1d", ((2, 1),), {}, (2, 3, 4)),
+    ("CircularPad2d", (1,), {}, (3, 4, 5)),
+]
+
+
+@pytest.mark.parametrize("name, args, kwargs, shape", LAYERS, ids=lambda v: v if isinstance(v, str) else "")
+def test_layers_match_torchs_output_gradient_attributes_and_repr(name, args, kwargs, shape):
+    ours, theirs = getattr(nn, name)(*args, **kwargs), getattr(torch.nn, name)(*args, **kwargs)
+    assert repr(ours) == repr(theirs)
+    public = {key: value for key, value in vars(theirs).items()
+              if not key.startswith("_") and key != "training"}
+    assert {key: getattr(ours, key) for key in public} == public
+    same_as_torch(ours, theirs, *shape, distinct=name.startswith("Max"))
+
+
+def test_max_pool_layer_returns_indices_as_torchs():
+    data = np.random.default_rng(4).normal(size=(2, 3, 6, 7))
+    out, index = nn.MaxPool2d(3, 2, 1, return_indices=True)(Tensor(data))
+    expected, expected_index = torch.nn.MaxPool2d(3, 2, 1, return_indices=True)(torch.tensor(data))
+    np.testing.assert_allclose(out.data, expected.numpy(), **TOLERANCE)
+    np.testing.assert_array_equal(index.data, expected_index.numpy())
+
+
+def test_layers_hold_no_parameters_and_survive_a_state_dict_round_trip():
+    model = nn.Sequential(nn.ZeroPad2d(1), nn.MaxPool2d(2), nn.AvgPool2d(2), nn.AdaptiveAvgPool2d(1),
+                          nn.Upsample(scale_factor=2))
+    assert list(model.parameters()) == [] and dict(model.state_dict()) == {}
+    assert model(np.ones((1, 2, 6, 6))).shape == (1, 2, 2, 2)
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: nn.MaxPool2d(2, padding=2), ValueError, r"MaxPool2d: invalid padding \(2, 2\) for kernel_size"),
+    (lambda: nn.MaxPool1d(0), ValueError, "MaxPool1d: invalid kernel_size 0"),
+    (lambda: nn.MaxPool2d((2, 2, 2)), ValueError, "MaxPool2d: invalid kernel_size"),
+    (lambda: nn.MaxPool2d(2, ceil_mode="yes"), TypeError, "MaxPool2d: invalid ceil_mode 'yes'"),
+    (lambda: nn.AvgPool2d(2, divisor_override=0), ValueError, "AvgPool2d: invalid divisor_override 0"),
+    (lambda: nn.AvgPool1d(2, stride=0), ValueError, "AvgPool1d: invalid stride 0"),
+    (lambda: nn.AdaptiveAvgPool2d((2, 2, 2)), ValueError, "AdaptiveAvgPool2d: invalid output_size"),
+    (lambda: nn.AdaptiveAvgPool1d(None), TypeError, "AdaptiveAvgPool1d: invalid output_size None"),
+    (lambda: nn.Upsample(), ValueError, "Upsample: give one of size and scale_factor"),
+    (lambda: nn.Upsample(scale_factor=2, mode="bicubic"), ValueError, "Upsample: invalid mode 'bicubic'"),
+    (lambda: nn.ZeroPad2d((1, 2)), ValueError, r"ZeroPad2d: invalid padding \(1, 2\)"),
+    (lambda: nn.ConstantPad1d(1, "a"), TypeError, "ConstantPad1d: invalid value 'a'"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_layers_check_their_arguments_when_made(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
