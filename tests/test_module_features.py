@@ -497,3 +497,21 @@ def test_a_keras_model_with_a_buffer_trains_saves_and_restores_it(tmp_path):
     copy.load_weights(tmp_path / "model.weights.h5")
     assert int(copy[1].steps.data) == int(model[1].steps.data)
     np.testing.assert_allclose(copy.predict(X), model.predict(X))
+
+
+def test_named_modules_without_removing_duplicates_lists_every_path_as_pytorch():
+    class Twice(nn.Module):
+        def __init__(self, layer):
+            super().__init__()
+            self.first, self.second = layer, layer
+
+    class TorchTwice(torch.nn.Module):
+        def __init__(self, layer):
+            super().__init__()
+            self.first, self.second = layer, layer
+
+    ours, theirs = Twice(nn.Linear(1, 1)), TorchTwice(torch.nn.Linear(1, 1))
+    for remove in (True, False):
+        assert [n for n, _ in ours.named_modules(remove_duplicate=remove)] == \
+            [n for n, _ in theirs.named_modules(remove_duplicate=remove)]
+    assert [n for n, _ in ours.named_children()] == [n for n, _ in theirs.named_children()] == ["first"]

@@ -206,7 +206,7 @@ class Module:
         if remove_duplicate:
             memo.add(self)
         yield prefix, self
-        for name, child in self.named_children():
+        for name, child in _slots(self):   # a module held twice: skipped by memo, unless not remove_duplicate
             yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
