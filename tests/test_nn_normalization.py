@@ -180,8 +180,10 @@ def test_a_torch_state_dict_loads_and_ours_loads_into_torch():
 
 def test_the_layers_running_stats_stay_leaves_outside_the_graph_and_update_under_no_grad():
     layer = nn.BatchNorm1d(2)
+    buffers = list(layer.buffers())
     x = Tensor(np.array([[1.0, 2.0], [3.0, 5.0]]), requires_grad=True)
     out = layer(x)
+    assert all(now is before for now, before in zip(layer.buffers(), buffers))   # updated in place
     assert all(buffer.is_leaf and not buffer.requires_grad for buffer in layer.buffers())
     graph = {id(node) for node in ag.engine.walk(out)}
     assert not any(id(buffer) in graph for buffer in layer.buffers())

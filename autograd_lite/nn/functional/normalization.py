@@ -117,12 +117,18 @@ def batch_norm(input: Operand, running_mean: Operand | None, running_var: Operan
     """
     out, updated = _batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
     if updated is not None:   # last: a call that raises changes nothing
-        for target, array in zip((running_mean, running_var), updated):
-            if isinstance(target, Node):
-                target.data = array
-            else:
-                target[...] = array
+        _write(running_mean, updated[0])
+        _write(running_var, updated[1])
     return out
+
+
+def _write(target: Operand, array: Data) -> None:
+    """Write ``array`` into ``target`` in place: into an array's memory, or as a tensor's data (the
+    same tensor, marked modified: a graph that read it before refuses to backpropagate)."""
+    if isinstance(target, Node):
+        target.data = array
+    else:
+        target[...] = array
 
 
 def _batch_norm(input: Operand, running_mean: Operand | None, running_var: Operand | None,  # noqa: A002

@@ -19,7 +19,7 @@ from ...tensor import Tensor
 from ...typing import Operand
 from .. import functional as F
 from .._targets import _shape
-from ..functional.normalization import _batch_norm, _normalized_shape
+from ..functional.normalization import _batch_norm, _normalized_shape, _write
 from ..module import Module
 from .core import _parameter_on
 
@@ -88,11 +88,12 @@ class _BatchNorm(Module):
         use_batch_stats = self.training or self.running_mean is None
         out, updated = _batch_norm(input, *tracked, self.weight, self.bias, use_batch_stats, momentum,
                                    self.eps, op=where)
-        if counting:   # after the output: a call that raises changes nothing
-            self.running_mean, self.running_var = updated
+        if counting:   # in place, as PyTorch's, after the output: a call that raises changes nothing
+            _write(self.running_mean, updated[0])
+            _write(self.running_var, updated[1])
             count = data_of(self.num_batches_tracked)
-            xp = backend.namespace(count)
-            self.num_batches_tracked = xp.asarray(count + 1, device=backend.device_of(count))
+            _write(self.num_batches_tracked, backend.namespace(count).asarray(count + 1,
+                                                                              device=backend.device_of(count)))
         return out
 
     def extra_repr(self) -> str:
@@ -105,8 +106,8 @@ class BatchNorm1d(_BatchNorm):
     PyTorch's ``nn.BatchNorm1d``; see :func:`~autograd_lite.nn.functional.batch_norm`.
 
     In training (``train()``, the default) it normalises with the batch's mean and biased variance
-    and moves ``running_mean`` and ``running_var`` towards the batch's mean and unbiased variance by
-    ``momentum`` (or, with ``momentum=None``, keeps their average over all batches, counted in
+    and moves ``running_mean`` and ``running_var`` (in place: the same tensors, outside the graph)
+    towards the batch's mean and unbiased variance by ``momentum`` (or, with ``momentum=None``, keeps their average over all batches, counted in
     ``num_batches_tracked``); in evaluation (``eval()``) it normalises with the running statistics.
     With ``track_running_stats=False`` it has no running statistics (the buffers are ``None``) and
     always uses the batch's. ``affine=False`` leaves out ``weight`` and ``bias``, ``bias=False`` (a
