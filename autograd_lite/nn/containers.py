@@ -58,7 +58,7 @@ class ModuleList(Module):
     def _index(self, index: Any) -> int:
         """``index`` as a position in the list, or PyTorch's ``IndexError``/``TypeError``."""
         if isinstance(index, bool) or not hasattr(index, "__index__"):
-            raise TypeError(invalid("ModuleList", "index", index, "an int or a slice"))
+            raise TypeError(invalid("ModuleList", "index", index, "an int (or, to read or delete, a slice)"))
         position = index.__index__()
         if not -len(self) <= position < len(self):
             raise IndexError(f"ModuleList: index {position} is out of range for a list of {len(self)}")
