@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .. import backend
 from .._checks import invalid
 from ..backend import ndarray
-from ..engine import Node, data_of
+from ..engine import data_of
 from ..tensor import Tensor
 from ..typing import Data, Operand
 from ._weights_file import names_mismatch, shape_mismatch
@@ -120,7 +120,7 @@ def buffer_of(refusal: str, value: object) -> Tensor | None:
     another tensor, or a new tensor of an array (or array-like) of numbers or bools."""
     if value is None:
         return None
-    if isinstance(value, Node):
+    if isinstance(value, Tensor):
         if value.__class__ is Tensor and value.is_leaf and not value.requires_grad:
             return value
         data = data_of(value)
