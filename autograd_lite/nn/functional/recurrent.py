@@ -36,19 +36,25 @@ __all__ = ["gru_cell", "lstm_cell", "rnn_relu_cell", "rnn_tanh_cell"]
 # ---- the fused gate math --------------------------------------------------------------------------
 
 
-def _lstm_gate_math(xp: Any, gates: Data, c: Data) -> Data:
-    """The forward of :func:`_lstm_gates` on arrays of namespace ``xp``."""
+def _halving(xp: Any, like: Data, hidden: int) -> Data:
+    """½ for the blocks i, f, o and 1 for g (4H,): gates times this, through one tanh, give tanh(g)
+    and tanh(x/2) for the others, which σ(x) = ½ + ½·tanh(x/2) turns into the three sigmoids."""
+    scale = xp.full((4 * hidden,), 0.5, dtype=like.dtype, device=backend.device_of(like))
+    scale[2 * hidden:3 * hidden] = 1.0
+    return scale
+
+
+def _lstm_gate_math(xp: Any, halved: Data, c: Data) -> list[Data]:
+    """The forward of :func:`_lstm_gates` on arrays of namespace ``xp``, from the gates times
+    :func:`_halving`'s scale: its blocks, to be joined."""
     hidden = c.shape[-1]
-    gate_g = slice(2 * hidden, 3 * hidden)
-    halved = gates * 0.5
-    halved[..., gate_g] = gates[..., gate_g]   # σ(x) = ½ + ½·tanh(x/2): one tanh for all four gates
     squashed = xp.tanh(halved)
     sigmoids = squashed * 0.5 + 0.5
     i, f, o = sigmoids[..., :hidden], sigmoids[..., hidden:2 * hidden], sigmoids[..., 3 * hidden:]
-    g = squashed[..., gate_g]
+    g = squashed[..., 2 * hidden:3 * hidden]
     c_next = f * c + i * g
     tanh_c = xp.tanh(c_next)
-    return xp.concat([o * tanh_c, c_next, i, f, g, o, tanh_c], axis=-1)
+    return [o * tanh_c, c_next, i, f, g, o, tanh_c]
 
 
 @primitive(name="lstm_gates")
@@ -61,7 +67,8 @@ def _lstm_gates(gates: Data, c: Data) -> Data:
     (1 − tanh² c′); ∂L/∂gates = [(g_i + ∂c′·g)·i(1 − i), (g_f + ∂c′·c)·f(1 − f), (g_g + ∂c′·i)·(1 − g²),
     (g_o + g_h·tanh c′)·o(1 − o)]; ∂L/∂c = ∂c′·f (∂c′ short for ∂L/∂c′).
     """
-    return _lstm_gate_math(backend.namespace(gates, c), gates, c)
+    xp = backend.namespace(gates, c)
+    return xp.concat(_lstm_gate_math(xp, gates * _halving(xp, gates, c.shape[-1]), c), axis=-1)
 
 
 def _lstm_cell_grad(g_h: Operand, g_c: Operand, g_t: Operand, out: Operand, hidden: int) -> Operand:
@@ -121,12 +128,13 @@ def _lstm_sequence(x_gates: Data, h0: Data, c0: Data, w_hh: Data, reverse: bool 
     that reach the first step, ∂L/∂w_hh = Σ_t ∂L/∂gates_tᵀ·h_{t−1} (one matrix product for all steps).
     """
     xp = backend.namespace(x_gates, h0, c0, w_hh)
-    hidden, w_t = h0.shape[-1], w_hh.T
+    scale = _halving(xp, x_gates, h0.shape[-1])
+    x_halved, w_halved = x_gates * scale, w_hh.T * scale   # scaled once, not at every step (exact: by ½)
     h, c, outs = h0, c0, [None] * x_gates.shape[0]
     for t in _order(x_gates.shape[0], reverse):
-        out = _lstm_gate_math(xp, x_gates[t, ...] + h @ w_t, c)
-        h, c = out[..., :hidden], out[..., hidden:2 * hidden]
-        outs[t] = out
+        blocks = _lstm_gate_math(xp, x_halved[t, ...] + h @ w_halved, c)
+        h, c = blocks[0], blocks[1]   # the blocks themselves: contiguous, for a faster matmul
+        outs[t] = xp.concat(blocks, axis=-1)
     return xp.stack(outs)
 
 
