@@ -114,12 +114,12 @@ def _no_window_in_the_padding_alone(x: np.ndarray, d: int, arguments: dict[str, 
     return bool(np.isfinite(pool(x, **arguments)).all())
 
 
-def adaptive(d: int) -> Any:
-    """Cases of adaptive average pooling: output sizes that divide the input's, and that do not."""
+def adaptive(d: int, maximum: bool = False) -> Any:
+    """Cases of adaptive average (or max) pooling: output sizes that divide the input's, and that do not."""
     @st.composite
     def cases(draw: Any, op: Op, second_order: bool = False) -> Case:
         spatial = tuple(draw(st.integers(1, 5)) for _ in range(d))
-        x = _batch(draw, op, spatial, distinct=False)
+        x = _batch(draw, op, spatial, distinct=maximum)
         entry = st.none() | st.integers(1, 6) if d == 2 else st.integers(1, 6)  # None: keep that size
         size = tuple(draw(entry) for _ in spatial)
         return Case((x,), {"output_size": size[0] if d == 1 and draw(st.booleans()) else size})
@@ -247,6 +247,10 @@ ROWS: dict[str, Op] = {
     "avg_pool_backward": Op(pooling._avg_pool_backward, avg_pool_backward_loop, avg_pool_gradients),
     "adaptive_avg_pool2d": Op(F.adaptive_avg_pool2d, torch_function("adaptive_avg_pool2d"), adaptive(2)),
     "adaptive_avg_pool1d": Op(F.adaptive_avg_pool1d, torch_function("adaptive_avg_pool1d"), adaptive(1)),
+    "adaptive_max_pool2d": Op(F.adaptive_max_pool2d, torch_function("adaptive_max_pool2d"),
+                              adaptive(2, maximum=True)),
+    "adaptive_max_pool1d": Op(F.adaptive_max_pool1d, torch_function("adaptive_max_pool1d"),
+                              adaptive(1, maximum=True)),
     # autograd_lite.pad (NumPy's) has the row "pad"
     "nn.functional.pad": Op(F.pad, torch_function("pad"), padded),
     "interpolate": Op(F.interpolate, torch_function("interpolate"), resized),

@@ -152,6 +152,33 @@ def test_adaptive_avg_pool1d_matches_torch(output_size):
                   output_size=output_size)
 
 
+@pytest.mark.parametrize("output_size", [1, 2, 3, (3, 5), (4, None), (7, 9), (10, 4)], ids=str)
+def test_adaptive_max_pool2d_matches_torch_with_indices(output_size):
+    same_as_torch(F.adaptive_max_pool2d, TF.adaptive_max_pool2d, 2, 3, 7, 9, output_size=output_size)
+    same_as_torch(F.adaptive_max_pool2d, TF.adaptive_max_pool2d, 3, 7, 9, output_size=output_size)
+    data = np.random.default_rng(5).normal(size=(2, 3, 7, 9))
+    _, index = F.adaptive_max_pool2d(Tensor(data), output_size, return_indices=True)
+    _, expected = TF.adaptive_max_pool2d(torch.tensor(data), output_size, return_indices=True)
+    np.testing.assert_array_equal(index.data, expected.numpy())
+
+
+@pytest.mark.parametrize("output_size", [1, 3, 4, 7, 11])
+def test_adaptive_max_pool1d_matches_torch_with_indices(output_size):
+    same_as_torch(F.adaptive_max_pool1d, TF.adaptive_max_pool1d, 2, 3, 7, output_size=output_size)
+    data = np.random.default_rng(6).normal(size=(3, 7))
+    _, index = F.adaptive_max_pool1d(data, output_size, return_indices=True)
+    np.testing.assert_array_equal(index, TF.adaptive_max_pool1d(torch.tensor(data), output_size,
+                                                                return_indices=True)[1].numpy())
+
+
+def test_adaptive_max_pool_ties_send_the_gradient_to_the_first_maximum_as_torch():
+    data = np.array([[[[1.0, 2.0, 2.0], [2.0, 0.0, 2.0], [1.0, 2.0, 0.0]]]])
+    x, t = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    F.adaptive_max_pool2d(x, 2).sum().backward()
+    TF.adaptive_max_pool2d(t, 2).sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
+
+
 # ---- argument checks --------------------------------------------------------------------------
 
 
@@ -319,6 +346,8 @@ LAYERS = [
     ("AdaptiveAvgPool1d", (4,), {}, (2, 3, 9)),
     ("AdaptiveAvgPool2d", ((4, None),), {}, (2, 3, 6, 7)),
     ("AdaptiveAvgPool2d", (1,), {}, (2, 3, 6, 7)),
+    ("AdaptiveMaxPool1d", (4,), {}, (2, 3, 9)),
+    ("AdaptiveMaxPool2d", ((4, None),), {}, (2, 3, 6, 7)),
     ("Upsample", (), {"scale_factor": 2}, (2, 3, 4, 5)),
     ("Upsample", (), {"size": (5, 9), "mode": "bilinear"}, (2, 3, 4, 5)),
     ("Upsample", (), {"scale_factor": 1.5, "mode": "bilinear", "align_corners": True}, (2, 3, 4, 5)),
@@ -344,7 +373,7 @@ def test_layers_match_torchs_output_gradient_attributes_and_repr(name, args, kwa
     public = {key: value for key, value in vars(theirs).items()
               if not key.startswith("_") and key != "training"}
     assert {key: getattr(ours, key) for key in public} == public
-    same_as_torch(ours, theirs, *shape, distinct=name.startswith("Max"))
+    same_as_torch(ours, theirs, *shape, distinct="Max" in name)
 
 
 def test_max_pool_layer_returns_indices_as_torchs():

@@ -1,5 +1,5 @@
 """Pooling as functions of tensors (PyTorch's names, arguments and layouts): max and average pooling
-over sliding windows, and adaptive average pooling to a given output size.
+over sliding windows, and adaptive average and max pooling to a given output size.
 
 Inputs are (N, C, *spatial) — (N, C, L) for the 1-d ops, (N, C, H, W) for the 2-d ones — or the same
 without the batch axis. Window geometry is PyTorch's: output position o of an axis reads input
@@ -28,8 +28,8 @@ from ...tensor_ops import getitem, matmul, reshape
 from ...typing import Data, Operand
 from ._windows import add_windows, pad_spatial, sliding_windows, unpad_spatial
 
-__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "max_pool1d",
-           "max_pool2d"]
+__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+           "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d"]
 
 _host = backend.host_namespace  # window geometry is index arithmetic on the host
 
@@ -409,6 +409,84 @@ def adaptive_avg_pool2d(input: Operand, output_size: int | Sequence[int | None])
     (Tensor([[7.5]]), (1, 1, 3, 4))
     """
     return _adaptive_avg_pool_nd("adaptive_avg_pool2d", 2, input, output_size)
+
+
+def _adaptive_windows(size: int, out: int) -> Any:
+    """Adaptive window i as a row of input positions, all windows padded to the longest by repeating
+    their last position (a repeat never comes before the element it repeats): (out, longest) ints."""
+    bounds = adaptive_bounds(size, out)
+    longest = max(end - start for start, end in bounds)
+    return _host.asarray([[min(start + j, end - 1) for j in range(longest)] for start, end in bounds])
+
+
+def _adaptive_max_index(x: Data, out: tuple[int, ...], per_plane: bool) -> Data:
+    """Where the first maximum of each adaptive window of ``x`` lies: the flat index into its plane
+    for ``per_plane`` (PyTorch's ``return_indices``), else into ``x`` flattened."""
+    xp, device = backend.namespace(x), backend.device_of(x)
+    d, spatial, head = len(out), tuple(x.shape[2:]), tuple(x.shape[:2])
+    tables = [_adaptive_windows(n, m) for n, m in zip(spatial, out)]
+    windows = x
+    for axis, table in enumerate(tables):  # (N, C, o₁·k₁, …): each window's elements, axis by axis
+        windows = xp.take(windows, xp.asarray(_host.reshape(table, (-1,)), device=device), axis=2 + axis)
+    longest = tuple(table.shape[1] for table in tables)
+    windows = xp.reshape(windows, head + tuple(n for pair in zip(out, longest) for n in pair))
+    windows = xp.permute_dims(windows, (0, 1) + tuple(range(2, 2 + 2 * d, 2)) + tuple(range(3, 3 + 2 * d, 2)))
+    first = xp.argmax(xp.reshape(windows, head + out + (math.prod(longest),)), axis=-1)
+    index = xp.zeros(first.shape, dtype=first.dtype, device=device)
+    if not per_plane:
+        planes = xp.arange(math.prod(head), dtype=first.dtype, device=device)
+        index = index + xp.reshape(planes, head + (1,) * d)
+    for axis, table in enumerate(tables):
+        offset = (first // math.prod(longest[axis + 1:])) % longest[axis]
+        rows = xp.reshape(xp.arange(out[axis], dtype=first.dtype, device=device),
+                          (1, 1) + tuple(-1 if a == axis else 1 for a in range(d)))
+        flat_table = xp.asarray(_host.reshape(table, (-1,)), dtype=first.dtype, device=device)
+        position = xp.take(flat_table, xp.reshape(rows * longest[axis] + offset, (-1,)))
+        index = index * spatial[axis] + xp.reshape(position, first.shape)
+    return index
+
+
+def _adaptive_max_pool_nd(op: str, d: int, x: Operand, output_size: Any, return_indices: Any) -> Any:
+    return_indices = _checks.boolean(return_indices, "return_indices", op)
+    x, added = batched(op, x, d)
+    shape = _shape_of(data_of(x))
+    out_size = adaptive_output_size(op, shape, output_size)
+    index = _adaptive_max_index(data_of(x), out_size, per_plane=False)
+    out = unbatched(getitem(reshape(x, (-1,)), index), added)
+    if not return_indices:
+        return out
+    index = _adaptive_max_index(data_of(x), out_size, per_plane=True)
+    index = index[0, ...] if added else index
+    return out, Tensor(index) if isinstance(out, Tensor) else index
+
+
+def adaptive_max_pool1d(input: Operand, output_size: int | Sequence[int],  # noqa: A002
+                        return_indices: bool = False) -> Any:
+    """Max pooling of (N, C, L) or (C, L) to ``output_size`` positions along L, over the windows of
+    :func:`adaptive_avg_pool1d`, as PyTorch's (``return_indices``: also where each maximum lies).
+    Composite: the maxima are read with ``getitem``, so ∂L/∂x = g added at each window's maximum
+    (the first, where they tie, as PyTorch).
+
+    >>> adaptive_max_pool1d(Tensor([[[1.0, 5.0, 2.0, 4.0, 3.0]]]), 3)
+    Tensor([[[5., 5., 4.]]])
+    """
+    return _adaptive_max_pool_nd("adaptive_max_pool1d", 1, input, output_size, return_indices)
+
+
+def adaptive_max_pool2d(input: Operand, output_size: int | Sequence[int | None],  # noqa: A002
+                        return_indices: bool = False) -> Any:
+    """Max pooling of (N, C, H, W) or (C, H, W) to an ``output_size`` grid, over the windows of
+    :func:`adaptive_avg_pool2d`, as PyTorch's (``return_indices``: also each maximum's flat index
+    h·W + w in its plane). Composite: the maxima are read with ``getitem``, so ∂L/∂x = g added at
+    each window's maximum (the first in row-major order, where they tie, as PyTorch).
+
+    >>> x = Tensor(np.arange(16.0).reshape(1, 1, 4, 4))
+    >>> adaptive_max_pool2d(x, 3, return_indices=True)[1][0, 0]
+    Tensor([[ 5,  6,  7],
+            [ 9, 10, 11],
+            [13, 14, 15]], dtype=int64)
+    """
+    return _adaptive_max_pool_nd("adaptive_max_pool2d", 2, input, output_size, return_indices)
 
 
 __test__ = docstring_tests(globals())

@@ -1,6 +1,7 @@
 """Pooling, padding and upsampling layers, as PyTorch's: ``MaxPool1d/2d``, ``AvgPool1d/2d``,
-``AdaptiveAvgPool1d/2d``, ``Upsample``, and the padding layers (``ZeroPad2d``, ``ConstantPad2d``,
-``ReflectionPad2d``, ``ReplicationPad2d``, ``CircularPad2d`` and their 1-d forms).
+``AdaptiveAvgPool1d/2d``, ``AdaptiveMaxPool1d/2d``, ``Upsample``, and the padding layers
+(``ZeroPad2d``, ``ConstantPad2d``, ``ReflectionPad2d``, ``ReplicationPad2d``, ``CircularPad2d`` and
+their 1-d forms).
 
 Each is a thin class over :mod:`autograd_lite.nn.functional` with no parameters: it keeps its
 arguments as PyTorch's modules keep them (the same attributes, the same ``repr``) and checks them
@@ -19,9 +20,10 @@ from ..functional import pooling as _pooling
 from ..module import Module
 
 __all__ = [
-    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "CircularPad1d", "CircularPad2d",
-    "ConstantPad1d", "ConstantPad2d", "MaxPool1d", "MaxPool2d", "ReflectionPad1d", "ReflectionPad2d",
-    "ReplicationPad1d", "ReplicationPad2d", "Upsample", "ZeroPad1d", "ZeroPad2d",
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AvgPool1d",
+    "AvgPool2d", "CircularPad1d", "CircularPad2d", "ConstantPad1d", "ConstantPad2d", "MaxPool1d", "MaxPool2d",
+    "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d", "Upsample", "ZeroPad1d",
+    "ZeroPad2d",
 ]
 
 
@@ -190,6 +192,40 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
 
     def forward(self, x: Operand) -> Operand:
         return F.adaptive_avg_pool2d(x, self.output_size)
+
+
+class _AdaptiveMaxPoolNd(_AdaptiveAvgPoolNd):
+    def __init__(self, output_size: int | Sequence[int | None], return_indices: bool = False) -> None:
+        self.return_indices = boolean(return_indices, "return_indices", type(self).__name__)
+        super().__init__(output_size)
+
+
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+    """:func:`~autograd_lite.nn.functional.adaptive_max_pool1d` as a layer.
+
+    >>> from autograd_lite import nn
+    >>> nn.AdaptiveMaxPool1d(2)(Tensor([[[0.0, 4.0, 2.0, 3.0, 1.0]]]))
+    Tensor([[[4., 3.]]])
+    """
+
+    _d = 1
+
+    def forward(self, x: Operand) -> Any:
+        return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
+    """:func:`~autograd_lite.nn.functional.adaptive_max_pool2d` as a layer.
+
+    >>> from autograd_lite import nn
+    >>> nn.AdaptiveMaxPool2d((2, 1))
+    AdaptiveMaxPool2d(output_size=(2, 1))
+    """
+
+    _d = 2
+
+    def forward(self, x: Operand) -> Any:
+        return F.adaptive_max_pool2d(x, self.output_size, self.return_indices)
 
 
 class Upsample(Module):
