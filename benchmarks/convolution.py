@@ -230,7 +230,7 @@ def run(config: Config) -> Result:
         ["step", *names, *(f"÷ PyTorch ({n})" for n in names), *(f"÷ floor ({n})" for n in names),
          f"Σ ∂W ({names[0]})"], rows,
         ["Ours: F.conv2d on Tensors that require grad, then backward(G).",
-         "PyTorch: torch.nn.functional.conv2d, then backward(G), its default threads.",
+         "PyTorch: torch.nn.functional.conv2d, then backward(G), on its own threads (one with --threads 1).",
          "Floor: NumPy im2col by sliding_window_view and one matmul; the backward by hand (two matmuls, "
          "col2im)."])
     cases = [case(label, __name__, "lenet", batch, peers=PEERS.get(label, ())) for label in LENET_LABELS]
