@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as TF
+from helpers import assert_on, host
 
 import autograd_lite as ag
 from autograd_lite import ShapeError, Tensor, nn
@@ -408,3 +409,16 @@ def test_layers_hold_no_parameters_and_survive_a_state_dict_round_trip():
 def test_layers_check_their_arguments_when_made(make, error, message):
     with pytest.raises(error, match=message):
         make()
+
+
+@pytest.mark.parametrize("pool", [lambda x: F.max_pool2d(x, 3, 2, 1, ceil_mode=True, return_indices=True),
+                                  lambda x: F.adaptive_max_pool2d(x, (3, 2), return_indices=True)],
+                         ids=["max_pool2d", "adaptive_max_pool2d"])
+def test_indices_on_every_back_end_are_its_arrays_and_numpys_numbers(pool, xp, device):
+    data = np.random.default_rng(7).normal(size=(2, 3, 5, 6))
+    out, index = pool(Tensor(xp.asarray(data, device=device)))
+    expected, expected_index = pool(Tensor(data))
+    assert_on(xp, out, device)
+    assert_on(xp, index, device)
+    np.testing.assert_array_equal(host(out), expected.data)
+    np.testing.assert_array_equal(host(index), expected_index.data)

@@ -8,9 +8,10 @@ positions ``o·stride − padding + j·dilation`` for j < kernel_size, and there
 ``ceil_mode``, dropping a last window that would start in the right-hand padding). Padding may be at
 most half the kernel, so every window holds an input element.
 
-The windows come from :mod:`._windows` (each a strided slice per kernel offset, never a loop over
-output positions); every gradient is built from its adjoint ``add_windows``. Each primitive's VJP is
-itself a differentiable op, so second (and higher) derivatives work. The examples assume
+Windows are read as in :mod:`._windows`: for each kernel offset, one strided slice of the padded
+input holds that element of every window (a loop over the offsets, never over output positions),
+and gradients are added back through the same slices. Each primitive's VJP is itself a
+differentiable op, so second (and higher) derivatives work. The examples assume
 ``import numpy as np`` and ``from autograd_lite import Tensor``.
 """
 
@@ -26,7 +27,7 @@ from ...parameters import _shape_of
 from ...tensor import Tensor
 from ...tensor_ops import getitem, matmul, reshape
 from ...typing import Data, Operand
-from ._windows import add_windows, pad_spatial, sliding_windows, unpad_spatial
+from ._windows import _offset_slices, output_size, pad_spatial, unpad_spatial
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
            "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d"]
@@ -113,21 +114,6 @@ def windows_of(op: str, shape: tuple[int, ...], kernel_size: Any, stride: Any, p
 # ---- max pooling ------------------------------------------------------------------------------
 
 
-def _window_values(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
-                   pads: tuple[tuple[int, int], ...]) -> Data:
-    """Every window of ``x`` padded with −∞, flattened: shape (N, C, ∏kernel, *out)."""
-    xp = backend.namespace(x)
-    windows = sliding_windows(pad_spatial(x, pads, -math.inf), kernel, stride, dilation)
-    return xp.reshape(windows, tuple(windows.shape[:2]) + (math.prod(kernel),) +
-                      tuple(windows.shape[2 + len(kernel):]))
-
-
-def _first_max(x: Data, **where: Any) -> Data:
-    """For each window of ``x``, the position in it of its maximum (the first, where they tie, as
-    PyTorch): an integer array (N, C, *out)."""
-    return backend.namespace(x).argmax(_window_values(x, **where), axis=2)
-
-
 def _input_index(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
                  pads: tuple[tuple[int, int], ...], per_plane: bool) -> Data:
     """Where each window's maximum lies in ``x``: the flat index into its (H, W) plane for
@@ -148,11 +134,53 @@ def _input_index(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dila
     return index
 
 
+def _places(padded: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
+            dilation: tuple[int, ...]) -> list[tuple[slice, ...]]:
+    """For each kernel offset (row-major), the index of the elements of the padded input (of shape
+    ``padded``) that the windows' elements at that offset form: a strided slice per spatial axis."""
+    out = tuple(output_size(n, k, s, r) for n, k, s, r in zip(padded[2:], kernel, stride, dilation))
+    return [(slice(None), slice(None)) + where for where in _offset_slices(kernel, stride, dilation, out)]
+
+
+def _window_parts(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
+                  pads: tuple[tuple[int, int], ...]) -> tuple[Any, list[tuple[slice, ...]], list[Data]]:
+    """``x`` padded with −∞, and for each kernel offset (row-major) the slice of it that the windows'
+    elements at that offset form, with the slice's values: (N, C, *out) each."""
+    padded = pad_spatial(x, pads, -math.inf)
+    places = _places(tuple(padded.shape), kernel, stride, dilation)
+    return padded, places, [padded[place] for place in places]
+
+
+# Max pooling goes through the kernel offsets one at a time — a running maximum, then the first
+# offset that reaches it — rather than reducing sliding_windows' stack of every window: it is
+# faster, and never holds the stack.
+
+
+def _maximum(xp: Any, parts: list[Data]) -> Data:
+    """The elementwise maximum of the offsets' values: each window's maximum."""
+    top = xp.asarray(parts[0], copy=True)
+    for part in parts[1:]:
+        top = xp.maximum(top, part)
+    return top
+
+
+def _first_max(x: Data, **where: Any) -> Data:
+    """For each window of ``x``, the position in it (row-major) of its maximum — the first, where
+    they tie, as PyTorch's: an integer array (N, C, *out)."""
+    xp = backend.namespace(x)
+    _, _, parts = _window_parts(x, **where)
+    top = _maximum(xp, parts)
+    first = xp.zeros(top.shape, dtype=xp.int64, device=backend.device_of(x))
+    for position in reversed(range(len(parts))):   # the last to write is the first offset
+        first = xp.where(parts[position] == top, position, first)
+    return first
+
+
 @primitive(name="max_pool")
 def _max_pool(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
               pads: tuple[tuple[int, int], ...]) -> Data:
     """The maximum of each window.  ∂L/∂x = g added at each window's (first) maximum"""
-    return backend.namespace(x).max(_window_values(x, kernel, stride, dilation, pads), axis=2)
+    return _maximum(backend.namespace(x), _window_parts(x, kernel, stride, dilation, pads)[2])
 
 
 @primitive(name="max_pool_backward")
@@ -161,14 +189,16 @@ def _max_pool_backward(g: Data, x: Data, kernel: tuple[int, ...], stride: tuple[
     """The gradient of max pooling: ``g`` (N, C, *out) added at the first maximum of each window of
     ``x`` (a constant), into x's shape.  ∂L/∂g = the gradient read at those maxima"""
     xp = backend.namespace(g, x)
-    first = _first_max(x, kernel=kernel, stride=stride, dilation=dilation, pads=pads)
-    positions = xp.arange(math.prod(kernel), dtype=first.dtype, device=backend.device_of(g))
-    hits = xp.reshape(positions, (1, 1, -1) + (1,) * len(kernel)) == xp.expand_dims(first, axis=2)
-    spread = xp.expand_dims(g, axis=2)
-    spread = xp.where(hits, spread, xp.zeros_like(spread))
-    spread = xp.reshape(spread, tuple(g.shape[:2]) + kernel + tuple(g.shape[2:]))
-    padded = tuple(n + before + after for n, (before, after) in zip(x.shape[2:], pads))
-    return unpad_spatial(add_windows(spread, padded, kernel, stride, dilation), pads)
+    padded, places, parts = _window_parts(x, kernel, stride, dilation, pads)
+    top = _maximum(xp, parts)
+    total = xp.zeros(padded.shape, dtype=g.dtype, device=backend.device_of(g))
+    zero = xp.zeros_like(g)
+    found = None  # the windows whose maximum an earlier offset held
+    for place, part in zip(places, parts):
+        hit = part == top if found is None else (part == top) & ~found
+        found = hit if found is None else found | hit
+        total[place] = total[place] + xp.where(hit, g, zero)
+    return unpad_spatial(total, pads)
 
 
 def _read_at_maxima(g: Operand, x: Data, **where: Any) -> Operand:
@@ -262,8 +292,12 @@ def _avg_pool(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], pads: t
     """Each window's sum (zeros padded), divided by its divisor.  ∂L/∂x = Σ over the windows that
     hold x of g/divisor"""
     xp = backend.namespace(x)
-    windows = sliding_windows(pad_spatial(x, pads), kernel, stride, (1,) * len(kernel))
-    return xp.sum(windows, axis=tuple(range(2, 2 + len(kernel)))) / _divisor(xp, x, divisors)
+    padded = pad_spatial(x, pads)
+    parts = [padded[place] for place in _places(tuple(padded.shape), kernel, stride, (1,) * len(kernel))]
+    total = xp.asarray(parts[0], copy=True)
+    for part in parts[1:]:   # the windows' sums, one kernel offset at a time (as max pooling's)
+        total = total + part
+    return total / _divisor(xp, x, divisors)
 
 
 @primitive(name="avg_pool_backward")
@@ -273,11 +307,12 @@ def _avg_pool_backward(g: Data, spatial: tuple[int, ...], kernel: tuple[int, ...
     """The gradient of average pooling, of shape (N, C, *spatial): g/divisor added over each window.
     ∂L/∂g = avg_pool of the gradient (average pooling is linear: the two are each other's adjoint)"""
     xp = backend.namespace(g)
-    share = xp.expand_dims(g / _divisor(xp, g, divisors), axis=2)
-    spread = xp.broadcast_to(xp.reshape(share, tuple(g.shape[:2]) + (1,) * len(kernel) + tuple(g.shape[2:])),
-                             tuple(g.shape[:2]) + kernel + tuple(g.shape[2:]))
-    padded = tuple(n + before + after for n, (before, after) in zip(spatial, pads))
-    return unpad_spatial(add_windows(spread, padded, kernel, stride, (1,) * len(kernel)), pads)
+    share = g / _divisor(xp, g, divisors)
+    padded = tuple(g.shape[:2]) + tuple(n + before + after for n, (before, after) in zip(spatial, pads))
+    total = xp.zeros(padded, dtype=g.dtype, device=backend.device_of(g))
+    for place in _places(padded, kernel, stride, (1,) * len(kernel)):
+        total[place] = total[place] + share
+    return unpad_spatial(total, pads)
 
 
 _avg_pool.defvjp(lambda g, out, x, **where: _avg_pool_backward(g, spatial=tuple(x.shape[2:]), **where))
