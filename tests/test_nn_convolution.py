@@ -372,3 +372,25 @@ def test_a_call_that_raises_records_nothing_and_leaves_the_layer_as_it_was():
         layer(np.ones((2, 5, 6, 6)))
     np.testing.assert_array_equal(host(layer.weight), before)
     assert layer.weight.grad is None
+
+
+@pytest.mark.parametrize("layer", [nn.Conv2d(2, 3, 3, padding=1, padding_mode="circular"),
+                                   nn.Conv1d(2, 4, 2, groups=2), nn.ConvTranspose2d(2, 3, 2, stride=2)],
+                         ids=lambda layer: type(layer).__name__)
+def test_layers_run_on_another_device_as_on_numpy(layer):
+    import array_api_strict as xp
+
+    device = xp.Device("device1")
+    x = np.random.default_rng(13).normal(size=(2, 2, 4, 4) if "2d" in type(layer).__name__ else (2, 2, 5))
+    expected = layer(x)
+    expected.backward(np.ones(expected.shape))
+    grads = [host(p.grad).copy() for p in layer.parameters()]
+    layer.zero_grad()
+    layer.to(device)
+    y = layer(xp.asarray(x, device=device))
+    assert y.device == device and layer.weight.device == device
+    close(y, expected.data)
+    y.backward(xp.ones(y.shape, dtype=xp.float64, device=device))
+    for p, g in zip(layer.parameters(), grads):
+        assert p.grad.device == device
+        close(p.grad, g)
