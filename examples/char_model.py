@@ -73,7 +73,7 @@ def sample(model: CharModel, start: str, length: int, encode: dict[str, int], al
 
 def main() -> None:
     quick, out_dir = parse_args(__doc__)
-    steps = 40 if quick else 300
+    steps = 30 if quick else 300
     window, batch_size = 48, 32
 
     heading("1. The text, as integers")

@@ -68,7 +68,7 @@ def main() -> None:
     except ImportError:
         print(f"This example needs scikit-learn for its data set: {EXTRA_HINT}")
         return
-    epochs = 4 if quick else 30
+    epochs = 3 if quick else 30
 
     heading("1. The data: images with one channel, (N, 1, 8, 8), as convolutions take them")
     digits = load_digits()
