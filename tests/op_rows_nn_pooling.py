@@ -22,6 +22,7 @@ from op_inputs import Case, _values
 from op_row import Op
 
 from autograd_lite.nn import functional as F
+from autograd_lite.nn.functional import _pooling_geometry as geometry
 from autograd_lite.nn.functional import pooling
 
 # ---- strategies --------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ def max_pool_gradients(draw: Any, op: Op, second_order: bool = False) -> Case:
     x = _batch(draw, op, arguments.pop("spatial"), distinct=True)
     x = x if x.ndim == 4 else x[None]
     assume(_no_window_in_the_padding_alone(x, 2, arguments))
-    where, out = pooling.windows_of("max_pool2d", x.shape, **arguments)
+    where, out = geometry.windows_of("max_pool2d", x.shape, **arguments)
     g = draw(_values(op, x.shape[:2] + out))
     return Case((g, x), where._asdict())
 
@@ -97,10 +98,10 @@ def avg_pool_gradients(draw: Any, op: Op, second_order: bool = False) -> Case:
     arguments = draw(_window_arguments(2, dilation=False, average=True))
     spatial = arguments.pop("spatial")
     shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) + spatial
-    where, out = pooling.windows_of("avg_pool2d", shape, arguments["kernel_size"], arguments["stride"],
+    where, out = geometry.windows_of("avg_pool2d", shape, arguments["kernel_size"], arguments["stride"],
                                     arguments["padding"], 1, arguments["ceil_mode"])
     divisors = float(arguments["divisor_override"]) if "divisor_override" in arguments else tuple(
-        pooling._window_counts(n, k, s, before, count, arguments["count_include_pad"])
+        geometry.window_counts(n, k, s, before, count, arguments["count_include_pad"])
         for n, k, s, (before, _), count in zip(spatial, where.kernel, where.stride, where.pads, out))
     g = draw(_values(op, shape[:2] + out))
     return Case((g,), {"spatial": spatial, "kernel": where.kernel, "stride": where.stride, "pads": where.pads,

@@ -16,7 +16,7 @@ from typing import Any
 from ..._checks import boolean, integer, invalid, real
 from ...typing import Operand
 from .. import functional as F
-from ..functional import pooling as _pooling
+from ..functional import _pooling_geometry as _geometry
 from ..module import Module
 
 __all__ = [
@@ -29,11 +29,11 @@ __all__ = [
 
 def _check_windows(name: str, d: int, kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1) -> None:
     """The window arguments' kinds and ranges, as the functional op checks them."""
-    kernel = _pooling.sizes(kernel_size, d, "kernel_size", name, 1)
+    kernel = _geometry.sizes(kernel_size, d, "kernel_size", name, 1)
     if stride is not None:
-        _pooling.sizes(stride, d, "stride", name, 1)
-    padding = _pooling.sizes(padding, d, "padding", name, 0)
-    _pooling.sizes(dilation, d, "dilation", name, 1)
+        _geometry.sizes(stride, d, "stride", name, 1)
+    padding = _geometry.sizes(padding, d, "padding", name, 0)
+    _geometry.sizes(dilation, d, "dilation", name, 1)
     if any(p > k // 2 for p, k in zip(padding, kernel)):
         raise ValueError(f"{name}: invalid padding {padding} for kernel_size {kernel}; padding must be at "
                          f"most half the kernel size (PyTorch's rule)")
@@ -106,9 +106,9 @@ class AvgPool1d(Module):
         self.ceil_mode = boolean(ceil_mode, "ceil_mode", "AvgPool1d")
         self.count_include_pad = boolean(count_include_pad, "count_include_pad", "AvgPool1d")
         super().__init__()
-        self.kernel_size = _pooling.sizes(kernel_size, 1, "kernel_size", "AvgPool1d", 1)
-        self.stride = _pooling.sizes(kernel_size if stride is None else stride, 1, "stride", "AvgPool1d", 1)
-        self.padding = _pooling.sizes(padding, 1, "padding", "AvgPool1d", 0)
+        self.kernel_size = _geometry.sizes(kernel_size, 1, "kernel_size", "AvgPool1d", 1)
+        self.stride = _geometry.sizes(kernel_size if stride is None else stride, 1, "stride", "AvgPool1d", 1)
+        self.padding = _geometry.sizes(padding, 1, "padding", "AvgPool1d", 0)
 
     def forward(self, x: Operand) -> Operand:
         return F.avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
