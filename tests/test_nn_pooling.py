@@ -422,3 +422,17 @@ def test_indices_on_every_back_end_are_its_arrays_and_numpys_numbers(pool, xp, d
     assert_on(xp, index, device)
     np.testing.assert_array_equal(host(out), expected.data)
     np.testing.assert_array_equal(host(index), expected_index.data)
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: F.max_pool2d(x, 2, padding=1), lambda x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=False),
+    lambda x: F.adaptive_avg_pool2d(x, 3), lambda x: F.adaptive_max_pool2d(x, 3), lambda x: F.pad(x, (1, 1)),
+    lambda x: F.pad(x, (1, 2, 2, 1), mode="reflect"), lambda x: F.interpolate(x, scale_factor=2),
+    lambda x: F.interpolate(x, size=(3, 7), mode="bilinear"), lambda x: F.interpolate(x, 3, mode="area"),
+], ids=["max_pool2d", "avg_pool2d", "adaptive_avg", "adaptive_max", "pad", "reflect", "nearest", "bilinear",
+        "area"])
+def test_float32_stays_float32_in_the_output_and_the_gradient(call):
+    x = Tensor(np.random.default_rng(8).normal(size=(2, 3, 4, 5)).astype(np.float32), requires_grad=True)
+    out = call(x)
+    out.sum().backward()
+    assert out.dtype == np.float32 and x.grad.dtype == np.float32

@@ -48,26 +48,6 @@ _host = backend.host_namespace  # constant matrices and tables are made on the h
 # ---- max pooling ------------------------------------------------------------------------------
 
 
-def _input_index(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
-                 pads: tuple[tuple[int, int], ...], per_plane: bool) -> Data:
-    """Where each window's maximum lies in ``x``: the flat index into its (H, W) plane for
-    ``per_plane`` (PyTorch's ``return_indices``), else into ``x`` flattened."""
-    xp = backend.namespace(x)
-    first = _first_max(x, kernel=kernel, stride=stride, dilation=dilation, pads=pads)
-    d, device = len(kernel), backend.device_of(x)
-    spatial = tuple(x.shape[2:])
-    index = xp.zeros(first.shape, dtype=first.dtype, device=device)
-    if not per_plane:
-        planes = xp.arange(x.shape[0] * x.shape[1], dtype=first.dtype, device=device)
-        index = index + xp.reshape(planes, tuple(x.shape[:2]) + (1,) * d)
-    for axis, (k, s, r, (before, _)) in enumerate(zip(kernel, stride, dilation, pads)):
-        offset = (first // math.prod(kernel[axis + 1:])) % k   # the window element, along this axis
-        starts = xp.arange(first.shape[2 + axis], dtype=first.dtype, device=device) * s - before
-        starts = xp.reshape(starts, (1, 1) + tuple(-1 if a == axis else 1 for a in range(d)))
-        index = index * spatial[axis] + starts + offset * r
-    return index
-
-
 def _places(padded: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
             dilation: tuple[int, ...]) -> list[tuple[slice, ...]]:
     """For each kernel offset (row-major), the index of the elements of the padded input (of shape
@@ -108,6 +88,26 @@ def _first_max(x: Data, **where: Any) -> Data:
     for position in reversed(range(len(parts))):   # the last to write is the first offset
         first = xp.where(parts[position] == top, position, first)
     return first
+
+
+def _input_index(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
+                 pads: tuple[tuple[int, int], ...], per_plane: bool) -> Data:
+    """Where each window's maximum lies in ``x``: the flat index into its (H, W) plane for
+    ``per_plane`` (PyTorch's ``return_indices``), else into ``x`` flattened."""
+    xp = backend.namespace(x)
+    first = _first_max(x, kernel=kernel, stride=stride, dilation=dilation, pads=pads)
+    d, device = len(kernel), backend.device_of(x)
+    spatial = tuple(x.shape[2:])
+    index = xp.zeros(first.shape, dtype=first.dtype, device=device)
+    if not per_plane:
+        planes = xp.arange(x.shape[0] * x.shape[1], dtype=first.dtype, device=device)
+        index = index + xp.reshape(planes, tuple(x.shape[:2]) + (1,) * d)
+    for axis, (k, s, r, (before, _)) in enumerate(zip(kernel, stride, dilation, pads)):
+        offset = (first // math.prod(kernel[axis + 1:])) % k   # the window element, along this axis
+        starts = xp.arange(first.shape[2 + axis], dtype=first.dtype, device=device) * s - before
+        starts = xp.reshape(starts, (1, 1) + tuple(-1 if a == axis else 1 for a in range(d)))
+        index = index * spatial[axis] + starts + offset * r
+    return index
 
 
 @primitive(name="max_pool")
@@ -312,7 +312,9 @@ def _averaging_matrix(size: int, out: int, like: Data) -> Data:
     for i, (start, end) in enumerate(adaptive_bounds(size, out)):
         weights[i, start:end] = 1.0 / (end - start)
     xp = backend.namespace(like)
-    return weights if xp is _host else xp.asarray(weights, dtype=like.dtype, device=backend.device_of(like))
+    if xp is _host:
+        return weights.astype(like.dtype, copy=False)
+    return xp.asarray(weights, dtype=like.dtype, device=backend.device_of(like))
 
 
 def _adaptive_avg_pool_nd(op: str, d: int, x: Operand, output_size: Any) -> Operand:

@@ -257,7 +257,9 @@ def _linear_weights(n: int, out: int, scale: float | None, align_corners: bool, 
     _host.add.at(weights, (rows, low), 1.0 - weight)
     _host.add.at(weights, (rows, high), weight)
     xp = backend.namespace(like)
-    return weights if xp is _host else xp.asarray(weights, dtype=like.dtype, device=backend.device_of(like))
+    if xp is _host:
+        return weights.astype(like.dtype, copy=False)
+    return xp.asarray(weights, dtype=like.dtype, device=backend.device_of(like))
 
 
 def _along(x: Operand, weights: Any, axis: int) -> Operand:
