@@ -238,6 +238,8 @@ def test_constant_pad_of_any_axes_and_value_matches_torch(widths):
     (lambda x: F.pad(x, (4, 0, 0, 0), mode="reflect"), ValueError,
      r"pad: reflect padding \(4, 0\) must be less than the size of the axis it pads, 4"),
     (lambda x: F.pad(x, (5, 0, 0, 0), mode="circular"), ValueError, "would wrap around more than once"),
+    (lambda x: F.pad(x[0, :, :, :1], (1, 0), mode="reflect"), ValueError, "must be less than the size of the "
+                                                                          "axis it pads, 1"),
     (lambda x: F.pad(x, (0, -4, 0, 0), mode="replicate"), ShapeError, "leaves nothing of an axis of size 4"),
     (lambda x: F.pad(x, (-3, -2)), ShapeError, r"pad: padding \(-3, -2\) crops more than an axis of size 4"),
     (lambda x: F.pad(x, (1, 1, 1, 1), mode="reflect", value=1.0), ValueError,

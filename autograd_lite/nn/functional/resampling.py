@@ -115,11 +115,13 @@ def _source_index(mode: str, shape: tuple[int, ...], axis: int, before: int, aft
         raise ShapeError(f"pad: padding {(before, after)} leaves nothing of an axis of size {n} (input of "
                          f"shape {shape}); mode {mode!r} needs at least one element")
     positions = _host.arange(-before, n + after)
-    if mode == "replicate" or n == 1:
+    if mode == "replicate":
         return _host.clip(positions, 0, n - 1)
     if before >= n or after >= n:
         raise ValueError(f"pad: reflect padding {(before, after)} must be less than the size of the axis it "
                          f"pads, {n} (input of shape {shape})")
+    if n == 1:  # only cropping counts, which leave the one element
+        return positions
     folded = positions % (2 * (n - 1))  # the mirror image about each edge, periodic in 2(n − 1)
     return _host.where(folded < n, folded, 2 * (n - 1) - folded)
 
