@@ -141,6 +141,56 @@ def _rankings(draw: Any, op: Op, second_order: bool = False) -> Case:
     return Case((x2 + y * (margin - argument), x2, y), {"margin": margin, "reduction": draw(REDUCTIONS)})
 
 
+@st.composite
+def _signs(draw: Any, op: Op, second_order: bool = False) -> Case:
+    """Inputs and targets ±1 (not differentiated: PyTorch refuses their gradient; float32, for a
+    device without float64) of one shape."""
+    shape = draw(agst.shapes(**SMALL))
+    signs = draw(agst.arrays(shape, min_value=-1, max_value=1, avoid=(0.0,)))
+    y = np.asarray(np.sign(signs), dtype=np.float32)
+    return Case((draw(agst.arrays(shape, min_value=-5, max_value=5)),), {"target": y,
+                                                                          "reduction": draw(REDUCTIONS)})
+
+
+@st.composite
+def _counts(draw: Any, op: Op, second_order: bool = False) -> Case:
+    """Log-rates (or rates in [0.1, 3]) and counts of one shape: whole numbers 0 to 4 (1 to 4 with
+    ``full``, whose Stirling term starts at 1: counts a step from 1 are drawn 0.05 away from it), with
+    ``log_input``, ``full`` and a ``reduction``."""
+    shape = draw(agst.shapes(**SMALL))
+    log_input, full = draw(st.booleans()), draw(st.booleans())
+    rates = draw(agst.arrays(shape, min_value=-2, max_value=2) if log_input else
+                 agst.arrays(shape, min_value=0.1, max_value=3))
+    counts = draw(agst.arrays(shape, min_value=0.0 if not full else 1.2, max_value=4.0))
+    return Case((rates, counts), {"log_input": log_input, "full": full, "reduction": draw(REDUCTIONS)})
+
+
+@st.composite
+def _gaussians(draw: Any, op: Op, second_order: bool = False) -> Case:
+    """Means, targets and variances in [0.5, 2] of the means' shape, or it without its last axis, or
+    with one axis of size 1; ``full`` and a ``reduction``."""
+    shape = draw(agst.shapes(min_dims=1, **SMALL))
+    var_shape = draw(st.sampled_from([shape, shape[:-1], shape[:-1] + (1,)]))
+    means, targets = (draw(agst.arrays(shape, min_value=-3, max_value=3)) for _ in range(2))
+    arrays = (means, targets, draw(agst.arrays(var_shape, min_value=0.5, max_value=2)))
+    return Case(arrays, {"full": draw(st.booleans()), "reduction": draw(REDUCTIONS)})
+
+
+@st.composite
+def _embeddings(draw: Any, op: Op, second_order: bool = False) -> Case:
+    """Rows x1, x2 of shape (N, D) or (D,), entries of magnitude 0.5 to 2, and targets ±1 (a
+    parameter); the margin 0.05 from each pushed-apart row's cosine, where the loss has a kink."""
+    shape = draw(st.sampled_from([(2, 3), (3, 1), (1, 2), (3,), (1,)]))
+    x1, x2 = (draw(agst.arrays(shape, min_value=0.5, max_value=2.0)) * np.sign(draw(agst.arrays(
+        shape, min_value=-1, max_value=1, avoid=(0.0,)))) for _ in range(2))
+    y = np.asarray(np.sign(draw(agst.arrays(shape[:-1], min_value=-1, max_value=1, avoid=(0.0,)))),
+                   dtype=np.int64)
+    cosines = np.sum(x1 * x2, axis=-1) / np.sqrt(np.sum(x1 * x1, axis=-1) * np.sum(x2 * x2, axis=-1))
+    margins = [m for m in (0.0, 0.3, -0.5) if np.all(np.abs(cosines - m) > 0.05)]
+    return Case((x1, x2), {"target": y, "margin": margins[0] if margins else 2.0,
+                           "reduction": draw(REDUCTIONS)})
+
+
 #: name of the primitive (or of the composite function) -> its row
 ROWS: dict[str, Op] = {
     "mse_loss(reduction)": Op(F.mse_loss, _torch("mse_loss"), _differences, 2),
@@ -160,6 +210,10 @@ ROWS: dict[str, Op] = {
     "kl_div": Op(F.kl_div, _torch("kl_div"), _divergences, 2),
     "cosine_similarity": Op(F.cosine_similarity, _torch("cosine_similarity"), _vectors, 2),
     "margin_ranking_loss": Op(F.margin_ranking_loss, _torch("margin_ranking_loss"), _rankings, 3),
+    "soft_margin_loss": Op(F.soft_margin_loss, _torch("soft_margin_loss"), _signs),
+    "poisson_nll_loss": Op(F.poisson_nll_loss, _torch("poisson_nll_loss"), _counts, 2),
+    "gaussian_nll_loss": Op(F.gaussian_nll_loss, _torch("gaussian_nll_loss"), _gaussians, 3),
+    "cosine_embedding_loss": Op(F.cosine_embedding_loss, _torch("cosine_embedding_loss"), _embeddings, 2),
 }
 
 #: primitive name -> the public function its row calls (see op_table.COVERED_THROUGH)

@@ -29,6 +29,8 @@ ELEMENTWISE = {
     "huber_loss": F.huber_loss,
     "smooth_l1_loss": F.smooth_l1_loss,
     "kl_div": F.kl_div,
+    "soft_margin_loss": F.soft_margin_loss,
+    "poisson_nll_loss": F.poisson_nll_loss,
 }
 #: losses that take integer class labels along the last axis of their (n, classes) input
 LABELLED = {
@@ -38,7 +40,7 @@ LABELLED = {
     "sparse_categorical_crossentropy": F.sparse_categorical_crossentropy,
 }
 #: of three inputs, or not a loss: tests/test_nn_losses.py checks their shapes
-PAIRWISE = {"margin_ranking_loss", "cosine_similarity"}
+PAIRWISE = {"margin_ranking_loss", "cosine_similarity", "cosine_embedding_loss", "gaussian_nll_loss"}
 
 
 def test_every_loss_of_the_module_is_covered_here():
@@ -83,6 +85,8 @@ def test_an_elementwise_loss_of_equal_shapes_is_the_mean_over_the_elements(name,
         "huber_loss": np.mean(np.where(np.abs(p - y) < 1, 0.5 * (p - y) ** 2, np.abs(p - y) - 0.5)),
         "smooth_l1_loss": np.mean(np.where(np.abs(p - y) < 1, 0.5 * (p - y) ** 2, np.abs(p - y) - 0.5)),
         "kl_div": np.mean(np.where(y > 0, y * np.log(np.where(y > 0, y, 1)), 0) - y * p),
+        "soft_margin_loss": np.mean(np.log1p(np.exp(-y * p))),
+        "poisson_nll_loss": np.mean(np.exp(p) - y * p),
     }[name]
     assert_allclose(ELEMENTWISE[name](ag.Tensor(p), y).item(), expected, rtol=1e-12)
 

@@ -322,3 +322,56 @@ def test_loss_modules_check_their_options_when_built():
         nn.NLLLoss(ignore_index=0.5)
     assert repr(nn.CrossEntropyLoss(ignore_index=0, reduction="sum")) == \
         "CrossEntropyLoss(reduction='sum', ignore_index=0)"
+
+
+# ---- the further losses -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_soft_margin_loss(reduction):
+    compare(F.soft_margin_loss, TF.soft_margin_loss, [normal(3, 4)], [RNG.choice([-1.0, 1.0], (3, 4))],
+            reduction=reduction)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("log_input", [True, False])
+@pytest.mark.parametrize("full", [False, True])
+def test_poisson_nll_loss(reduction, log_input, full):
+    rate = normal(3, 4) if log_input else RNG.uniform(0.1, 3, (3, 4))
+    # PyTorch's gradient for a count of 0 with full is NaN (log 0 under its mask); ours is 0 there
+    counts = RNG.integers(1 if full else 0, 5, (3, 4)).astype(float)
+    compare(F.poisson_nll_loss, TF.poisson_nll_loss, [rate, counts], log_input=log_input, full=full,
+            reduction=reduction)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("full", [False, True])
+@pytest.mark.parametrize("var_shape", [(3, 4), (3,), (3, 1), (1, 4)])
+def test_gaussian_nll_loss(reduction, full, var_shape):
+    var = RNG.uniform(0.5, 2, var_shape)
+    var.reshape(-1)[0] = 1e-8          # below eps: clamped, its gradient still PyTorch's
+    compare(F.gaussian_nll_loss, TF.gaussian_nll_loss, [normal(3, 4), normal(3, 4), var], full=full,
+            reduction=reduction)
+
+
+def test_gaussian_nll_loss_of_one_variance_and_its_errors():
+    compare(F.gaussian_nll_loss, TF.gaussian_nll_loss, [normal(3, 4), normal(3, 4)], [], var=0.7)
+    with pytest.raises(ValueError, match="gaussian_nll_loss: var has negative entries"):
+        F.gaussian_nll_loss(ag.Tensor(np.ones(3)), np.ones(3), -np.ones(3))
+    with pytest.raises(ShapeError, match=r"gaussian_nll_loss: var must have the input's shape \(3, 4\)"):
+        F.gaussian_nll_loss(ag.Tensor(np.ones((3, 4))), np.ones((3, 4)), np.ones((2, 4)))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("margin", [0.0, 0.3])
+@pytest.mark.parametrize("shape", [(5, 3), (3,)], ids=str)
+def test_cosine_embedding_loss(reduction, margin, shape):
+    y = RNG.choice([-1, 1], shape[:-1])
+    compare(F.cosine_embedding_loss, TF.cosine_embedding_loss, [normal(*shape), normal(*shape)], [y],
+            margin=margin, reduction=reduction)
+
+
+def test_cosine_embedding_loss_needs_targets_of_plus_or_minus_one():
+    with pytest.raises(ValueError, match=r"cosine_embedding_loss: the targets must be 1 or -1, but they "
+                                         r"contain \[0\]"):
+        F.cosine_embedding_loss(ag.Tensor(np.ones((2, 3))), np.ones((2, 3)), np.array([0, 1]))

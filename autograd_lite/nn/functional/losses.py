@@ -11,11 +11,14 @@ over the batch); :data:`LOSSES` maps Keras' names. The class-index and pairwise 
 
 from __future__ import annotations
 
-from ... import backend
+import builtins
+import math
+
+from ... import _checks, backend
 from ..._checks import real
 from ...engine import Node, Primitive, ShapeError, data_of, docstring_tests, primitive
 from ...math_ops import logaddexp
-from ...ops import absolute, log, multiply, relu, sigmoid, subtract, where
+from ...ops import absolute, exp, log, multiply, relu, sigmoid, subtract, where
 from ...tensor_ops import clip, getitem, log_softmax, mean, reshape, softmax
 from ...typing import Data, Operand
 from .._targets import (
@@ -34,8 +37,8 @@ from .losses_extra import _softmax_cross_entropy, cross_entropy, softmax_cross_e
 
 __all__ = [
     "LOSSES", "LOSS_FUNCTIONS", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "categorical_crossentropy", "hinge", "huber_loss", "l1_loss", "mse_loss", "smooth_l1_loss",
-    "sparse_categorical_crossentropy",
+    "categorical_crossentropy", "gaussian_nll_loss", "hinge", "huber_loss", "l1_loss", "mse_loss",
+    "poisson_nll_loss", "smooth_l1_loss", "soft_margin_loss", "sparse_categorical_crossentropy",
 ]
 
 
@@ -231,6 +234,97 @@ def binary_cross_entropy(input: Operand, target: Operand, weight: Operand | None
         weight = _constant("binary_cross_entropy", "weight", weight, input, fits=_shape(input))
         losses = multiply(losses, weight)
     return _reduced(losses, reduction)
+
+
+def soft_margin_loss(input: Operand, target: Operand, reduction: str = "mean") -> Operand:  # noqa: A002
+    """Composite (no VJP of its own): the logistic loss log(1 + e^(−y·x)) of targets y = ±1, PyTorch's
+    ``soft_margin_loss``.  ∂/∂x = −g·y·σ(−y·x)
+
+    >>> soft_margin_loss(Tensor([0.0, 2.0]), np.array([1.0, -1.0]), reduction="none")
+    Tensor([0.69314718, 2.12692801])
+    """
+    reduction = _reduction("soft_margin_loss", reduction)
+    _check_same_shape("soft_margin_loss", input, target)
+    return _reduced(logaddexp(0.0, -multiply(input, _target_for(input, target))), reduction)
+
+
+def poisson_nll_loss(input: Operand, target: Operand, log_input: bool = True,  # noqa: A002
+                     full: bool = False, *, eps: float = 1e-8, reduction: str = "mean") -> Operand:
+    """Composite (no VJP of its own): the negative log-likelihood of counts y under a Poisson
+    distribution of rate λ, PyTorch's ``poisson_nll_loss``, up to the constant log y!: e^x − y·x for
+    ``log_input`` x = log λ (the default), else λ − y·log(λ + ``eps``). ``full`` adds Stirling's
+    approximation of log y!, y·log y − y + ½·log(2πy), where y > 1 (0 elsewhere, as PyTorch).
+    ``eps`` and ``reduction`` are keyword-only (PyTorch has the deprecated ``size_average`` between).
+
+    >>> poisson_nll_loss(Tensor([0.0, 1.0]), np.array([1.0, 2.0]), reduction="none")
+    Tensor([1.        , 0.71828183])
+    """
+    reduction = _reduction("poisson_nll_loss", reduction)
+    log_input = _checks.boolean(log_input, "log_input", "poisson_nll_loss")
+    full = _checks.boolean(full, "full", "poisson_nll_loss")
+    eps = real(eps, "eps", "poisson_nll_loss", minimum=0.0)
+    _check_same_shape("poisson_nll_loss", input, target)
+    target = _target_for(input, target)
+    if log_input:
+        losses = subtract(exp(input), multiply(input, target))
+    else:
+        losses = subtract(input, multiply(log(input + eps), target))
+    if full:
+        counted = data_of(target) > 1
+        y = where(counted, target, 1.0)
+        stirling = multiply(y, log(y)) - y + log(y * (2.0 * math.pi)) * 0.5
+        losses = losses + where(counted, stirling, 0.0)
+    return _reduced(losses, reduction)
+
+
+def gaussian_nll_loss(input: Operand, target: Operand, var: Operand | float,  # noqa: A002
+                      full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> Operand:
+    """Composite (no VJP of its own): the negative log-likelihood of targets y under Gaussians of mean
+    x (``input``) and variance v, PyTorch's ``gaussian_nll_loss``: ½(log v + (x − y)²/v), plus
+    ½·log 2π with ``full``. ``var`` has the input's shape, or it without its last axis or with it
+    of size 1 (one variance for all of a row), or is a number; negative variances are an error, and
+    variances below ``eps`` count as ``eps`` (with the gradient of v itself, as PyTorch's, which
+    clamps them outside the graph). ∂/∂x = g·(x − y)/v, ∂/∂v = g·(1/v − (x − y)²/v²)/2
+
+    >>> gaussian_nll_loss(Tensor([0.0, 1.0]), np.array([1.0, 1.0]), np.array([1.0, 4.0]), reduction="none")
+    Tensor([0.5       , 0.69314718])
+    """
+    function = "gaussian_nll_loss"
+    reduction = _reduction(function, reduction)
+    full = _checks.boolean(full, "full", function)
+    eps = real(eps, "eps", function, minimum=0.0)
+    _check_same_shape(function, input, target)
+    shape = _shape(input)
+    if backend.is_scalar(var):
+        if var < 0:
+            raise ValueError(f"{function}: var has negative entries; variances must be >= 0")
+        var = builtins.max(float(var), eps)
+    else:
+        var = _variances(function, var, shape, eps)
+    difference = subtract(input, _target_for(input, target))
+    losses = (log(var) + multiply(difference, difference) / var) * 0.5
+    if full:
+        losses = losses + 0.5 * math.log(2 * math.pi)
+    return _reduced(losses, reduction)
+
+
+def _variances(function: str, var: Operand, shape: tuple[int, ...], eps: float) -> Operand:
+    """``var`` for inputs of ``shape``, checked (≥ 0; that shape, or it without its last axis, or with
+    one axis of size 1), shaped to broadcast to it, and at least ``eps`` in value (with the gradient
+    of ``var`` itself: PyTorch clamps it in place, outside the graph)."""
+    given = var_shape = _shape(var)
+    if var_shape != shape and shape and var_shape == shape[:-1]:
+        var, var_shape = reshape(var, var_shape + (1,)), var_shape + (1,)
+    if var_shape != shape:
+        mismatched = [size for size, own in zip(var_shape, shape) if size != own]
+        if len(var_shape) != len(shape) or mismatched != [1]:
+            raise ShapeError(f"{function}: var must have the input's shape {shape}, or it without its last "
+                             f"axis, or with one axis of size 1, but it has shape {given}")
+    values = data_of(var)
+    xp = backend.namespace(values)
+    if bool(xp.any(values < 0)):
+        raise ValueError(f"{function}: var has negative entries; variances must be >= 0")
+    return var + (xp.clip(values, min=eps) - values)
 
 
 def _pick(values: Operand, labels: Data) -> Operand:

@@ -31,8 +31,8 @@ from .._targets import (
 )
 
 __all__ = [
-    "cosine_similarity", "cross_entropy", "kl_div", "margin_ranking_loss", "nll_loss",
-    "softmax_cross_entropy",
+    "cosine_embedding_loss", "cosine_similarity", "cross_entropy", "kl_div", "margin_ranking_loss",
+    "nll_loss", "softmax_cross_entropy",
 ]
 
 _host = backend.host_namespace  # NumPy: its arrays keep their faster paths
@@ -353,6 +353,37 @@ def margin_ranking_loss(input1: Operand, input2: Operand, target: Operand, margi
     _check_same_shape("margin_ranking_loss", input1, target)
     target = _target_for(input1, target)
     return _reduced(relu(margin - multiply(target, subtract(input1, input2))), reduction)
+
+
+def cosine_embedding_loss(input1: Operand, input2: Operand, target: Operand, margin: float = 0.0,
+                          reduction: str = "mean") -> Operand:
+    """Composite (no VJP of its own): PyTorch's ``cosine_embedding_loss`` of rows x1, x2 (along the
+    last axis of (N, D) or (D,) inputs) and targets y = ±1 of shape (N,) (or ()): 1 − cos where
+    y = 1 (pull together), max(0, cos − margin) where y = −1 (push apart); the cosine as PyTorch
+    computes it here, x1·x2/√((‖x1‖² + 10⁻¹²)(‖x2‖² + 10⁻¹²)).
+
+    >>> cosine_embedding_loss(Tensor([[1.0, 0.0], [1.0, 0.0]]), np.array([[1.0, 1.0], [1.0, 1.0]]),
+    ...                       np.array([1, -1]), reduction="none")
+    Tensor([0.29289322, 0.70710678])
+    """
+    function = "cosine_embedding_loss"
+    reduction = _reduction(function, reduction)
+    margin = _checks.real(margin, "margin", function)
+    _check_same_shape(function, input1, input2)
+    shape = _shape(input1)
+    if len(shape) not in (1, 2) or _shape(target) != shape[:-1]:
+        raise ShapeError(f"{function}: needs inputs of shape (N, D) or (D,) and targets of shape (N,) or (), "
+                         f"but the inputs have shape {shape} and the target {_shape(target)}")
+    labels = backend.to_host(data_of(target))
+    if not _host.all((labels == 1) | (labels == -1)):
+        raise ValueError(f"{function}: the targets must be 1 or -1, but they contain "
+                         f"{_host.unique(labels[(labels != 1) & (labels != -1)])[:5].tolist()}")
+    squares = [total(multiply(x, x), axis=-1) + 1e-12 for x in (input1, input2)]
+    cosine = total(multiply(input1, input2), axis=-1) / sqrt(multiply(*squares))
+    values = data_of(cosine)   # where y = 1, as a condition on the device of the cosines
+    together = _host.asarray(labels == 1)
+    together = backend.index_in(backend.namespace(values), together, backend.device_of(values))
+    return _reduced(where(together, 1.0 - cosine, relu(cosine - margin)), reduction)
 
 
 __test__ = docstring_tests(globals())
