@@ -277,6 +277,13 @@ MODULES = [  # our module, PyTorch's, its constructor's arguments, the inputs: d
      lambda: ([np.log(probabilities(3, 2)), np.log(probabilities(3, 2))], [])),
     ("CosineSimilarity", {"dim": 0, "eps": 1e-6}, lambda: ([normal(3, 2), normal(3, 2)], [])),
     ("MarginRankingLoss", {"margin": 0.2}, lambda: ([normal(5), normal(5)], [RNG.choice([-1.0, 1.0], 5)])),
+    ("SoftMarginLoss", {"reduction": "sum"}, lambda: ([normal(3, 2)], [RNG.choice([-1.0, 1.0], (3, 2))])),
+    ("PoissonNLLLoss", {"log_input": False, "full": True},
+     lambda: ([RNG.uniform(0.5, 2, (3, 2)), RNG.integers(1, 4, (3, 2)).astype(float)], [])),
+    ("GaussianNLLLoss", {"full": True, "reduction": "none"},
+     lambda: ([normal(3, 2), normal(3, 2), RNG.uniform(0.5, 2, (3, 1))], [])),
+    ("CosineEmbeddingLoss", {"margin": 0.1},
+     lambda: ([normal(4, 3), normal(4, 3)], [RNG.choice([-1, 1], 4)])),
 ]
 
 

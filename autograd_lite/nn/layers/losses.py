@@ -19,8 +19,9 @@ from .._targets import _reduction
 from ..module import Module
 
 __all__ = [
-    "BCELoss", "BCEWithLogitsLoss", "CosineSimilarity", "CrossEntropyLoss", "HuberLoss", "KLDivLoss",
-    "L1Loss", "MSELoss", "MarginRankingLoss", "NLLLoss", "SmoothL1Loss",
+    "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CosineSimilarity", "CrossEntropyLoss",
+    "GaussianNLLLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss", "NLLLoss",
+    "PoissonNLLLoss", "SmoothL1Loss", "SoftMarginLoss",
 ]
 
 
@@ -216,3 +217,52 @@ class MarginRankingLoss(_Loss):
 
     def forward(self, input1: Operand, input2: Operand, target: Operand) -> Tensor:
         return F.margin_ranking_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
+
+
+class SoftMarginLoss(_Loss):
+    """The logistic loss of targets ±1 (see :func:`~autograd_lite.nn.functional.soft_margin_loss`)."""
+
+    def forward(self, input: Operand, target: Operand) -> Tensor:  # noqa: A002
+        return F.soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class PoissonNLLLoss(_Loss):
+    """The Poisson negative log-likelihood of counts (see
+    :func:`~autograd_lite.nn.functional.poisson_nll_loss`)."""
+
+    def __init__(self, log_input: bool = True, full: bool = False, size_average: bool | None = None,
+                 eps: float = 1e-8, reduce: bool | None = None, reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.log_input = boolean(log_input, "log_input", "PoissonNLLLoss")
+        self.full = boolean(full, "full", "PoissonNLLLoss")
+        self.eps = real(eps, "eps", "PoissonNLLLoss", minimum=0.0)
+
+    def forward(self, input: Operand, target: Operand) -> Tensor:  # noqa: A002
+        return F.poisson_nll_loss(input, target, self.log_input, self.full, eps=self.eps,
+                                  reduction=self.reduction)
+
+
+class GaussianNLLLoss(_Loss):
+    """The Gaussian negative log-likelihood of targets, ``loss(input, target, var)`` (see
+    :func:`~autograd_lite.nn.functional.gaussian_nll_loss`)."""
+
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
+        super().__init__(reduction=reduction)
+        self.full = boolean(full, "full", "GaussianNLLLoss")
+        self.eps = real(eps, "eps", "GaussianNLLLoss", minimum=0.0)
+
+    def forward(self, input: Operand, target: Operand, var: Operand | float) -> Tensor:  # noqa: A002
+        return F.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps, reduction=self.reduction)
+
+
+class CosineEmbeddingLoss(_Loss):
+    """1 − cos for targets 1, max(0, cos − margin) for −1 (see
+    :func:`~autograd_lite.nn.functional.cosine_embedding_loss`)."""
+
+    def __init__(self, margin: float = 0.0, size_average: bool | None = None, reduce: bool | None = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = real(margin, "margin", "CosineEmbeddingLoss")
+
+    def forward(self, input1: Operand, input2: Operand, target: Operand) -> Tensor:
+        return F.cosine_embedding_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
