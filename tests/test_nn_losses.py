@@ -325,6 +325,8 @@ def test_loss_modules_check_their_options_when_built():
     assert nn.KLDivLoss(reduction="batchmean").reduction == "batchmean"
     with pytest.raises(ValueError, match="CrossEntropyLoss: invalid label_smoothing -0.1"):
         nn.CrossEntropyLoss(label_smoothing=-0.1)
+    with pytest.raises(ValueError, match="HuberLoss: invalid delta 0.0; it must be a finite number > 0"):
+        nn.HuberLoss(delta=0.0)
     with pytest.raises(TypeError, match="NLLLoss: invalid ignore_index 0.5"):
         nn.NLLLoss(ignore_index=0.5)
     assert repr(nn.CrossEntropyLoss(ignore_index=0, reduction="sum")) == \

@@ -16,6 +16,7 @@ from ...tensor import Tensor
 from ...typing import Operand
 from .. import functional as F
 from .._targets import _reduction
+from ..functional.losses import _positive
 from ..module import Module
 
 __all__ = [
@@ -159,7 +160,7 @@ class HuberLoss(_Loss):
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction=reduction)
-        self.delta = real(delta, "delta", "HuberLoss", minimum=0.0)
+        self.delta = _positive("HuberLoss", "delta", delta, zero=False)
 
     def forward(self, input: Operand, target: Operand) -> Tensor:  # noqa: A002
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
