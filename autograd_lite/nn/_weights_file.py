@@ -163,7 +163,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, key: str,
         saved_shape, fortran_order, dtype = _read_header(member, key)
         if dtype.hasobject:
             raise CorruptFile(f"{key}: Object arrays cannot be loaded when allow_pickle=False")
-        if dtype.kind not in "iuf" or dtype.fields is not None or dtype.subdtype is not None:
+        if dtype.kind not in "biuf" or dtype.fields is not None or dtype.subdtype is not None:
             raise CorruptFile(f"{key} holds {dtype}, not plain numbers")
         if shape is None:
             return None

@@ -470,7 +470,7 @@ class Sequential(Model):
         self.layers.append(layer)
         self.name_parameters()   # the layers' parameters by position: 0.weight, ...
 
-    def named_children(self) -> Iterator[tuple[str, Module]]:
+    def _child_slots(self) -> Iterator[tuple[str, Module]]:
         for index, layer in enumerate(self.layers):
             yield str(index), layer
 

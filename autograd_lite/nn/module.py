@@ -170,7 +170,7 @@ class Module:
     def _child_slots(self) -> Iterator[tuple[str, Module]]:
         """(name, module) for each place that holds a sub-module, a module held in two places twice
         (as :meth:`state_dict` lists them). A subclass that keeps its sub-modules in a structure of its
-        own overrides this (or, as :class:`Sequential` does, :meth:`named_children`)."""
+        own overrides this (as :class:`Sequential` and the containers do), or :meth:`named_children`."""
         for name, value in vars(self).items():
             if isinstance(value, Module):
                 yield name, value
@@ -182,7 +182,7 @@ class Module:
     def children(self) -> Iterator[Module]:
         """Each direct sub-module, once, as :meth:`named_children` lists them."""
         seen: set[int] = set()
-        for _, child in self.named_children():   # a subclass's may list a module twice (Sequential's)
+        for _, child in self.named_children():   # a subclass's own may list a module twice
             if id(child) not in seen:
                 seen.add(id(child))
                 yield child

@@ -15,8 +15,8 @@ _host = backend.host_namespace  # lists and numbers become NumPy arrays
 
 
 class Parameter(Tensor):
-    """A tensor that a :class:`~autograd_lite.nn.Module` trains: always float, and ``requires_grad=True`` unless
-    :meth:`~autograd_lite.nn.Module.requires_grad_` freezes it.
+    """A tensor that a :class:`~autograd_lite.nn.Module` trains: always float, and
+    ``requires_grad=True`` unless :meth:`~autograd_lite.nn.Module.requires_grad_` freezes it.
 
     Integer data becomes float64 (the widest float of its device); ``dtype``, if given, must be a
     float dtype. Anything else (bools, complex numbers, strings, objects) is a ``TypeError``. An

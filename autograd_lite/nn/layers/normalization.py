@@ -107,8 +107,9 @@ class BatchNorm1d(_BatchNorm):
 
     In training (``train()``, the default) it normalises with the batch's mean and biased variance
     and moves ``running_mean`` and ``running_var`` (in place: the same tensors, outside the graph)
-    towards the batch's mean and unbiased variance by ``momentum`` (or, with ``momentum=None``, keeps their average over all batches, counted in
-    ``num_batches_tracked``); in evaluation (``eval()``) it normalises with the running statistics.
+    towards the batch's mean and unbiased variance by ``momentum`` (or, with ``momentum=None``,
+    keeps their average over all batches, counted in ``num_batches_tracked``); in evaluation
+    (``eval()``) it normalises with the running statistics.
     With ``track_running_stats=False`` it has no running statistics (the buffers are ``None``) and
     always uses the batch's. ``affine=False`` leaves out ``weight`` and ``bias``, ``bias=False`` (a
     keyword) the bias.
