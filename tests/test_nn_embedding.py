@@ -197,6 +197,7 @@ def test_channel_dropout_zeroes_whole_channels():
     (lambda: F.dropout(np.ones(3), 0.5, training=1), TypeError, "training"),
     (lambda: F.dropout(np.ones(3), 0.5, inplace=True), NotImplementedError, "inplace"),
     (lambda: F.dropout(np.arange(3), 0.5), TypeError, "floating-point dtype, not int64"),
+    (lambda: F.dropout(ag.Value(1.0), 0.5), TypeError, "an array or a Tensor, not a Value"),
     (lambda: F.dropout1d(np.ones((2, 3, 4, 5))), ShapeError, r"dropout1d: .* shape \(2, 3, 4, 5\)"),
     (lambda: F.dropout2d(np.ones((2, 3, 4))), ShapeError, "for \\(N, C, L\\) use dropout1d"),
 ])

@@ -307,6 +307,8 @@ def _dropped(where: str, x: Operand, p: Any, training: Any, inplace: Any,
                                   f"tensor); use y = {where}(x, p) with inplace=False")
     data = data_of(x)
     if not backend.is_array(data):
+        if isinstance(x, Node):
+            raise TypeError(f"{where}: the input must be an array or a Tensor, not a {type(x).__name__}")
         x = data = _host.asarray(data)
     if backend.dtype_kind(data.dtype) != "f":
         raise TypeError(f"{where}: the input must have a floating-point dtype, not "
