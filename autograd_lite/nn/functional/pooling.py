@@ -26,7 +26,7 @@ from ... import _checks, backend
 from ...engine import data_of, docstring_tests, primitive
 from ...parameters import _shape_of
 from ...tensor import Tensor
-from ...tensor_ops import getitem, matmul, reshape
+from ...tensor_ops import getitem, matmul, mean, reshape
 from ...typing import Data, Operand
 from ._pooling_geometry import (
     adaptive_bounds,
@@ -321,10 +321,15 @@ def _adaptive_avg_pool_nd(op: str, d: int, x: Operand, output_size: Any) -> Oper
     x, added = batched(op, x, d)
     shape = _shape_of(data_of(x))
     out = adaptive_output_size(op, shape, output_size)
+    # An axis pooled to one position (global average pooling) takes a mean: faster than the product.
+    if out == (1,) * d:
+        return unbatched(mean(x, axis=tuple(range(2, 2 + d)), keepdims=True), added)
     if d == 2:
-        x = matmul(_averaging_matrix(shape[2], out[0], data_of(x)), x)
-    last = _averaging_matrix(shape[-1], out[-1], data_of(x))
-    return unbatched(matmul(x, last.T), added)
+        x = mean(x, axis=2, keepdims=True) if out[0] == 1 else \
+            matmul(_averaging_matrix(shape[2], out[0], data_of(x)), x)
+    x = mean(x, axis=-1, keepdims=True) if out[-1] == 1 else \
+        matmul(x, _averaging_matrix(shape[-1], out[-1], data_of(x)).T)
+    return unbatched(x, added)
 
 
 def adaptive_avg_pool1d(input: Operand, output_size: int | Sequence[int]) -> Operand:  # noqa: A002
@@ -341,8 +346,9 @@ def adaptive_avg_pool2d(input: Operand, output_size: int | Sequence[int | None])
     """Average pooling of (N, C, H, W) or (C, H, W) to an ``output_size`` grid, as PyTorch's: an int
     or an (h, w) pair, ``None`` keeping that axis' size. Output row i averages input rows
     ⌊i·H/h⌋ to ⌈(i+1)·H/h⌉ − 1 (windows overlap where h does not divide H), and so for columns.
-    Composite: the averages along each axis are a product by a constant matrix (A_h x A_wᵀ), so
-    ∂L/∂x = A_hᵀ g A_w: each output's g shared equally by the elements of its window.
+    Composite: the averages along each axis are a product by a constant matrix (A_h x A_wᵀ; a mean
+    for an axis pooled to one position), so ∂L/∂x = A_hᵀ g A_w: each output's g shared equally by
+    the elements of its window.
 
     >>> x = Tensor(np.arange(16.0).reshape(1, 1, 4, 4))
     >>> adaptive_avg_pool2d(x, 1)[0, 0], adaptive_avg_pool2d(x, (3, None)).shape

@@ -1,10 +1,11 @@
 """Padding and resampling as functions of tensors (PyTorch's ``pad`` and ``interpolate``).
 
 Both are composites of differentiable ops — constant padding of :func:`autograd_lite.pad`, the
-other paddings and nearest interpolation of ``getitem`` with an index array along each axis, linear
-interpolation of a product by a constant (out, in) matrix of weights along each axis — so every
-derivative is theirs, to any order. Index and weight arithmetic is done on the host, as PyTorch's CPU
-kernels do it. The examples assume ``import numpy as np`` and ``from autograd_lite import Tensor``.
+other paddings of slices joined by ``concatenate``, nearest interpolation of ``getitem`` with an
+index array along each axis, linear interpolation of a product by a constant (out, in) matrix of
+weights along each axis — so every derivative is theirs, to any order. Index and weight arithmetic
+is done on the host, as PyTorch's CPU kernels do it. The examples assume ``import numpy as np`` and
+``from autograd_lite import Tensor``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ... import _checks, backend
 from ...engine import ShapeError, data_of
 from ...parameters import _shape_of
 from ...reshaping import pad as numpy_pad
-from ...tensor_ops import getitem, matmul, reshape
+from ...tensor_ops import broadcast_to, concatenate, getitem, matmul, reshape
 from ...typing import Operand
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
 
@@ -35,8 +36,8 @@ def pad(input: Operand, pad: Sequence[int], mode: str = "constant",  # noqa: A00
         value: float | None = None) -> Operand:
     """``input`` padded as PyTorch's ``F.pad``: ``pad`` lists (before, after) counts from the last axis
     backwards — (left, right) pads the last axis, (left, right, top, bottom) the last two, and so on.
-    Composite (of :func:`autograd_lite.pad` and ``getitem``): ∂L/∂x = g inside, plus the g of each
-    padding element added to the element it copies.
+    Composite (of :func:`autograd_lite.pad`, slices and ``concatenate``): ∂L/∂x = g inside, plus the
+    g of each padding element added to the element it copies.
 
     Modes, as PyTorch's: ``"constant"`` (``value``, default 0; negative counts crop),
     ``"reflect"`` (mirrored about the edge element, which is not repeated; counts less than the
@@ -69,7 +70,7 @@ def pad(input: Operand, pad: Sequence[int], mode: str = "constant",  # noqa: A00
     x = input
     for axis, (before, after) in enumerate(widths):
         if before or after:
-            x = getitem(x, (slice(None),) * axis + (_source_index(mode, shape, axis, before, after),))
+            x = _pad_axis(x, shape, axis, before, after, mode)
     return x
 
 
@@ -100,30 +101,48 @@ def _pad_constant(x: Operand, shape: tuple[int, ...], widths: list[tuple[int, in
     return numpy_pad(x, [(max(before, 0), max(after, 0)) for before, after in widths], constant_values=value)
 
 
-def _source_index(mode: str, shape: tuple[int, ...], axis: int, before: int, after: int) -> Any:
-    """For each position along ``axis`` of the padded output, the input position it copies."""
+def _pad_axis(x: Operand, shape: tuple[int, ...], axis: int, before: int, after: int, mode: str) -> Operand:
+    """``x`` padded along ``axis`` (of size ``shape[axis]`` in the input of ``shape``) in a non-constant
+    ``mode``: the kept part (negative counts crop it) joined with the copied pieces, each a slice of
+    ``x`` (reversed for ``"reflect"``), so that each piece's gradient is added back through its slice."""
     n = shape[axis]
+    low, high = max(-before, 0), n - max(-after, 0)  # the part that is kept
+    left, right = max(before, 0), max(after, 0)
+    kept = _part(x, axis, low, high)
     if mode == "circular":  # PyTorch crops first, then wraps around what is left
-        start = max(-before, 0)
-        kept = n - start - max(-after, 0)
-        if max(before, 0) > kept or max(after, 0) > kept:
+        if max(left, right) > high - low:
             raise ValueError(f"pad: circular padding {(before, after)} of an axis of size {n} (input of "
                              f"shape {shape}) would wrap around more than once")
-        return start + _host.arange(-max(before, 0), kept + max(after, 0)) % max(kept, 1)
-    size = n + before + after
-    if size < 1:
+        pieces = [_part(x, axis, high - left, high), kept, _part(x, axis, low, low + right)]
+    elif n + before + after < 1:
         raise ShapeError(f"pad: padding {(before, after)} leaves nothing of an axis of size {n} (input of "
                          f"shape {shape}); mode {mode!r} needs at least one element")
-    positions = _host.arange(-before, n + after)
-    if mode == "replicate":
-        return _host.clip(positions, 0, n - 1)
-    if before >= n or after >= n:
-        raise ValueError(f"pad: reflect padding {(before, after)} must be less than the size of the axis it "
-                         f"pads, {n} (input of shape {shape})")
-    if n == 1:  # only cropping counts, which leave the one element
-        return positions
-    folded = positions % (2 * (n - 1))  # the mirror image about each edge, periodic in 2(n − 1)
-    return _host.where(folded < n, folded, 2 * (n - 1) - folded)
+    elif mode == "reflect":  # mirrored about the edge element, which is not repeated
+        if before >= n or after >= n:
+            raise ValueError(f"pad: reflect padding {(before, after)} must be less than the size of the axis "
+                             f"it pads, {n} (input of shape {shape})")
+        pieces = [_part(x, axis, left, 0, -1), kept, _part(x, axis, n - 2, n - 2 - right, -1)]
+    else:  # replicate: the edge element, repeated
+        pieces = [_repeated(x, axis, 0, left), kept, _repeated(x, axis, n - 1, right)]
+    pieces = [piece for piece in pieces if piece is not None]
+    return pieces[0] if len(pieces) == 1 else concatenate(pieces, axis=axis)
+
+
+def _part(x: Operand, axis: int, start: int, stop: int, step: int = 1) -> Operand | None:
+    """``x[..., start:stop:step, ...]`` along ``axis`` (a negative ``stop`` runs to the start), or
+    ``None`` if empty."""
+    if start == stop:
+        return None
+    return getitem(x, (slice(None),) * axis + (slice(start, stop if stop >= 0 else None, step),))
+
+
+def _repeated(x: Operand, axis: int, position: int, copies: int) -> Operand | None:
+    """``copies`` copies of the slice at ``position`` along ``axis`` (``None`` for none)."""
+    if not copies:
+        return None
+    edge = _part(x, axis, position, position + 1)
+    shape = _shape_of(data_of(x))
+    return broadcast_to(edge, shape[:axis] + (copies,) + shape[axis + 1:])
 
 
 # ---- interpolation ----------------------------------------------------------------------------
