@@ -17,7 +17,8 @@ def test_example_runs(script, tmp_path):
     result = subprocess.run(
         [sys.executable, str(script), "--quick", "--out-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=300,
-        env={**os.environ, "AUTOGRAD_LITE_QUICK": "1", "MPLBACKEND": "Agg"},
+        # one BLAS thread: the test workers already use every core, and more threads only contend
+        env={**os.environ, "AUTOGRAD_LITE_QUICK": "1", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1"},
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     assert result.stdout.strip()
