@@ -128,6 +128,22 @@ def test_every_loss_of_the_library_says_how_it_reads_its_targets():
         assert function in _compiled.LIBRARY_LOSSES, function
 
 
+@pytest.mark.parametrize("loss", [F.margin_ranking_loss, F.cosine_embedding_loss, F.gaussian_nll_loss,
+                                  F.cosine_similarity])
+def test_a_library_function_of_three_arrays_is_refused_by_compile_not_called_as_keras_would(loss):
+    """Called as a Keras loss would be, loss(y_true, y_pred), it would get its arguments swapped."""
+    with pytest.raises(TypeError, match=f"compile: {loss.__name__} is not a loss of a prediction"):
+        nn.Sequential(nn.Dense(1, input_dim=2)).compile(loss=loss)
+
+
+@pytest.mark.parametrize("loss", [F.l1_loss, F.huber_loss, F.smooth_l1_loss, F.kl_div, F.nll_loss,
+                                  F.soft_margin_loss, F.poisson_nll_loss])
+def test_the_pytorch_losses_compile_as_the_library_s_called_prediction_first(loss):
+    model = nn.Sequential(nn.Dense(1, input_dim=2))
+    model.compile(loss=loss)
+    assert model.resolved_loss.library and model.resolved_loss.function is loss
+
+
 def test_a_keras_style_loss_is_called_y_true_first_and_named_by_its_function():
     def my_loss(y_true, y_pred):
         return F.mse_loss(y_pred, y_true) * 0 + float(np.asarray(y_true).sum())

@@ -88,6 +88,13 @@ LIBRARY_LOSSES: dict[LossFunction, tuple[LabelKind, bool]] = {
     F.cross_entropy: ("sparse", True),            # class indices, or probabilities in the logits' shape
     F.softmax_cross_entropy: ("sparse", True),
     F.hinge: ("dense", False),
+    F.l1_loss: ("dense", False),
+    F.huber_loss: ("dense", False),
+    F.smooth_l1_loss: ("dense", False),
+    F.soft_margin_loss: ("dense", False),
+    F.poisson_nll_loss: ("dense", False),
+    F.kl_div: ("dense", False),                   # log-probabilities against probabilities
+    F.nll_loss: ("sparse", False),                # log-probabilities against class indices
 }
 
 
@@ -105,6 +112,10 @@ def resolve_loss(loss: str | Callable[..., Tensor] | None) -> ResolvedLoss:
     name = getattr(loss, "__name__", "loss")
     if loss in LIBRARY_LOSSES:   # ours: called (prediction, target), as everywhere in the library
         return ResolvedLoss(loss, name, *LIBRARY_LOSSES[loss], library=True)
+    if getattr(loss, "__module__", "").startswith(F.__name__):   # ours, but not of (prediction, target)
+        raise TypeError(f"compile: {name} is not a loss of a prediction and a target (those are "
+                        f"nn.functional.LOSS_FUNCTIONS), so fit cannot call it; write a training loop, "
+                        f"or wrap it as a function loss(y_true, y_pred)")
     return ResolvedLoss(_keras_loss(loss), name, "dense", from_logits=False, library=False)
 
 

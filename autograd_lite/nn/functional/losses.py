@@ -33,7 +33,7 @@ from .._targets import (
     _size,
     _target_for,
 )
-from .losses_extra import _softmax_cross_entropy, cross_entropy, softmax_cross_entropy
+from .losses_extra import _softmax_cross_entropy, cross_entropy, kl_div, nll_loss, softmax_cross_entropy
 
 __all__ = [
     "LOSSES", "LOSS_FUNCTIONS", "binary_cross_entropy", "binary_cross_entropy_with_logits",
@@ -429,11 +429,13 @@ LOSSES = {
     "hinge": hinge,
 }
 
-#: Every loss function of this module (and the cross-entropies of losses_extra), by name: ``compile``
-#: calls these ``(prediction, target)``
+#: Every loss of this module and of losses_extra that takes a prediction and a target, by name:
+#: ``compile`` calls these ``(prediction, target)``. The losses of three arrays (margin_ranking_loss,
+#: cosine_embedding_loss, gaussian_nll_loss) are for training loops of your own.
 LOSS_FUNCTIONS = {function.__name__: function for function in (
     mse_loss, binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, softmax_cross_entropy,
-    categorical_crossentropy, sparse_categorical_crossentropy, hinge)}
+    categorical_crossentropy, sparse_categorical_crossentropy, hinge, l1_loss, huber_loss, smooth_l1_loss,
+    nll_loss, kl_div, soft_margin_loss, poisson_nll_loss)}
 
 
 __test__ = docstring_tests(globals())
