@@ -44,14 +44,6 @@ class _Loss(Module):
             reduction = _legacy_reduction(size_average, reduce)
         self.reduction = _reduction(type(self).__name__, reduction, also)
 
-    def _keep(self, name: str, weight: Operand | None) -> None:
-        """``weight`` as the buffer ``name`` (``None`` stays ``None``); a plain attribute where
-        modules have no buffers yet."""
-        if hasattr(Module, "register_buffer"):
-            self.register_buffer(name, weight)
-        else:
-            setattr(self, name, weight)
-
     def extra_repr(self) -> str:
         return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
 
@@ -82,7 +74,7 @@ class BCELoss(_Loss):
     def __init__(self, weight: Operand | None = None, size_average: bool | None = None,
                  reduce: bool | None = None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
-        self._keep("weight", weight)
+        self.register_buffer("weight", weight)
 
     def forward(self, input: Operand, target: Operand) -> Tensor:  # noqa: A002
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
@@ -102,8 +94,8 @@ class BCEWithLogitsLoss(_Loss):
                  reduce: bool | None = None, reduction: str = "mean",
                  pos_weight: Operand | None = None) -> None:
         super().__init__(size_average, reduce, reduction)
-        self._keep("weight", weight)
-        self._keep("pos_weight", pos_weight)
+        self.register_buffer("weight", weight)
+        self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input: Operand, target: Operand) -> Tensor:  # noqa: A002
         return F.binary_cross_entropy_with_logits(input, target, weight=self.weight, reduction=self.reduction,
@@ -127,7 +119,7 @@ class CrossEntropyLoss(_Loss):
         self.ignore_index = integer(ignore_index, "ignore_index", "CrossEntropyLoss")
         self.label_smoothing = real(label_smoothing, "label_smoothing", "CrossEntropyLoss", minimum=0.0,
                                     maximum=1.0)
-        self._keep("weight", weight)
+        self.register_buffer("weight", weight)
 
     def forward(self, input: Operand, target: Operand) -> Tensor:  # noqa: A002
         return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
@@ -148,7 +140,7 @@ class NLLLoss(_Loss):
                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
         self.ignore_index = integer(ignore_index, "ignore_index", "NLLLoss")
-        self._keep("weight", weight)
+        self.register_buffer("weight", weight)
 
     def forward(self, input: Operand, target: Operand) -> Tensor:  # noqa: A002
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
