@@ -31,7 +31,7 @@ def output_size(size: int, kernel: int, stride: int, dilation: int) -> int:
     return max((size - span) // stride + 1, 0)
 
 
-def _offset_slices(kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
+def offset_slices(kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
                    out: tuple[int, ...]) -> list[tuple[slice, ...]]:
     """For each kernel offset (row-major), the slices of the spatial axes that its window elements
     form across all output positions."""
@@ -56,7 +56,7 @@ def sliding_windows(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...],
     head = tuple(x.shape[:2])
     if 0 in out:
         return xp.zeros(head + kernel + out, dtype=x.dtype, device=backend.device_of(x))
-    parts = [x[(slice(None), slice(None)) + where] for where in _offset_slices(kernel, stride, dilation, out)]
+    parts = [x[(slice(None), slice(None)) + where] for where in offset_slices(kernel, stride, dilation, out)]
     return xp.reshape(xp.stack(parts, axis=2), head + kernel + out)
 
 
@@ -77,7 +77,7 @@ def add_windows(windows: Data, spatial: tuple[int, ...], kernel: tuple[int, ...]
     if 0 in out or math.prod(kernel) == 0:
         return total
     flat = xp.reshape(windows, head + (math.prod(kernel),) + out)
-    for index, where in enumerate(_offset_slices(kernel, stride, dilation, out)):
+    for index, where in enumerate(offset_slices(kernel, stride, dilation, out)):
         place = (slice(None), slice(None)) + where
         total[place] = total[place] + flat[:, :, index, ...]
     return total

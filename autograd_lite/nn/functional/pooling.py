@@ -37,7 +37,7 @@ from ._pooling_geometry import (
     window_counts,
     windows_of,
 )
-from ._windows import _offset_slices, output_size, pad_spatial, unpad_spatial
+from ._windows import offset_slices, output_size, pad_spatial, unpad_spatial
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
            "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d"]
@@ -53,7 +53,7 @@ def _places(padded: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int,
     """For each kernel offset (row-major), the index of the elements of the padded input (of shape
     ``padded``) that the windows' elements at that offset form: a strided slice per spatial axis."""
     out = tuple(output_size(n, k, s, r) for n, k, s, r in zip(padded[2:], kernel, stride, dilation))
-    return [(slice(None), slice(None)) + where for where in _offset_slices(kernel, stride, dilation, out)]
+    return [(slice(None), slice(None)) + where for where in offset_slices(kernel, stride, dilation, out)]
 
 
 def _window_parts(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...],
