@@ -309,7 +309,9 @@ X4, W4 = np.ones((2, 3, 5, 5)), np.ones((4, 3, 3, 3))
 
 @pytest.mark.parametrize("call, error, message", [
     (lambda: F.conv2d(np.ones((3, 5)), W4), ShapeError,
-     r"conv2d: input must be 3-D \(unbatched\) or 4-D.*\(3, 5\)"),
+     r"conv2d: input must be 3-D \(unbatched\) or 4-D \(batched: N, C, H, W\), not of shape \(3, 5\)"),
+    (lambda: F.conv1d(np.ones((3,)), np.ones((1, 1, 1))), ShapeError,
+     r"conv1d: input must be 2-D \(unbatched\) or 3-D \(batched: N, C, L\), not of shape \(3,\)"),
     (lambda: F.conv2d(X4, np.ones((4, 3, 3))), ShapeError,
      r"conv2d: weight must be 4-D, not of shape \(4, 3, 3\)"),
     (lambda: F.conv2d(np.ones((2, 2, 5, 5)), W4), ShapeError,

@@ -38,6 +38,7 @@ from ._windows import add_windows, output_size, pad_spatial, sliding_windows, un
 __all__ = ["conv1d", "conv2d", "conv_transpose2d", "fold", "unfold"]
 
 Pairs = tuple[tuple[int, int], ...]
+_SPATIAL = {1: "L", 2: "H, W"}   # the spatial axes' letters, for messages
 
 
 # ---- the two primitives: windows out (unfold) and windows back in (fold) ----------------------
@@ -79,13 +80,13 @@ _fold.defvjp(lambda g, out, columns, size, kernel, stride, padding, dilation:
 def _convolve(x: Operand, weight: Operand, bias: Operand | None, stride: tuple[int, ...], padding: Pairs,
               dilation: tuple[int, ...], groups: int, blocks: tuple[int, ...]) -> Operand:
     """y = w ⋆ x + b for checked arguments with a batch axis (see the module docstring)."""
-    (n, c), (o, *kernel) = _shape(x)[:2], (_shape(weight)[0], *_shape(weight)[2:])
-    kernel = tuple(kernel)
+    n, c = _shape(x)[:2]
+    o, kernel = _shape(weight)[0], tuple(_shape(weight)[2:])
     columns = _unfold(x, kernel=kernel, stride=stride, padding=padding, dilation=dilation, blocks=blocks)
     # without groups, a plain (O, C·∏K) @ (N, C·∏K, ∏blocks), which NumPy multiplies faster
     groups_axis = (groups,) if groups > 1 else ()
     columns = reshape(columns, (n, *groups_axis, c // groups * math.prod(kernel), math.prod(blocks)))
-    y = matmul(reshape(weight, (*groups_axis, o // groups, -1)), columns)   # (N, G, O/G, ∏blocks)
+    y = matmul(reshape(weight, (*groups_axis, o // groups, -1)), columns)   # (N, [G,] O/G, ∏blocks)
     y = reshape(y, (n, o) + blocks)
     return y if bias is None else add(y, reshape(bias, (o,) + (1,) * len(kernel)))
 
@@ -306,7 +307,7 @@ def _operand_shapes(where: str, d: int, input: Operand, weight: Operand) -> tupl
     x_shape, w_shape = _shape(input), _shape(weight)
     if len(x_shape) not in (d + 1, d + 2):
         raise ShapeError(f"{where}: input must be {d + 1}-D (unbatched) or {d + 2}-D (batched: N, C, "
-                         f"{', '.join('LHW'[-d:] if d < 3 else 'DHW')}), not of shape {x_shape}")
+                         f"{_SPATIAL[d]}), not of shape {x_shape}")
     if len(w_shape) != d + 2:
         raise ShapeError(f"{where}: weight must be {d + 2}-D, not of shape {w_shape}")
     if len(x_shape) == d + 1:
