@@ -78,8 +78,7 @@ def add_windows(windows: Data, spatial: tuple[int, ...], kernel: tuple[int, ...]
         return total
     flat = xp.reshape(windows, head + (math.prod(kernel),) + out)
     for index, where in enumerate(offset_slices(kernel, stride, dilation, out)):
-        place = (slice(None), slice(None)) + where
-        total[place] = total[place] + flat[:, :, index, ...]
+        total[(slice(None), slice(None)) + where] += flat[:, :, index, ...]   # in place on NumPy
     return total
 
 
