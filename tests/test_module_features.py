@@ -224,16 +224,25 @@ def test_load_state_dict_checks_everything_before_copying_anything():
         ours.load_state_dict(before, strict=None)
 
 
-def test_tied_weights_save_once_and_load_from_pytorchs_state_under_every_name():
+def test_tied_weights_are_listed_under_every_name_and_move_both_ways_with_pytorch(tmp_path):
     shared = torch.nn.Linear(2, 2, dtype=torch.float64)
     theirs = torch.nn.Sequential(shared, torch.nn.Tanh(), shared)
-    assert list(theirs.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
     mine = nn.Linear(2, 2)
     ours = nn.Sequential(mine, nn.Tanh(), mine)
-    assert list(ours.state_dict()) == ["0.weight", "0.bias"]
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["0.weight", "0.bias", "2.weight",
+                                                                   "2.bias"]
     assert repr(ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})) == \
         "<All keys matched successfully>"
     np.testing.assert_array_equal(mine.weight.data, shared.weight.detach().numpy())
+    mine.weight.data = mine.weight.data * 2
+    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
+    np.testing.assert_array_equal(shared.weight.detach().numpy(), mine.weight.data)
+    state = ours.state_dict()
+    assert state["0.weight"] is state["2.weight"]   # one copy under both names, as PyTorch's one tensor
+    ours.save_weights(tmp_path / "tied.npz")        # the file holds it once
+    copy_layer = nn.Linear(2, 2)
+    nn.Sequential(copy_layer, nn.Tanh(), copy_layer).load_weights(tmp_path / "tied.npz")
+    np.testing.assert_array_equal(copy_layer.weight.data, mine.weight.data)
 
 
 def test_state_dict_prefix_and_keep_vars():

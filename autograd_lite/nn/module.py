@@ -364,15 +364,23 @@ class Module:
         """A copy of the array of every parameter and persistent buffer, by dotted name (each key
         starting with ``prefix``): of its library, on its device, in its dtype. The order is
         PyTorch's: a module's parameters, then its buffers, then its sub-modules'. A tensor reached by
-        two paths (a layer used twice, tied weights) is saved once, under its first name, where
-        PyTorch's lists it under each; :meth:`load_state_dict` takes it under any of them, so a
-        PyTorch model's ``state_dict`` (as NumPy arrays) loads into the same model here.
-        ``keep_vars=True`` gives the tensors themselves."""
+        two paths (a layer used twice, tied weights) is listed under each name, as PyTorch's, both
+        names holding one copy; so the ``state_dict`` of a model loads into the same model in PyTorch,
+        and PyTorch's (as NumPy arrays) here. ``keep_vars=True`` gives the tensors themselves.
+
+        >>> from autograd_lite import nn
+        >>> shared = nn.Linear(2, 2)
+        >>> list(nn.Sequential(shared, nn.Tanh(), shared).state_dict())
+        ['0.weight', '0.bias', '2.weight', '2.bias']
+        """
         if not isinstance(prefix, str):
             raise TypeError(invalid("state_dict", "prefix", prefix, "a str"))
         keep_vars = boolean(keep_vars, "keep_vars", "state_dict")
-        return OrderedDict((name, tensor if keep_vars else backend.array(data_of(tensor)))
-                           for name, tensor in saved_items(self, prefix))
+        copies: dict[int, Data | Tensor] = {}
+        for _, tensor in self._state_items(prefix):
+            if id(tensor) not in copies:
+                copies[id(tensor)] = tensor if keep_vars else backend.array(data_of(tensor))
+        return OrderedDict((name, copies[id(tensor)]) for name, tensor in self._state_items(prefix))
 
     def load_state_dict(self, state: Mapping[str, Operand], strict: bool = True) -> IncompatibleKeys:
         """Copy arrays into the parameters and persistent buffers; the shapes must match exactly, and
@@ -399,7 +407,8 @@ class Module:
 
     def save_weights(self, path: str | os.PathLike[str]) -> None:
         """Save the state (parameters and persistent buffers) to exactly ``path``, as an ``.npz``
-        archive of plain arrays named as in :meth:`state_dict` (never pickled objects). Any name works
+        archive of plain arrays named as in :meth:`state_dict` (never pickled objects; a tensor reached
+        by two paths once, under its first name, which :meth:`load_weights` expects). Any name works
         (Keras' ``"model.weights.h5"`` too); the file is written beside ``path`` and renamed over it,
         so a failure leaves an earlier file as it was.
 
@@ -416,8 +425,8 @@ class Module:
         True
         """
         path = checked_path(path, "save_weights")
-        save_atomically(path, OrderedDict((name, backend.to_host(array))
-                                          for name, array in self.state_dict().items()))
+        save_atomically(path, OrderedDict((name, backend.to_host(data_of(tensor)))   # tied: once
+                                          for name, tensor in saved_items(self)))
 
     def load_weights(self, path: str | os.PathLike[str]) -> None:
         """Load a state saved by :meth:`save_weights`; the model is unchanged if the file is bad
