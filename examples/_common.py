@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 EXTRA_HINT = "install the examples extra: pip install -e '.[examples]'"
+#: the data files the examples read (the docs gallery runs a script without its ``__file__``)
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def parse_args(docstring: str | None) -> tuple[bool, Path]:

@@ -28,16 +28,15 @@ from __future__ import annotations
 
 import math
 import time
-from pathlib import Path
 
 import numpy as np
 
 import autograd_lite as ag
-from _common import heading, load_pyplot, parse_args, save_figure
+from _common import DATA_DIR, heading, load_pyplot, parse_args, save_figure
 from autograd_lite import nn, optim
 from autograd_lite.nn import functional as F
 
-TEXT = Path(__file__).resolve().parent / "data" / "garden.txt"
+TEXT = DATA_DIR / "garden.txt"
 
 
 class CharModel(nn.Module):

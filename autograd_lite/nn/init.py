@@ -9,7 +9,7 @@ it, and no graph is recorded. Numbers are drawn on the host in float64 by the pa
 weights on every device.
 
 The scale of the Xavier and Kaiming initialisations comes from the tensor's fans, as PyTorch computes
-them: for a weight of shape (out, in, *kernel), ``fan_in = in · prod(kernel)`` and
+them: for a weight of shape (out, in, k₁, …), ``fan_in = in · prod(kernel)`` and
 ``fan_out = out · prod(kernel)`` (the receptive field is 1 for a matrix).
 
 >>> import autograd_lite as ag
