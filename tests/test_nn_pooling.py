@@ -91,6 +91,58 @@ def test_max_pool_ties_send_the_gradient_to_the_first_maximum_as_torch():
     np.testing.assert_array_equal(x.grad, t.grad.numpy())
 
 
+def pooled_as_torch(ours, theirs, data, *args):
+    """``ours`` and ``theirs`` with ``return_indices`` on ``data``: the same outputs (NaN where
+    torch's is), indices and gradient of the sum."""
+    x, t = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    out, index = ours(x, *args, return_indices=True)
+    expected, expected_index = theirs(t, *args, return_indices=True)
+    out.sum().backward()
+    expected.sum().backward()
+    np.testing.assert_array_equal(out.data, expected.detach().numpy())
+    np.testing.assert_array_equal(index, expected_index.numpy())
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
+
+
+@pytest.mark.parametrize("data, args", [
+    (np.array([[[[-np.inf, 1.0, 2.0]]]]), ((1, 2), (1, 2), (0, 1))),   # −∞ beside the padding
+    (np.full((1, 1, 3, 3), -np.inf), (2, 2, 1)),                        # every window's maximum −∞
+    (np.array([[[[-np.inf, -np.inf, 3.0], [-np.inf, 0.0, -np.inf]]]]), (3, 1, 1)),
+], ids=["beside-padding", "all-minus-infinity", "mixed"])
+def test_max_pool_never_picks_the_padding_where_a_window_holds_minus_infinity_as_torch(data, args):
+    pooled_as_torch(F.max_pool2d, TF.max_pool2d, data, *args)
+    pooled_as_torch(F.max_pool1d, TF.max_pool1d, data[0, :, :1], 2, 2, 1)   # its first row, as (N, C, L)
+
+
+NAN_INPUTS = [np.array([[[[1.0, np.nan, 0.5, 3.0]]]]),
+              np.array([[[[np.nan, 1.0, np.nan, 2.0], [0.0, np.nan, 4.0, np.nan], [np.nan, 2.0, 1.0, 0.0]]]])]
+
+
+@pytest.mark.parametrize("data", NAN_INPUTS, ids=["one", "several"])
+def test_max_pool_takes_a_windows_last_nan_as_its_maximum_as_torch(data):
+    """PyTorch's rule: NaN beats every number, and a later NaN the earlier ones."""
+    pooled_as_torch(F.max_pool2d, TF.max_pool2d, data, (1, 2))
+    pooled_as_torch(F.max_pool2d, TF.max_pool2d, data, 2, 1, 1)
+    pooled_as_torch(F.max_pool2d, TF.max_pool2d, data, (1, 4), 1, (0, 2))
+    pooled_as_torch(F.max_pool1d, TF.max_pool1d, data[0], 3, 1, 1)
+    pooled_as_torch(F.adaptive_max_pool2d, TF.adaptive_max_pool2d, data, (1, 2))
+    pooled_as_torch(F.adaptive_max_pool2d, TF.adaptive_max_pool2d, data, 1)
+    pooled_as_torch(F.adaptive_max_pool1d, TF.adaptive_max_pool1d, data[0], 2)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered")  # −∞ · 0 in the chain rule, as torch
+def test_max_pool_second_derivative_with_nan_and_minus_infinity_reads_torchs_maxima():
+    data = np.array([[[[-np.inf, 1.0, np.nan], [-np.inf, -np.inf, 2.0], [np.nan, 0.0, np.nan]]]])
+    x, t = Tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    (gx,) = ag.gradients((F.max_pool2d(x, 2, 2, 1) ** 2).sum(), [x], create_graph=True)
+    (gt,) = torch.autograd.grad((TF.max_pool2d(t, 2, 2, 1) ** 2).sum(), [t], create_graph=True)
+    np.testing.assert_array_equal(gx.data, gt.detach().numpy())
+    lift = np.arange(9.0).reshape(data.shape)
+    (gx * lift).sum().backward()
+    (gt * torch.tensor(lift)).sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
+
+
 def test_max_pool_second_derivative_matches_torch():
     """The gradient of max pooling is itself differentiable (w.r.t. the upstream gradient)."""
     data = np.random.default_rng(2).permutation(2 * 2 * 5 * 5).reshape(2, 2, 5, 5) / 3.0

@@ -65,28 +65,50 @@ def _window_parts(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dil
     return padded, places, [padded[place] for place in places]
 
 
-# Max pooling goes through the kernel offsets one at a time — a running maximum, then the first
-# offset that reaches it — rather than reducing sliding_windows' stack of every window: it is
+# Max pooling goes through the kernel offsets one at a time — a running maximum, then the
+# offset that holds it — rather than reducing sliding_windows' stack of every window: it is
 # faster, and never holds the stack.
 
 
 def _maximum(xp: Any, parts: list[Data]) -> Data:
-    """The elementwise maximum of the offsets' values: each window's maximum."""
+    """The elementwise maximum of the offsets' values: each window's maximum (NaN where the window
+    holds a NaN: ``maximum`` propagates it)."""
     top = xp.asarray(parts[0], copy=True)
     for part in parts[1:]:
         top = xp.maximum(top, part)
     return top
 
 
-def _first_max(x: Data, **where: Any) -> Data:
-    """For each window of ``x``, the position in it (row-major) of its maximum — the first, where
-    they tie, as PyTorch's: an integer array (N, C, *out)."""
+def _real(x: Data, places: list[tuple[slice, ...]], pads: tuple[tuple[int, int], ...]) -> list[Data]:
+    """For each kernel offset, which windows hold an element of ``x`` (not padding) there: a boolean
+    array (1, 1, *out)."""
     xp = backend.namespace(x)
-    _, _, parts = _window_parts(x, **where)
+    ones = xp.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=backend.device_of(x))
+    inside = pad_spatial(ones, pads)
+    return [inside[place] > 0 for place in places]
+
+
+def _first_max(x: Data, **where: Any) -> Data:
+    """For each window of ``x``, the position in it (row-major) of its maximum, chosen as PyTorch
+    chooses: the first of the elements of ``x`` equal to the maximum (never the padding, which
+    ties with an element that is −∞), or the last NaN where the window holds one; 0 for a window
+    lying wholly in the padding. An integer array (N, C, *out), of the narrowest dtype that holds
+    the positions (a speed trick: comparing and selecting narrow integers is faster)."""
+    xp = backend.namespace(x)
+    _, places, parts = _window_parts(x, **where)
     top = _maximum(xp, parts)
-    first = xp.zeros(top.shape, dtype=xp.int64, device=backend.device_of(x))
+    narrow = next(dtype for dtype, most in ((xp.int8, 127), (xp.int16, 32767), (xp.int64, math.inf))
+                  if len(parts) <= most)
+    first = xp.zeros(top.shape, dtype=narrow, device=backend.device_of(x))
+    # Only a maximum of −∞ ties with the padding, so the padding is masked out only then.
+    padded = any(before or after for before, after in where["pads"])
+    real = _real(x, places, where["pads"]) if padded and bool(xp.any(top == -math.inf)) else None
     for position in reversed(range(len(parts))):   # the last to write is the first offset
-        first = xp.where(parts[position] == top, position, first)
+        hit = parts[position] == top
+        first = xp.where(hit if real is None else hit & real[position], position, first)
+    if bool(xp.any(xp.isnan(top))):   # the NaNs, in order: the last to write is the last NaN
+        for position, part in enumerate(parts):
+            first = xp.where(xp.isnan(part), position, first)
     return first
 
 
@@ -95,7 +117,7 @@ def _input_index(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dila
     """Where each window's maximum lies in ``x``: the flat index into its (H, W) plane for
     ``per_plane`` (PyTorch's ``return_indices``), else into ``x`` flattened."""
     xp = backend.namespace(x)
-    first = _first_max(x, kernel=kernel, stride=stride, dilation=dilation, pads=pads)
+    first = xp.astype(_first_max(x, kernel=kernel, stride=stride, dilation=dilation, pads=pads), xp.int64)
     d, device = len(kernel), backend.device_of(x)
     spatial = tuple(x.shape[2:])
     index = xp.zeros(first.shape, dtype=first.dtype, device=device)
@@ -123,15 +145,12 @@ def _max_pool_backward(g: Data, x: Data, kernel: tuple[int, ...], stride: tuple[
     """The gradient of max pooling: ``g`` (N, C, *out) added at the first maximum of each window of
     ``x`` (a constant), into x's shape.  ∂L/∂g = the gradient read at those maxima"""
     xp = backend.namespace(g, x)
-    padded, places, parts = _window_parts(x, kernel, stride, dilation, pads)
-    top = _maximum(xp, parts)
-    total = xp.zeros(padded.shape, dtype=g.dtype, device=backend.device_of(g))
+    first = _first_max(x, kernel=kernel, stride=stride, dilation=dilation, pads=pads)
+    shape = tuple(g.shape[:2]) + tuple(n + before + after for n, (before, after) in zip(x.shape[2:], pads))
+    total = xp.zeros(shape, dtype=g.dtype, device=backend.device_of(g))
     zero = xp.zeros_like(g)
-    found = None  # the windows whose maximum an earlier offset held
-    for place, part in zip(places, parts):
-        hit = part == top if found is None else (part == top) & ~found
-        found = hit if found is None else found | hit
-        total[place] = total[place] + xp.where(hit, g, zero)
+    for position, place in enumerate(_places(shape, kernel, stride, dilation)):
+        total[place] = total[place] + xp.where(first == position, g, zero)
     return unpad_spatial(total, pads)
 
 
@@ -358,8 +377,9 @@ def adaptive_avg_pool2d(input: Operand, output_size: int | Sequence[int | None])
 
 
 def _adaptive_max_index(x: Data, out: tuple[int, ...], per_plane: bool) -> Data:
-    """Where the first maximum of each adaptive window of ``x`` lies: the flat index into its plane
-    for ``per_plane`` (PyTorch's ``return_indices``), else into ``x`` flattened."""
+    """Where the first maximum of each adaptive window of ``x`` lies (its last NaN, where it holds
+    one, as PyTorch's): the flat index into its plane for ``per_plane`` (PyTorch's
+    ``return_indices``), else into ``x`` flattened."""
     xp, device = backend.namespace(x), backend.device_of(x)
     d, spatial, head = len(out), tuple(x.shape[2:]), tuple(x.shape[:2])
     tables = [adaptive_windows(n, m) for n, m in zip(spatial, out)]
@@ -369,7 +389,12 @@ def _adaptive_max_index(x: Data, out: tuple[int, ...], per_plane: bool) -> Data:
     longest = tuple(table.shape[1] for table in tables)
     windows = xp.reshape(windows, head + tuple(n for pair in zip(out, longest) for n in pair))
     windows = xp.permute_dims(windows, (0, 1) + tuple(range(2, 2 + 2 * d, 2)) + tuple(range(3, 3 + 2 * d, 2)))
-    first = xp.argmax(xp.reshape(windows, head + out + (math.prod(longest),)), axis=-1)
+    windows = xp.reshape(windows, head + out + (math.prod(longest),))
+    first = xp.argmax(windows, axis=-1)
+    nan = xp.astype(xp.isnan(windows), xp.int8)
+    if bool(xp.any(nan)):   # as PyTorch, the last NaN in a window is its maximum
+        last = windows.shape[-1] - 1 - xp.argmax(xp.flip(nan, axis=-1), axis=-1)
+        first = xp.where(xp.any(nan == 1, axis=-1), last, first)
     index = xp.zeros(first.shape, dtype=first.dtype, device=device)
     if not per_plane:
         planes = xp.arange(math.prod(head), dtype=first.dtype, device=device)
