@@ -351,6 +351,27 @@ def test_interpolate_3d_matches_torch(mode, align_corners):
                   align_corners=align_corners, size=(5, 3, 7))
 
 
+KEEPING = {1: "linear", 2: "bilinear", 3: "trilinear"}
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact", "linear", "linear-corners"])
+@pytest.mark.parametrize("factor", [1.3, 1.16, 1.05], ids=str)
+def test_interpolate_by_a_factor_that_keeps_a_size_matches_torch(d, mode, factor):
+    """Sizes 3 and 6 kept by non-integer factors (⌊3·1.3⌋ = 3): PyTorch copies such an axis in the
+    linear modes and in 4-d "nearest", and resamples it by the rule in "nearest-exact" (3 by 1.3:
+    positions 0, 1, 1). PyTorch's "nearest" gradient copies it for 3-d and 5-d input too, where
+    its forward does not (ours is the gradient of the forward), so that gradient is left out."""
+    shape = (2, 2) + (3, 6, 3)[:d]
+    params = {"mode": mode, "scale_factor": factor}
+    if mode.startswith("linear"):
+        params.update(mode=KEEPING[d], align_corners=mode == "linear-corners")
+    same_as_torch(F.interpolate, TF.interpolate, *shape, distinct=False,
+                  gradient=mode != "nearest" or d == 2, **params)
+    same_as_torch(lambda x, **p: nn.Upsample(**p)(x), lambda t, **p: torch.nn.Upsample(**p)(t), *shape,
+                  distinct=False, gradient=mode != "nearest" or d == 2, **params)
+
+
 @pytest.mark.parametrize("n", range(1, 30))
 def test_nearest_source_indices_round_as_torchs_float32_arithmetic(n):
     """Sizes and factors whose products land on integers in exact arithmetic: PyTorch's kernel rounds

@@ -166,13 +166,16 @@ def interpolate(input: Operand, size: int | Sequence[int] | None = None,  # noqa
     - ``"nearest"``: output position i reads input ⌊i·s⌋ (PyTorch's rule, which is not the nearest
       for downsampling), where s = 1/scale_factor when ``scale_factor`` is given, else n/out;
       ``"nearest-exact"``: ⌊(i + ½)·s⌋ (as scikit-image and PIL). Any number of spatial axes.
-      PyTorch's shortcuts are kept, so the outputs are its: an axis whose size stays is copied
-      (for 4-d input only, in ``"nearest"``), and on 4-d input output i reads i // 2 where the size
-      doubles. (PyTorch's gradient takes these shortcuts for 3-d and 5-d input too, where its
-      forward does not; ours is the gradient of the forward.)
+      PyTorch's shortcuts are kept, so the outputs are its: in ``"nearest"`` on 4-d input only, an
+      axis whose size stays is copied and output i reads i // 2 where the size doubles, whatever
+      the scale factor. (PyTorch's ``"nearest"`` gradient copies an axis whose size stays for 3-d
+      and 5-d input too, where its forward does not; ours is the gradient of the forward.)
+      ``"nearest-exact"`` takes no shortcut: an axis whose size stays under a scale factor other
+      than 1 is resampled by the rule (size 3, ``scale_factor=1.3``: positions 0, 1, 1).
     - ``"linear"`` (3-d input), ``"bilinear"`` (4-d), ``"trilinear"`` (5-d): linear along each
       axis between the two neighbours of the source position s·(i + ½) − ½ (clamped at 0), or
-      i·(n − 1)/(out − 1) with ``align_corners=True``, which maps the corner elements onto each other.
+      i·(n − 1)/(out − 1) with ``align_corners=True``, which maps the corner elements onto each other;
+      an axis whose size stays is copied, whatever the scale factor (PyTorch's shortcut).
     - ``"area"``: adaptive average pooling to the output size (3-d and 4-d input).
 
     ``recompute_scale_factor=True`` uses s = n/out even when ``scale_factor`` is given. Anti-aliasing
@@ -205,7 +208,7 @@ def interpolate(input: Operand, size: int | Sequence[int] | None = None,  # noqa
         return (adaptive_avg_pool1d if d == 1 else adaptive_avg_pool2d)(input, out)
     x = input
     for axis, (n, m, scale) in enumerate(zip(shape[2:], out, scales), start=2):
-        if m == n and (mode != "nearest" or d == 2):  # PyTorch copies an axis whose size stays
+        if m == n and (mode in _LINEAR or (mode == "nearest" and d == 2)):  # PyTorch copies these
             continue
         if mode in _LINEAR:
             x = _along(x, _linear_weights(n, m, scale, align_corners, data_of(x)), axis)
