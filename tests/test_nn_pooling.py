@@ -296,6 +296,9 @@ def test_constant_pad_of_any_axes_and_value_matches_torch(widths):
     (lambda x: F.pad(x, (-3, -2)), ShapeError, r"pad: padding \(-3, -2\) crops more than an axis of size 4"),
     (lambda x: F.pad(x, (1, 1, 1, 1), mode="reflect", value=1.0), ValueError,
      "mode 'reflect' takes no value"),
+    (lambda x: F.pad(x[:, :, :0], (1, 1, 1, 1), mode="replicate"), ShapeError,
+     r"pad: mode 'replicate' cannot pad axis 2 of the input of shape \(1, 2, 0, 4\) by \(1, 1\): that "
+     r"axis is empty"),
 ], ids=lambda v: v if isinstance(v, str) else "")
 def test_bad_pads_raise_naming_the_argument_and_shapes(call, error, message):
     with pytest.raises(error, match=message):

@@ -123,6 +123,10 @@ def _pad_axis(x: Operand, shape: tuple[int, ...], axis: int, before: int, after:
                              f"it pads, {n} (input of shape {shape})")
         pieces = [_part(x, axis, left, 0, -1), kept, _part(x, axis, n - 2, n - 2 - right, -1)]
     else:  # replicate: the edge element, repeated
+        if n == 0:
+            raise ShapeError(f"pad: mode 'replicate' cannot pad axis {axis} of the input of shape {shape} "
+                             f"by {(before, after)}: that axis is empty (size 0), so it has no edge element "
+                             f"to repeat")
         pieces = [_repeated(x, axis, 0, left), kept, _repeated(x, axis, n - 1, right)]
     pieces = [piece for piece in pieces if piece is not None]
     return pieces[0] if len(pieces) == 1 else concatenate(pieces, axis=axis)
