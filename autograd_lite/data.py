@@ -136,6 +136,9 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float], generator: An
         counts = [math.floor(n * fraction) for fraction in lengths]
         for i in range(n - sum(counts)):
             counts[i % len(counts)] += 1
+    elif any(x != math.floor(x) for x in lengths):
+        raise ValueError(f"{where}: the fractions {lengths} sum to {sum(lengths):g}, not to 1 (fractions "
+                         f"must sum to 1; counts, to the dataset's length {n})")
     else:
         counts = [integer(x, "lengths", where, minimum=0) for x in lengths]
     if sum(counts) != n:
@@ -169,6 +172,9 @@ class DataLoader:
         self.batch_size = None if batch_size is None else integer(batch_size, "batch_size", where, minimum=1)
         self.shuffle = boolean(shuffle, "shuffle", where)
         self.drop_last = boolean(drop_last, "drop_last", where)
+        if self.batch_size is None and self.drop_last:
+            raise ValueError(f"{where}: batch_size=None gives the samples one by one, so it is mutually "
+                             f"exclusive with drop_last=True (PyTorch's rule)")
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(invalid(where, "collate_fn", collate_fn, "a function of a list of samples, or "
                                     "None"))

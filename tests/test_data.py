@@ -163,6 +163,10 @@ def test_loader_arguments_are_checked():
         DataLoader(data, drop_last=None)
     with pytest.raises(TypeError, match="collate_fn"):
         DataLoader(data, collate_fn=3)
+    with pytest.raises(ValueError, match="batch_size=None .* mutually exclusive with drop_last=True"):
+        DataLoader(data, batch_size=None, drop_last=True)   # as PyTorch's
+    with pytest.raises(ValueError, match="mutually exclusive with drop_last"):
+        tdata.DataLoader(tdata.TensorDataset(torch.zeros(3)), batch_size=None, drop_last=True)
     with pytest.raises(TypeError, match="generator"):
         DataLoader(data, generator=0)
 
@@ -236,6 +240,15 @@ def test_random_split_refuses_bad_lengths():
         random_split(data, [1.5, -0.5])
     with pytest.raises(TypeError, match="lengths"):
         random_split(data, ["a"])
+    ag.manual_seed(3)
+    for fractions in ([0.7, 0.4], [0.5, 0.4], [0.2, 0.2, 0.2]):
+        with pytest.raises(ValueError, match=r"random_split: the fractions \[.*\] sum to [\d.]+, not to 1"):
+            random_split(range(10), fractions)
+    with pytest.raises(ValueError, match="Sum of input lengths does not equal"):   # PyTorch refuses them too
+        tdata.random_split(range(10), [0.7, 0.4])
+    drawn = [p.indices for p in random_split(data, [5, 5])]   # the refusals drew nothing
+    ag.manual_seed(3)
+    assert drawn == [p.indices for p in random_split(data, [5, 5])]
 
 
 def test_subset_indexes_its_dataset():
