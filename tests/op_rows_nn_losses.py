@@ -79,6 +79,20 @@ def _binary(draw: Any, op: Op, second_order: bool = False, logits: bool = True) 
 
 
 @st.composite
+def _keras_binary(draw: Any, op: Op, second_order: bool = False) -> Case:
+    """Probabilities in [0.05, 0.95] (inside Keras' clip at 1e-7) and targets in [0, 1] of one shape."""
+    shape = draw(agst.shapes(min_dims=1, **SMALL))
+    x = draw(agst.arrays(shape, min_value=0.05, max_value=0.95))
+    return Case((x, draw(agst.arrays(shape, min_value=0.0, max_value=1.0))), {})
+
+
+def _keras_binary_crossentropy(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Keras' binary_crossentropy on probabilities: clipped to [1e-7, 1 − 1e-7], averaged."""
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return np.asarray(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@st.composite
 def _classes(draw: Any, op: Op, second_order: bool = False, indices: bool = True,
              smoothing: bool = True) -> Case:
     """Logits of shape (N, C), (N, C, d) or (C,), classes on axis 1 (0), and class indices of the
@@ -199,6 +213,7 @@ ROWS: dict[str, Op] = {
     "smooth_l1_loss": Op(F.smooth_l1_loss, _torch("smooth_l1_loss"), _on_kinks("beta"), 2),
     "binary_cross_entropy": Op(F.binary_cross_entropy, _torch("binary_cross_entropy"),
                                lambda op, second_order=False: _binary(op, second_order, logits=False), 2),
+    "binary_crossentropy": Op(F.binary_crossentropy, _keras_binary_crossentropy, _keras_binary, 2),
     "binary_cross_entropy_with_logits(weights)": Op(F.binary_cross_entropy_with_logits,
                                                     _torch("binary_cross_entropy_with_logits"), _binary, 2),
     "cross_entropy": Op(F.cross_entropy, _torch("cross_entropy"), _classes),
@@ -217,4 +232,4 @@ ROWS: dict[str, Op] = {
 }
 
 #: primitive name -> the public function its row calls (see op_table.COVERED_THROUGH)
-COVERED_THROUGH: dict[str, str] = {}
+COVERED_THROUGH: dict[str, str] = {"binary_cross_entropy": "binary_cross_entropy (its weight and reduction)"}

@@ -22,6 +22,7 @@ from autograd_lite.testing import strategies as agst
 ELEMENTWISE = {
     "mse_loss": F.mse_loss,
     "binary_cross_entropy": F.binary_cross_entropy,
+    "binary_crossentropy": F.binary_crossentropy,
     "binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits,
     "hinge": F.hinge,
     "categorical_crossentropy": F.categorical_crossentropy,
@@ -78,6 +79,7 @@ def test_an_elementwise_loss_of_equal_shapes_is_the_mean_over_the_elements(name,
     expected = {
         "mse_loss": np.mean((p - y) ** 2),
         "binary_cross_entropy": -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)),
+        "binary_crossentropy": -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)),
         "binary_cross_entropy_with_logits": np.mean(np.logaddexp(0, p) - y * p),
         "hinge": np.mean(np.maximum(1 - (2 * y - 1) * p, 0)),
         "categorical_crossentropy": -np.mean(np.sum(y * np.log(p), axis=-1)),

@@ -85,6 +85,83 @@ def test_binary_cross_entropy(reduction, weighted):
             **options)
 
 
+EDGES = np.array([0.0, 1e-300, 1e-50, 1e-9, 1e-7, 0.3, 1 - 1e-7, 1 - 1e-9, 1.0])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_binary_cross_entropy_at_probabilities_near_0_and_1_is_pytorchs(reduction, weighted):
+    """PyTorch's rule: each log clamped at −100, ∂/∂p = (p − y)/max(p(1 − p), 1e-12) (-1e9 at
+    p = 1e-9, y = 1, where a clip at 1e-7 would give 0); ∂/∂y from the clamped logs."""
+    p = np.repeat(EDGES, 3)
+    y = np.tile([0.0, 1.0, 0.25], len(EDGES))
+    options = {"weight": RNG.uniform(0.5, 2, p.shape)} if weighted else {}
+    compare(F.binary_cross_entropy, TF.binary_cross_entropy, [p, y], reduction=reduction, **options)
+
+
+def keras_binary_crossentropy(p, y):
+    """Keras' formula (keras.losses.binary_crossentropy on probabilities), and its gradient in p."""
+    clipped = np.clip(p, 1e-7, 1 - 1e-7)
+    inside = (p >= 1e-7) & (p <= 1 - 1e-7)   # the clip passes the gradient at its ends
+    loss = -np.mean(y * np.log(clipped) + (1 - y) * np.log(1 - clipped))
+    return loss, np.where(inside, (clipped - y) / (clipped * (1 - clipped)), 0.0) / p.size
+
+
+def test_binary_crossentropy_is_keras_clipped_at_1e_7_and_named_so_in_losses():
+    p = np.repeat(EDGES, 2)
+    y = np.tile([0.0, 1.0], len(EDGES))
+    leaf = ag.Tensor(p, requires_grad=True)
+    loss = F.binary_crossentropy(leaf, y)
+    loss.backward()
+    expected, gradient = keras_binary_crossentropy(p, y)
+    assert_allclose(loss.item(), expected, rtol=1e-12)
+    assert_allclose(leaf.grad, gradient, rtol=1e-9, atol=1e-12)
+    assert loss.item() < -np.log(1e-7) < F.binary_cross_entropy(ag.Tensor(p), y).item()
+    assert F.LOSSES["binary_crossentropy"] is F.binary_crossentropy
+
+
+@pytest.mark.parametrize("name", ["binary_cross_entropy", "binary_crossentropy"])
+def test_both_binary_cross_entropies_of_a_sigmoid_use_its_logits(name):
+    z = ag.Tensor(np.array([1000.0, -1000.0, 3.0, -40.0]), requires_grad=True)
+    y = np.array([0.0, 0.0, 1.0, 1.0])
+    loss = getattr(F, name)(F.sigmoid(z), y)
+    loss.backward()
+    assert_allclose(loss.item(), np.mean(np.logaddexp(0, z.data) - y * z.data), rtol=1e-12)
+    assert_allclose(z.grad, (1 / (1 + np.exp(-z.data)) - y) / 4, rtol=1e-12)
+
+
+@pytest.mark.parametrize("margin", [1.0, 0.0, -0.5])
+def test_hinge_type_losses_pass_the_gradient_at_the_hinge_as_pytorchs_clamp_min(margin):
+    """max(0, z) at z = 0: PyTorch's clamp_min passes the gradient (relu's would be 0)."""
+    x1 = np.array([2.0, 1.0, 0.5 - margin, 3.0])
+    x2 = np.array([1.0, 1.0, 0.5, -1.0])
+    y = np.array([1.0, 1.0, 1.0, -1.0])
+    x1 = np.array([x2[0] + margin, 1.0, x2[2] - margin, x2[3] - margin])   # the loss is 0 at 0, 2, 3
+    compare(F.margin_ranking_loss, TF.margin_ranking_loss, [x1, x2], [y], margin=margin, reduction="sum")
+    a = np.array([[1.0, 0.0], [1.0, 1.0], [3.0, 4.0]])
+    b = np.array([[0.0, 2.0], [-1.0, 1.0], [4.0, -3.0]])              # orthogonal: cos = 0
+    compare(F.cosine_embedding_loss, TF.cosine_embedding_loss, [a, b], [-np.ones(3)], margin=0.0)
+    compare(F.cosine_embedding_loss, TF.cosine_embedding_loss, [a, b], [np.array([-1.0, 1.0, -1.0])],
+            margin=0.0, reduction="none")
+
+
+def test_keras_hinge_passes_the_gradient_at_the_hinge():
+    prediction = ag.Tensor(np.array([1.0, -1.0, 0.5, 2.0]), requires_grad=True)
+    F.hinge(prediction, np.array([1, 0, 1, 1])).backward()   # 1 − t·p: 0, 0, 0.5, −1
+    assert_allclose(prediction.grad, [-0.25, 0.25, -0.25, 0.0])
+
+
+@pytest.mark.parametrize("delta", [1.0, 0.5])
+def test_huber_smooth_l1_and_l1_at_their_kinks_are_pytorchs(delta):
+    d = np.array([delta, -delta, 0.0, 2 * delta, -0.5 * delta])
+    for reduction in REDUCTIONS:
+        compare(F.huber_loss, TF.huber_loss, [d, np.zeros(5)], reduction=reduction, delta=delta)
+        compare(F.smooth_l1_loss, TF.smooth_l1_loss, [d, np.zeros(5)], reduction=reduction, beta=delta)
+        compare(F.smooth_l1_loss, TF.smooth_l1_loss, [d, np.zeros(5)], reduction=reduction, beta=0.0)
+        compare(F.l1_loss, TF.l1_loss, [d, np.zeros(5)], reduction=reduction)
+        compare(F.soft_margin_loss, TF.soft_margin_loss, [d], [np.sign(d) + (d == 0)], reduction=reduction)
+
+
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("weight_shape", [None, (4,), (3, 1), (3, 4)])
 @pytest.mark.parametrize("pos_weight_shape", [None, (4,), (3, 4)])

@@ -82,6 +82,7 @@ class ResolvedLoss:
 LIBRARY_LOSSES: dict[LossFunction, tuple[LabelKind, bool]] = {
     F.mse_loss: ("dense", False),
     F.binary_cross_entropy: ("binary", False),
+    F.binary_crossentropy: ("binary", False),     # Keras' rule, for loss="binary_crossentropy"
     F.binary_cross_entropy_with_logits: ("binary", True),
     F.categorical_crossentropy: ("dense", False),
     F.sparse_categorical_crossentropy: ("sparse", False),

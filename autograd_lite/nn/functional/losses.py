@@ -18,7 +18,7 @@ from ... import _checks, backend
 from ..._checks import real
 from ...engine import Node, Primitive, ShapeError, data_of, docstring_tests, primitive
 from ...math_ops import logaddexp
-from ...ops import absolute, exp, log, multiply, relu, sigmoid, subtract, where
+from ...ops import absolute, exp, log, multiply, sigmoid, subtract, where
 from ...tensor_ops import clip, getitem, log_softmax, mean, reshape, softmax
 from ...typing import Data, Operand
 from .._targets import (
@@ -33,12 +33,19 @@ from .._targets import (
     _size,
     _target_for,
 )
-from .losses_extra import _softmax_cross_entropy, cross_entropy, kl_div, nll_loss, softmax_cross_entropy
+from .losses_extra import (
+    _hinge,
+    _softmax_cross_entropy,
+    cross_entropy,
+    kl_div,
+    nll_loss,
+    softmax_cross_entropy,
+)
 
 __all__ = [
     "LOSSES", "LOSS_FUNCTIONS", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "categorical_crossentropy", "gaussian_nll_loss", "hinge", "huber_loss", "l1_loss", "mse_loss",
-    "poisson_nll_loss", "smooth_l1_loss", "soft_margin_loss", "sparse_categorical_crossentropy",
+    "binary_crossentropy", "categorical_crossentropy", "gaussian_nll_loss", "hinge", "huber_loss", "l1_loss",
+    "mse_loss", "poisson_nll_loss", "smooth_l1_loss", "soft_margin_loss", "sparse_categorical_crossentropy",
 ]
 
 
@@ -211,29 +218,83 @@ def _made_by(node: Operand, op: Primitive) -> bool:
 
 def binary_cross_entropy(input: Operand, target: Operand, weight: Operand | None = None,  # noqa: A002
                          reduction: str = "mean") -> Operand:
-    """Composite (no VJP of its own): binary cross-entropy −w·(y·log p + (1 − y)·log(1 − p)) of
-    probabilities p, with ``weight`` w (a constant broadcast to the input's shape; 1 by default),
-    then the ``reduction``: Keras' ``binary_crossentropy`` too.
+    """Binary cross-entropy of probabilities p against targets y in [0, 1], PyTorch's exactly:
+    −w·(y·max(log p, −100) + (1 − y)·max(log(1 − p), −100)) per element (so 100 at p = 0 against
+    y = 1), with ``weight`` w (a constant broadcast to the input's shape; 1 by default), then the
+    ``reduction``. ∂/∂p = g·w·(p − y)/max(p·(1 − p), 10⁻¹²) — PyTorch's formula, not the derivative
+    of the clamped logs: it stays large, not 0, where a log is clamped; ∂/∂y = g·w·(log(1 − p) −
+    log p), unclamped as PyTorch's (±∞ at p = 0 or 1). Keras' rule (p clipped to [1e-7, 1 − 1e-7]) is
+    :func:`binary_crossentropy`'s.
 
-    When ``p`` is the output of :func:`sigmoid` (in a recorded graph), it is computed from the logits
-    (exact and stable, as Keras does); otherwise ``p`` is clipped to [1e-7, 1 − 1e-7] before the logs,
-    as Keras does (PyTorch instead clamps each log at −100: the two differ only for p within 1e-7 of
-    0 or 1).
+    When ``p`` is the output of :func:`sigmoid` (in a recorded graph), the loss is computed from its
+    logits z by :func:`binary_cross_entropy_with_logits` (exact and stable): the same value and
+    gradient as PyTorch's except where PyTorch's clamps (|z| beyond about 27).
 
     >>> binary_cross_entropy(sigmoid(Tensor([0.0, 0.0])), np.array([1.0, 0.0]))
     Tensor(0.69314718)
+    >>> p = Tensor([1e-9, 0.0], requires_grad=True)
+    >>> loss = binary_cross_entropy(p, np.array([1.0, 1.0]), reduction="sum")
+    >>> loss.backward()
+    >>> float(loss.data), p.grad.round()
+    (120.72326583694641, array([-1.e+09, -1.e+12]))
     """
     reduction = _reduction("binary_cross_entropy", reduction)
     _check_same_shape("binary_cross_entropy", input, target)
     target = _target_for(input, target)
     if _made_by(input, sigmoid):
         return binary_cross_entropy_with_logits(input.inputs[0], target, weight, reduction)
-    p = clip(input, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
-    losses = -(log(p) * target + log(1.0 - p) * (1.0 - target))
+    losses = _bce(input, target)
     if weight is not None:
         weight = _constant("binary_cross_entropy", "weight", weight, input, fits=_shape(input))
         losses = multiply(losses, weight)
     return _reduced(losses, reduction)
+
+
+#: 1e-12 rounded to float32, as PyTorch's kernel holds the floor of p(1 − p) in its gradient
+_PYTORCH_EPSILON = 9.999999960041972e-13
+
+
+def _log(p: Operand) -> Operand:
+    """log p, −∞ at p = 0 (without taking log 0, and its warning)."""
+    positive = data_of(p) > 0
+    return where(positive, log(where(positive, p, 1.0)), -math.inf)
+
+
+@primitive(name="binary_cross_entropy")
+def _bce(p: Data, y: Data) -> Data:
+    """−(y·max(log p, −100) + (1 − y)·max(log(1 − p), −100)) per element.
+    ∂/∂p = (p − y)/max(p(1 − p), 10⁻¹²), ∂/∂y = log(1 − p) − log p (PyTorch's, unclamped)"""
+    xp = backend.namespace(p, y)
+
+    def clamped_log(q: Data) -> Data:   # −100 at q = 0 without taking log 0 (and its warning)
+        return xp.where(q > 0, xp.clip(xp.log(xp.where(q > 0, q, 1.0)), min=-100.0), -100.0)
+
+    return -(y * clamped_log(p) + (1.0 - y) * clamped_log(1.0 - p))
+
+
+_bce.defvjp(
+    lambda g, out, p, y: g * (p - y) / clip((1.0 - p) * p, _PYTORCH_EPSILON, None),
+    lambda g, out, p, y: g * (_log(1.0 - p) - _log(p)),
+)
+
+
+def binary_crossentropy(prediction: Operand, target: Operand) -> Operand:
+    """Keras' ``binary_crossentropy``: the mean of −(y·log p + (1 − y)·log(1 − p)) over all elements,
+    with p clipped to [1e-7, 1 − 1e-7] before the logs as Keras clips it (so a p beyond the clip
+    gets no gradient, and the loss is at most −log 1e-7 ≈ 16.1 per element). ∂/∂p = g·(p − y)/
+    (p(1 − p)·n) inside the clip. When ``p`` is the output of :func:`sigmoid` (in a recorded graph),
+    it is computed from the logits, exactly, as Keras does. ``LOSSES["binary_crossentropy"]``;
+    PyTorch's rule is :func:`binary_cross_entropy`'s.
+
+    >>> binary_crossentropy(Tensor([1e-9, 0.5]), np.array([1.0, 1.0]))
+    Tensor(8.40562142)
+    """
+    _check_same_shape("binary_crossentropy", prediction, target)
+    target = _target_for(prediction, target)
+    if _made_by(prediction, sigmoid):
+        return binary_cross_entropy_with_logits(prediction.inputs[0], target)
+    p = clip(prediction, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
+    return mean(-(log(p) * target + log(1.0 - p) * (1.0 - target)))
 
 
 def soft_margin_loss(input: Operand, target: Operand, reduction: str = "mean") -> Operand:  # noqa: A002
@@ -404,7 +465,8 @@ def sparse_categorical_crossentropy(probability: Operand, target: Operand) -> Op
 def hinge(prediction: Operand, target: Operand) -> Operand:
     """Composite (no VJP of its own): hinge loss mean(max(1 − t·prediction, 0)).
 
-    Labels in {0, 1} are mapped to t ∈ {−1, 1}.
+    Labels in {0, 1} are mapped to t ∈ {−1, 1}. ∂/∂prediction = −t/n where 1 − t·prediction ≥ 0
+    (at the hinge too, as TensorFlow's ``maximum`` and PyTorch's ``clamp_min`` pass it), else 0.
 
     >>> hinge(Tensor([2.0, -0.5]), np.array([1, 0]))
     Tensor(0.25)
@@ -415,14 +477,14 @@ def hinge(prediction: Operand, target: Operand) -> Operand:
     labels = xp.astype(xp.asarray(labels), _float_type(xp, xp.asarray(predicted)), copy=False)
     if xp.all((labels == 0) | (labels == 1)):
         labels = 2.0 * labels - 1.0
-    return mean(relu(1.0 - prediction * labels))
+    return mean(_hinge(1.0 - prediction * labels))
 
 
 #: Keras names (and PyTorch-like aliases) of the losses, for ``model.compile(loss=...)``. Each takes
 #: ``(prediction, target)``, like every function here.
 LOSSES = {
     "mean_squared_error": mse_loss, "mse": mse_loss,
-    "binary_crossentropy": binary_cross_entropy,
+    "binary_crossentropy": binary_crossentropy,
     "binary_crossentropy_from_logits": binary_cross_entropy_with_logits,
     "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
@@ -433,9 +495,9 @@ LOSSES = {
 #: ``compile`` calls these ``(prediction, target)``. The losses of three arrays (margin_ranking_loss,
 #: cosine_embedding_loss, gaussian_nll_loss) are for training loops of your own.
 LOSS_FUNCTIONS = {function.__name__: function for function in (
-    mse_loss, binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, softmax_cross_entropy,
-    categorical_crossentropy, sparse_categorical_crossentropy, hinge, l1_loss, huber_loss, smooth_l1_loss,
-    nll_loss, kl_div, soft_margin_loss, poisson_nll_loss)}
+    mse_loss, binary_cross_entropy, binary_crossentropy, binary_cross_entropy_with_logits, cross_entropy,
+    softmax_cross_entropy, categorical_crossentropy, sparse_categorical_crossentropy, hinge, l1_loss,
+    huber_loss, smooth_l1_loss, nll_loss, kl_div, soft_margin_loss, poisson_nll_loss)}
 
 
 __test__ = docstring_tests(globals())

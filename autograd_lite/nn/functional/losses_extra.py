@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from ... import _checks, backend
 from ...engine import ShapeError, data_of, docstring_tests, primitive
-from ...ops import divide, exp, log, multiply, relu, sqrt, subtract, where
+from ...ops import divide, exp, log, multiply, sqrt, subtract, where
 from ...reductions import sum as total
 from ...shape_ops import broadcast_to
-from ...tensor_ops import getitem, log_softmax, logsumexp, mean, reshape, softmax, transpose
+from ...tensor_ops import clip, getitem, log_softmax, logsumexp, mean, reshape, softmax, transpose
 from ...typing import Data, DTypeLike, Operand
 from .._targets import (
     _check_same_shape,
@@ -342,7 +342,8 @@ def margin_ranking_loss(input1: Operand, input2: Operand, target: Operand, margi
                         reduction: str = "mean") -> Operand:
     """Composite (no VJP of its own): max(0, −y·(x1 − x2) + margin) for targets y = ±1 (1: x1 should
     rank higher), PyTorch's ``margin_ranking_loss``. All three of one shape.
-    ∂/∂x1 = −g·y where the loss is positive, 0 elsewhere; ∂/∂x2 = g·y there
+    ∂/∂x1 = −g·y where −y·(x1 − x2) + margin ≥ 0, 0 elsewhere; ∂/∂x2 = g·y there (at the hinge,
+    where the loss is 0, the gradient passes, as PyTorch's ``clamp_min`` passes it)
 
     >>> margin_ranking_loss(Tensor([1.0, 0.2]), np.array([0.5, 0.5]), np.array([1.0, 1.0]), margin=0.1)
     Tensor(0.2)
@@ -352,7 +353,13 @@ def margin_ranking_loss(input1: Operand, input2: Operand, target: Operand, margi
     _check_same_shape("margin_ranking_loss", input1, input2)
     _check_same_shape("margin_ranking_loss", input1, target)
     target = _target_for(input1, target)
-    return _reduced(relu(margin - multiply(target, subtract(input1, input2))), reduction)
+    return _reduced(_hinge(margin - multiply(target, subtract(input1, input2))), reduction)
+
+
+def _hinge(z: Operand) -> Operand:
+    """max(z, 0) as PyTorch's ``clamp_min(z, 0)``: ∂/∂z = 1 where z ≥ 0 (so at z = 0 too, where
+    ``relu``'s is 0)."""
+    return clip(z, 0.0, None)
 
 
 def cosine_embedding_loss(input1: Operand, input2: Operand, target: Operand, margin: float = 0.0,
@@ -360,7 +367,8 @@ def cosine_embedding_loss(input1: Operand, input2: Operand, target: Operand, mar
     """Composite (no VJP of its own): PyTorch's ``cosine_embedding_loss`` of rows x1, x2 (along the
     last axis of (N, D) or (D,) inputs) and targets y = ±1 of shape (N,) (or ()): 1 − cos where
     y = 1 (pull together), max(0, cos − margin) where y = −1 (push apart); the cosine as PyTorch
-    computes it here, x1·x2/√((‖x1‖² + 10⁻¹²)(‖x2‖² + 10⁻¹²)).
+    computes it here, x1·x2/√((‖x1‖² + 10⁻¹²)(‖x2‖² + 10⁻¹²)). ∂/∂cos = −g where y = 1; where
+    y = −1, g where cos ≥ margin (at cos = margin too, as PyTorch's ``clamp_min``), else 0.
 
     >>> cosine_embedding_loss(Tensor([[1.0, 0.0], [1.0, 0.0]]), np.array([[1.0, 1.0], [1.0, 1.0]]),
     ...                       np.array([1, -1]), reduction="none")
@@ -383,7 +391,7 @@ def cosine_embedding_loss(input1: Operand, input2: Operand, target: Operand, mar
     values = data_of(cosine)   # where y = 1, as a condition on the device of the cosines
     together = _host.asarray(labels == 1)
     together = backend.index_in(backend.namespace(values), together, backend.device_of(values))
-    return _reduced(where(together, 1.0 - cosine, relu(cosine - margin)), reduction)
+    return _reduced(where(together, 1.0 - cosine, _hinge(cosine - margin)), reduction)
 
 
 __test__ = docstring_tests(globals())
