@@ -186,7 +186,8 @@ def max_pool1d(input: Operand, kernel_size: int | Sequence[int], stride: int | S
     ``stride`` defaults to ``kernel_size``, ``padding`` (≤ kernel_size/2) adds −∞ at both ends,
     ``dilation`` spaces the window's elements, ``ceil_mode`` keeps a last partial window.
     With ``return_indices``, also the position of each maximum along L, as PyTorch's.
-    ∂L/∂x = g added at each window's maximum (the first, where they tie)
+    ∂L/∂x = g added at each window's maximum (the first, where they tie; NaN and the padding as in
+    :func:`max_pool2d`)
 
     >>> x = Tensor([[[1.0, 3.0, 2.0, 5.0, 4.0]]], requires_grad=True)
     >>> max_pool1d(x, 2)
@@ -207,6 +208,8 @@ def max_pool2d(input: Operand, kernel_size: int | Sequence[int], stride: int | S
     last partial windows. With ``return_indices``, also where each maximum lies: its flat index
     h·W + w in its (H, W) plane, as PyTorch's. ∂L/∂x = g added at each window's maximum (the first
     in row-major order, where they tie, as PyTorch); its own gradient reads ∂L/∂x's gradient there.
+    As PyTorch's, a NaN is a window's maximum (its last NaN, where it holds several), and the
+    padding never is where the window holds an element of x (of −∞ too).
 
     >>> x = Tensor(np.arange(16.0).reshape(1, 1, 4, 4), requires_grad=True)
     >>> max_pool2d(x, 2)
