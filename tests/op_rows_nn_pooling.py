@@ -236,13 +236,18 @@ def avg_pool_backward_loop(g: np.ndarray, spatial: tuple[int, ...], kernel: tupl
     return out
 
 
+def _max_pool_backward(g: Any, x: Any, **where: Any) -> Any:
+    """The primitive with the windows' maxima it takes from the forward computed here, from x."""
+    return pooling._max_pool_backward(g, x, pooling._max_pool(x, **where), **where)
+
+
 # ---- the rows ----------------------------------------------------------------------------------
 
 #: name of the primitive (or of the composite function) -> its row
 ROWS: dict[str, Op] = {
     "max_pool": Op(F.max_pool2d, torch_function("max_pool2d"), pooled(2, maximum=True)),
     "max_pool1d": Op(F.max_pool1d, torch_function("max_pool1d"), pooled(1, maximum=True)),
-    "max_pool_backward": Op(pooling._max_pool_backward, max_pool_backward_loop, max_pool_gradients, 2),
+    "max_pool_backward": Op(_max_pool_backward, max_pool_backward_loop, max_pool_gradients, 2),
     "avg_pool": Op(F.avg_pool2d, torch_function("avg_pool2d"), pooled(2, maximum=False)),
     "avg_pool1d": Op(F.avg_pool1d, torch_function("avg_pool1d"), pooled(1, maximum=False)),
     "avg_pool_backward": Op(pooling._avg_pool_backward, avg_pool_backward_loop, avg_pool_gradients),
@@ -261,4 +266,5 @@ ROWS: dict[str, Op] = {
 COVERED_THROUGH: dict[str, str] = {
     "max_pool": "autograd_lite.nn.functional.max_pool2d",
     "avg_pool": "autograd_lite.nn.functional.avg_pool2d",
+    "max_pool_backward": "_max_pool_backward (the primitive, given the forward's maxima)",
 }

@@ -88,15 +88,16 @@ def _real(x: Data, places: list[tuple[slice, ...]], pads: tuple[tuple[int, int],
     return [inside[place] > 0 for place in places]
 
 
-def _first_max(x: Data, **where: Any) -> Data:
+def _first_max(x: Data, top: Data | None = None, **where: Any) -> Data:
     """For each window of ``x``, the position in it (row-major) of its maximum, chosen as PyTorch
     chooses: the first of the elements of ``x`` equal to the maximum (never the padding, which
     ties with an element that is −∞), or the last NaN where the window holds one; 0 for a window
     lying wholly in the padding. An integer array (N, C, *out), of the narrowest dtype that holds
-    the positions (a speed trick: comparing and selecting narrow integers is faster)."""
+    the positions (a speed trick: comparing and selecting narrow integers is faster). ``top``: the
+    windows' maxima, where the caller has them (the forward's output), else computed here."""
     xp = backend.namespace(x)
     _, places, parts = _window_parts(x, **where)
-    top = _maximum(xp, parts)
+    top = _maximum(xp, parts) if top is None else top
     narrow = next(dtype for dtype, most in ((xp.int8, 127), (xp.int16, 32767), (xp.int64, math.inf))
                   if len(parts) <= most)
     first = xp.zeros(top.shape, dtype=narrow, device=backend.device_of(x))
@@ -140,12 +141,13 @@ def _max_pool(x: Data, kernel: tuple[int, ...], stride: tuple[int, ...], dilatio
 
 
 @primitive(name="max_pool_backward")
-def _max_pool_backward(g: Data, x: Data, kernel: tuple[int, ...], stride: tuple[int, ...],
+def _max_pool_backward(g: Data, x: Data, top: Data, kernel: tuple[int, ...], stride: tuple[int, ...],
                        dilation: tuple[int, ...], pads: tuple[tuple[int, int], ...]) -> Data:
-    """The gradient of max pooling: ``g`` (N, C, *out) added at the first maximum of each window of
-    ``x`` (a constant), into x's shape.  ∂L/∂g = the gradient read at those maxima"""
+    """The gradient of max pooling: ``g`` (N, C, *out) added at the maximum of each window of ``x``
+    (a constant, as are ``top``, the forward's output, and the positions), into x's shape, the
+    maxima chosen as :func:`_first_max` says.  ∂L/∂g = the gradient read at those maxima"""
     xp = backend.namespace(g, x)
-    first = _first_max(x, kernel=kernel, stride=stride, dilation=dilation, pads=pads)
+    first = _first_max(x, top, kernel=kernel, stride=stride, dilation=dilation, pads=pads)
     shape = tuple(g.shape[:2]) + tuple(n + before + after for n, (before, after) in zip(x.shape[2:], pads))
     total = xp.zeros(shape, dtype=g.dtype, device=backend.device_of(g))
     zero = xp.zeros_like(g)
@@ -161,9 +163,9 @@ def _read_at_maxima(g: Operand, x: Data, **where: Any) -> Operand:
     return getitem(reshape(g, (-1,)), index)
 
 
-_max_pool.defvjp(lambda g, out, x, **where: _max_pool_backward(g, data_of(x), **where))
-_max_pool_backward.defvjp(lambda g, out, gradient, x, **where: _read_at_maxima(g, data_of(x), **where),
-                          None)
+_max_pool.defvjp(lambda g, out, x, **where: _max_pool_backward(g, data_of(x), data_of(out), **where))
+_max_pool_backward.defvjp(lambda g, out, gradient, x, top, **where: _read_at_maxima(g, data_of(x), **where),
+                          None, None)
 
 
 def _max_pool_nd(op: str, d: int, x: Operand, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
