@@ -86,7 +86,7 @@ BAD_FITS = {
     "3-D X into Dense": (dict(), dict(X=np.ones((40, 3, 2))), ValueError,
                          r"X must have one row per sample, .* got shape \(40, 3, 2\)"),
     "y of another shape": (dict(), dict(y=np.ones((40, 2))), ShapeError,
-                           r"fit: binary_cross_entropy: the prediction has shape \(40, 1\) but the target "
+                           r"fit: binary_crossentropy: the prediction has shape \(40, 1\) but the target "
                            r"has shape \(40, 2\)"),
     "categorical CE of integer labels": (
         dict(units=3, activation="softmax", loss="categorical_crossentropy"), dict(X=X3, y=L3), ShapeError,

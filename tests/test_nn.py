@@ -437,7 +437,7 @@ def test_hinge_maps_0_1_labels_to_plus_minus_one(py):
 
 
 def test_losses_by_keras_name():
-    assert F.LOSSES["binary_crossentropy"] is F.binary_cross_entropy
+    assert F.LOSSES["binary_crossentropy"] is F.binary_crossentropy   # Keras' rule, not PyTorch's
     assert F.LOSSES["mse"] is F.LOSSES["mean_squared_error"] is F.mse_loss
     assert F.LOSSES["sparse_categorical_crossentropy"] is F.sparse_categorical_crossentropy
     assert {"categorical_crossentropy", "hinge", "binary_crossentropy_from_logits"} <= set(F.LOSSES)
@@ -461,8 +461,9 @@ def test_binary_cross_entropy_of_sigmoid_outputs_uses_the_logits(squash):
     assert_allclose(loss.item(), (2000 + 40) / 5)      # not clipped at -log(1e-7) ≈ 16
     assert np.all(np.isfinite(z.grad))
     assert_allclose(z.grad, [0.0, 0.0, 0.2, -0.2, 0.2])
-    clipped = F.binary_cross_entropy(leaf([1.0, 0.0]), np.array([0.0, 1.0]))
-    assert_allclose(clipped.item(), -math.log(1e-7), rtol=1e-6)   # plain probabilities are clipped
+    clipped = F.binary_crossentropy(leaf([1.0, 0.0]), np.array([0.0, 1.0]))
+    assert_allclose(clipped.item(), -math.log(1e-7), rtol=1e-6)   # Keras clips plain probabilities
+    assert F.binary_cross_entropy(leaf([1.0, 0.0]), np.array([0.0, 1.0])).item() == 100.0   # PyTorch's
 
 
 def test_categorical_losses_of_softmax_outputs_stay_finite_for_logits_of_1000():

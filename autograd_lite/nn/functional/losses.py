@@ -104,7 +104,7 @@ _mse_loss.defvjp(
 
 
 def l1_loss(input: Operand, target: Operand, reduction: str = "mean") -> Operand:  # noqa: A002
-    """Composite (no VJP of its own): absolute error |x − y|, reduced as ``reduction`` says.
+    """Composite (no VJP of its own): absolute error ``|x − y|``, reduced as ``reduction`` says.
     ∂/∂x = sign(x − y) (0 where x = y, as PyTorch's), ∂/∂y = −sign(x − y)
 
     >>> l1_loss(Tensor([1.0, -3.0]), np.array([0.0, 0.0]))
@@ -117,8 +117,8 @@ def l1_loss(input: Operand, target: Operand, reduction: str = "mean") -> Operand
 
 def huber_loss(input: Operand, target: Operand, reduction: str = "mean",  # noqa: A002
                delta: float = 1.0) -> Operand:
-    """Composite (no VJP of its own): Huber's loss of d = x − y, ½d² where |d| < δ, else
-    δ(|d| − ½δ): quadratic near 0, linear (slope ±δ) beyond δ.  ∂/∂x = d clipped to [−δ, δ]
+    """Composite (no VJP of its own): Huber's loss of d = x − y, ½d² where ``|d| < δ``, else
+    ``δ(|d| − ½δ)``: quadratic near 0, linear (slope ±δ) beyond δ.  ∂/∂x = d clipped to [−δ, δ]
 
     >>> huber_loss(Tensor([0.5, 3.0]), np.zeros(2), reduction="none")
     Tensor([0.125, 2.5  ])
@@ -135,8 +135,8 @@ def huber_loss(input: Operand, target: Operand, reduction: str = "mean",  # noqa
 
 def smooth_l1_loss(input: Operand, target: Operand, reduction: str = "mean",  # noqa: A002
                    beta: float = 1.0) -> Operand:
-    """Composite (no VJP of its own): the smooth L1 loss of d = x − y, ½d²/β where |d| < β, else
-    |d| − ½β: Huber's loss divided by β, and :func:`l1_loss` for β = 0.  ∂/∂x = d/β clipped to [−1, 1]
+    """Composite (no VJP of its own): the smooth L1 loss of d = x − y, ½d²/β where ``|d| < β``, else
+    ``|d| − ½β``: Huber's loss divided by β, and :func:`l1_loss` for β = 0.  ∂/∂x = d/β clipped to [−1, 1]
 
     >>> smooth_l1_loss(Tensor([0.5, 3.0]), np.zeros(2), reduction="none")
     Tensor([0.125, 2.5  ])

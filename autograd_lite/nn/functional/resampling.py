@@ -156,14 +156,14 @@ _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
 _MODES = ("nearest", "nearest-exact", *_LINEAR, "area")
 #: the inputs each mode takes, for errors
 _INPUTS = {"linear": "3-d (N, C, L)", "bilinear": "4-d (N, C, H, W)", "trilinear": "5-d (N, C, D, H, W)",
-           "area": "3-d (N, C, L) or 4-d (N, C, H, W)", "nearest": "(N, C, *spatial), at least 3-d,"}
+           "area": "3-d (N, C, L) or 4-d (N, C, H, W)", "nearest": "(N, C, …), at least 3-d,"}
 
 
 def interpolate(input: Operand, size: int | Sequence[int] | None = None,  # noqa: A002
                 scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Operand:
-    """``input`` (N, C, *spatial) resampled to ``size``, or to ⌊n·scale_factor⌋ along each spatial axis
+    """``input`` (N, C, …) resampled to ``size``, or to ⌊n·scale_factor⌋ along each spatial axis
     of size n, as PyTorch's ``F.interpolate``. Composite: ∂L/∂x is each output's g sent back to
     the input elements it was read from, times their weights.
 
