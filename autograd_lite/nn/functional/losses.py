@@ -228,7 +228,7 @@ def binary_cross_entropy(input: Operand, target: Operand, weight: Operand | None
 
     When ``p`` is the output of :func:`sigmoid` (in a recorded graph), the loss is computed from its
     logits z by :func:`binary_cross_entropy_with_logits` (exact and stable): the same value and
-    gradient as PyTorch's except where PyTorch's clamps (|z| beyond about 27).
+    gradient as PyTorch's except where PyTorch's clamps (``|z|`` beyond about 27).
 
     >>> binary_cross_entropy(sigmoid(Tensor([0.0, 0.0])), np.array([1.0, 0.0]))
     Tensor(0.69314718)
