@@ -156,7 +156,7 @@ _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
 _MODES = ("nearest", "nearest-exact", *_LINEAR, "area")
 #: the inputs each mode takes, for errors
 _INPUTS = {"linear": "3-d (N, C, L)", "bilinear": "4-d (N, C, H, W)", "trilinear": "5-d (N, C, D, H, W)",
-           "area": "3-d (N, C, L) or 4-d (N, C, H, W)", "nearest": "(N, C, …), at least 3-d,"}
+           "area": "3-d (N, C, L) or 4-d (N, C, H, W)", "nearest": "(N, C, *spatial), at least 3-d,"}
 
 
 def interpolate(input: Operand, size: int | Sequence[int] | None = None,  # noqa: A002
