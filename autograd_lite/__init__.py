@@ -92,7 +92,7 @@ from .ops import (
     subtract,
     tanh,
 )
-from .random import manual_seed
+from .random import manual_seed, set_random_seed
 from .reductions import prod, std
 from .reshaping import *  # noqa: F403
 from .rounding import ceil, floor, isfinite, isinf, isnan, rint, round, trunc
@@ -149,7 +149,7 @@ __all__ = [
     # rounding (gradient 0) and floating-point class (autograd_lite.rounding)
     "ceil", "floor", "isfinite", "isinf", "isnan", "rint", "round", "trunc",
     # the areas below each list their names in their own __all__
-    "linalg", "random", "manual_seed", "cat", "prod", "std",
+    "linalg", "random", "manual_seed", "set_random_seed", "cat", "prod", "std",
     *contractions.__all__, *creation.__all__, *functional.__all__, *indexing.__all__, *modulo.__all__,
     *reshaping.__all__, *scans.__all__, *sorting.__all__, *special.__all__,
 ]

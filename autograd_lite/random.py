@@ -19,6 +19,7 @@ ones rounded. Each function returns a new leaf :class:`~autograd_lite.Tensor`; `
 from __future__ import annotations
 
 import numbers
+import random
 from typing import Any
 
 from . import backend
@@ -32,7 +33,7 @@ from .tensor_ops import astype, getitem, to_device
 from .typing import ArrayLike, DTypeLike
 
 __all__ = ["get_generator", "get_rng_state", "manual_seed", "normal", "permutation", "rand", "randint",
-           "randn", "set_rng_state", "uniform"]
+           "randn", "set_random_seed", "set_rng_state", "uniform"]
 
 _host = backend.host_namespace  # the generator draws on the host (see the module's docstring)
 _generator = _host.random.default_rng()  # the one generator; manual_seed reseeds it in place
@@ -51,6 +52,26 @@ def manual_seed(seed: int) -> None:
     """
     seed = integer(seed, "seed", "manual_seed", minimum=0)
     _generator.bit_generator.state = _host.random.PCG64(seed).state
+
+
+def set_random_seed(seed: int) -> None:
+    """Keras' ``keras.utils.set_random_seed``: seed Python's :mod:`random`, NumPy's global
+    ``np.random`` and autograd_lite's generator (:func:`manual_seed`) at once, so that a script that
+    draws its data with ``np.random`` and then builds and fits a model runs the same every time.
+
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> ag.set_random_seed(0); data, layer = np.random.randn(2), nn.Linear(2, 2)
+    >>> ag.set_random_seed(0)
+    >>> bool((np.random.randn(2) == data).all() and (nn.Linear(2, 2).weight.data == layer.weight.data).all())
+    True
+    """
+    seed = integer(seed, "seed", "set_random_seed", minimum=0)
+    if seed >= 2 ** 32:   # NumPy's global generator takes 32 bits, as under Keras
+        raise ValueError(f"set_random_seed: invalid seed {seed}; it must be below 2**32")
+    random.seed(seed)
+    _host.random.seed(seed)
+    manual_seed(seed)
 
 
 def get_generator() -> Any:

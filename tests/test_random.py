@@ -350,3 +350,31 @@ def test_the_random_names_are_in_their_namespace_and_documented():
         function = getattr(ag.random, name)
         assert function.__doc__ and function.__module__ == "autograd_lite.random"
     assert ag.manual_seed is R.manual_seed
+
+
+def test_set_random_seed_seeds_python_numpy_and_ours_so_a_whole_fit_repeats():
+    """Keras' keras.utils.set_random_seed: the tutorial draws its data with np.random, then fits."""
+    import random
+
+    def run():
+        ag.set_random_seed(7)
+        data = np.random.randn(40, 2)
+        labels = (data.sum(axis=1) > 0).astype(float)
+        model = nn.Sequential(nn.Dense(4, input_dim=2, activation="relu"), nn.Dense(1, activation="sigmoid"))
+        model.compile(loss="binary_crossentropy", optimizer="adam")
+        model.fit(data, labels, epochs=3, batch_size=8, verbose=0)   # shuffled from our generator
+        return random.random(), [p.data.copy() for p in model.parameters()]
+
+    (first_python, first), (second_python, second) = run(), run()
+    assert first_python == second_python
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), (2 ** 32, ValueError), (1.5, TypeError),
+                                         (True, TypeError)])
+def test_set_random_seed_refuses_what_keras_refuses(seed, error):
+    state = ag.random.get_rng_state()
+    with pytest.raises(error, match="set_random_seed"):
+        ag.set_random_seed(seed)
+    assert ag.random.get_rng_state() == state
