@@ -47,3 +47,39 @@ def assert_on(xp: Any, x: Any, device: Any = None) -> None:
 def host(x: Any) -> np.ndarray:
     """A NumPy copy of the data of ``x`` (a tensor, an array of any library, a number)."""
     return np.asarray(backend.to_host(data_of(x)))
+
+
+# ---- comparing with PyTorch (the layer tests) ---------------------------------------------------
+#: forward values and gradients of the layers agree with PyTorch's in float64 to this
+TORCH_TOLERANCE = {"rtol": 1e-10, "atol": 1e-10}
+
+
+def close(ours: Any, theirs: Any, equal_nan: bool = False) -> None:
+    """Our array (or Tensor) equals PyTorch's tensor (or an array) to :data:`TORCH_TOLERANCE`."""
+    import torch
+
+    expected = theirs.detach().numpy() if isinstance(theirs, torch.Tensor) else np.asarray(theirs)
+    np.testing.assert_allclose(host(ours), expected, equal_nan=equal_nan, **TORCH_TOLERANCE)
+
+
+def pair(array: np.ndarray) -> tuple[Any, Any]:
+    """The same float64 array as a leaf of ours and of PyTorch's, both requiring grad."""
+    import torch
+
+    from autograd_lite import Tensor
+    return Tensor(array.copy(), requires_grad=True), torch.tensor(array, requires_grad=True)
+
+
+def backward_both(ours: Any, theirs: Any, rng: np.random.Generator) -> None:
+    """Backpropagate one random upstream gradient through both results."""
+    import torch
+
+    g = rng.normal(size=ours.shape)
+    (ours * g).sum().backward()
+    (theirs * torch.from_numpy(g)).sum().backward()
+
+
+def copy_from_torch(layer: Any, torch_layer: Any) -> None:
+    """Load the PyTorch layer's state_dict (parameters and buffers) into ours."""
+    layer.load_state_dict({name: value.detach().numpy().copy()
+                           for name, value in torch_layer.state_dict().items()})

@@ -9,34 +9,17 @@ import math
 import numpy as np
 import pytest
 import torch
-from helpers import host
+from helpers import backward_both, copy_from_torch, host, pair
+from helpers import close as _close
 
 import autograd_lite as ag
 from autograd_lite import ShapeError, Tensor, nn
 from autograd_lite.nn import functional as F
 
-TOLERANCE = {"rtol": 1e-10, "atol": 1e-10}
-
 
 def close(ours, theirs):
-    expected = theirs.detach().numpy() if isinstance(theirs, torch.Tensor) else np.asarray(theirs)
-    np.testing.assert_allclose(host(ours), expected, equal_nan=True, **TOLERANCE)
-
-
-def pair(array):
-    """The same float64 array as a leaf of ours and of PyTorch's, both requiring grad."""
-    return Tensor(array.copy(), requires_grad=True), torch.tensor(array, requires_grad=True)
-
-
-def backward_both(ours, theirs, rng):
-    g = rng.normal(size=ours.shape)
-    (ours * g).sum().backward()
-    (theirs * torch.from_numpy(g)).sum().backward()
-
-
-def copy_from_torch(layer, torch_layer):
-    layer.load_state_dict({name: value.detach().numpy().copy()
-                           for name, value in torch_layer.state_dict().items()})
+    """As helpers.close, NaN equal to NaN: masked-out queries are NaN in both libraries."""
+    _close(ours, theirs, equal_nan=True)
 
 
 def torch_mask(mask):

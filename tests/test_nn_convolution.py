@@ -10,19 +10,13 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from helpers import host
+from helpers import TORCH_TOLERANCE as TOLERANCE
+from helpers import close, copy_from_torch, host
 
 import autograd_lite as ag
 from autograd_lite import ShapeError, Tensor, nn
 from autograd_lite.nn import functional as F
 from autograd_lite.testing import gradgradcheck
-
-TOLERANCE = {"rtol": 1e-10, "atol": 1e-10}
-
-
-def close(ours, theirs):
-    expected = theirs.detach().numpy() if isinstance(theirs, torch.Tensor) else np.asarray(theirs)
-    np.testing.assert_allclose(host(ours), expected, **TOLERANCE)
 
 
 def pairs(*arrays):
@@ -222,9 +216,6 @@ def test_runs_on_array_api_strict():
 # ---- the layers --------------------------------------------------------------------------------------
 
 
-def copy_from_torch(layer, torch_layer):
-    layer.load_state_dict({name: value.detach().numpy().copy()
-                           for name, value in torch_layer.state_dict().items()})
 
 
 LAYERS = [
