@@ -8,9 +8,10 @@ The layers are in :mod:`autograd_lite.nn.layers`, the containers (:class:`~autog
 from __future__ import annotations
 
 import itertools
+import math
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .. import backend
@@ -19,6 +20,7 @@ from ..backend import ndarray
 from ..engine import data_of
 from ..tensor import Tensor
 from ..typing import ArrayLike, Data, Operand
+from ._config import constructor_arguments, from_arguments, json_ready, record_arguments
 from ._state import (
     BadName,
     IncompatibleKeys,
@@ -80,6 +82,25 @@ class Module:
 
     def __init__(self) -> None:
         self.training = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        record_arguments(cls)   # for get_config, and for load_model to find the package's classes
+
+    def get_config(self) -> dict[str, Any]:
+        """The arguments this module was made with, as JSON-ready data (Keras' ``get_config``):
+        ``type(m).from_config(m.get_config())`` makes an equal, freshly initialised module."""
+        where = f"{type(self).__name__}.get_config()"
+        config = {name: json_ready(value, f"{where}: argument {name!r}")
+                  for name, value in constructor_arguments(self).items()}
+        if "name" in config and getattr(self, "name", None) is not None:
+            config["name"] = self.name   # an automatic name too, so that a loaded model has the same
+        return config
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Module:
+        """A new module made from :meth:`get_config`'s arguments."""
+        return from_arguments(cls, config)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The module's computation; ``module(x, ...)`` calls it with the same arguments, keyword
@@ -404,6 +425,34 @@ class Module:
         """
         strict = boolean(strict, "strict", "load_state_dict")
         return load_state(self, state, strict, "load_state_dict")
+
+    def get_weights(self) -> list[ndarray]:
+        """Host copies of the weights, as Keras' ``get_weights``: every parameter and persistent
+        buffer, in :meth:`state_dict`'s order (a layer's trainable weights, then its others, as
+        Keras orders them), each once.
+
+        >>> from autograd_lite import nn
+        >>> [w.shape for w in nn.Dense(2, input_dim=3).get_weights()]
+        [(3, 2), (2,)]
+        """
+        return [backend.to_host(data_of(tensor)).copy() for _, tensor in saved_items(self)]
+
+    def set_weights(self, weights: Sequence[ArrayLike]) -> None:
+        """Set the weights from arrays in :meth:`get_weights`' order and shapes; all are checked
+        before any is copied, so a mismatch (count, shape, non-numbers) changes nothing."""
+        items = list(saved_items(self))
+        if isinstance(weights, (str, bytes, Mapping)) or not isinstance(weights, Sequence):
+            raise TypeError(invalid("set_weights", "weights", weights,
+                                    "a list of arrays, as get_weights gives"))
+        if len(weights) != len(items):
+            raise ValueError(f"set_weights: {type(self).__name__} has {len(items)} weight arrays "
+                             f"({', '.join(name for name, _ in items) or 'none'}), but {len(weights)} "
+                             f"were given")
+        self.load_state_dict(dict(zip((name for name, _ in items), weights)))
+
+    def count_params(self) -> int:
+        """The number of weights, trainable or not (Keras' ``count_params``)."""
+        return sum(math.prod(tensor.shape) for _, tensor in saved_items(self))
 
     def save_weights(self, path: str | os.PathLike[str]) -> None:
         """Save the state (parameters and persistent buffers) to exactly ``path``, as an ``.npz``

@@ -1,0 +1,5 @@
+"""``keras.models``: ``Model`` and ``Sequential``."""
+
+from ..nn.model import Model, Sequential
+
+__all__ = ["Model", "Sequential"]

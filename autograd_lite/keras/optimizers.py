@@ -1,0 +1,3 @@
+"""``keras.optimizers`` (filled in by the #16 work)."""
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""Keras-style layers: recurrent (filled in by the #16 work)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
