@@ -1,5 +1,7 @@
-"""``keras.models``: ``Model`` and ``Sequential``."""
+"""``keras.models``: ``Model``, ``Sequential`` and ``load_model``."""
 
-from ..nn.model import Model, Sequential
+from ..nn.model import Model
+from ..nn.saving import load_model
+from ..nn.sequential import Sequential
 
-__all__ = ["Model", "Sequential"]
+__all__ = ["Model", "Sequential", "load_model"]

@@ -1,5 +1,8 @@
-"""Neural networks: modules and layers (PyTorch style), ``Sequential`` with Keras' training API,
-activations, losses and callbacks.
+"""Neural networks: modules and layers (PyTorch style), Keras 3's layers, models (``Sequential``, the
+functional ``Model(inputs, outputs)``) with Keras' training API, losses, metrics and callbacks.
+
+Where a Keras layer and a PyTorch layer share a name (``Dropout``, ``Embedding``, ``Flatten``,
+``LSTM``, ``GRU``), the name here is PyTorch's layer; Keras' is in :mod:`autograd_lite.keras.layers`.
 
 >>> import numpy as np
 >>> from autograd_lite import nn, optim
@@ -11,14 +14,19 @@ activations, losses and callbacks.
 >>> opt.zero_grad(); loss.backward(); opt.step()
 """
 
-from . import containers, functional, init, layers, utils
-from .callbacks import Callback, EarlyStopping, History, TerminateOnNaN
+from . import callbacks, containers, functional, init, keras_layers, layers, losses, metrics, utils
+from .callbacks import *  # noqa: F403
 from .containers import *  # noqa: F403
-from .layers import *  # noqa: F403
-from .model import Model, Sequential
+from .keras_layers import *  # noqa: F403
+from .layers import *  # noqa: F403  (after the Keras layers: PyTorch's Dropout, Embedding, LSTM, GRU, ...)
+from .model import Model
 from .module import Module, Parameter
+from .saving import load_model
+from .sequential import Sequential
+from .symbolic import Input, KerasTensor
 
 __all__ = [
-    "Callback", "EarlyStopping", "History", "Model", "Module", "Parameter", "Sequential", "TerminateOnNaN",
-    "functional", "init", "utils", *layers.__all__, *containers.__all__,
+    "Input", "KerasTensor", "Model", "Module", "Parameter", "Sequential", "load_model",
+    "callbacks", "functional", "init", "losses", "metrics", "utils", *callbacks.__all__, *layers.__all__,
+    *containers.__all__, *[name for name in keras_layers.__all__ if name not in layers.__all__],
 ]

@@ -11,14 +11,16 @@ True
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from .. import backend
 from ..backend import ndarray
 from ..engine import ShapeError, data_of
+from ..reductions import sum as sum_
 from ..tensor import Tensor
 from ..tensor_ops import mean
 from ..typing import Operand
@@ -51,6 +53,21 @@ class ResolvedLoss:
     labels: LabelKind
     from_logits: bool
     library: bool
+    per_sample: LossFunction | None = field(default=None, repr=False, compare=False)
+
+    def weighted(self, prediction: Operand, target: Operand, sample_weight: Operand) -> Tensor:
+        """Keras 3's weighted loss: each sample's loss times its weight, summed, over the number
+        of samples (not over the weights' sum)."""
+        if self.per_sample is None:
+            raise TypeError(f"fit: sample_weight and class_weight need a loss that gives one value per "
+                            f"sample; {self.name!r} does not (use a Keras name, a loss of nn.losses, "
+                            f"or a function loss(y_true, y_pred) that returns one value per sample)")
+        values = self.per_sample(prediction, target)
+        shape = tuple(data_of(values).shape)
+        if len(shape) > 1:
+            values = mean(values, axis=tuple(range(1, len(shape))))
+        weights = data_of(sample_weight)
+        return sum_(values * weights) / shape[0]
 
     @property
     def sparse(self) -> bool:
@@ -100,24 +117,52 @@ LIBRARY_LOSSES: dict[LossFunction, tuple[LabelKind, bool]] = {
 
 
 def resolve_loss(loss: str | Callable[..., Tensor] | None) -> ResolvedLoss:
-    """The record of a loss given to ``compile``: a Keras name (``nn.functional.LOSSES``), a function of
-    :mod:`~autograd_lite.nn.functional`, or a function of yours, called ``loss(y_true, y_pred)``."""
+    """The record of a loss given to ``compile``: a Keras name (``nn.functional.LOSSES``), a loss of
+    :mod:`autograd_lite.nn.losses` (Keras' order), a function of :mod:`~autograd_lite.nn.functional`
+    (PyTorch's order), or a function of yours, called ``loss(y_true, y_pred)``."""
     if isinstance(loss, str):
         function = lookup(F.LOSSES, "loss", loss, "compile")
-        return ResolvedLoss(function, loss, *LIBRARY_LOSSES[function], library=True)
+        return ResolvedLoss(function, loss, *LIBRARY_LOSSES[function], library=True,
+                            per_sample=_per_sample_by_name(loss, function))
     if loss is None:
         raise ValueError("compile: a loss is required, e.g. loss='binary_crossentropy'")
     if not callable(loss):
         raise TypeError(f"compile: loss must be a Keras loss name such as 'mse' or a function "
                         f"loss(y_true, y_pred), not {loss!r} ({type(loss).__name__})")
-    name = getattr(loss, "__name__", "loss")
-    if loss in LIBRARY_LOSSES:   # ours: called (prediction, target), as everywhere in the library
-        return ResolvedLoss(loss, name, *LIBRARY_LOSSES[loss], library=True)
+    name = getattr(loss, "name", None) or getattr(loss, "__name__", "loss")
+    if loss in LIBRARY_LOSSES:   # ours: called (prediction, target), as everywhere in nn.functional
+        return ResolvedLoss(loss, name, *LIBRARY_LOSSES[loss], library=True,
+                            per_sample=_per_sample_by_name(loss.__name__, loss))
+    module = getattr(type(loss) if not inspect.isfunction(loss) else loss, "__module__", "") or ""
+    if module.startswith(f"{__package__}.losses"):   # Keras' losses: (y_true, y_pred)
+        labels = getattr(loss, "label_kind", "dense")
+        return ResolvedLoss(lambda prediction, target: loss(target, prediction), name, labels,
+                            bool(getattr(loss, "from_logits", False)), library=True,
+                            per_sample=_keras_order(getattr(loss, "call", loss)))
     if getattr(loss, "__module__", "").startswith(F.__name__):   # ours, but not of (prediction, target)
         raise TypeError(f"compile: {name} is not a loss of a prediction and a target (those are "
                         f"nn.functional.LOSS_FUNCTIONS), so fit cannot call it; write a training loop, "
                         f"or wrap it as a function loss(y_true, y_pred)")
-    return ResolvedLoss(_keras_loss(loss), name, "dense", from_logits=False, library=False)
+    return ResolvedLoss(_keras_loss(loss), name, "dense", from_logits=False, library=False,
+                        per_sample=_keras_order(loss))
+
+
+def _keras_order(loss: Callable[[Operand, Operand], Tensor]) -> LossFunction:
+    """A function of (y_true, y_pred) as one of (prediction, target)."""
+    return lambda prediction, target: loss(target, prediction)
+
+
+def _per_sample_by_name(name: str, function: LossFunction) -> LossFunction | None:
+    """The per-sample form of a library loss, for sample weights: Keras' function of that name in
+    :mod:`autograd_lite.nn.losses`, else the loss itself with ``reduction="none"``."""
+    from . import losses as keras_losses
+
+    keras_function = getattr(keras_losses, name, None)
+    if callable(keras_function):
+        return _keras_order(keras_function)
+    if "reduction" in inspect.signature(function).parameters:
+        return lambda prediction, target: function(prediction, target, reduction="none")
+    return None
 
 
 def _keras_loss(loss: Callable[[Operand, Operand], Tensor]) -> LossFunction:
@@ -168,21 +213,41 @@ METRICS: dict[str, Metric] = {
 }
 
 
-def resolve_metrics(metrics: object) -> dict[str, Metric]:
-    """The metrics given to ``compile``, by name. Like Keras 3, a lone name is a ValueError, not a
-    list of one."""
+class _MeanOfBatches:
+    """A metric function of a batch, averaged over the samples of the batches seen (stateful, as
+    Keras' metrics are)."""
+
+    def __init__(self, name: str, function: Metric, loss: ResolvedLoss) -> None:
+        self.name, self.function, self.loss = name, function, loss
+        self.reset_state()
+
+    def update_state(self, y_true: ndarray, y_pred: ndarray, sample_weight: ndarray | None = None) -> None:
+        weight = len(y_true) if sample_weight is None else float(_host.sum(sample_weight))
+        self.total += self.function(y_pred, y_true, self.loss) * weight
+        self.count += weight
+
+    def result(self) -> float:
+        return self.total / self.count if self.count else 0.0
+
+    def reset_state(self) -> None:
+        self.total, self.count = 0.0, 0.0
+
+
+def resolve_metrics(metrics: object, loss: ResolvedLoss, where: str = "metrics") -> list[Any]:
+    """The metrics given to ``compile`` as stateful metric objects. Like Keras 3, a lone name is a
+    ValueError, not a list of one."""
     if metrics is None:
-        return {}
+        return []
     if isinstance(metrics, str):
-        raise ValueError(f"compile: metrics must be a list of names, e.g. metrics=[{metrics!r}], not the "
+        raise ValueError(f"compile: {where} must be a list of names, e.g. {where}=[{metrics!r}], not the "
                          f"string {metrics!r}")
     if not isinstance(metrics, (list, tuple)):
-        raise ValueError(f"compile: metrics must be a list of names such as ['accuracy'], not "
+        raise ValueError(f"compile: {where} must be a list of names such as ['accuracy'], not "
                          f"{type(metrics).__name__}")
     for name in metrics:
         if not isinstance(name, str):
             raise TypeError(f"compile: each metric must be a name, one of {sorted(METRICS)}; got {name!r}")
-    return {name: lookup(METRICS, "metric", name, "compile") for name in metrics}
+    return [_MeanOfBatches(name, lookup(METRICS, "metric", name, "compile"), loss) for name in metrics]
 
 
 def _same_shape(prediction: ndarray, y: ndarray) -> ndarray:

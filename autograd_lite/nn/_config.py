@@ -81,6 +81,12 @@ def constructor_arguments(module: Module) -> dict[str, Any]:
     return config
 
 
+def accepts_keyword(cls: type, name: str) -> bool:
+    """Whether ``cls(...)`` takes the keyword argument ``name`` (by name, or through ``**kwargs``)."""
+    parameters = inspect.signature(cls.__init__).parameters
+    return name in parameters or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+
+
 def json_ready(value: Any, where: str) -> Any:
     """``value`` as JSON data (tuples as lists), or a ``TypeError`` naming ``where``: only numbers,
     strings, booleans, ``None`` and lists and dicts of them can be saved."""

@@ -22,7 +22,7 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import IO
 
 import numpy as np
@@ -69,15 +69,19 @@ def write_arrays(file: IO[bytes], arrays: Mapping[str, np.ndarray]) -> None:
                 npy.write_array(member, np.asarray(array), allow_pickle=False)
 
 
-def save_atomically(path: str | os.PathLike[str], arrays: Mapping[str, np.ndarray]) -> None:
-    """Write ``arrays`` to exactly ``path``: to a temporary file beside it, then renamed over it, so a
-    failure leaves any earlier file there as it was."""
+def save_atomically(path: str | os.PathLike[str], arrays: Mapping[str, np.ndarray] | None,
+                    writer: Callable[[IO[bytes]], None] | None = None) -> None:
+    """Write ``arrays`` (or what ``writer`` writes to the open file) to exactly ``path``: to a
+    temporary file beside it, then renamed over it, so a failure leaves any earlier file as it was."""
     path = os.fspath(path)
     descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
                                              prefix=".weights-", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as file:
-            write_arrays(file, arrays)
+            if writer is not None:
+                writer(file)
+            else:
+                write_arrays(file, arrays)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)  # as open() would have made it, not mkstemp's 0o600

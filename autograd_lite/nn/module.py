@@ -20,7 +20,7 @@ from ..backend import ndarray
 from ..engine import data_of
 from ..tensor import Tensor
 from ..typing import ArrayLike, Data, Operand
-from ._config import constructor_arguments, from_arguments, json_ready, record_arguments
+from ._config import accepts_keyword, constructor_arguments, from_arguments, json_ready, record_arguments
 from ._state import (
     BadName,
     IncompatibleKeys,
@@ -93,8 +93,10 @@ class Module:
         where = f"{type(self).__name__}.get_config()"
         config = {name: json_ready(value, f"{where}: argument {name!r}")
                   for name, value in constructor_arguments(self).items()}
-        if "name" in config and getattr(self, "name", None) is not None:
+        if isinstance(getattr(self, "name", None), str) and accepts_keyword(type(self), "name"):
             config["name"] = self.name   # an automatic name too, so that a loaded model has the same
+        if isinstance(getattr(self, "trainable", None), bool) and accepts_keyword(type(self), "trainable"):
+            config["trainable"] = self.trainable
         return config
 
     @classmethod
@@ -108,6 +110,10 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if args and _is_symbolic(args[0]):   # a model being defined (Keras' functional API)
+            from .symbolic import symbolic_call
+
+            return symbolic_call(self, args, kwargs)
         return self.forward(*args, **kwargs)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -513,6 +519,18 @@ class Module:
             lines.append(f"  ({name}): " + repr(child).replace("\n", "\n  ") + note)
         lines.append(f")  # {self.num_parameters():,} parameters in all")
         return "\n".join(lines)
+
+
+#: KerasTensor, once :mod:`.symbolic` is imported (it sets this)
+_symbolic_type: type | None = None
+
+
+def _is_symbolic(argument: object) -> bool:
+    """Whether ``argument`` is a symbolic tensor, or a list of them (what merging layers take)."""
+    kind = type(argument)
+    if kind is _symbolic_type:
+        return True
+    return (kind is list or kind is tuple) and bool(argument) and type(argument[0]) is _symbolic_type
 
 
 def _own_parameters(module: Module) -> Iterator[tuple[str, Parameter]]:

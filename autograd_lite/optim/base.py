@@ -226,6 +226,18 @@ class Optimizer:
         return it, or the new array where its library cannot change arrays in place."""
         raise NotImplementedError
 
+    @property
+    def learning_rate(self) -> float:
+        """Keras' name for the first group's ``lr``; setting it sets every group's."""
+        return self.param_groups[0]["lr"]
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        for group in self.param_groups:
+            self._validate({**group, "lr": value})
+        for group in self.param_groups:
+            group["lr"] = float(value)
+
     # ---- checkpoints --------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         """A deep copy of the optimizer's state, as plain dicts of arrays (on their parameters'

@@ -1,0 +1,594 @@
+"""Keras 3's training API on a :class:`~autograd_lite.nn.Module`: ``compile``, ``fit``, ``evaluate``,
+``predict``, ``train_on_batch`` and friends.
+
+``fit``'s ``batch_size`` chooses the tutorial's three kinds of gradient descent:
+``batch_size=len(X)`` is full-batch gradient descent (one exact step per epoch),
+``batch_size=1`` is stochastic gradient descent (one step per sample), and anything in between is
+mini-batch gradient descent.
+
+The loop is Keras 3's: ``fit`` calls :meth:`Model.train_step` for every batch and ``evaluate``
+:meth:`Model.test_step`; each updates the loss tracker (the mean loss, weighted by the batch's
+samples) and the compiled metrics, which are stateful and reset at each epoch, and returns their
+results so far, which the callbacks receive. Override the steps to change what a step does.
+
+Every argument is checked where it is given, and a call that raises changes nothing: ``compile``
+checks all of its arguments before it keeps any, and ``fit`` checks its arguments, the data, and the
+targets against the model's output before it builds a layer, draws from the generator that
+initialises them, or creates the optimizer. (Batches that a generator gives are checked as they
+come: the first before training starts.)
+
+The model computes on its parameters' device (see :meth:`Module.to`): the data is checked, shuffled
+and cut into batches on the host, and each batch is moved to that device; the logs and metrics are
+computed from host copies, and ``predict`` returns NumPy arrays, as Keras does.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from .. import backend, optim
+from .._checks import boolean, integer
+from ..backend import ndarray
+from ..engine import data_of, enable_grad, no_grad
+from ..random import get_generator
+from ..tensor import Tensor
+from ..typing import ArrayLike, Operand
+from . import _fit_data as data
+from ._arguments import OPTIMIZERS, _batch_size, _check_optimizer, _validation_split, _verbose, lookup
+from ._compiled import ResolvedLoss, resolve_loss, resolve_metrics
+from ._model_checks import DataChecks
+from .callbacks import Callback, CallbackList, callback_list
+from .keras_layers.base import _snake_case, unique_name
+from .module import Module, Placement
+
+__all__ = ["Model"]
+
+#: what compile takes as its optimizer: a Keras name, an optimizer, or a function of the parameters
+OptimizerArgument = str | optim.Optimizer | Callable[[Iterable[Tensor]], optim.Optimizer]
+#: the logs of a step, an epoch or an evaluation: the loss and the metrics by name
+Logs = dict[str, float]
+_host = backend.host_namespace
+
+
+class _LossTracker:
+    """The mean of the batches' losses, each weighted by its samples: Keras' ``loss`` log."""
+
+    def __init__(self) -> None:
+        self.total, self.count = 0.0, 0
+
+    def update_state(self, loss: float, samples: int) -> None:
+        self.total, self.count = self.total + loss * samples, self.count + samples
+
+    def result(self) -> float:
+        return self.total / self.count if self.count else 0.0
+
+    def reset_state(self) -> None:
+        self.total, self.count = 0.0, 0
+
+
+class Model(DataChecks, Module):
+    """A module with Keras' training loop.
+
+    Three ways to make one, as in Keras: ``Model(inputs, outputs)`` (the functional API, see
+    :mod:`autograd_lite.nn.symbolic`), :class:`~autograd_lite.nn.Sequential`, or a subclass that
+    defines ``call(inputs)`` (Keras' name; ``forward``, PyTorch's, works too).
+
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> class TwoLayers(nn.Model):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.hidden, self.out = nn.Dense(8, activation="relu"), nn.Dense(1)
+    ...     def call(self, x):
+    ...         return self.out(self.hidden(x))
+    >>> model = TwoLayers()
+    >>> model.compile(optimizer="adam", loss="mse")
+    >>> history = model.fit(np.ones((16, 3)), np.ones(16), epochs=2, verbose=0)
+    >>> sorted(history.history)
+    ['loss']
+    """
+
+    resolved_loss: ResolvedLoss | None = None
+    optimizer: optim.Optimizer | None = None
+    stop_training: bool = False
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Model:
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from .symbolic import Functional  # Model(inputs, outputs) is a functional model, as in Keras
+            return object.__new__(Functional)
+        return object.__new__(cls)
+
+    def __init__(self, *, name: str | None = None, trainable: bool = True) -> None:
+        super().__init__()
+        self.name = name if name is not None else unique_name(_snake_case(type(self).__name__))
+        boolean(trainable, "trainable", type(self).__name__)
+        self._loss_tracker = _LossTracker()
+        self._metrics: list[Any] = []
+        self.metric_names: list[str] = []
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Runs :meth:`call` (Keras' name for what a subclass computes), passing ``training`` if
+        ``call`` takes it."""
+        if type(self).call is Model.call:
+            raise NotImplementedError(f"{type(self).__name__} must define call() (or forward())")
+        if "training" not in kwargs and "training" in inspect.signature(self.call).parameters:
+            kwargs["training"] = self.training
+        return self.call(*args, **kwargs)
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        """What the model computes; a subclass defines it (Keras' ``call``)."""
+        raise NotImplementedError(f"{type(self).__name__} must define call() (or forward())")
+
+    # ---- compile ------------------------------------------------------------------------------
+    def compile(self, optimizer: OptimizerArgument = "rmsprop",
+                loss: str | Callable[[Operand, Operand], Tensor] | None = None,
+                loss_weights: Any = None, metrics: Sequence[Any] | None = None,
+                weighted_metrics: Sequence[Any] | None = None, run_eagerly: bool = False,
+                steps_per_execution: int = 1, jit_compile: bool | str = "auto",
+                auto_scale_loss: bool = True) -> None:
+        """Choose the optimizer, the loss and the metrics, as Keras 3's ``compile`` does.
+
+        ``optimizer``: a Keras name (``'adam'``, with Keras' defaults), a Keras-style optimizer of
+        :mod:`autograd_lite.keras.optimizers`, an :class:`~autograd_lite.optim.Optimizer`, or a
+        function of the parameters that makes one (called at the first ``fit``). ``loss``: a Keras
+        name such as ``'binary_crossentropy'``, a loss of :mod:`autograd_lite.nn.losses` (a class
+        instance or function, Keras' ``(y_true, y_pred)``), one of :mod:`~autograd_lite.nn.functional`'s
+        (called ``(prediction, target)``, as everywhere there), or your own function, called Keras'
+        way round, ``loss(y_true, y_pred)``. ``metrics``: names (``'accuracy'``, ``'mse'``, ...) or
+        metric objects of :mod:`autograd_lite.nn.metrics`; ``weighted_metrics`` are computed with the
+        sample weights. ``run_eagerly`` and ``jit_compile`` are accepted (everything runs eagerly
+        here); ``steps_per_execution`` must be 1.
+        """
+        resolved_loss = resolve_loss(loss)
+        _check_optimizer(optimizer)
+        boolean(run_eagerly, "run_eagerly", "compile")
+        boolean(auto_scale_loss, "auto_scale_loss", "compile")
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(f"compile: jit_compile must be 'auto', True or False, not {jit_compile!r}")
+        if integer(steps_per_execution, "steps_per_execution", "compile", minimum=1) != 1:
+            raise ValueError("compile: steps_per_execution must be 1 (each step runs as its own call here)")
+        if loss_weights is not None and not isinstance(loss_weights, (int, float)):
+            raise ValueError("compile: loss_weights is for models with several outputs, which fit does not "
+                             "train here; give one loss")
+        metric_objects = resolve_metrics(metrics, resolved_loss, "metrics")
+        weighted_objects = resolve_metrics(weighted_metrics, resolved_loss, "weighted_metrics")
+        _distinct_names([*metric_objects, *weighted_objects])
+        self.loss, self.resolved_loss = loss, resolved_loss
+        self.loss_weight = 1.0 if loss_weights is None else float(loss_weights)
+        self._optimizer_spec = optimizer
+        self.optimizer = optimizer if isinstance(optimizer, optim.Optimizer) else None
+        self._metrics, self._weighted_metrics = metric_objects, weighted_objects
+        self.metric_names = [metric.name for metric in [*metric_objects, *weighted_objects]]
+        self.compiled = True
+
+    @property
+    def metrics(self) -> list[Any]:
+        """The compiled metrics (Keras lists the loss tracker first; ``metrics_names`` has its name)."""
+        return [*self._metrics, *getattr(self, "_weighted_metrics", [])]
+
+    @property
+    def metrics_names(self) -> list[str]:
+        return ["loss", *self.metric_names]
+
+    def reset_metrics(self) -> None:
+        """Start the loss tracker and every metric afresh (``fit`` does at each epoch)."""
+        self._loss_tracker.reset_state()
+        for metric in self.metrics:
+            metric.reset_state()
+
+    # ---- fit ------------------------------------------------------------------------------------
+    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
+            verbose: int | str = "auto", callbacks: Sequence[Callback] | Callback | None = None,
+            validation_split: float = 0.0, validation_data: Any = None, shuffle: bool = True,
+            class_weight: Mapping[int, float] | None = None, sample_weight: ArrayLike | None = None,
+            initial_epoch: int = 0, steps_per_epoch: int | None = None, validation_steps: int | None = None,
+            validation_batch_size: int | None = None, validation_freq: int = 1, *,
+            seed: int | None = None) -> Any:
+        """Train from epoch ``initial_epoch`` to ``epochs``, one :meth:`train_step` per batch; returns
+        the History (also ``model.history``). The arguments, their order and defaults are Keras 3's.
+
+        ``x`` and ``y`` are arrays (``x`` a list of arrays for several inputs), cut into batches of
+        ``batch_size`` (32 for ``None``), shuffled each epoch unless ``shuffle=False``; or ``x`` is a
+        generator or any iterable of batches ``(x, y)`` or ``(x, y, sample_weight)`` (a
+        :class:`~autograd_lite.data.DataLoader`), with ``y=None``: ``steps_per_epoch`` batches make an
+        epoch (all of them for ``None``; a generator continues where the last epoch stopped).
+        ``sample_weight`` weighs each sample's loss and ``class_weight`` each class's, as Keras: the
+        loss is the sum of the weighted per-sample losses over the number of samples.
+        ``validation_data`` ((x, y), (x, y, sample_weight), or an iterable of batches with
+        ``validation_steps``) overrides ``validation_split``, which holds out the last samples; it is
+        evaluated after every ``validation_freq``-th epoch. ``seed`` (ours) gives the shuffling its own
+        generator. Ctrl-C ends training early and still returns the history so far.
+        """
+        self._require_compiled("fit")
+        batch_size = _batch_size("fit", batch_size)
+        epochs = integer(epochs, "epochs", "fit", minimum=0)
+        initial_epoch = integer(initial_epoch, "initial_epoch", "fit", minimum=0)
+        verbose = _verbose("fit", verbose)
+        callbacks = callback_list(callbacks)
+        validation_split = _validation_split(validation_split)
+        validation_freq = integer(validation_freq, "validation_freq", "fit", minimum=1)
+        validation_batch_size = _batch_size("fit", validation_batch_size or batch_size)
+        steps_per_epoch = _steps("fit", "steps_per_epoch", steps_per_epoch)
+        validation_steps = _steps("fit", "validation_steps", validation_steps)
+        shuffle = boolean(shuffle, "shuffle", "fit")
+        if seed is not None:
+            integer(seed, "seed", "fit", minimum=0)
+        split = 0.0 if validation_data is not None else validation_split   # validation_data overrides it
+        training = self._training_source(x, y, sample_weight, class_weight, split, steps_per_epoch)
+        validation = self._validation_source(validation_data, training, validation_steps)
+        self._check_monitors(callbacks, validating=validation is not None)
+        if self.optimizer is not None:
+            self._check_optimizer_updates_the_model()
+        # ---- everything is checked: from here on, the model changes ----
+        placement = self._build(training.first_x())
+        steps = training.steps(batch_size)
+        callback_list_ = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                                      verbose=verbose, epochs=epochs, steps=steps)
+        self.history = callback_list_.history
+        # a seed of its own for this call, else the package's generator (which ag.manual_seed seeds)
+        rng = _host.random.default_rng(seed) if seed is not None else get_generator()
+        self.stop_training = False
+        self.train()
+        epoch_logs: Logs = {}
+        callback_list_.on_train_begin()
+        try:
+            for epoch in range(initial_epoch, epochs):
+                self.reset_metrics()
+                callback_list_.on_epoch_begin(epoch)
+                logs: Logs = {}
+                for step, batch in enumerate(training.batches(batch_size, shuffle, rng, placement)):
+                    callback_list_.on_train_batch_begin(step)
+                    logs = self.train_step(batch)
+                    callback_list_.on_train_batch_end(step, logs)
+                    if self.stop_training:
+                        break
+                epoch_logs = dict(logs)
+                if validation is not None and (epoch + 1) % validation_freq == 0:
+                    validated = self._evaluated(validation, validation_batch_size, placement)
+                    epoch_logs.update({f"val_{name}": value for name, value in validated.items()})
+                callback_list_.on_epoch_end(epoch, epoch_logs)
+                if self.stop_training:
+                    break
+        except KeyboardInterrupt:
+            if verbose:
+                print(f"Interrupted after {len(self.history.epoch)} epoch(s): returning the history so far")
+        finally:
+            callback_list_.on_train_end(epoch_logs)
+        return self.history
+
+    # ---- the steps ------------------------------------------------------------------------------
+    def train_step(self, data: tuple[Any, ...]) -> Logs:
+        """One optimisation step on a batch ``data = (x, y, sample_weight)`` (arrays on the model's
+        device; ``(x, y)`` works too); returns the logs so far this epoch: the mean loss and the
+        metrics, of the outputs before the step, as Keras 3's ``train_step``.
+
+        >>> import numpy as np
+        >>> from autograd_lite import nn
+        >>> class Counting(nn.Sequential):
+        ...     def train_step(self, data):
+        ...         return {**super().train_step(data), "samples": data[0].shape[0]}
+        >>> model = Counting(nn.Dense(1, input_dim=2))
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> model.fit(np.ones((8, 2)), np.ones(8), batch_size=4, verbose=0).history["samples"]
+        [4.0]
+        """
+        x, y, sample_weight = (*data, None)[:3]
+        y_pred = self(x)
+        loss = self.compute_loss(x, y, y_pred, sample_weight)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        self._loss_tracker.update_state(float(data_of(loss)), _batch_samples(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data: tuple[Any, ...]) -> Logs:
+        """The logs so far of an evaluation, after the batch ``data = (x, y, sample_weight)``:
+        :meth:`evaluate` (and ``fit``'s validation) calls it for every batch, in evaluation mode."""
+        x, y, sample_weight = (*data, None)[:3]
+        y_pred = self(x)
+        loss = self.compute_loss(x, y, y_pred, sample_weight)
+        self._loss_tracker.update_state(float(data_of(loss)), _batch_samples(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data: tuple[Any, ...]) -> Any:
+        """The outputs for the batch ``data = (x, ...)``: :meth:`predict` calls it for every batch."""
+        return self(data[0])
+
+    def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
+                     sample_weight: Any = None, training: bool = True) -> Tensor:
+        """The compiled loss of ``y_pred`` against ``y`` as one number, weighted by
+        ``sample_weight`` if given (Keras' signature; ``x`` and ``training`` are not used)."""
+        loss = self.resolved_loss.function(y_pred, y) if sample_weight is None \
+            else self.resolved_loss.weighted(y_pred, y, sample_weight)
+        return loss * self.loss_weight if self.loss_weight != 1.0 else loss
+
+    def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> Logs:
+        """Update the compiled metrics with the batch and return the logs so far (the loss tracker's
+        result first), as Keras 3's ``compute_metrics``."""
+        if self.metrics:
+            prediction, target = backend.to_host(data_of(y_pred)), backend.to_host(data_of(y))
+            for metric in self._metrics:
+                metric.update_state(target, prediction)
+            weights = None if sample_weight is None else backend.to_host(data_of(sample_weight))
+            for metric in self._weighted_metrics:
+                metric.update_state(target, prediction, sample_weight=weights)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self) -> Logs:
+        """The loss tracker's and the metrics' results so far."""
+        return {"loss": self._loss_tracker.result(), **{m.name: float(m.result()) for m in self.metrics}}
+
+    def _steps_are_models_own(self) -> bool:
+        return type(self).train_step is Model.train_step and type(self).test_step is Model.test_step
+
+    def _try_metrics(self, stand_in: ndarray, y: ndarray, where: str) -> None:
+        """Update a copy of each metric with a stand-in output, so that a y it cannot read fails now."""
+        import copy
+
+        for metric in self.metrics:
+            try:
+                copy.deepcopy(metric).update_state(y, stand_in)
+            except ValueError as error:   # ShapeError and the label checks
+                raise type(error)(f"{where}: metric {metric.name!r}: {error}") from None
+
+    # ---- evaluate, predict, and one batch at a time ------------------------------------------------
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
+                 verbose: int | str = "auto", sample_weight: ArrayLike | None = None,
+                 steps: int | None = None, callbacks: Sequence[Callback] | Callback | None = None,
+                 return_dict: bool = False) -> float | list[float] | Logs:
+        """The loss on (x, y) — a float — or, with metrics, ``[loss, *metrics]``; a dict by name with
+        ``return_dict=True``, as Keras 3's. ``x`` may be an iterable of batches, as for :meth:`fit`.
+
+        The loss is computed exactly as a training step computes it, in batches of ``batch_size``
+        (32 for ``None``), one :meth:`test_step` each: a loss of a sigmoid or softmax output is
+        computed from its logits, so that a saturated output gives the same loss here as in ``fit``.
+        """
+        self._require_compiled("evaluate")
+        batch_size = _batch_size("evaluate", batch_size)
+        verbose = _verbose("evaluate", verbose)
+        return_dict = boolean(return_dict, "return_dict", "evaluate")
+        steps = _steps("evaluate", "steps", steps)
+        callbacks = callback_list(callbacks)
+        source = self._source("evaluate", x, y, sample_weight, None, steps)
+        callback_list_ = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                                      epochs=1, steps=source.steps(batch_size))
+        logs = self._evaluated(source, batch_size, self._placement(), callback_list_)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values if len(values) > 1 else values[0]
+
+    def _evaluated(self, source: data.Source, batch_size: int, placement: Placement,
+                   callback_list_: CallbackList | None = None) -> Logs:
+        """The logs of the source's batches, in evaluation mode. The graph is recorded (and dropped)
+        as in training: the losses find the logits of a sigmoid or softmax output through it."""
+        was_training = self.training
+        self.eval()
+        self.reset_metrics()
+        logs: Logs = {}
+        if callback_list_ is not None:
+            callback_list_.on_test_begin()
+        try:
+            with enable_grad():
+                for step, batch in enumerate(source.batches(batch_size, False, None, placement)):
+                    if callback_list_ is not None:
+                        callback_list_.on_test_batch_begin(step)
+                    logs = self.test_step(batch)
+                    if callback_list_ is not None:
+                        callback_list_.on_test_batch_end(step, logs)
+        finally:
+            self.train(was_training)
+        if callback_list_ is not None:
+            callback_list_.on_test_end(logs)
+        return dict(logs)
+
+    def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = "auto",
+                steps: int | None = None, callbacks: Sequence[Callback] | Callback | None = None) -> Any:
+        """The model's outputs for ``x`` as NumPy arrays (one per output), in batches of
+        ``batch_size`` (32 for ``None``), in evaluation mode, no graph recorded. ``x`` may be an
+        iterable of batches (their ``x`` is used)."""
+        batch_size = _batch_size("predict", batch_size)
+        verbose = _verbose("predict", verbose)
+        steps = _steps("predict", "steps", steps)
+        callbacks = callback_list(callbacks)
+        source = self._source("predict", x, None, None, None, steps)
+        callback_list_ = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                                      epochs=1, steps=source.steps(batch_size))
+        placement, was_training = self._placement(), self.training
+        self.eval()
+        outputs = []
+        callback_list_.on_predict_begin()
+        try:
+            with no_grad():
+                for step, batch in enumerate(source.batches(batch_size, False, None, placement)):
+                    callback_list_.on_predict_batch_begin(step)
+                    outputs.append(_to_host(self.predict_step(batch)))
+                    callback_list_.on_predict_batch_end(step, {"outputs": outputs[-1]})
+        finally:
+            self.train(was_training)
+        callback_list_.on_predict_end()
+        if isinstance(outputs[0], list):
+            return [_host.concatenate(parts) for parts in zip(*outputs)]
+        return _host.concatenate(outputs)
+
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: ArrayLike | None = None,
+                       class_weight: Mapping[int, float] | None = None,
+                       return_dict: bool = False) -> float | list[float] | Logs:
+        """One :meth:`train_step` on the batch (x, y); its loss and metrics, as :meth:`evaluate`
+        returns them (Keras 3 resets the metrics first, so they are this batch's)."""
+        self._require_compiled("train_on_batch")
+        return_dict = boolean(return_dict, "return_dict", "train_on_batch")
+        source = self._source("train_on_batch", x, y, sample_weight, class_weight, None)
+        if self.optimizer is not None:
+            self._check_optimizer_updates_the_model()
+        placement = self._build(source.first_x())
+        self.train()
+        self.reset_metrics()
+        logs = self.train_step(next(source.batches(source.samples(), False, None, placement)))
+        return _returned(logs, return_dict)
+
+    def test_on_batch(self, x: Any, y: Any = None, sample_weight: ArrayLike | None = None,
+                      return_dict: bool = False) -> float | list[float] | Logs:
+        """The loss and metrics of the batch (x, y), without training (one :meth:`test_step`)."""
+        self._require_compiled("test_on_batch")
+        return_dict = boolean(return_dict, "return_dict", "test_on_batch")
+        source = self._source("test_on_batch", x, y, sample_weight, None, None)
+        logs = self._evaluated(source, source.samples(), self._placement())
+        return _returned(logs, return_dict)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """The outputs for one batch ``x``, as NumPy arrays (no batching)."""
+        source = self._source("predict_on_batch", x, None, None, None, None)
+        return self.predict(x, batch_size=source.samples(), verbose=0)
+
+    # ---- data -----------------------------------------------------------------------------------
+    def _source(self, where: str, x: Any, y: Any, sample_weight: Any, class_weight: Any,
+                steps: int | None) -> data.Source:
+        """The batches of ``x`` (arrays, or an iterable of batches), checked: see :mod:`._fit_data`."""
+        if x is None:
+            raise ValueError(f"{where}: x is required")
+        if data.is_batch_source(x):
+            if y is not None or sample_weight is not None:
+                raise ValueError(f"{where}: when x gives batches (a generator, a DataLoader), y and "
+                                 f"sample_weight come in its batches; y and sample_weight must be None")
+            stream = data.BatchStream(x, steps, where)
+            first = stream.peek()
+            if where != "predict":
+                if first[1] is None:
+                    raise ValueError(f"{where}: the batches must be (x, y) or (x, y, sample_weight)")
+                checked_x, checked_y = self._checked(first[0], first[1], where)
+                y_shape = self._checked_targets(checked_x, checked_y, where).shape[1:]
+            else:
+                y_shape = None
+            return data.StreamSource(stream, y_shape, class_weight, where)
+        if where == "predict" or where == "predict_on_batch":
+            return data.ArraySource(self._checked_x(x, where), None, None)
+        if y is None:
+            raise ValueError(f"{where}: y is required with array inputs")
+        checked_x, checked_y = self._checked(x, y, where)
+        checked_y = self._checked_targets(checked_x, checked_y, where)
+        if (sample_weight is not None or class_weight is not None) and self.resolved_loss.per_sample is None:
+            self.resolved_loss.weighted(None, None, None)   # its error: this loss has no per-sample form
+        weights = None
+        if sample_weight is not None:
+            weights = data.checked_sample_weight(where, sample_weight, len(checked_y))
+        if class_weight is not None:
+            by_class = data.class_weights_to_sample_weights(where, checked_y, class_weight)
+            weights = by_class if weights is None else weights * by_class
+        return data.ArraySource(checked_x, checked_y, weights)
+
+    def _training_source(self, x: Any, y: Any, sample_weight: Any, class_weight: Any,
+                         validation_split: float, steps: int | None) -> data.Source:
+        source = self._source("fit", x, y, sample_weight, class_weight, steps)
+        if validation_split:
+            if not isinstance(source, data.ArraySource):
+                raise ValueError("fit: validation_split needs array data; give validation_data for "
+                                 "data that comes in batches")
+            source = source.split(1.0 - validation_split, validation_split)
+        return source
+
+    def _validation_source(self, validation_data: Any, training: data.Source,
+                           steps: int | None) -> data.Source | None:
+        """``validation_data`` checked (it overrides ``validation_split``, as in Keras)."""
+        where = "fit (validation_data)"
+        if validation_data is None:
+            return training.held_out
+        if data.is_batch_source(validation_data):
+            return self._source(where, validation_data, None, None, None, steps)
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError(f"fit: validation_data must be (x_val, y_val) or (x_val, y_val, "
+                             f"val_sample_weight), or an iterable of batches; got {_described(validation_data)}")
+        return self._source(where, *validation_data[:2], (*validation_data, None)[2], None, None)
+
+    # ---- inspection and saving ------------------------------------------------------------------
+    def summary(self, line_length: int | None = None, positions: Any = None,
+                print_fn: Callable[[str], Any] | None = None, expand_nested: bool = False,
+                show_trainable: bool = False, layer_range: Any = None) -> None:
+        """Print Keras' table of the layers, their output shapes and parameter counts, and the
+        totals (see :mod:`autograd_lite.nn.summary`). ``print_fn`` receives each line;
+        ``positions``, ``expand_nested``, ``show_trainable`` and ``layer_range`` are accepted for
+        Keras code and change nothing."""
+        from .summary import print_summary
+
+        print_summary(self, print_fn, line_length)
+
+    def save(self, filepath: str | os.PathLike[str], overwrite: bool = True) -> None:
+        """Save the architecture, compile settings, weights and optimizer state to a ``.keras``
+        archive (see :mod:`autograd_lite.nn.saving`); :func:`~autograd_lite.nn.load_model` reads it."""
+        from .saving import save_model
+
+        save_model(self, filepath, overwrite)
+
+    # ---- building -------------------------------------------------------------------------------
+    def _require_compiled(self, where: str) -> None:
+        if self.resolved_loss is None:
+            raise RuntimeError(f"{where}: call compile(optimizer=..., loss=...) first")
+
+    def _build(self, first_x: Any) -> Placement:
+        """Build the layers whose input size comes from the data, name every parameter by its path
+        (see :class:`~autograd_lite.nn.Module`), and make the optimizer if compile was given a name
+        or a function; return where the model computes (see :meth:`_placement`)."""
+        placement = self._placement()   # a layer built here is built there
+        was_training = self.training
+        self.eval()
+        try:
+            with no_grad():
+                self(data.placed(data.take(first_x, slice(0, 1)), placement))
+        finally:
+            self.train(was_training)
+        if not isinstance(first_x, list):
+            self._built_input_shape = (None, *first_x.shape[1:])
+        self.name_parameters()
+        self._make_optimizer()
+        return placement
+
+    def _make_optimizer(self) -> None:
+        """Make the optimizer, if compile was given a name or a function."""
+        if self.optimizer is None:
+            spec = self._optimizer_spec
+            make = lookup(OPTIMIZERS, "optimizer", spec, "compile", ignore_case=True) \
+                if isinstance(spec, str) else spec
+            made = make(self.parameters())
+            if not isinstance(made, optim.Optimizer):
+                raise TypeError(f"fit: the optimizer function given to compile returned "
+                                f"{type(made).__name__}, not an optim.Optimizer")
+            self.optimizer = made
+
+
+def _steps(where: str, name: str, steps: object) -> int | None:
+    return None if steps is None else integer(steps, name, where, minimum=1)
+
+
+def _batch_samples(x: Any) -> int:
+    first = x[0] if isinstance(x, (list, tuple)) else x
+    return int(data_of(first).shape[0])
+
+
+def _to_host(outputs: Any) -> Any:
+    if isinstance(outputs, (list, tuple)):
+        return [backend.to_host(data_of(item)) for item in outputs]
+    return backend.to_host(data_of(outputs))
+
+
+def _returned(logs: Logs, return_dict: bool) -> float | list[float] | Logs:
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values if len(values) > 1 else values[0]
+
+
+def _described(value: object) -> str:
+    return f"{type(value).__name__} of {len(value)} items" if isinstance(value, (tuple, list)) \
+        else type(value).__name__
+
+
+def _distinct_names(metrics: list[Any]) -> None:
+    names = [metric.name for metric in metrics]
+    repeated = sorted({name for name in names if names.count(name) > 1 or name == "loss"})
+    if repeated:
+        raise ValueError(f"compile: metric names must be distinct and not 'loss'; repeated: {repeated}")
+
+
