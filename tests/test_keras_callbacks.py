@@ -1,0 +1,647 @@
+"""Keras 3's callbacks (``autograd_lite.nn.callbacks``): every hook, ``CallbackList``, ``History``,
+``ProgbarLogger``, ``EarlyStopping``, ``TerminateOnNaN``, ``ModelCheckpoint``, ``ReduceLROnPlateau``,
+``LearningRateScheduler``, ``CSVLogger``, ``LambdaCallback``.
+
+The callbacks that decide (stop, save, change the rate) are compared with Keras' own: both are
+driven through the same sequences of logs, Keras' with a stand-in model that records what it is
+asked to do, ours with a small real model, and they must decide the same at every epoch. The rest
+is driven through the hooks directly and through ``fit``.
+"""
+
+import csv
+import io
+import math
+import os
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+import autograd_lite as ag
+from autograd_lite import nn, optim
+from autograd_lite.nn import callbacks as cb
+
+
+@pytest.fixture(scope="module")
+def keras():
+    from keras_reference import keras
+
+    return keras
+
+
+def small_model(lr=0.1, groups=None):
+    """``Dense(1)`` on two inputs, compiled with an SGD that exists already (``fit`` makes a named
+    optimizer only when it starts)."""
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Dense(1, input_dim=2))
+    params = list(model.parameters())
+    model.compile(optimizer=optim.SGD(groups(params) if groups else params, lr=lr), loss="mse")
+    model.stop_training = False
+    return model
+
+
+def data(n=16, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 2))
+    return x, x @ np.array([1.0, -2.0]) + 0.5
+
+
+class KerasStandIn:
+    """What Keras' callbacks need of a model, recording what they do to it."""
+
+    def __init__(self, keras, lr=0.1):
+        self.stop_training = False
+        self.optimizer = keras.optimizers.SGD(learning_rate=lr)
+        self.saved = []
+
+    def get_weights(self):
+        return []
+
+    def set_weights(self, weights):
+        pass
+
+    def save_weights(self, filepath, overwrite=True):
+        self.saved.append(os.path.basename(filepath))
+
+    def save(self, filepath, overwrite=True):
+        self.saved.append(os.path.basename(filepath))
+
+
+def drive(callback, model, sequence, monitor):
+    """Run ``callback`` through the epochs of ``sequence`` as fit does (stopping when asked); the
+    model's stop flag and learning rate after each epoch."""
+    callback.set_model(model)
+    callback.on_train_begin()
+    seen = []
+    for epoch, value in enumerate(sequence):
+        callback.on_epoch_begin(epoch)
+        callback.on_epoch_end(epoch, {monitor: float(value)})
+        lr = model.optimizer.learning_rate if hasattr(model.optimizer, "variables") \
+            else model.optimizer.param_groups[0]["lr"]
+        seen.append((model.stop_training, float(np.asarray(lr))))
+        if model.stop_training:
+            break
+    callback.on_train_end()
+    return seen
+
+
+def sequences():
+    """Monitored values with plateaus, exact ties, steps just above and below min_delta, and a
+    bump: what makes the counters differ if they differ."""
+    rng = np.random.default_rng(7)
+    walk = np.round(np.cumsum(rng.choice([-0.05, 0.0, 0.0, 0.001, 0.02], size=30)) + 1.0, 6)
+    return [
+        [1.0, 0.9, 0.9, 0.9, 0.85, 0.86, 0.87, 0.8, 0.8, 0.8, 0.8, 0.8],
+        [0.5, 0.6, 0.6005, 0.61, 0.59, 0.7, 0.7, 0.7, 0.7, 0.71, 0.7],
+        list(walk),
+        list(-walk + 2.0),
+    ]
+
+
+# ---- Callback, CallbackList, History --------------------------------------------------------------
+def test_callback_has_every_keras_hook_and_the_batch_aliases_are_keras(keras):
+    ours = {name for name in dir(nn.Callback) if name.startswith(("on_", "set_"))}
+    theirs = {name for name in dir(keras.callbacks.Callback) if name.startswith(("on_", "set_"))}
+    assert ours == theirs
+    seen = []
+
+    class Old(nn.Callback):
+        def on_batch_begin(self, batch, logs=None):
+            seen.append(("begin", batch, logs))
+
+        def on_batch_end(self, batch, logs=None):
+            seen.append(("end", batch, logs))
+
+    Old().on_train_batch_begin(3)
+    Old().on_train_batch_end(3, {"loss": 1.0})
+    assert seen == [("begin", 3, None), ("end", 3, {"loss": 1.0})]
+    for name in sorted(ours - {"set_model", "set_params"}):   # the defaults do nothing
+        args = (0, {}) if "batch" in name or "epoch" in name else ({},)
+        assert getattr(nn.Callback(), name)(*args) is None
+
+
+def test_callback_list_calls_every_callback_in_order_with_one_copy_of_the_logs():
+    calls = []
+
+    class Note(nn.Callback):
+        def __init__(self, tag):
+            self.tag = tag
+
+        def on_epoch_end(self, epoch, logs=None):
+            calls.append((self.tag, epoch, dict(logs)))
+            logs[f"from_{self.tag}"] = 1.0   # what the next ones see
+
+        def on_test_batch_end(self, batch, logs=None):
+            calls.append((self.tag, "test", batch, dict(logs)))
+
+    model = small_model()
+    given = {"loss": np.float64(0.5), "acc": ag.tensor(0.25), "nested": {"x": np.array(2.0)}}
+    callbacks = cb.CallbackList([Note("a"), [Note("b")]], model=model, verbose=0, epochs=2, steps=3)
+    callbacks.on_epoch_end(1, given)
+    callbacks.on_test_batch_end(0, {"loss": 1})
+    assert calls == [("a", 1, {"loss": 0.5, "acc": 0.25, "x": 2.0}),
+                     ("b", 1, {"loss": 0.5, "acc": 0.25, "x": 2.0, "from_a": 1.0}),
+                     ("a", "test", 0, {"loss": 1.0}), ("b", "test", 0, {"loss": 1.0})]
+    assert type(calls[0][2]["loss"]) is float and "from_a" not in given   # converted, and a copy
+    assert [c.model for c in callbacks.callbacks] == [model, model]
+    assert callbacks.callbacks[0].params == {"verbose": 0, "epochs": 2, "steps": 3}
+    assert callbacks.history is None
+
+
+def test_callback_list_adds_history_and_progbar_once_and_gives_the_model_its_history():
+    model = small_model()
+    history, progbar = nn.History(), cb.ProgbarLogger()
+    mine = cb.CallbackList([history, progbar], add_history=True, add_progbar=True, model=model)
+    assert mine.callbacks == [history, progbar] and mine.history is history and model.history is history
+    added = cb.CallbackList(nn.TerminateOnNaN(), add_history=True, add_progbar=True, model=model,
+                            verbose=2, epochs=3, steps=5)
+    kinds = [type(c) for c in added.callbacks]
+    assert kinds == [nn.TerminateOnNaN, nn.History, cb.ProgbarLogger] and model.history is added.history
+    assert (added.callbacks[2].verbose, added.callbacks[2].epochs, added.callbacks[2].steps) == (2, 3, 5)
+    added.append(nn.TerminateOnNaN())
+    assert len(added.callbacks) == 4
+    assert cb.CallbackList().callbacks == [] and cb.CallbackList(add_history=True).history is not None
+    with pytest.raises(TypeError, match=r"CallbackList: callbacks\[1\] is 3 \(int\), not a Callback"):
+        cb.CallbackList([nn.History(), 3])
+    with pytest.raises(TypeError, match="fit: callbacks must be a list of Callback objects, not dict"):
+        cb.callback_list({})
+
+
+def test_history_keeps_the_values_of_every_fit_it_sees_as_keras_does(keras):
+    ours, theirs = nn.History(), keras.callbacks.History()
+    for history in (ours, theirs):
+        history.set_model(KerasStandIn(keras))
+        for run in range(2):
+            history.on_train_begin()
+            for epoch in range(2):
+                history.on_epoch_end(epoch, {"loss": run + epoch / 10})
+    assert ours.history == theirs.history == {"loss": [0, 0.1, 1, 1.1]}
+    assert ours.epoch == theirs.epoch == [0, 1]
+
+
+# ---- ProgbarLogger ----------------------------------------------------------------------------------
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def run_epochs(logger, epochs=2, steps=4, val=True):
+    logger.set_params({"verbose": logger.verbose, "epochs": epochs, "steps": steps})
+    logger.on_train_begin()
+    for epoch in range(epochs):
+        logger.on_epoch_begin(epoch)
+        for step in range(steps):
+            logger.on_train_batch_begin(step)
+            logger.on_train_batch_end(step, {"loss": 1.0 / (step + 1)})
+        logger.on_test_begin()   # validation: silent inside fit
+        logger.on_test_batch_end(0, {"loss": 9.0})
+        logger.on_test_end({"loss": 9.0})
+        logger.on_epoch_end(epoch, {"loss": 0.5, **({"val_loss": 0.75} if val else {})})
+    logger.on_train_end()
+
+
+@pytest.mark.parametrize("verbose", [1, 2, "auto"])
+def test_progbar_off_a_terminal_prints_one_line_per_epoch(capsys, verbose):
+    logger = cb.ProgbarLogger()
+    logger.verbose = verbose
+    run_epochs(logger)
+    assert capsys.readouterr().out == ("Epoch 1/2 - loss: 0.5000 - val_loss: 0.7500\n"
+                                       "Epoch 2/2 - loss: 0.5000 - val_loss: 0.7500\n")
+
+
+def test_progbar_on_a_terminal_draws_a_bar_over_each_epochs_steps(monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    logger = cb.ProgbarLogger()
+    run_epochs(logger, epochs=2, steps=4)
+    out = terminal.getvalue()
+    assert out.count("Epoch 1/2\n") == out.count("Epoch 2/2\n") == 1
+    assert "4/4" in out and "5/4" not in out and "loss: 0.5000, val_loss: 0.7500" not in out
+    assert "loss: 0.5000 - val_loss: 0.7500" in out and "9.0000" not in out   # validation is silent
+    assert out.index("Epoch 1/2") < out.index("4/4") < out.index("Epoch 2/2")
+    assert logger.bar is None
+
+
+def test_progbar_on_a_terminal_learns_unknown_steps_from_the_first_epoch(monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    logger = cb.ProgbarLogger()
+    logger.set_params({"verbose": 1, "epochs": 1, "steps": None})
+    logger.on_epoch_begin(0)
+    for step in range(3):
+        logger.on_train_batch_end(step, {"loss": 1.0})
+    logger.on_epoch_end(0, {"loss": 1.0})
+    assert logger.steps == 3 and "3/3" in terminal.getvalue() and "Epoch 1/1" not in terminal.getvalue()
+
+
+def test_progbar_for_evaluate_and_predict(capsys, monkeypatch):
+    logger = cb.ProgbarLogger()
+    logger.set_params({"verbose": 1, "epochs": 1, "steps": 2})
+    logger.on_test_begin()
+    logger.on_test_batch_end(0, {"loss": 1.0})
+    logger.on_test_end({"loss": 0.25, "accuracy": 1.0})
+    logger.on_predict_begin()
+    logger.on_predict_batch_end(0, {"outputs": np.ones((2, 1))})
+    logger.on_predict_end()
+    assert capsys.readouterr().out == "loss: 0.2500 - accuracy: 1.0000\n"   # predict: nothing
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    logger.on_predict_begin()
+    for step in range(2):
+        logger.on_predict_batch_end(step, {"outputs": np.ones((2, 1))})
+    logger.on_predict_end()
+    assert "2/2" in terminal.getvalue() and "outputs" not in terminal.getvalue()
+
+
+def test_progbar_through_fit_on_a_terminal(monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    x, y = data()
+    small_model().fit(x, y, batch_size=4, epochs=2, validation_split=0.25, verbose=1)
+    out = terminal.getvalue()
+    assert "Epoch 1/2\n" in out and "Epoch 2/2\n" in out and "3/3" in out and "val_loss: " in out
+
+
+def test_the_old_name_is_the_same_logger():
+    assert cb.ProgressLogger is cb.ProgbarLogger
+
+
+# ---- EarlyStopping and TerminateOnNaN --------------------------------------------------------------
+EARLY = [
+    dict(monitor="loss", patience=0),
+    dict(monitor="loss", patience=2, min_delta=0.01),
+    dict(monitor="loss", patience=3, start_from_epoch=4),
+    dict(monitor="loss", patience=2, baseline=0.84),
+    dict(monitor="val_auc", mode="max", patience=1, min_delta=0.001),
+    dict(monitor="val_auc", mode="max", patience=3, baseline=0.65),
+]
+
+
+@pytest.mark.parametrize("options", EARLY, ids=[str(o) for o in EARLY])
+def test_early_stopping_stops_when_keras_stops(keras, options):
+    for sequence in sequences():
+        ours = drive(nn.EarlyStopping(**options), small_model(), sequence, options["monitor"])
+        reference = keras.callbacks.EarlyStopping(**options)
+        assert ours == drive(reference, KerasStandIn(keras), sequence, options["monitor"]), sequence
+
+
+def test_early_stopping_restores_the_best_weights_and_says_so(capsys):
+    model = small_model()
+    stopper = nn.EarlyStopping(monitor="loss", patience=1, verbose=1, restore_best_weights=True)
+    stopper.set_model(model)
+    stopper.on_train_begin()
+    weights = []
+    for epoch, loss in enumerate([1.0, 0.5, 0.7, 0.8]):
+        model.set_weights([w + 1 for w in model.get_weights()])
+        weights.append(model.get_weights())
+        stopper.on_epoch_end(epoch, {"loss": loss})
+        if model.stop_training:
+            break
+    stopper.on_train_end()
+    assert epoch == 2 and stopper.stopped_epoch == 2 and stopper.best_epoch == 1
+    for got, expected in zip(model.get_weights(), weights[1]):
+        assert_array_equal(got, expected)
+    assert capsys.readouterr().out == ("Epoch 3: early stopping\n"
+                                       "Restoring model weights from the end of the best epoch: 2.\n")
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(baseline="1"), "baseline must be a finite number or None"),
+    (dict(baseline=math.inf), "baseline must be"),
+    (dict(start_from_epoch=-1), "start_from_epoch must be a whole number of epochs, at least 0"),
+    (dict(verbose=-1), "verbose must be 0"),
+])
+def test_early_stopping_checks_its_new_arguments(options, message):
+    with pytest.raises(ValueError, match=f"EarlyStopping: {message}"):
+        nn.EarlyStopping(**options)
+
+
+def test_terminate_on_nan_raises_when_asked_and_ignores_logs_without_a_loss():
+    model = small_model()
+    stopper = nn.TerminateOnNaN(raise_error=True)
+    stopper.set_model(model)
+    stopper.on_train_batch_end(0, {"accuracy": math.nan})
+    stopper.on_train_batch_end(1, None)
+    assert not model.stop_training
+    with pytest.raises(RuntimeError, match="NaN or Inf loss encountered at batch 2. Loss value: inf"):
+        stopper.on_train_batch_end(2, {"loss": math.inf})
+    assert not model.stop_training
+
+
+# ---- ModelCheckpoint ----------------------------------------------------------------------------
+CHECKPOINTS = [
+    dict(monitor="loss", save_best_only=True),
+    dict(monitor="val_auc", mode="max", save_best_only=True),
+    dict(monitor="loss", save_best_only=True, initial_value_threshold=0.87),
+    dict(monitor="loss"),
+]
+
+
+@pytest.mark.parametrize("options", CHECKPOINTS, ids=[str(o) for o in CHECKPOINTS])
+def test_model_checkpoint_saves_when_keras_saves(keras, tmp_path, options):
+    saves = 0
+    for index, sequence in enumerate(sequences()):
+        name = f"{index}-{{epoch:02d}}-{{{options['monitor']}:.4f}}.weights.h5"
+        theirs = KerasStandIn(keras)
+        drive(keras.callbacks.ModelCheckpoint(str(tmp_path / name), save_weights_only=True, **options),
+              theirs, sequence, options["monitor"])
+        checkpoint = nn.callbacks.ModelCheckpoint(tmp_path / name, save_weights_only=True, **options)
+        drive(checkpoint, small_model(), sequence, options["monitor"])
+        assert sorted(p.name for p in tmp_path.glob(f"{index}-*")) == sorted(theirs.saved)
+        saves += len(theirs.saved)
+    assert 0 < saves < (sum(map(len, sequences())) if options.get("save_best_only") else math.inf)
+
+
+def test_model_checkpoint_saves_weights_that_load_back(tmp_path):
+    model = small_model()
+    x, y = data()
+    checkpoint = nn.callbacks.ModelCheckpoint(tmp_path / "deep" / "w.{epoch:02d}-{loss:.2f}",
+                                              monitor="loss", save_best_only=True, save_weights_only=True)
+    checkpoint.set_model(model)
+    checkpoint.on_train_begin()
+    saved = {}
+    for epoch, loss in enumerate([2.0, 1.5, 1.75]):
+        model.set_weights([w * 2 for w in model.get_weights()])
+        saved[epoch] = model.get_weights()
+        checkpoint.on_epoch_begin(epoch)
+        checkpoint.on_epoch_end(epoch, {"loss": loss})
+    assert sorted(os.listdir(tmp_path / "deep")) == ["w.01-2.00", "w.02-1.50"] and checkpoint.best == 1.5
+    fresh = small_model()
+    fresh.load_weights(tmp_path / "deep" / "w.02-1.50")
+    for got, expected in zip(fresh.get_weights(), saved[1]):
+        assert_array_equal(got, expected)
+
+
+def test_model_checkpoint_saves_every_save_freq_batches_across_epochs(tmp_path):
+    model = small_model()
+    checkpoint = nn.callbacks.ModelCheckpoint(tmp_path / "e{epoch}b{batch}.weights.h5", save_freq=3,
+                                              save_weights_only=True)
+    checkpoint.set_model(model)
+    checkpoint.on_train_begin()
+    for epoch in range(2):
+        checkpoint.on_epoch_begin(epoch)
+        for batch in range(4):
+            checkpoint.on_train_batch_end(batch, {"loss": 1.0})
+        checkpoint.on_epoch_end(epoch, {"loss": 1.0})   # not at epochs' ends
+    assert sorted(os.listdir(tmp_path)) == ["e1b3.weights.h5", "e2b2.weights.h5"]
+
+
+def test_model_checkpoint_through_fit(tmp_path):
+    x, y = data()
+    model = small_model()
+    checkpoint = nn.callbacks.ModelCheckpoint(tmp_path / "{epoch}.weights.h5", save_weights_only=True)
+    model.fit(x, y, batch_size=4, epochs=3, verbose=0, callbacks=[checkpoint])
+    assert sorted(os.listdir(tmp_path)) == ["1.weights.h5", "2.weights.h5", "3.weights.h5"]
+    fresh = small_model()
+    fresh.load_weights(tmp_path / "3.weights.h5")
+    for got, expected in zip(fresh.get_weights(), model.get_weights()):
+        assert_array_equal(got, expected)
+
+
+def test_model_checkpoint_saves_the_whole_model_with_model_save(tmp_path):
+    """Needs ``model.save`` (a .keras zip archive) and ``load_model``."""
+    from autograd_lite.keras.models import load_model
+
+    x, y = data()
+    model = small_model()
+    checkpoint = nn.callbacks.ModelCheckpoint(tmp_path / "m{epoch}.keras", monitor="loss")
+    model.fit(x, y, batch_size=4, epochs=2, verbose=0, callbacks=[checkpoint])
+    assert sorted(os.listdir(tmp_path)) == ["m1.keras", "m2.keras"]
+    assert zipfile.is_zipfile(tmp_path / "m2.keras")
+    loaded = load_model(tmp_path / "m2.keras")
+    assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_model_checkpoint_with_a_missing_monitor_saves_and_warns_as_keras(tmp_path):
+    checkpoint = nn.callbacks.ModelCheckpoint(tmp_path / "w", save_best_only=True, save_weights_only=True)
+    checkpoint.set_model(small_model())
+    with pytest.warns(UserWarning, match="can save the best model only with 'val_loss' among the logs"):
+        checkpoint.on_epoch_end(0, {"loss": 1.0})
+    assert os.listdir(tmp_path) == ["w"] and checkpoint.best is None
+
+
+def test_model_checkpoint_prints_what_it_does(tmp_path, capsys):
+    checkpoint = nn.callbacks.ModelCheckpoint(tmp_path / "w", monitor="loss", verbose=1,
+                                              save_best_only=True, save_weights_only=True)
+    checkpoint.set_model(small_model())
+    for epoch, loss in enumerate([1.0, 2.0]):
+        checkpoint.on_epoch_end(epoch, {"loss": loss})
+    assert capsys.readouterr().out == (f"\nEpoch 1: loss improved from None to 1.00000, saving model to "
+                                       f"{tmp_path / 'w'}\n\nEpoch 2: loss did not improve from 1.00000\n")
+
+
+@pytest.mark.parametrize("options, error, message", [
+    (dict(filepath="m.h5"), ValueError, "filepath must end in '.keras'"),
+    (dict(filepath="m.weights.h5"), ValueError, "filepath must end in '.keras'"),
+    (dict(filepath=3), TypeError, "filepath must be a path"),
+    (dict(filepath=""), TypeError, "filepath must be a path"),
+    (dict(filepath="m{epoch.keras"), ValueError, "filepath .* is not a valid format string"),
+    (dict(filepath="m{}.keras"), ValueError, "filepath .* may only name its fields"),
+    (dict(filepath="m.keras", save_freq=0), ValueError, "save_freq must be 'epoch' or a number of batches"),
+    (dict(filepath="m.keras", save_freq="batch"), ValueError, "save_freq must be"),
+    (dict(filepath="m.keras", save_freq=2.0), ValueError, "save_freq must be"),
+    (dict(filepath="m.keras", save_best_only=1), TypeError, "save_best_only must be True or False"),
+    (dict(filepath="m.keras", mode="up"), ValueError, "mode must be 'auto', 'min' or 'max'"),
+    (dict(filepath="m.keras", initial_value_threshold="0"), ValueError, "initial_value_threshold must"),
+])
+def test_model_checkpoint_checks_its_arguments(options, error, message):
+    with pytest.raises(error, match=f"ModelCheckpoint: {message}"):
+        nn.callbacks.ModelCheckpoint(**options)
+
+
+def test_model_checkpoint_errors_when_saving_change_nothing(tmp_path):
+    checkpoint = nn.callbacks.ModelCheckpoint(tmp_path / "{val_accuracy}", monitor="loss",
+                                              save_best_only=True, save_weights_only=True)
+    checkpoint.set_model(small_model())
+    with pytest.raises(KeyError, match="cannot format filepath .* 'val_accuracy' is not epoch, batch or"):
+        checkpoint.on_epoch_end(0, {"loss": 1.0})
+    (tmp_path / "1.0").mkdir()
+    with pytest.raises(IsADirectoryError, match="is an existing folder"):
+        checkpoint.on_epoch_end(0, {"loss": 1.0, "val_accuracy": 1.0})
+    assert checkpoint.best is None and os.listdir(tmp_path) == ["1.0"]
+
+
+# ---- ReduceLROnPlateau and LearningRateScheduler -----------------------------------------------------
+PLATEAUS = [
+    dict(monitor="loss", patience=1, factor=0.5),
+    dict(monitor="loss", patience=2, factor=0.5, cooldown=2, min_lr=0.02),
+    dict(monitor="loss", patience=0, factor=0.1, min_delta=0.01, min_lr=1e-4),
+    dict(monitor="val_auc", mode="max", patience=1, factor=0.2, cooldown=1),
+]
+
+
+@pytest.mark.parametrize("options", PLATEAUS, ids=[str(o) for o in PLATEAUS])
+def test_reduce_lr_on_plateau_changes_the_rate_as_keras_does(keras, options):
+    for sequence in sequences():
+        ours = drive(nn.callbacks.ReduceLROnPlateau(**options), small_model(lr=0.1), sequence,
+                     options["monitor"])
+        theirs = drive(keras.callbacks.ReduceLROnPlateau(**options), KerasStandIn(keras, lr=0.1), sequence,
+                       options["monitor"])
+        assert [stop for stop, _ in ours] == [stop for stop, _ in theirs]
+        np.testing.assert_allclose([lr for _, lr in ours], [lr for _, lr in theirs], rtol=1e-12)
+        assert len({lr for _, lr in ours}) > 1, "the rate never changed: the case tests nothing"
+
+
+def test_reduce_lr_on_plateau_reduces_every_group_from_its_own_rate_and_logs_them(capsys):
+    model = small_model(groups=lambda params: [{"params": params[:1], "name": "kernel"},
+                                               {"params": params[1:], "lr": 0.01}])
+    reducer = nn.callbacks.ReduceLROnPlateau(monitor="loss", patience=0, factor=0.5, min_lr=0.008,
+                                             verbose=1)
+    reducer.set_model(model)
+    reducer.on_train_begin()
+    logs = [{"loss": 1.0}, {"loss": 1.0}, {"loss": 1.0}]
+    for epoch, log in enumerate(logs):
+        reducer.on_epoch_end(epoch, log)
+    assert [g["lr"] for g in model.optimizer.param_groups] == [0.025, 0.008]
+    assert logs[1] == {"loss": 1.0, "learning_rate_kernel": 0.1, "learning_rate_1": 0.01}
+    assert capsys.readouterr().out == (
+        "\nEpoch 2: ReduceLROnPlateau reducing learning rate to 0.05.\n"
+        "\nEpoch 2: ReduceLROnPlateau reducing learning rate to 0.008.\n"
+        "\nEpoch 3: ReduceLROnPlateau reducing learning rate to 0.025.\n")
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(factor=1.0), r"factor must be a number in \[0, 1\)"),
+    (dict(factor=-0.5), "factor must be"),
+    (dict(min_lr=-1.0), "min_lr must be at least 0"),
+    (dict(patience=1.5), "patience must be a whole number of epochs"),
+    (dict(cooldown=-1), "cooldown must be a whole number of epochs"),
+    (dict(min_delta=math.nan), "min_delta must be a finite number"),
+])
+def test_reduce_lr_on_plateau_checks_its_arguments(options, message):
+    with pytest.raises(ValueError, match=f"ReduceLROnPlateau: {message}"):
+        nn.callbacks.ReduceLROnPlateau(**options)
+
+
+def test_the_rate_callbacks_need_an_optimizer():
+    model = nn.Sequential(nn.Dense(1, input_dim=2))
+    model.compile(optimizer="sgd", loss="mse")   # the optimizer is made when fit starts
+    for callback in (nn.callbacks.ReduceLROnPlateau(), nn.callbacks.LearningRateScheduler(lambda e, lr: lr)):
+        callback.set_model(model)
+        with pytest.raises(RuntimeError, match="the model has no optimizer yet"):
+            callback.on_epoch_begin(0) if isinstance(callback, nn.callbacks.LearningRateScheduler) \
+                else callback.on_epoch_end(0, {"val_loss": 1.0})
+
+
+def test_learning_rate_scheduler_sets_the_rate_as_keras_does(keras, capsys):
+    def schedule(epoch, lr):
+        return lr if epoch < 2 else lr * 0.5
+
+    theirs = KerasStandIn(keras, lr=0.1)
+    theirs_logs = [{"loss": 1.0} for _ in range(4)]   # Keras replaces an empty dict by a new one
+    ours, ours_logs = small_model(lr=0.1), [{"loss": 1.0} for _ in range(4)]
+    for model, callback, logs in ((theirs, keras.callbacks.LearningRateScheduler(schedule), theirs_logs),
+                                  (ours, nn.callbacks.LearningRateScheduler(schedule, verbose=1), ours_logs)):
+        callback.set_model(model)
+        for epoch, log in enumerate(logs):
+            callback.on_epoch_begin(epoch)
+            callback.on_epoch_end(epoch, log)
+    assert [log["learning_rate"] for log in ours_logs] == pytest.approx(
+        [log["learning_rate"] for log in theirs_logs], rel=1e-12)
+    assert ours_logs[-1]["learning_rate"] == 0.025
+    assert capsys.readouterr().out.splitlines()[-1] == \
+        "Epoch 4: LearningRateScheduler setting learning rate to 0.025."
+
+
+def test_learning_rate_scheduler_takes_a_schedule_of_the_epoch_alone_and_checks_what_it_returns():
+    model = small_model(groups=lambda params: [{"params": params[:1]}, {"params": params[1:], "lr": 0.5}])
+    for bad in (-1.0, math.nan, "0.1", None, np.ones(2), True):   # the first group's rate is good
+        scheduler = nn.callbacks.LearningRateScheduler(lambda epoch, lr, bad=bad: 0.2 if lr < 0.4 else bad)
+        scheduler.set_model(model)
+        with pytest.raises(ValueError, match=r"schedule\(0, 0.5\) returned .*; it must return a learning"):
+            scheduler.on_epoch_begin(0)
+        assert [g["lr"] for g in model.optimizer.param_groups] == [0.1, 0.5]   # neither changed
+    scheduler = nn.callbacks.LearningRateScheduler(lambda epoch: 0.125 * (epoch + 1))
+    scheduler.set_model(model)
+    scheduler.on_epoch_begin(1)
+    assert [g["lr"] for g in model.optimizer.param_groups] == [0.25, 0.25]
+    scheduler = nn.callbacks.LearningRateScheduler(lambda epoch, lr: np.float32(lr * 2))
+    scheduler.set_model(model)
+    scheduler.on_epoch_begin(0)
+    assert [g["lr"] for g in model.optimizer.param_groups] == [0.5, 0.5]
+    with pytest.raises(TypeError, match="schedule must be a function of"):
+        nn.callbacks.LearningRateScheduler(0.1)
+    with pytest.raises(TypeError, match=r"schedule must take \(epoch, lr\) or \(epoch\)"):
+        nn.callbacks.LearningRateScheduler(lambda: 0.1)
+
+
+def test_learning_rate_scheduler_through_fit():
+    x, y = data()
+    model = small_model(lr=0.1)
+    scheduler = nn.callbacks.LearningRateScheduler(lambda epoch, lr: 0.1 / (epoch + 1))
+    history = model.fit(x, y, batch_size=8, epochs=3, verbose=0, callbacks=[scheduler])
+    assert history.history["learning_rate"] == pytest.approx([0.1, 0.05, 0.1 / 3], rel=1e-15)
+    assert model.optimizer.param_groups[0]["lr"] == pytest.approx(0.1 / 3, rel=1e-15)
+
+
+# ---- CSVLogger and LambdaCallback ---------------------------------------------------------------------
+@pytest.mark.parametrize("separator, validate", [(",", True), (";", False)])
+def test_csv_logger_writes_what_keras_writes(keras, tmp_path, separator, validate):
+    runs = [[{"loss": 0.5, "accuracy": 0.25, **({"val_loss": 0.75} if validate else {}),
+              "per_class": np.array([0.1, 0.2])}, {"loss": 0.125, "accuracy": 0.5, "per_class": [1, 2]}],
+            [{"loss": 0.0625, "accuracy": 0.75}]]
+    for name, logger_class in (("ours", nn.callbacks.CSVLogger), ("keras", keras.callbacks.CSVLogger)):
+        for append, run in zip((False, True), runs):
+            logger = logger_class(str(tmp_path / f"{name}.csv"), separator=separator, append=append)
+            logger.on_train_begin()
+            for epoch, logs in enumerate(run):
+                logger.on_epoch_end(epoch, dict(logs))
+            logger.on_train_end()
+    ours, theirs = (tmp_path / "ours.csv").read_text(), (tmp_path / "keras.csv").read_text()
+    assert ours == theirs
+    rows = list(csv.reader(io.StringIO(ours), delimiter=separator))
+    assert rows[0][0] == "epoch" and len(rows) == 4 and rows[3][0] == "0"
+
+
+def test_csv_logger_overwrites_unless_appending_and_checks_its_arguments(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("old\n")
+    logger = nn.callbacks.CSVLogger(path)
+    logger.on_train_begin()
+    logger.on_epoch_end(0, {"loss": 1.0})
+    logger.on_train_end()
+    assert path.read_text().splitlines() == ["epoch,loss,val_loss", "0,1.0,NA"]
+    for options, error, message in [(dict(filename=3), TypeError, "filename must be a path"),
+                                    (dict(filename="a", separator=", "), ValueError, "separator must be one"),
+                                    (dict(filename="a", append="yes"), TypeError, "append must be True")]:
+        with pytest.raises(error, match=f"CSVLogger: {message}"):
+            nn.callbacks.CSVLogger(**options)
+
+
+def test_lambda_callback_runs_the_functions_it_is_given_at_their_hooks():
+    seen = []
+    callback = nn.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(("epoch", epoch)),
+                                           on_train_batch_end=lambda batch, logs: seen.append(("b", batch)),
+                                           on_test_end=lambda logs: seen.append(("test", logs)))
+    callbacks = cb.CallbackList([callback])
+    callbacks.on_train_begin()
+    callbacks.on_train_batch_end(0, {"loss": 1.0})
+    callbacks.on_epoch_end(0, {"loss": 1.0})
+    callbacks.on_test_end({"loss": 2.0})
+    assert seen == [("b", 0), ("epoch", 0), ("test", {"loss": 2.0})]
+    with pytest.raises(TypeError, match="LambdaCallback: 'on_epoch_ending' is not a hook of Callback"):
+        nn.callbacks.LambdaCallback(on_epoch_ending=print)
+    with pytest.raises(TypeError, match="LambdaCallback: on_epoch_end must be a function or None"):
+        nn.callbacks.LambdaCallback(on_epoch_end=3)
+
+
+def test_lambda_callback_through_fit_sees_keras_running_averages():
+    x, y = data()
+    batches, epochs = [], []
+    record = nn.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: batches.append(logs["loss"]),
+                                         on_epoch_end=lambda epoch, logs: epochs.append(logs["loss"]))
+    small_model().fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0, callbacks=record)
+    assert len(batches) == 4 and epochs == [batches[-1]]
+
+
+# ---- the keras namespace ---------------------------------------------------------------------------------
+def test_the_keras_namespace_has_keras_callbacks(keras):
+    names = {"BackupAndRestore", "RemoteMonitor", "SwapEMAWeights", "TensorBoard", "OrbaxCheckpoint"}
+    expected = {name for name in dir(keras.callbacks) if not name.startswith("_")} - names
+    assert expected <= set(ag.keras.callbacks.__all__)
+    for name in expected:
+        assert getattr(ag.keras.callbacks, name) is getattr(nn.callbacks, name)
+    for name in ("Callback", "History", "EarlyStopping", "TerminateOnNaN"):
+        assert getattr(nn, name) is getattr(nn.callbacks, name)
