@@ -176,6 +176,23 @@ def _keras_loss(loss: Callable[[Operand, Operand], Tensor]) -> LossFunction:
     return keras_loss
 
 
+class LossTracker:
+    """The mean of the batches' losses, each weighted by its samples: Keras' ``loss`` log."""
+
+    def __init__(self) -> None:
+        self.total, self.count = 0.0, 0
+
+    def update_state(self, loss: float, samples: int) -> None:
+        self.total, self.count = self.total + loss * samples, self.count + samples
+
+    def result(self) -> float:
+        return self.total / self.count if self.count else 0.0
+
+    def reset_state(self) -> None:
+        self.total, self.count = 0.0, 0
+
+
+
 # ---- metrics ----------------------------------------------------------------------------------
 #: a metric of the model's output against y, for the loss it was compiled with
 Metric = Callable[[ndarray, ndarray, ResolvedLoss], float]

@@ -1,4 +1,5 @@
-"""The checks of the data given to ``fit``, ``evaluate`` and ``predict``, made before anything changes:
+"""The data given to ``fit``, ``evaluate`` and ``predict``, checked before anything changes, and made
+into a source of batches (see :mod:`._fit_data`):
 the inputs (numbers, finite, the features the model expects), the targets (the labels the loss reads,
 and a shape the loss and the metrics accept for the model's output), and the monitors of callbacks.
 
@@ -9,11 +10,13 @@ of its input through ``_expected_features`` and ``_needs_matrix``.
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from .. import backend
 from ..backend import ndarray
 from ..engine import data_of, no_grad
 from ..typing import ArrayLike
+from . import _fit_data
 from ._fit_data import on_host, placed, reject_non_finite, take
 from .callbacks import Callback, EarlyStopping
 from .layers import get_rng_state, set_rng_state
@@ -148,8 +151,72 @@ class DataChecks:
             y = y.astype(_host.intp)
         return y
 
+    # ---- data -----------------------------------------------------------------------------------
+    def _source(self, where: str, x: Any, y: Any, sample_weight: Any, class_weight: Any,
+                steps: int | None) -> _fit_data.Source:
+        """The batches of ``x`` (arrays, or an iterable of batches), checked: see :mod:`._fit_data`."""
+        if x is None:
+            raise ValueError(f"{where}: x is required")
+        if _fit_data.is_batch_source(x):
+            if y is not None or sample_weight is not None:
+                raise ValueError(f"{where}: when x gives batches (a generator, a DataLoader), y and "
+                                 f"sample_weight come in its batches; y and sample_weight must be None")
+            stream = _fit_data.BatchStream(x, steps, where)
+            first = stream.peek()
+            if where != "predict":
+                if first[1] is None:
+                    raise ValueError(f"{where}: the batches must be (x, y) or (x, y, sample_weight)")
+                checked_x, checked_y = self._checked(first[0], first[1], where)
+                y_shape = self._checked_targets(checked_x, checked_y, where).shape[1:]
+            else:
+                y_shape = None
+            return _fit_data.StreamSource(stream, y_shape, class_weight, where)
+        if where == "predict" or where == "predict_on_batch":
+            return _fit_data.ArraySource(self._checked_x(x, where), None, None)
+        if y is None:
+            raise ValueError(f"{where}: y is required with array inputs")
+        checked_x, checked_y = self._checked(x, y, where)
+        checked_y = self._checked_targets(checked_x, checked_y, where)
+        if (sample_weight is not None or class_weight is not None) and self.resolved_loss.per_sample is None:
+            self.resolved_loss.weighted(None, None, None)   # its error: this loss has no per-sample form
+        weights = None
+        if sample_weight is not None:
+            weights = _fit_data.checked_sample_weight(where, sample_weight, len(checked_y))
+        if class_weight is not None:
+            by_class = _fit_data.class_weights_to_sample_weights(where, checked_y, class_weight)
+            weights = by_class if weights is None else weights * by_class
+        return _fit_data.ArraySource(checked_x, checked_y, weights)
+
+    def _training_source(self, x: Any, y: Any, sample_weight: Any, class_weight: Any,
+                         validation_split: float, steps: int | None) -> _fit_data.Source:
+        source = self._source("fit", x, y, sample_weight, class_weight, steps)
+        if validation_split:
+            if not isinstance(source, _fit_data.ArraySource):
+                raise ValueError("fit: validation_split needs array data; give validation_data for "
+                                 "data that comes in batches")
+            source = source.split(1.0 - validation_split, validation_split)
+        return source
+
+    def _validation_source(self, validation_data: Any, training: _fit_data.Source,
+                           steps: int | None) -> _fit_data.Source | None:
+        """``validation_data`` checked (it overrides ``validation_split``, as in Keras)."""
+        where = "fit (validation_data)"
+        if validation_data is None:
+            return training.held_out
+        if _fit_data.is_batch_source(validation_data):
+            return self._source(where, validation_data, None, None, None, steps)
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError(f"fit: validation_data must be (x_val, y_val) or (x_val, y_val, "
+                             f"val_sample_weight), or an iterable of batches; got "
+                             f"{_described(validation_data)}")
+        return self._source(where, *validation_data[:2], (*validation_data, None)[2], None, None)
 
 
 
 def _samples(x: ndarray | list[ndarray]) -> int:
     return len(x[0]) if isinstance(x, list) else len(x)
+
+
+def _described(value: object) -> str:
+    return f"{type(value).__name__} of {len(value)} items" if isinstance(value, (tuple, list)) \
+        else type(value).__name__

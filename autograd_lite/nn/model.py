@@ -24,6 +24,7 @@ computed from host copies, and ``predict`` returns NumPy arrays, as Keras does.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,13 +33,14 @@ from typing import Any
 from .. import backend, optim
 from .._checks import boolean, integer
 from ..backend import ndarray
-from ..engine import data_of, enable_grad, no_grad
+from ..engine import data_of, no_grad
 from ..random import get_generator
 from ..tensor import Tensor
 from ..typing import ArrayLike, Operand
 from . import _fit_data as data
 from ._arguments import OPTIMIZERS, _batch_size, _check_optimizer, _validation_split, _verbose, lookup
-from ._compiled import ResolvedLoss, resolve_loss, resolve_metrics
+from ._compiled import LossTracker, ResolvedLoss, resolve_loss, resolve_metrics
+from ._evaluation import Evaluation, steps_argument
 from ._model_checks import DataChecks
 from .callbacks import Callback, CallbackList, callback_list
 from .keras_layers.base import _snake_case, unique_name
@@ -53,23 +55,7 @@ Logs = dict[str, float]
 _host = backend.host_namespace
 
 
-class _LossTracker:
-    """The mean of the batches' losses, each weighted by its samples: Keras' ``loss`` log."""
-
-    def __init__(self) -> None:
-        self.total, self.count = 0.0, 0
-
-    def update_state(self, loss: float, samples: int) -> None:
-        self.total, self.count = self.total + loss * samples, self.count + samples
-
-    def result(self) -> float:
-        return self.total / self.count if self.count else 0.0
-
-    def reset_state(self) -> None:
-        self.total, self.count = 0.0, 0
-
-
-class Model(DataChecks, Module):
+class Model(DataChecks, Evaluation, Module):
     """A module with Keras' training loop.
 
     Three ways to make one, as in Keras: ``Model(inputs, outputs)`` (the functional API, see
@@ -105,16 +91,29 @@ class Model(DataChecks, Module):
         super().__init__()
         self.name = name if name is not None else unique_name(_snake_case(type(self).__name__))
         boolean(trainable, "trainable", type(self).__name__)
-        self._loss_tracker = _LossTracker()
+        self._loss_tracker = LossTracker()
         self._metrics: list[Any] = []
         self.metric_names: list[str] = []
+
+    def __call__(self, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
+        """Run the model; ``training=True`` or ``False`` (Keras') runs it in that mode for this call
+        only (dropout, batch statistics), else in the mode :meth:`train`/:meth:`eval` set."""
+        if training is None:
+            return super().__call__(*args, **kwargs)
+        was_training = self.training
+        self.train(boolean(training, "training", self.name))
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            self.train(was_training)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """Runs :meth:`call` (Keras' name for what a subclass computes), passing ``training`` if
         ``call`` takes it."""
-        if type(self).call is Model.call:
-            raise NotImplementedError(f"{type(self).__name__} must define call() (or forward())")
-        if "training" not in kwargs and "training" in inspect.signature(self.call).parameters:
+        cls = type(self)
+        if cls.call is Model.call:
+            raise NotImplementedError(f"{cls.__name__} must define call() (or forward())")
+        if "training" not in kwargs and _takes_training(cls.call):
             kwargs["training"] = self.training
         return self.call(*args, **kwargs)
 
@@ -211,8 +210,8 @@ class Model(DataChecks, Module):
         validation_split = _validation_split(validation_split)
         validation_freq = integer(validation_freq, "validation_freq", "fit", minimum=1)
         validation_batch_size = _batch_size("fit", validation_batch_size or batch_size)
-        steps_per_epoch = _steps("fit", "steps_per_epoch", steps_per_epoch)
-        validation_steps = _steps("fit", "validation_steps", validation_steps)
+        steps_per_epoch = steps_argument("fit", "steps_per_epoch", steps_per_epoch)
+        validation_steps = steps_argument("fit", "validation_steps", validation_steps)
         shuffle = boolean(shuffle, "shuffle", "fit")
         if seed is not None:
             integer(seed, "seed", "fit", minimum=0)
@@ -334,175 +333,6 @@ class Model(DataChecks, Module):
             except ValueError as error:   # ShapeError and the label checks
                 raise type(error)(f"{where}: metric {metric.name!r}: {error}") from None
 
-    # ---- evaluate, predict, and one batch at a time ------------------------------------------------
-    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
-                 verbose: int | str = "auto", sample_weight: ArrayLike | None = None,
-                 steps: int | None = None, callbacks: Sequence[Callback] | Callback | None = None,
-                 return_dict: bool = False) -> float | list[float] | Logs:
-        """The loss on (x, y) — a float — or, with metrics, ``[loss, *metrics]``; a dict by name with
-        ``return_dict=True``, as Keras 3's. ``x`` may be an iterable of batches, as for :meth:`fit`.
-
-        The loss is computed exactly as a training step computes it, in batches of ``batch_size``
-        (32 for ``None``), one :meth:`test_step` each: a loss of a sigmoid or softmax output is
-        computed from its logits, so that a saturated output gives the same loss here as in ``fit``.
-        """
-        self._require_compiled("evaluate")
-        batch_size = _batch_size("evaluate", batch_size)
-        verbose = _verbose("evaluate", verbose)
-        return_dict = boolean(return_dict, "return_dict", "evaluate")
-        steps = _steps("evaluate", "steps", steps)
-        callbacks = callback_list(callbacks)
-        source = self._source("evaluate", x, y, sample_weight, None, steps)
-        callback_list_ = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
-                                      epochs=1, steps=source.steps(batch_size))
-        logs = self._evaluated(source, batch_size, self._placement(), callback_list_)
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values if len(values) > 1 else values[0]
-
-    def _evaluated(self, source: data.Source, batch_size: int, placement: Placement,
-                   callback_list_: CallbackList | None = None) -> Logs:
-        """The logs of the source's batches, in evaluation mode. The graph is recorded (and dropped)
-        as in training: the losses find the logits of a sigmoid or softmax output through it."""
-        was_training = self.training
-        self.eval()
-        self.reset_metrics()
-        logs: Logs = {}
-        if callback_list_ is not None:
-            callback_list_.on_test_begin()
-        try:
-            with enable_grad():
-                for step, batch in enumerate(source.batches(batch_size, False, None, placement)):
-                    if callback_list_ is not None:
-                        callback_list_.on_test_batch_begin(step)
-                    logs = self.test_step(batch)
-                    if callback_list_ is not None:
-                        callback_list_.on_test_batch_end(step, logs)
-        finally:
-            self.train(was_training)
-        if callback_list_ is not None:
-            callback_list_.on_test_end(logs)
-        return dict(logs)
-
-    def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = "auto",
-                steps: int | None = None, callbacks: Sequence[Callback] | Callback | None = None) -> Any:
-        """The model's outputs for ``x`` as NumPy arrays (one per output), in batches of
-        ``batch_size`` (32 for ``None``), in evaluation mode, no graph recorded. ``x`` may be an
-        iterable of batches (their ``x`` is used)."""
-        batch_size = _batch_size("predict", batch_size)
-        verbose = _verbose("predict", verbose)
-        steps = _steps("predict", "steps", steps)
-        callbacks = callback_list(callbacks)
-        source = self._source("predict", x, None, None, None, steps)
-        callback_list_ = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
-                                      epochs=1, steps=source.steps(batch_size))
-        placement, was_training = self._placement(), self.training
-        self.eval()
-        outputs = []
-        callback_list_.on_predict_begin()
-        try:
-            with no_grad():
-                for step, batch in enumerate(source.batches(batch_size, False, None, placement)):
-                    callback_list_.on_predict_batch_begin(step)
-                    outputs.append(_to_host(self.predict_step(batch)))
-                    callback_list_.on_predict_batch_end(step, {"outputs": outputs[-1]})
-        finally:
-            self.train(was_training)
-        callback_list_.on_predict_end()
-        if isinstance(outputs[0], list):
-            return [_host.concatenate(parts) for parts in zip(*outputs)]
-        return _host.concatenate(outputs)
-
-    def train_on_batch(self, x: Any, y: Any = None, sample_weight: ArrayLike | None = None,
-                       class_weight: Mapping[int, float] | None = None,
-                       return_dict: bool = False) -> float | list[float] | Logs:
-        """One :meth:`train_step` on the batch (x, y); its loss and metrics, as :meth:`evaluate`
-        returns them (Keras 3 resets the metrics first, so they are this batch's)."""
-        self._require_compiled("train_on_batch")
-        return_dict = boolean(return_dict, "return_dict", "train_on_batch")
-        source = self._source("train_on_batch", x, y, sample_weight, class_weight, None)
-        if self.optimizer is not None:
-            self._check_optimizer_updates_the_model()
-        placement = self._build(source.first_x())
-        self.train()
-        self.reset_metrics()
-        logs = self.train_step(next(source.batches(source.samples(), False, None, placement)))
-        return _returned(logs, return_dict)
-
-    def test_on_batch(self, x: Any, y: Any = None, sample_weight: ArrayLike | None = None,
-                      return_dict: bool = False) -> float | list[float] | Logs:
-        """The loss and metrics of the batch (x, y), without training (one :meth:`test_step`)."""
-        self._require_compiled("test_on_batch")
-        return_dict = boolean(return_dict, "return_dict", "test_on_batch")
-        source = self._source("test_on_batch", x, y, sample_weight, None, None)
-        logs = self._evaluated(source, source.samples(), self._placement())
-        return _returned(logs, return_dict)
-
-    def predict_on_batch(self, x: Any) -> Any:
-        """The outputs for one batch ``x``, as NumPy arrays (no batching)."""
-        source = self._source("predict_on_batch", x, None, None, None, None)
-        return self.predict(x, batch_size=source.samples(), verbose=0)
-
-    # ---- data -----------------------------------------------------------------------------------
-    def _source(self, where: str, x: Any, y: Any, sample_weight: Any, class_weight: Any,
-                steps: int | None) -> data.Source:
-        """The batches of ``x`` (arrays, or an iterable of batches), checked: see :mod:`._fit_data`."""
-        if x is None:
-            raise ValueError(f"{where}: x is required")
-        if data.is_batch_source(x):
-            if y is not None or sample_weight is not None:
-                raise ValueError(f"{where}: when x gives batches (a generator, a DataLoader), y and "
-                                 f"sample_weight come in its batches; y and sample_weight must be None")
-            stream = data.BatchStream(x, steps, where)
-            first = stream.peek()
-            if where != "predict":
-                if first[1] is None:
-                    raise ValueError(f"{where}: the batches must be (x, y) or (x, y, sample_weight)")
-                checked_x, checked_y = self._checked(first[0], first[1], where)
-                y_shape = self._checked_targets(checked_x, checked_y, where).shape[1:]
-            else:
-                y_shape = None
-            return data.StreamSource(stream, y_shape, class_weight, where)
-        if where == "predict" or where == "predict_on_batch":
-            return data.ArraySource(self._checked_x(x, where), None, None)
-        if y is None:
-            raise ValueError(f"{where}: y is required with array inputs")
-        checked_x, checked_y = self._checked(x, y, where)
-        checked_y = self._checked_targets(checked_x, checked_y, where)
-        if (sample_weight is not None or class_weight is not None) and self.resolved_loss.per_sample is None:
-            self.resolved_loss.weighted(None, None, None)   # its error: this loss has no per-sample form
-        weights = None
-        if sample_weight is not None:
-            weights = data.checked_sample_weight(where, sample_weight, len(checked_y))
-        if class_weight is not None:
-            by_class = data.class_weights_to_sample_weights(where, checked_y, class_weight)
-            weights = by_class if weights is None else weights * by_class
-        return data.ArraySource(checked_x, checked_y, weights)
-
-    def _training_source(self, x: Any, y: Any, sample_weight: Any, class_weight: Any,
-                         validation_split: float, steps: int | None) -> data.Source:
-        source = self._source("fit", x, y, sample_weight, class_weight, steps)
-        if validation_split:
-            if not isinstance(source, data.ArraySource):
-                raise ValueError("fit: validation_split needs array data; give validation_data for "
-                                 "data that comes in batches")
-            source = source.split(1.0 - validation_split, validation_split)
-        return source
-
-    def _validation_source(self, validation_data: Any, training: data.Source,
-                           steps: int | None) -> data.Source | None:
-        """``validation_data`` checked (it overrides ``validation_split``, as in Keras)."""
-        where = "fit (validation_data)"
-        if validation_data is None:
-            return training.held_out
-        if data.is_batch_source(validation_data):
-            return self._source(where, validation_data, None, None, None, steps)
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-            raise ValueError(f"fit: validation_data must be (x_val, y_val) or (x_val, y_val, "
-                             f"val_sample_weight), or an iterable of batches; got {_described(validation_data)}")
-        return self._source(where, *validation_data[:2], (*validation_data, None)[2], None, None)
-
     # ---- inspection and saving ------------------------------------------------------------------
     def summary(self, line_length: int | None = None, positions: Any = None,
                 print_fn: Callable[[str], Any] | None = None, expand_nested: bool = False,
@@ -521,6 +351,27 @@ class Model(DataChecks, Module):
         from .saving import save_model
 
         save_model(self, filepath, overwrite)
+
+    def build(self, input_shape: Sequence[int | None]) -> None:
+        """Build the layers for inputs of ``input_shape`` (batch axis first, as Keras' ``build``)
+        by running the model on a zero sample; the weights then exist and ``summary`` shows shapes."""
+        from .sequential import _built_output_shape
+
+        shape = tuple(input_shape)
+        _built_output_shape(self, shape, _host.float64)
+        self._built_input_shape = (None, *shape[1:])
+        self.name_parameters()
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Module:
+        """A layer by its name or its index in ``layers`` (Keras' ``get_layer``)."""
+        layers = list(getattr(self, "layers", None) or [module for _, module in self.named_children()])
+        if index is not None:
+            return layers[integer(index, "index", "get_layer")]
+        for layer in layers:
+            if getattr(layer, "name", None) == name:
+                return layer
+        raise ValueError(f"get_layer: no layer is named {name!r}; the layers are "
+                         f"{[getattr(layer, 'name', type(layer).__name__) for layer in layers]}")
 
     # ---- building -------------------------------------------------------------------------------
     def _require_compiled(self, where: str) -> None:
@@ -558,31 +409,15 @@ class Model(DataChecks, Module):
             self.optimizer = made
 
 
-def _steps(where: str, name: str, steps: object) -> int | None:
-    return None if steps is None else integer(steps, name, where, minimum=1)
+@functools.cache
+def _takes_training(call: Callable[..., Any]) -> bool:
+    """Whether a ``call`` has a ``training`` parameter (looked up once per class)."""
+    return "training" in inspect.signature(call).parameters
 
 
 def _batch_samples(x: Any) -> int:
     first = x[0] if isinstance(x, (list, tuple)) else x
     return int(data_of(first).shape[0])
-
-
-def _to_host(outputs: Any) -> Any:
-    if isinstance(outputs, (list, tuple)):
-        return [backend.to_host(data_of(item)) for item in outputs]
-    return backend.to_host(data_of(outputs))
-
-
-def _returned(logs: Logs, return_dict: bool) -> float | list[float] | Logs:
-    if return_dict:
-        return logs
-    values = list(logs.values())
-    return values if len(values) > 1 else values[0]
-
-
-def _described(value: object) -> str:
-    return f"{type(value).__name__} of {len(value)} items" if isinstance(value, (tuple, list)) \
-        else type(value).__name__
 
 
 def _distinct_names(metrics: list[Any]) -> None:
