@@ -195,10 +195,19 @@ class Layer(Module):
         """The layer's computation, once built."""
         raise NotImplementedError(f"{type(self).__name__} must define call()")
 
-    def forward(self, *inputs: Any, **kwargs: Any) -> Any:
+    def forward(self, *inputs: Any, training: bool | None = None, **kwargs: Any) -> Any:
+        """Build on the first call, then :meth:`call`; ``training=True`` or ``False`` (Keras')
+        runs this call in that mode, else the layer's mode (:meth:`~Module.train`/``eval``) holds."""
         if not self._built:
             self._build_for(inputs[0] if inputs else None)
-        return self.call(*inputs, **kwargs)
+        if training is None or bool(training) == self.training:
+            return self.call(*inputs, **kwargs)
+        was_training = self.training
+        self.train(boolean(training, "training", self.name))
+        try:
+            return self.call(*inputs, **kwargs)
+        finally:
+            self.train(was_training)
 
     def _build_for(self, first_input: Any) -> None:
         """Build for the first input (a list of inputs for the merging layers), on its device unless
