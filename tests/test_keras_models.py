@@ -1,0 +1,374 @@
+"""The Keras model surface: the functional API, subclassing with ``call``, ``summary``, saving and
+loading ``.keras`` archives, ``get_weights``/``set_weights``, and ``fit``'s Keras arguments
+(``x=``/``y=``, ``sample_weight``, ``class_weight``, ``initial_epoch``, ``validation_freq``, generators,
+DataLoaders, ``steps_per_epoch``) and the one-batch calls. The numbers are compared with Keras itself
+in ``tests/test_keras_parity.py``; here, the semantics and the errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+from autograd_lite import keras, nn
+from autograd_lite.data import DataLoader, TensorDataset
+
+layers = keras.layers
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(40, 3))
+Y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(float)
+
+
+def small_model(name: str | None = None) -> nn.Sequential:
+    keras.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(4, activation="relu"),
+                              layers.Dense(1, activation="sigmoid")], name=name)
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+# ---- the functional API ------------------------------------------------------------------------
+def test_model_of_inputs_and_outputs_is_a_functional_model_that_runs_its_layers_in_order():
+    inputs = keras.Input(shape=(3,))
+    hidden = layers.Dense(5, activation="tanh", name="hidden")(inputs)
+    outputs = layers.Dense(2, name="out")(hidden)
+    model = keras.Model(inputs=inputs, outputs=outputs)
+    assert isinstance(model, nn.symbolic.Functional) and isinstance(model, keras.Model)
+    assert [layer.name for layer in model.layers][1:] == ["hidden", "out"]
+    assert list(model.state_dict()) == ["hidden.kernel", "hidden.bias", "out.kernel", "out.bias"]
+    hidden_layer, out_layer = model.layers[1], model.layers[2]
+    expected = out_layer(hidden_layer(X)).data
+    np.testing.assert_array_equal(model.predict(X, verbose=0), expected)
+    assert outputs.shape == (None, 2) and hidden.shape == (None, 5)
+
+
+def test_several_inputs_and_outputs_and_a_shared_layer():
+    left, right = keras.Input(shape=(3,)), keras.Input(shape=(3,))
+    shared = layers.Dense(2, name="shared")
+    a, b = shared(left), shared(right)
+    joined = layers.Concatenate()([a, b])
+    model = keras.Model([left, right], [joined, a])
+    assert sum(layer is shared for layer in model.layers) == 1      # one layer, two calls
+    assert model.count_params() == 3 * 2 + 2
+    first, second = model.predict([X, 2 * X], verbose=0)
+    w, bias = shared.get_weights()
+    np.testing.assert_allclose(first, np.concatenate([X @ w + bias, 2 * X @ w + bias], axis=1), rtol=1e-14)
+    np.testing.assert_allclose(second, X @ w + bias, rtol=1e-14)
+
+
+def test_a_model_with_two_inputs_trains_on_a_list_of_arrays():
+    left, right = keras.Input(shape=(3,)), keras.Input(shape=(3,))
+    out = layers.Dense(1)(layers.Add()([layers.Dense(4)(left), layers.Dense(4)(right)]))
+    model = keras.Model(inputs=[left, right], outputs=out)
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit([X, X[::-1]], Y, epochs=3, batch_size=8, verbose=0)
+    assert len(history.history["loss"]) == 3 and history.history["loss"][-1] < history.history["loss"][0]
+    with pytest.raises(ValueError, match="the same number of samples"):
+        model.fit([X, X[:10]], Y, verbose=0)
+
+
+def test_an_unknown_axis_stays_unknown():
+    inputs = keras.Input(shape=(None, 4))
+    outputs = layers.Dense(2)(inputs)
+    assert outputs.shape == (None, None, 2)
+    model = keras.Model(inputs, outputs)
+    assert model.predict(np.ones((2, 7, 4)), verbose=0).shape == (2, 7, 2)
+
+
+def test_functional_errors_name_what_is_wrong():
+    a, b = keras.Input(shape=(3,)), keras.Input(shape=(3,))
+    out = layers.Add()([layers.Dense(2)(a), layers.Dense(2)(b)])
+    with pytest.raises(ValueError, match="depends on the Input .* which is not among inputs"):
+        keras.Model(inputs=a, outputs=out)
+    with pytest.raises(TypeError, match="must be symbolic tensors"):
+        keras.Model(inputs=a, outputs=np.ones(3))
+    with pytest.raises(TypeError, match="symbolic"):
+        np.asarray(a)
+
+
+def test_subclassing_with_call_and_training():
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(3)
+            self.seen = []
+
+        def call(self, x, training=None):
+            self.seen.append(training)
+            return self.dense(x)
+
+    model = Net()
+    model(X[:2])
+    model(X[:2], training=False)
+    model.eval()
+    model(X[:2])
+    assert model.seen == [True, False, False] and model.training is False
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(X, np.zeros((40, 3)), epochs=1, verbose=0)
+    assert model.count_params() == 12
+
+
+# ---- summary -------------------------------------------------------------------------------------
+def summary_lines(model: nn.Model) -> list[str]:
+    lines: list[str] = []
+    model.summary(print_fn=lines.append)
+    return lines
+
+
+def test_summary_lists_each_layer_with_its_output_shape_and_parameters():
+    model = keras.Sequential([keras.Input(shape=(8, 8, 1)), layers.Conv2D(4, 3, name="conv"),
+                              layers.Flatten(name="flat"), layers.Dense(10, name="out")], name="net")
+    lines = summary_lines(model)
+    assert lines[0] == 'Model: "net"'
+    rows = {line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:4]]
+            for line in lines if line.startswith("│") and "(" in line.split("│")[1]}
+    assert rows == {"conv (Conv2D)": ["(None, 6, 6, 4)", "40"], "flat (Flatten)": ["(None, 144)", "0"],
+                    "out (Dense)": ["(None, 10)", "1,450"]}
+    assert " Total params: 1,490 (11.64 KB)" in lines and " Non-trainable params: 0 (0.00 B)" in lines
+
+
+def test_summary_counts_frozen_weights_and_an_unbuilt_model_shows_question_marks():
+    model = keras.Sequential([layers.Dense(2, input_shape=(3,)), layers.Dense(1, trainable=False)])
+    lines = summary_lines(model)
+    assert " Trainable params: 8 (64.00 B)" in lines and " Non-trainable params: 3 (24.00 B)" in lines
+    unbuilt = keras.Sequential([layers.Dense(2)])
+    assert any("?" in line for line in summary_lines(unbuilt))
+
+
+def test_a_branching_functional_model_shows_what_each_layer_is_connected_to():
+    a, b = keras.Input(shape=(3,), name="left"), keras.Input(shape=(3,), name="right")
+    out = layers.Concatenate(name="cat")([layers.Dense(2, name="d1")(a), layers.Dense(2, name="d2")(b)])
+    lines = summary_lines(keras.Model([a, b], out))
+    assert any("Connected to" in line for line in lines)
+    assert any(line.startswith("│ cat (Concatenate)") and "d1[0][0], d2[0][0]" in line for line in lines)
+
+
+# ---- weights ---------------------------------------------------------------------------------------
+def test_get_and_set_weights_in_keras_order_and_a_bad_list_changes_nothing():
+    model = small_model()
+    shapes = [w.shape for w in model.get_weights()]
+    assert shapes == [(3, 4), (4,), (4, 1), (1,)]
+    before = model.get_weights()
+    with pytest.raises(ValueError, match="has 4 weight arrays .* but 3 were given"):
+        model.set_weights(before[:3])
+    with pytest.raises(ValueError, match="shape"):
+        model.set_weights([before[0], before[1], np.ones((1, 4)), before[3]])
+    for old, new in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(old, new)
+    model.set_weights([w + 1 for w in before])
+    np.testing.assert_array_equal(model.get_weights()[0], before[0] + 1)
+
+
+@pytest.mark.parametrize("name", ["model.weights.h5", "weights.bin", "no_extension"])
+def test_save_weights_round_trips_any_file_name(tmp_path, name):
+    model = small_model()
+    path = tmp_path / name
+    model.save_weights(path)
+    other = small_model()
+    other.set_weights([w * 0 for w in other.get_weights()])
+    other.load_weights(path)
+    for a, b in zip(model.get_weights(), other.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+# ---- saving whole models -------------------------------------------------------------------------
+def test_save_and_load_model_round_trips_architecture_weights_compile_and_optimizer(tmp_path):
+    model = small_model()
+    model.fit(X, Y, epochs=2, verbose=0, shuffle=False)
+    path = tmp_path / "m.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert type(loaded) is nn.Sequential and [layer.name for layer in loaded.layers] == \
+        [layer.name for layer in model.layers]
+    np.testing.assert_array_equal(loaded.predict(X, verbose=0), model.predict(X, verbose=0))
+    assert loaded.loss == "binary_crossentropy" and loaded.metrics_names == ["loss", "accuracy"]
+    # the optimizer's moments came along: training on continues exactly as it would have
+    continued, resumed = model.fit(X, Y, epochs=2, verbose=0, shuffle=False), \
+        loaded.fit(X, Y, epochs=2, verbose=0, shuffle=False)
+    assert continued.history == resumed.history
+
+
+def test_a_saved_functional_model_loads_with_its_graph(tmp_path):
+    left, right = keras.Input(shape=(3,)), keras.Input(shape=(3,))
+    shared = layers.Dense(2)
+    out = layers.Concatenate()([shared(left), shared(right)])
+    model = keras.Model([left, right], out)
+    model.save(tmp_path / "f.keras")
+    loaded = keras.models.load_model(tmp_path / "f.keras", compile=False)
+    np.testing.assert_array_equal(loaded.predict([X, -X], verbose=0), model.predict([X, -X], verbose=0))
+    assert loaded.count_params() == 8
+
+
+def test_the_archive_is_json_and_plain_arrays_never_pickle(tmp_path):
+    small_model().save(tmp_path / "m.keras")
+    with zipfile.ZipFile(tmp_path / "m.keras") as archive:
+        assert sorted(archive.namelist()) == ["config.json", "metadata.json", "model.weights.npz",
+                                              "optimizer.npz"]
+        json.loads(archive.read("config.json"))
+        with archive.open("model.weights.npz") as member:
+            arrays = np.load(member, allow_pickle=False)
+            assert sorted(arrays.files) == ["0.bias", "0.kernel", "1.bias", "1.kernel"]
+
+
+def rewrite_config(path, change) -> None:
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    config = json.loads(members["config.json"])
+    change(config)
+    members["config.json"] = json.dumps(config).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+
+
+def test_a_file_naming_a_class_that_is_not_registered_is_refused(tmp_path):
+    path = tmp_path / "m.keras"
+    small_model().save(path)
+
+    def evil(config):
+        config["config"]["layers"][0].update(module="os", class_name="system")
+    rewrite_config(path, evil)
+    with pytest.raises(ValueError, match="names the class os.system, which is not one of autograd_lite's"):
+        keras.models.load_model(path)
+
+
+class Scale(keras.layers.Layer):
+    def __init__(self, factor: float = 2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, x):
+        return x * self.factor
+
+
+def test_a_layer_of_your_own_loads_through_custom_objects(tmp_path):
+    model = keras.Sequential([keras.Input(shape=(3,)), Scale(3.0), layers.Dense(1)])
+    model.save(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match="custom_objects"):
+        keras.models.load_model(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras", custom_objects={"Scale": Scale})
+    assert loaded.layers[0].factor == 3.0
+    np.testing.assert_array_equal(loaded.predict(X, verbose=0), model.predict(X, verbose=0))
+
+
+def test_saving_and_loading_errors(tmp_path):
+    model = small_model()
+    with pytest.raises(ValueError, match=r"must end in \.keras"):
+        model.save(tmp_path / "m.h5")
+    assert not os.listdir(tmp_path)
+    (tmp_path / "junk.keras").write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match="is not a readable .keras file"):
+        keras.models.load_model(tmp_path / "junk.keras")
+    model.save(tmp_path / "m.keras")
+    with pytest.raises(FileExistsError):
+        model.save(tmp_path / "m.keras", overwrite=False)
+
+
+def test_a_model_compiled_with_a_loss_of_your_own_needs_it_to_load_compiled(tmp_path):
+    def my_loss(y_true, y_pred):
+        return nn.losses.mean_squared_error(y_true, y_pred)
+
+    model = small_model()
+    model.compile(optimizer="sgd", loss=my_loss)
+    model.save(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match="custom_objects"):
+        keras.models.load_model(tmp_path / "m.keras")
+    assert keras.models.load_model(tmp_path / "m.keras", custom_objects={"my_loss": my_loss}).loss is my_loss
+    assert keras.models.load_model(tmp_path / "m.keras", compile=False).resolved_loss is None
+
+
+# ---- fit's Keras arguments ---------------------------------------------------------------------------
+def test_fit_takes_x_and_y_by_keyword_and_initial_epoch_counts_from_there():
+    history = small_model().fit(x=X, y=Y, epochs=5, initial_epoch=2, verbose=0)
+    assert history.epoch == [2, 3, 4]
+
+
+def test_validation_freq_validates_every_nth_epoch():
+    history = small_model().fit(X, Y, epochs=4, validation_split=0.25, validation_freq=2, verbose=0)
+    assert len(history.history["loss"]) == 4 and len(history.history["val_loss"]) == 2
+
+
+def test_sample_weight_is_keras_rule_sum_of_weighted_losses_over_the_samples():
+    model = small_model()
+    weights = RNG.uniform(0, 2, size=40)
+    per_sample = nn.losses.binary_crossentropy(Y[:, None], model(X)).data
+    expected = float(np.sum(per_sample * weights) / 40)
+    logs = model.test_on_batch(X, Y, sample_weight=weights, return_dict=True)
+    assert logs["loss"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_class_weight_weighs_each_sample_by_its_class():
+    model = small_model()
+    by_class = model.test_on_batch(X, Y, sample_weight=np.where(Y == 1, 3.0, 0.5), return_dict=True)
+    first = model.get_weights()
+    a = model.train_on_batch(X, Y, class_weight={0: 0.5, 1: 3.0}, return_dict=True)
+    model.set_weights(first)
+    b = model.train_on_batch(X, Y, sample_weight=np.where(Y == 1, 3.0, 0.5), return_dict=True)
+    assert a == b and a["loss"] == pytest.approx(by_class["loss"], rel=1e-12)
+
+
+def test_a_bad_sample_weight_is_refused_before_anything_changes():
+    model = small_model()
+    before = model.get_weights()
+    with pytest.raises(ValueError, match=r"one weight per sample, shape \(40,\)"):
+        model.fit(X, Y, sample_weight=np.ones(39), verbose=0)
+    with pytest.raises(TypeError, match="class_weight keys must be class indices"):
+        model.fit(X, Y, class_weight={"a": 1.0}, verbose=0)
+    assert model.optimizer is None
+    for old, new in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(old, new)
+
+
+def test_a_generator_gives_steps_per_epoch_batches_and_continues_across_epochs():
+    seen = []
+
+    def batches():
+        start = 0
+        while True:
+            seen.append(start)
+            yield X[start:start + 8], Y[start:start + 8]
+            start = (start + 8) % 40
+
+    history = small_model().fit(batches(), steps_per_epoch=3, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2 and seen[:6] == [0, 8, 16, 24, 32, 0]
+    with pytest.raises(ValueError, match="y and sample_weight must be None"):
+        small_model().fit(batches(), Y, verbose=0)
+
+
+def test_a_dataloader_is_read_afresh_each_epoch():
+    loader = DataLoader(TensorDataset(X, Y), batch_size=16)
+    model = small_model()
+    steps = []
+
+    class Count(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            steps.append(batch)
+    model.fit(loader, epochs=2, verbose=0, callbacks=Count(), validation_data=loader)
+    assert steps == [0, 1, 2, 0, 1, 2]
+    assert set(model.evaluate(loader, verbose=0, return_dict=True)) == {"loss", "accuracy"}
+
+
+def test_predict_evaluate_and_the_one_batch_calls():
+    model = small_model()
+    assert model.predict(X, batch_size=7, verbose=0).shape == (40, 1)
+    np.testing.assert_array_equal(model.predict_on_batch(X), model.predict(X, verbose=0))
+    logs = model.evaluate(X, Y, batch_size=40, verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "accuracy"]
+    assert model.evaluate(X, Y, batch_size=40, verbose=0) == [logs["loss"], logs["accuracy"]]
+    assert model.test_on_batch(X, Y) == [logs["loss"], logs["accuracy"]]
+    before = model.get_weights()
+    loss, accuracy = model.train_on_batch(X, Y)
+    assert loss == pytest.approx(logs["loss"], rel=1e-12)       # of the outputs before the step
+    assert not np.array_equal(before[0], model.get_weights()[0])
+
+
+def test_keras_optimizers_are_settings_made_into_the_optimizer_at_the_first_fit():
+    model = small_model()
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.05), loss="binary_crossentropy")
+    model.fit(X, Y, epochs=1, verbose=0)
+    assert model.optimizer.learning_rate == 0.05 and type(model.optimizer).__name__ == "Adam"
+    model.optimizer.learning_rate = 0.01
+    assert all(group["lr"] == 0.01 for group in model.optimizer.param_groups)
