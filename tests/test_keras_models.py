@@ -372,3 +372,14 @@ def test_keras_optimizers_are_settings_made_into_the_optimizer_at_the_first_fit(
     assert model.optimizer.learning_rate == 0.05 and type(model.optimizer).__name__ == "Adam"
     model.optimizer.learning_rate = 0.01
     assert all(group["lr"] == 0.01 for group in model.optimizer.param_groups)
+
+
+def test_loss_and_metric_objects_are_saved_by_class_and_config(tmp_path):
+    model = small_model()
+    model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(label_smoothing=0.1),
+                  metrics=[keras.metrics.AUC(num_thresholds=50), "accuracy"])
+    model.fit(X, Y, epochs=1, verbose=0)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded.loss.label_smoothing == 0.1 and loaded.metrics_names == model.metrics_names
+    assert loaded.evaluate(X, Y, verbose=0) == model.evaluate(X, Y, verbose=0)

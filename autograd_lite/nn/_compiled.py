@@ -17,17 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .. import backend
 from ..backend import ndarray
-from ..engine import ShapeError, data_of
+from ..engine import data_of
 from ..reductions import sum as sum_
 from ..tensor import Tensor
 from ..tensor_ops import mean
 from ..typing import Operand
 from . import functional as F
 from ._arguments import lookup
-
-_host = backend.host_namespace  # the metrics are computed on host copies of the outputs and targets
 
 LabelKind = Literal["binary", "sparse", "dense"]
 #: a loss as fit calls it, ``(prediction, target)`` → a one-number Tensor
@@ -194,65 +191,13 @@ class LossTracker:
 
 
 # ---- metrics ----------------------------------------------------------------------------------
-#: a metric of the model's output against y, for the loss it was compiled with
-Metric = Callable[[ndarray, ndarray, ResolvedLoss], float]
+def metric_specs(metrics: object, where: str = "metrics") -> list[Any]:
+    """The metrics given to ``compile``, checked: a list of names, :mod:`~autograd_lite.nn.metrics`
+    objects or functions ``metric(y_true, y_pred)``. Like Keras 3, a lone name is a ValueError, not
+    a list of one. They are made into metric objects by :func:`resolve_metric` once the model's
+    output shape is known (Keras' ``'accuracy'`` depends on it)."""
+    from . import metrics as keras_metrics
 
-
-def accuracy(prediction: ndarray, y: ndarray, loss: ResolvedLoss) -> float:
-    """The fraction right: binary for one output per sample (split at ½, or at 0 for logits),
-    categorical (argmax) for one-hot y, else of class labels."""
-    if prediction.shape[-1] == 1:
-        threshold = 0.0 if loss.from_logits else 0.5
-        return float(_host.mean((prediction > threshold) == (_same_shape(prediction, y) > 0.5)))
-    if y.shape == prediction.shape:   # one-hot
-        return float(_host.mean(_host.argmax(prediction, axis=-1) == _host.argmax(y, axis=-1)))
-    if y.shape not in (prediction.shape[:-1], prediction.shape[:-1] + (1,)):
-        raise ShapeError(f"y of shape {y.shape} is neither one-hot nor one label per sample for the "
-                         f"model's output of shape {prediction.shape}")
-    return float(_host.mean(_host.argmax(prediction, axis=-1) == y.reshape(prediction.shape[:-1])))
-
-
-def mean_squared_error(prediction: ndarray, y: ndarray, loss: ResolvedLoss) -> float:
-    """mean((prediction − y)²)."""
-    return float(_host.mean((prediction - _same_shape(prediction, y)) ** 2))
-
-
-def mean_absolute_error(prediction: ndarray, y: ndarray, loss: ResolvedLoss) -> float:
-    """mean(|prediction − y|)."""
-    return float(_host.mean(_host.abs(prediction - _same_shape(prediction, y))))
-
-
-#: the metrics ``compile`` accepts, by Keras' names and short forms
-METRICS: dict[str, Metric] = {
-    "accuracy": accuracy, "acc": accuracy,
-    "mse": mean_squared_error, "mean_squared_error": mean_squared_error,
-    "mae": mean_absolute_error, "mean_absolute_error": mean_absolute_error,
-}
-
-
-class _MeanOfBatches:
-    """A metric function of a batch, averaged over the samples of the batches seen (stateful, as
-    Keras' metrics are)."""
-
-    def __init__(self, name: str, function: Metric, loss: ResolvedLoss) -> None:
-        self.name, self.function, self.loss = name, function, loss
-        self.reset_state()
-
-    def update_state(self, y_true: ndarray, y_pred: ndarray, sample_weight: ndarray | None = None) -> None:
-        weight = len(y_true) if sample_weight is None else float(_host.sum(sample_weight))
-        self.total += self.function(y_pred, y_true, self.loss) * weight
-        self.count += weight
-
-    def result(self) -> float:
-        return self.total / self.count if self.count else 0.0
-
-    def reset_state(self) -> None:
-        self.total, self.count = 0.0, 0.0
-
-
-def resolve_metrics(metrics: object, loss: ResolvedLoss, where: str = "metrics") -> list[Any]:
-    """The metrics given to ``compile`` as stateful metric objects. Like Keras 3, a lone name is a
-    ValueError, not a list of one."""
     if metrics is None:
         return []
     if isinstance(metrics, str):
@@ -261,14 +206,33 @@ def resolve_metrics(metrics: object, loss: ResolvedLoss, where: str = "metrics")
     if not isinstance(metrics, (list, tuple)):
         raise ValueError(f"compile: {where} must be a list of names such as ['accuracy'], not "
                          f"{type(metrics).__name__}")
-    for name in metrics:
-        if not isinstance(name, str):
-            raise TypeError(f"compile: each metric must be a name, one of {sorted(METRICS)}; got {name!r}")
-    return [_MeanOfBatches(name, lookup(METRICS, "metric", name, "compile"), loss) for name in metrics]
+    for spec in metrics:
+        if isinstance(spec, str) and spec.lower() in ("accuracy", "acc"):
+            continue
+        if not (isinstance(spec, (str, keras_metrics.Metric)) or callable(spec)):
+            raise TypeError(f"compile: each of {where} must be a name, a metric object or a function "
+                            f"metric(y_true, y_pred); got {spec!r}")
+        try:
+            keras_metrics.get(spec)
+        except ValueError as error:
+            raise ValueError(f"compile: {error}") from None
+    return list(metrics)
 
 
-def _same_shape(prediction: ndarray, y: ndarray) -> ndarray:
-    if prediction.shape != y.shape:
-        raise ShapeError(f"the model's output has shape {prediction.shape} but y has shape {y.shape}; "
-                         f"they must be equal")
-    return y
+def metric_name(spec: Any) -> str:
+    """The name a metric is logged under: the string given, or the metric's or function's name."""
+    if isinstance(spec, str):
+        return spec
+    return getattr(spec, "name", None) or getattr(spec, "__name__", type(spec).__name__)
+
+
+def resolve_metric(spec: Any, loss: ResolvedLoss, output_shape: tuple[int, ...],
+                   target_shape: tuple[int, ...]) -> Any:
+    """The stateful metric object of a spec, for this loss and these shapes (see
+    :func:`autograd_lite.nn.metrics.resolve`)."""
+    from . import metrics as keras_metrics
+
+    if isinstance(spec, keras_metrics.Metric):
+        return spec
+    return keras_metrics.resolve(spec, label_kind=loss.labels, from_logits=loss.from_logits,
+                                 output_shape=output_shape, target_shape=target_shape)

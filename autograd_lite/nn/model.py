@@ -39,7 +39,7 @@ from ..tensor import Tensor
 from ..typing import ArrayLike, Operand
 from . import _fit_data as data
 from ._arguments import OPTIMIZERS, _batch_size, _check_optimizer, _validation_split, _verbose, lookup
-from ._compiled import LossTracker, ResolvedLoss, resolve_loss, resolve_metrics
+from ._compiled import LossTracker, ResolvedLoss, metric_name, metric_specs, resolve_loss, resolve_metric
 from ._evaluation import Evaluation, steps_argument
 from ._model_checks import DataChecks
 from .callbacks import Callback, CallbackList, callback_list
@@ -92,7 +92,10 @@ class Model(DataChecks, Evaluation, Module):
         self.name = name if name is not None else unique_name(_snake_case(type(self).__name__))
         boolean(trainable, "trainable", type(self).__name__)
         self._loss_tracker = LossTracker()
+        self._metric_specs: list[Any] = []
+        self._weighted_metric_specs: list[Any] = []
         self._metrics: list[Any] = []
+        self._weighted_metrics: list[Any] = []
         self.metric_names: list[str] = []
 
     def __call__(self, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
@@ -152,21 +155,23 @@ class Model(DataChecks, Evaluation, Module):
         if loss_weights is not None and not isinstance(loss_weights, (int, float)):
             raise ValueError("compile: loss_weights is for models with several outputs, which fit does not "
                              "train here; give one loss")
-        metric_objects = resolve_metrics(metrics, resolved_loss, "metrics")
-        weighted_objects = resolve_metrics(weighted_metrics, resolved_loss, "weighted_metrics")
-        _distinct_names([*metric_objects, *weighted_objects])
+        specs = metric_specs(metrics, "metrics")
+        weighted_specs = metric_specs(weighted_metrics, "weighted_metrics")
+        names = [metric_name(spec) for spec in [*specs, *weighted_specs]]
+        _distinct_names(names)
         self.loss, self.resolved_loss = loss, resolved_loss
         self.loss_weight = 1.0 if loss_weights is None else float(loss_weights)
         self._optimizer_spec = optimizer
         self.optimizer = optimizer if isinstance(optimizer, optim.Optimizer) else None
-        self._metrics, self._weighted_metrics = metric_objects, weighted_objects
-        self.metric_names = [metric.name for metric in [*metric_objects, *weighted_objects]]
+        self._metric_specs, self._weighted_metric_specs = specs, weighted_specs
+        self._metrics, self._weighted_metrics = [], []   # made once the output shape is known
+        self.metric_names = names
         self.compiled = True
 
     @property
     def metrics(self) -> list[Any]:
         """The compiled metrics (Keras lists the loss tracker first; ``metrics_names`` has its name)."""
-        return [*self._metrics, *getattr(self, "_weighted_metrics", [])]
+        return [*self._metrics, *self._weighted_metrics]
 
     @property
     def metrics_names(self) -> list[str]:
@@ -324,9 +329,15 @@ class Model(DataChecks, Evaluation, Module):
         return type(self).train_step is Model.train_step and type(self).test_step is Model.test_step
 
     def _try_metrics(self, stand_in: ndarray, y: ndarray, where: str) -> None:
-        """Update a copy of each metric with a stand-in output, so that a y it cannot read fails now."""
+        """Make the metrics for this output and target shape (the first time), then update a copy of
+        each with a stand-in output, so that a y it cannot read fails now."""
         import copy
 
+        if len(self._metrics) != len(self._metric_specs) or \
+                len(self._weighted_metrics) != len(self._weighted_metric_specs):
+            shapes = self.resolved_loss, stand_in.shape, y.shape
+            self._metrics = [resolve_metric(spec, *shapes) for spec in self._metric_specs]
+            self._weighted_metrics = [resolve_metric(spec, *shapes) for spec in self._weighted_metric_specs]
         for metric in self.metrics:
             try:
                 copy.deepcopy(metric).update_state(y, stand_in)
@@ -420,8 +431,7 @@ def _batch_samples(x: Any) -> int:
     return int(data_of(first).shape[0])
 
 
-def _distinct_names(metrics: list[Any]) -> None:
-    names = [metric.name for metric in metrics]
+def _distinct_names(names: list[str]) -> None:
     repeated = sorted({name for name in names if names.count(name) > 1 or name == "loss"})
     if repeated:
         raise ValueError(f"compile: metric names must be distinct and not 'loss'; repeated: {repeated}")

@@ -166,8 +166,8 @@ def _compile_config(model: Model) -> dict[str, Any] | None:
     return {
         "optimizer": _optimizer_entry(model._optimizer_spec, model.optimizer),
         "loss": loss_entry,
-        "metrics": [_metric_entry(m) for m in model._metrics],
-        "weighted_metrics": [_metric_entry(m) for m in model._weighted_metrics],
+        "metrics": [_metric_entry(m) for m in model._metric_specs],
+        "weighted_metrics": [_metric_entry(m) for m in model._weighted_metric_specs],
         "loss_weights": None if model.loss_weight == 1.0 else model.loss_weight,
     }
 
@@ -188,13 +188,18 @@ def _optimizer_entry(spec: Any, optimizer: optim.Optimizer | None) -> Any:
 
 
 def _metric_entry(metric: Any) -> Any:
+    if isinstance(metric, str):
+        return metric
     if hasattr(metric, "get_config") and type(metric).__module__.startswith(f"{__package__}.metrics"):
         return {
             "module": type(metric).__module__,
             "class_name": type(metric).__qualname__,
             "config": json_ready(metric.get_config(), "compile: metric"),
         }
-    return metric.name
+    name = getattr(metric, "__name__", None)
+    if name is None:
+        raise TypeError(f"save: the metric {metric!r} cannot be saved; use a name or a metric of nn.metrics")
+    return {"function": name}
 
 
 def _compile_from(model: Model, config: Mapping[str, Any], custom_objects: Mapping[str, Any]) -> None:
@@ -215,7 +220,9 @@ def _compile_from(model: Model, config: Mapping[str, Any], custom_objects: Mappi
             )
         loss = custom_objects[name]
     elif isinstance(loss, Mapping):
-        loss = registered_class(loss["module"], loss["class_name"], custom_objects).from_config(
+        from . import losses as keras_losses
+
+        loss = _library_class(keras_losses, keras_losses.Loss, loss, custom_objects).from_config(
             loss["config"]
         )
     metrics = [_metric_from(m, custom_objects) for m in config["metrics"]]
@@ -232,7 +239,35 @@ def _compile_from(model: Model, config: Mapping[str, Any], custom_objects: Mappi
 def _metric_from(entry: Any, custom_objects: Mapping[str, Any]) -> Any:
     if isinstance(entry, str):
         return entry
-    return registered_class(entry["module"], entry["class_name"], custom_objects).from_config(entry["config"])
+    if "function" in entry:
+        if entry["function"] not in custom_objects:
+            raise ValueError(
+                f"load_model: the model was compiled with your metric {entry['function']!r}; "
+                f"pass it in custom_objects, or load with compile=False"
+            )
+        return custom_objects[entry["function"]]
+    from . import metrics as keras_metrics
+
+    return _library_class(keras_metrics, keras_metrics.Metric, entry, custom_objects).from_config(
+        entry["config"]
+    )
+
+
+def _library_class(
+    module: Any, base: type, entry: Mapping[str, Any], custom_objects: Mapping[str, Any]
+) -> type:
+    """The loss or metric class an entry names: one of ``custom_objects``, or a subclass of ``base``
+    defined in ``module`` (:mod:`~autograd_lite.nn.losses` or :mod:`~autograd_lite.nn.metrics`)."""
+    name = entry["class_name"]
+    if name in custom_objects:
+        return custom_objects[name]
+    cls = getattr(module, name, None) if entry["module"] == module.__name__ else None
+    if not (isinstance(cls, type) and issubclass(cls, base)):
+        raise ValueError(
+            f"load_model: the file names {entry['module']}.{name}, which is not one of "
+            f"{module.__name__}'s classes; pass your own in custom_objects"
+        )
+    return cls
 
 
 # ---- the optimizer's state ------------------------------------------------------------------------
