@@ -20,6 +20,7 @@ import pytest
 from numpy.testing import assert_array_equal
 
 import autograd_lite as ag
+import autograd_lite.keras  # noqa: F401  (ag.keras)
 from autograd_lite import nn, optim
 from autograd_lite.nn import callbacks as cb
 
@@ -581,7 +582,7 @@ def test_lambda_callback_through_fit_sees_keras_running_averages():
 
 # ---- the keras namespace ---------------------------------------------------------------------------------
 def test_the_keras_namespace_has_keras_callbacks(keras):
-    names = {"BackupAndRestore", "RemoteMonitor", "SwapEMAWeights", "TensorBoard", "OrbaxCheckpoint"}
+    names = {"RemoteMonitor", "SwapEMAWeights", "TensorBoard", "OrbaxCheckpoint"}
     expected = {name for name in dir(keras.callbacks) if not name.startswith("_")} - names
     assert expected <= set(ag.keras.callbacks.__all__)
     for name in expected:
@@ -627,6 +628,9 @@ BAD_ARGUMENTS = [
     (C.LambdaCallback, dict(on_epoch_ending=print), TypeError, "'on_epoch_ending' is not a hook of Callback"),
     (C.LambdaCallback, dict(on_epoch_end=3), TypeError, "on_epoch_end must be a function or None"),
     (C.TerminateOnNaN, dict(raise_error="no"), TypeError, "raise_error must be True or False"),
+    (C.BackupAndRestore, dict(backup_dir=""), ValueError, "backup_dir must name a folder"),
+    (C.BackupAndRestore, dict(backup_dir="b", save_freq=-2), ValueError, "save_freq must be 'epoch' or"),
+    (C.BackupAndRestore, dict(backup_dir="b", delete_checkpoint=0), TypeError, "delete_checkpoint must be"),
 ]
 
 
@@ -635,3 +639,66 @@ BAD_ARGUMENTS = [
 def test_a_bad_argument_is_refused_when_the_callback_is_made(kind, options, error, message):
     with pytest.raises(error, match=f"{kind.__name__}: {message}"):
         kind(**options)
+
+
+# ---- BackupAndRestore ---------------------------------------------------------------------------------
+def backed_up_epochs(backup, model, epochs, params=None):
+    backup.set_model(model)
+    backup.set_params(params or {"epochs": 10})
+    backup.on_train_begin()
+    for epoch in range(epochs):
+        model.set_weights([w + 1 for w in model.get_weights()])
+        backup.on_epoch_begin(epoch)
+        backup.on_epoch_end(epoch, {"loss": 1.0})
+    return model.get_weights()
+
+
+def test_backup_and_restore_gives_a_new_run_the_weights_and_epoch_of_the_last(tmp_path):
+    folder = tmp_path / "backup"
+    weights = backed_up_epochs(cb.BackupAndRestore(folder), small_model(), 2)   # then killed
+    assert sorted(os.listdir(folder)) == ["latest.weights.h5", "training_metadata.json"]
+    resumed = small_model()
+    backup = cb.BackupAndRestore(folder)
+    backup.set_model(resumed)
+    backup.on_train_begin()
+    assert resumed._initial_epoch == 2
+    for got, expected in zip(resumed.get_weights(), weights):
+        assert_array_equal(got, expected)
+    backup.set_params({"epochs": 3})
+    backup.on_epoch_end(2, {"loss": 1.0})
+    backup.on_train_end()
+    assert not folder.exists()
+
+
+def test_backup_and_restore_falls_back_on_the_backup_before(tmp_path):
+    backup = cb.BackupAndRestore(tmp_path, double_checkpoint=True)
+    model = small_model()
+    backed_up_epochs(backup, model, 1)
+    before = model.get_weights()
+    backed_up_epochs(backup, model, 1)   # a second run of one epoch: the first is the .bkp
+    (tmp_path / "latest.weights.h5").write_bytes(b"torn")
+    resumed = small_model()
+    cb.BackupAndRestore(tmp_path).set_model(resumed)
+    fallback = cb.BackupAndRestore(tmp_path)
+    fallback.set_model(resumed)
+    fallback.on_train_begin()
+    for got, expected in zip(resumed.get_weights(), before):
+        assert_array_equal(got, expected)
+    (tmp_path / "latest.weights.h5").write_bytes(b"torn")
+    os.remove(tmp_path / "latest.weights.h5.bkp")
+    with pytest.raises(ValueError, match="not a readable weights file"):
+        fallback.on_train_begin()
+
+
+def test_backup_and_restore_through_fit_resumes_an_interrupted_run(tmp_path):
+    class Interrupt(nn.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 2:
+                raise KeyboardInterrupt
+
+    x, y = data()
+    model = small_model()
+    model.fit(x, y, epochs=5, verbose=0, callbacks=[cb.BackupAndRestore(tmp_path / "b"), Interrupt()])
+    assert (tmp_path / "b" / "latest.weights.h5").exists()   # interrupted: kept
+    history = small_model().fit(x, y, epochs=5, verbose=0, callbacks=[cb.BackupAndRestore(tmp_path / "b")])
+    assert history.epoch == [3, 4] and not (tmp_path / "b").exists()

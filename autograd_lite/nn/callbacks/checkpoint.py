@@ -1,18 +1,47 @@
-"""Saving while training: Keras 3's ``ModelCheckpoint``."""
+"""Saving while training: Keras 3's ``ModelCheckpoint`` and ``BackupAndRestore``."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import string
 import warnings
 
-from .base import Logs
+from .base import Callback, Logs
 from .monitor import MonitorCallback, flag, number, verbosity
 
-__all__ = ["ModelCheckpoint"]
+__all__ = ["BackupAndRestore", "ModelCheckpoint"]
 
 
-class ModelCheckpoint(MonitorCallback):
+def _save_freq(save_freq: object, where: str) -> str | int:
+    if save_freq != "epoch" and (isinstance(save_freq, (bool, str)) or not isinstance(save_freq, int)
+                                 or save_freq < 1):
+        raise ValueError(f"{where}: save_freq must be 'epoch' or a number of batches >= 1, not "
+                         f"{save_freq!r}")
+    return save_freq
+
+
+class _EveryBatches:
+    """Counting batches for ``save_freq=N``, as Keras: a batch number not above the last one seen
+    starts a new epoch."""
+
+    save_freq: str | int = "epoch"
+    _since_last_save, _last_batch_seen = 0, None
+
+    def _batch_is_due(self, batch: int) -> bool:
+        if self.save_freq == "epoch":
+            return False
+        last = self._last_batch_seen
+        self._since_last_save += batch + 1 if last is None or batch <= last else batch - last
+        self._last_batch_seen = batch
+        if self._since_last_save >= self.save_freq:
+            self._since_last_save = 0
+            return True
+        return False
+
+
+class ModelCheckpoint(_EveryBatches, MonitorCallback):
     """Save the model, or only its weights, while it trains, as Keras 3's ``ModelCheckpoint``.
 
     ``filepath`` is formatted with ``epoch`` (counting from 1, as Keras) and the epoch's logs:
@@ -55,15 +84,9 @@ class ModelCheckpoint(MonitorCallback):
             raise ValueError(f"ModelCheckpoint: filepath must end in '.keras' (model.save writes a "
                              f".keras archive), not {filepath!r} (with save_weights_only=True any name "
                              f"works)")
-        if save_freq != "epoch" and (isinstance(save_freq, (bool, str)) or not isinstance(save_freq, int)
-                                     or save_freq < 1):
-            raise ValueError(f"ModelCheckpoint: save_freq must be 'epoch' or a number of batches >= 1, "
-                             f"not {save_freq!r}")
-        self.filepath, self.save_freq = filepath, save_freq
+        self.filepath, self.save_freq = filepath, _save_freq(save_freq, "ModelCheckpoint")
         self.save_best_only = flag(save_best_only, "save_best_only", "ModelCheckpoint")
         self.verbose = verbosity(verbose, "ModelCheckpoint")
-        self._batches_seen_since_last_saving = 0
-        self._last_batch_seen: int | None = None
         self._current_epoch = 0
 
     def check_monitor(self, logged: list[str]) -> None:
@@ -76,15 +99,7 @@ class ModelCheckpoint(MonitorCallback):
         self._current_epoch = epoch
 
     def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
-        if self.save_freq == "epoch":
-            return
-        # as Keras: a batch number not above the last one seen starts a new epoch
-        seen = batch + 1 if self._last_batch_seen is None or batch <= self._last_batch_seen \
-            else batch - self._last_batch_seen
-        self._batches_seen_since_last_saving += seen
-        self._last_batch_seen = batch
-        if self._batches_seen_since_last_saving >= self.save_freq:
-            self._batches_seen_since_last_saving = 0
+        if self._batch_is_due(batch):
             self._save(self._current_epoch, batch, logs or {})
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
@@ -125,3 +140,82 @@ class ModelCheckpoint(MonitorCallback):
             self.model.save(path)
         if current is not None:   # the best changes once the model is saved
             self.best = float(current)
+
+
+class BackupAndRestore(_EveryBatches, Callback):
+    """Back training up to ``backup_dir`` so that a run that was killed resumes where it stopped, as
+    Keras 3's ``BackupAndRestore``: after every epoch (or every ``save_freq`` batches) the weights go
+    to ``latest.weights.h5`` and the number of epochs done to ``training_metadata.json``; when
+    ``fit`` begins and a backup is there, the weights are loaded and ``fit`` starts at the epoch
+    after the last one done. With ``double_checkpoint`` the backup before is kept as ``.bkp`` files,
+    used when the latest cannot be read. When training is over (all its epochs, or stopped by a
+    callback; not killed, not interrupted) the folder is deleted, unless
+    ``delete_checkpoint=False``. The optimizer's own state (Adam's moments) is not backed up: ours
+    is not part of ``save_weights``. (``fit`` starts from the epoch this sets as
+    ``model._initial_epoch``, as Keras' ``fit`` does.)
+
+    >>> BackupAndRestore("")
+    Traceback (most recent call last):
+    ValueError: BackupAndRestore: backup_dir must name a folder, not ''
+    """
+
+    def __init__(self, backup_dir: str | os.PathLike[str], save_freq: str | int = "epoch",
+                 double_checkpoint: bool = False, delete_checkpoint: bool = True) -> None:
+        if not isinstance(backup_dir, (str, os.PathLike)) or not isinstance(os.fspath(backup_dir), str) \
+                or not os.fspath(backup_dir):
+            raise ValueError(f"BackupAndRestore: backup_dir must name a folder, not {backup_dir!r}")
+        self.backup_dir = os.fspath(backup_dir)
+        self.save_freq = _save_freq(save_freq, "BackupAndRestore")
+        self.double_checkpoint = flag(double_checkpoint, "double_checkpoint", "BackupAndRestore")
+        self.delete_checkpoint = flag(delete_checkpoint, "delete_checkpoint", "BackupAndRestore")
+        self._weights_path = os.path.join(self.backup_dir, "latest.weights.h5")
+        self._metadata_path = os.path.join(self.backup_dir, "training_metadata.json")
+        self._current_epoch = 0
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        try:
+            self._load()
+        except (OSError, ValueError):
+            if not os.path.exists(self._weights_path + ".bkp"):
+                raise
+            for path in (self._weights_path, self._metadata_path):   # the backup before the latest
+                if os.path.exists(path + ".bkp"):
+                    shutil.copyfile(path + ".bkp", path)
+                elif os.path.exists(path):
+                    os.remove(path)
+            self._load()
+
+    def _load(self) -> None:
+        if os.path.exists(self._weights_path):
+            self.model.load_weights(self._weights_path)
+        if os.path.exists(self._metadata_path):
+            with open(self._metadata_path) as file:
+                epoch = json.load(file)["epoch"]
+            self.model._initial_epoch = self._current_epoch = epoch   # what fit starts from
+
+    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        if self._batch_is_due(batch):
+            self._save(batch)
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        self._current_epoch, self._last_batch_seen = epoch + 1, None
+        if self.save_freq == "epoch":
+            self._save(None)
+
+    def _save(self, batch: int | None) -> None:
+        os.makedirs(self.backup_dir, exist_ok=True)
+        if self.double_checkpoint:
+            for path in (self._weights_path, self._metadata_path):
+                if os.path.exists(path):
+                    shutil.copyfile(path, path + ".bkp")
+        self.model.save_weights(self._weights_path)
+        with open(self._metadata_path, "w") as file:
+            json.dump({"epoch": self._current_epoch, "batch": 0 if batch is None else batch}, file)
+
+    def on_train_end(self, logs: Logs | None = None) -> None:
+        """Delete the backup if training is over: it ran its epochs or a callback stopped it (Keras
+        calls ``on_train_end`` only then; our ``fit`` calls it after Ctrl-C too, which keeps it)."""
+        epochs = (self.params or {}).get("epochs")
+        finished = self.model.stop_training or epochs is None or self._current_epoch >= epochs
+        if self.delete_checkpoint and finished and os.path.exists(self.backup_dir):
+            shutil.rmtree(self.backup_dir)
