@@ -114,7 +114,7 @@ def show_predictions(model: Sequential, X: np.ndarray, y: np.ndarray, X_test: np
     y_pred = np.where(y_pred < .5, 0, 1)
     # ---------------------------
     y_pred = y_pred.ravel()
-    (w1, w2), b = model[0].weight.data[0], model[0].bias.data[0]
+    (w1, w2), b = model[0].kernel.data[:, 0], model[0].bias.data[0]   # kernel: (inputs, units)
     print(f"learned weights: w1 = {w1:.4f}, w2 = {w2:.4f}, bias b = {b:.4f}")
     print(f"decision boundary: {w1:.4f}·x1 {w2:+.4f}·x2 {b:+.4f} = 0  (sigmoid = 0.5 there)")
     print(f"predicted class 1 for {int(y_pred.sum())} of {len(y_pred)} points; "

@@ -202,7 +202,7 @@ def test_an_optimizer_of_another_models_parameters_is_rejected_before_training()
         model.fit(X2, Y2, verbose=0)
     assert_unchanged(model, before)
     frozen_bias = model[0].bias.data.copy()
-    model.compile(optimizer=optim.SGD([model[0].weight], lr=0.1), loss="mse")
+    model.compile(optimizer=optim.SGD([model[0].kernel], lr=0.1), loss="mse")
     model.fit(X2, Y2, verbose=0)
     assert_array_equal(model[0].bias.data, frozen_bias)
     assert model.optimizer.step_count == 2
@@ -259,10 +259,10 @@ def test_evaluate_and_fit_agree_on_saturated_outputs(loss, activation, _, __):
     classes = 1 if activation == "sigmoid" else 3
     X, y = (X2, Y2) if classes == 1 else (X3, np.eye(3)[L3] if loss.startswith("categorical") else L3)
     model = nn.Sequential(nn.Dense(classes, input_dim=X.shape[1], activation=activation))
-    model[0].weight.data = np.full((classes, X.shape[1]), 1.0) * np.linspace(-300, 300, classes)[:, None] \
-        if classes > 1 else np.array([[-300.0, -200.0]])
+    model[0].kernel.data = np.full((X.shape[1], classes), 1.0) * np.linspace(-300, 300, classes) \
+        if classes > 1 else np.array([[-300.0], [-200.0]])
     model.compile(optimizer=lambda params: optim.SGD(params, lr=0.0), loss=loss)
-    z = X @ model[0].weight.data.T
+    z = X @ model[0].kernel.data
     if classes == 1:
         exact = np.mean(np.logaddexp(0, z[:, 0]) - y * z[:, 0])
     else:

@@ -213,19 +213,20 @@ def test_dense_is_glorot_uniform_with_zero_bias():
     nn.manual_seed(0)
     layer = nn.Dense(30, input_dim=70)
     bound = math.sqrt(6 / (70 + 30))
-    assert layer.weight.shape == (30, 70)
-    assert np.all(np.abs(layer.weight.data) <= bound) and np.abs(layer.weight.data).max() > 0.98 * bound
+    assert layer.kernel.shape == (70, 30)                  # Keras' layout, (input_dim, units)
+    assert np.all(np.abs(layer.kernel.data) <= bound) and np.abs(layer.kernel.data).max() > 0.98 * bound
     assert_array_equal(layer.bias.data, np.zeros(30))
     nn.manual_seed(0)
-    assert_array_equal(nn.Dense(30, input_dim=70).weight.data, layer.weight.data)
+    assert_array_equal(nn.Dense(30, input_dim=70).kernel.data, layer.kernel.data)
 
 
-def test_dense_state_dict_loads_into_torch_linear_and_computes_the_same():
-    """Dense keeps PyTorch's layout, weight (units, input_dim): Keras' kernel transposed."""
+def test_dense_kernel_transposed_loads_into_torch_linear_and_computes_the_same():
+    """Dense keeps Keras' layout, kernel (input_dim, units): PyTorch's weight transposed."""
     torch = pytest.importorskip("torch")
     layer = nn.Dense(3, input_dim=4)
     theirs = torch.nn.Linear(4, 3, dtype=torch.float64)
-    theirs.load_state_dict({name: torch.tensor(array) for name, array in layer.state_dict().items()})
+    theirs.load_state_dict({"weight": torch.tensor(layer.kernel.data.T),
+                            "bias": torch.tensor(layer.bias.data)})
     x = np.random.default_rng(1).normal(size=(5, 4))
     assert_allclose(theirs(torch.tensor(x)).detach().numpy(), layer(x).data, rtol=1e-12)
 
@@ -235,8 +236,8 @@ def test_dense_infers_its_input_size_on_first_call():
     assert not layer.built and layer.parameters() == []
     x = np.random.default_rng(0).normal(size=(5, 3))
     out = layer(x)
-    assert layer.built and layer.input_dim == 3 and layer.weight.shape == (4, 3)
-    assert_allclose(out.data, np.maximum(x @ layer.weight.data.T + layer.bias.data, 0))
+    assert layer.built and layer.input_dim == 3 and layer.kernel.shape == (3, 4)
+    assert_allclose(out.data, np.maximum(x @ layer.kernel.data + layer.bias.data, 0))
     assert nn.Dense(2, use_bias=False)(leaf(x)).shape == (5, 2)
 
 
@@ -260,13 +261,13 @@ def test_unknown_activation_is_a_value_error():
     ("linear", lambda z: z), ("relu", lambda z: np.maximum(z, 0)), ("sigmoid", np_sigmoid),
     ("tanh", np.tanh), ("softmax", lambda z: np.exp(np_log_softmax(z))),
     ("softplus", lambda z: np.log1p(np.exp(z))), ("step", lambda z: (z >= 0).astype(float)),
-    ("leaky_relu", lambda z: np.where(z > 0, z, 0.01 * z)),
+    ("leaky_relu", lambda z: np.where(z > 0, z, 0.2 * z)),   # Keras' slope (F.leaky_relu's is 0.01)
 ])
 def test_dense_activations_by_name(name, reference):
     nn.manual_seed(3)
     layer = nn.Dense(3, activation=name, input_dim=2)
     x = np.random.default_rng(1).normal(size=(6, 2))
-    z = x @ layer.weight.data.T
+    z = x @ layer.kernel.data
     assert_allclose(layer(x).data, reference(z), atol=1e-12)
 
     def negated(t):
@@ -274,7 +275,7 @@ def test_dense_activations_by_name(name, reference):
 
     custom = nn.Dense(1, activation=negated, input_dim=2)
     assert custom.activation_name == "negated"
-    assert_allclose(custom(x).data, -(x @ custom.weight.data.T))
+    assert_allclose(custom(x).data, -(x @ custom.kernel.data))
 
 
 @pytest.mark.parametrize("module, reference", [
@@ -339,7 +340,7 @@ def test_step_neuron_is_the_tutorials_or_function():
     assert_array_equal(out.reshape(-1), [0.0, 1.0, 1.0, 1.0])        # g(0) = 1
     neuron = nn.Dense(1, activation="step", input_dim=2)
     neuron(inputs).sum().backward()
-    assert_array_equal(neuron.weight.grad, np.zeros((1, 2)))         # cannot learn by gradients
+    assert_array_equal(neuron.kernel.grad, np.zeros((2, 1)))         # cannot learn by gradients
 
 
 # ---- losses: values and gradients -------------------------------------------------------------

@@ -57,14 +57,14 @@ def test_a_keras_sequential_built_with_add_names_its_layers_by_position():
     model.add(nn.Input((3,)))
     model.add(nn.Dense(4, activation="relu"))
     model.add(nn.Dense(1))
-    assert names(model) == {"1.weight": "1.weight", "1.bias": "1.bias", "2.weight": "2.weight",
+    assert names(model) == {"1.kernel": "1.kernel", "1.bias": "1.bias", "2.kernel": "2.kernel",
                             "2.bias": "2.bias"}
 
 
 def test_layers_built_by_their_first_batch_are_named_by_fit():
     model = nn.Sequential(nn.Dense(4), nn.Dense(1))
     model(np.ones((2, 3)))   # built here, inside the Sequential: named by the layer alone
-    assert model[0].weight.name == "weight"
+    assert model[0].kernel.name == "kernel"
     model.compile(optimizer="sgd", loss="mse")
     model.fit(np.ones((4, 3)), np.ones(4), verbose=0)
     assert_named_by_path(model)

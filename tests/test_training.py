@@ -105,10 +105,10 @@ def test_batch_size_sets_the_number_of_optimizer_steps(data, batch_size, steps_p
 def test_full_batch_epoch_is_one_exact_gradient_step(data):
     X, y = data
     model = perceptron(optimizer=lambda params: optim.SGD(params, lr=0.5))
-    W, b = model[0].weight.data.copy(), model[0].bias.data.copy()
+    W, b = model[0].kernel.data.copy(), model[0].bias.data.copy()
     model.fit(X, y, epochs=1, batch_size=len(X), shuffle=False, verbose=0)
-    residual = 1 / (1 + np.exp(-(X @ W.T + b))) - y[:, None]   # dBCE/dz for sigmoid outputs
-    assert_allclose(model[0].weight.data, W - 0.5 * residual.T @ X / len(X), rtol=1e-12)
+    residual = 1 / (1 + np.exp(-(X @ W + b))) - y[:, None]   # dBCE/dz for sigmoid outputs
+    assert_allclose(model[0].kernel.data, W - 0.5 * X.T @ residual / len(X), rtol=1e-12)
     assert_allclose(model[0].bias.data, b - 0.5 * residual.mean(axis=0), rtol=1e-12)
 
 
@@ -122,7 +122,7 @@ def test_seed_makes_fit_reproducible(data):
     for name in runs[0][0]:
         assert_array_equal(runs[0][0][name], runs[1][0][name])
     assert runs[0][1] == runs[1][1]
-    assert not np.array_equal(runs[0][0]["0.weight"], runs[2][0]["0.weight"])  # another shuffle
+    assert not np.array_equal(runs[0][0]["0.kernel"], runs[2][0]["0.kernel"])  # another shuffle
 
 
 # ---- validation -------------------------------------------------------------------------------
@@ -464,7 +464,7 @@ def test_save_and_load_weights_round_trip(tmp_path, data):
     path = tmp_path / "perceptron.weights.npz"
     model.save_weights(path)
     with np.load(path, allow_pickle=False) as archive:   # plain arrays, named as in state_dict
-        assert archive.files == ["0.weight", "0.bias"]
+        assert archive.files == ["0.kernel", "0.bias"]
     fresh = perceptron(seed=1)
     assert not np.allclose(fresh.predict(X), model.predict(X))
     fresh.load_weights(path)
@@ -472,9 +472,9 @@ def test_save_and_load_weights_round_trip(tmp_path, data):
 
 
 @pytest.mark.parametrize("other, error, message", [
-    (lambda: nn.Sequential(nn.Dense(2, input_dim=2)), ValueError, r"0.weight has shape \(2, 2\)"),
+    (lambda: nn.Sequential(nn.Dense(2, input_dim=2)), ValueError, r"0.kernel has shape \(2, 2\)"),
     (lambda: nn.Sequential(nn.Dense(4, input_dim=2), nn.Dense(1)), KeyError,
-     r"missing \[\], unexpected \['1.bias', '1.weight'\]"),
+     r"missing \[\], unexpected \['1.bias', '1.kernel'\]"),
 ])
 def test_loading_another_architecture_is_a_clear_error(tmp_path, other, error, message):
     path = tmp_path / "other.npz"
@@ -521,7 +521,7 @@ def test_weight_files_are_loaded_without_pickle(tmp_path):
     pickled = tmp_path / "pickled.npz"
     objects = np.empty(2, dtype=object)
     objects[:] = [np.ones((1, 2)), None]
-    np.savez(pickled, **{"0.weight": objects, "0.bias": np.zeros(1)})
+    np.savez(pickled, **{"0.kernel": objects, "0.bias": np.zeros(1)})
     with pytest.raises(ValueError, match="Object arrays cannot be loaded when allow_pickle=False"):
         model.load_weights(pickled)
     single = tmp_path / "single.npy"

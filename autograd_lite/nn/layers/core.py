@@ -18,7 +18,10 @@ from ... import backend
 from ..._checks import boolean, integer, invalid, real
 from ...backend import ndarray
 from ...engine import ShapeError, data_of
+from ...ops import exp
 from ...random import get_generator, get_rng_state, manual_seed, set_rng_state
+from ...reductions import log_softmax
+from ...shape_ops import transpose
 from ...tensor import Tensor
 from ...tensor_ops import reshape
 from ...typing import Operand
@@ -26,6 +29,7 @@ from .. import functional as F
 from .._arguments import lookup
 from .._targets import _shape
 from ..functional.embedding import _padding_index, dropout, dropout1d, dropout2d, embedding
+from ..keras_layers.base import Layer
 from ..module import Module, Parameter
 
 __all__ = [
@@ -78,72 +82,105 @@ class Linear(Module):
                f"bias={self.bias is not None}"
 
 
-#: activations by Keras' names, for ``Dense(..., activation='sigmoid')``
+def _keras_leaky_relu(x: Operand) -> Operand:
+    """Keras' ``leaky_relu`` activation, whose slope is 0.2 (PyTorch's and ``F.leaky_relu``'s is 0.01)."""
+    return F.leaky_relu(x, negative_slope=0.2)
+
+
+#: activations by Keras' names (each as Keras defines it), for ``Dense(..., activation='sigmoid')``;
+#: ``step`` is ours (the perceptron's Heaviside step)
 ACTIVATIONS: dict[str, Callable[[Operand], Operand]] = {
     "linear": lambda x: x, "relu": F.relu, "sigmoid": F.sigmoid, "tanh": F.tanh, "softmax": F.softmax,
-    "gelu": F.gelu, "leaky_relu": F.leaky_relu, "step": F.step, "softplus": F.softplus,
+    "log_softmax": log_softmax, "exponential": exp, "gelu": F.gelu, "leaky_relu": _keras_leaky_relu,
+    "log_sigmoid": F.logsigmoid, "step": F.step, "softplus": F.softplus,
 }
 
 
-class Dense(Module):
-    """Keras' fully connected layer: activation(x @ weightᵀ + bias), Glorot-uniform initialised.
+def activation_function(activation: str | Callable[[Tensor], Tensor] | None,
+                        where: str) -> Callable[[Operand], Operand]:
+    """The function a Keras ``activation`` argument names: one of :data:`ACTIVATIONS` by name, a
+    function, or ``None`` for the identity (Keras' ``"linear"``)."""
+    if isinstance(activation, str):
+        return lookup(ACTIVATIONS, "activation", activation, where)
+    if activation is None or callable(activation):
+        return activation or ACTIVATIONS["linear"]
+    raise TypeError(invalid(where, "activation", activation, "a name such as 'relu', a function, or None"))
 
-    ``weight`` has shape (units, input_dim), PyTorch's layout, so that :meth:`~Module.state_dict`
-    loads into ``torch.nn.Linear``: it is Keras' ``kernel`` (input_dim, units) transposed, so Keras'
-    ``layer.kernel`` is ``layer.weight.data.T`` here. ``bias`` has shape (units,), or is ``None``
-    with ``use_bias=False``. The input size is taken from ``input_dim`` or from the first batch the
-    layer sees; until then it has no parameters (``built`` is False), and then it makes them on the
-    device :meth:`~Module.to` gave it, or else on its first batch's device.
+
+def refuse_unless_none(where: str, **arguments: Any) -> None:
+    """A ``NotImplementedError`` for the first of Keras' regularizer, constraint (and similar)
+    arguments that is not ``None``: they are accepted for Keras code, but only as ``None``."""
+    for name, value in arguments.items():
+        if value is not None:
+            raise NotImplementedError(f"{where}: {name}={value!r:.40} is not supported; leave {name}=None")
+
+
+class Dense(Layer):
+    """Keras' fully connected layer: y = activation(x @ kernel + bias) on the last axis of x.
+
+    The weights are in Keras' layout, so that Keras' ``get_weights()`` load here unchanged:
+    ``kernel`` (input_dim, units), drawn by ``kernel_initializer`` (Glorot uniform), and ``bias``
+    (units,) by ``bias_initializer`` (zeros), absent with ``use_bias=False``. An input of any rank
+    ≥ 2 is multiplied along its last axis, as Keras'. The input size comes from ``input_dim=`` (or
+    ``input_shape=``), which builds the layer at once, or else from the first batch, which builds
+    it on that batch's device (or the one :meth:`~Module.to` chose). Keras' regularizers and
+    constraints are accepted only as ``None``.
 
     >>> from autograd_lite.nn import Dense
     >>> layer = Dense(4, activation='relu')
     >>> layer.built
     False
-    >>> layer(np.ones((5, 3))).shape, layer.weight.shape, layer.bias.shape
-    ((5, 4), (4, 3), (4,))
+    >>> layer(np.ones((5, 3))).shape, layer.kernel.shape, layer.bias.shape, layer.input_dim
+    ((5, 4), (3, 4), (4,), 3)
+    >>> [w.shape for w in Dense(2, input_dim=3, use_bias=False).get_weights()]
+    [(3, 2)]
     """
 
     def __init__(self, units: int, activation: str | Callable[[Tensor], Tensor] | None = None,
-                 input_dim: int | None = None, use_bias: bool = True) -> None:
+                 use_bias: bool = True, kernel_initializer: str | Callable[..., Any] = "glorot_uniform",
+                 bias_initializer: str | Callable[..., Any] = "zeros", kernel_regularizer: None = None,
+                 bias_regularizer: None = None, activity_regularizer: None = None,
+                 kernel_constraint: None = None, bias_constraint: None = None, **kwargs: Any) -> None:
         units = integer(units, "units", "Dense", minimum=1)
-        if isinstance(activation, str):
-            function = lookup(ACTIVATIONS, "activation", activation, "Dense")
-        elif activation is None or callable(activation):
-            function = activation or ACTIVATIONS["linear"]
-        else:
-            raise TypeError(invalid("Dense", "activation", activation, "a name such as 'relu', a "
-                                    "function, or None"))
-        if input_dim is not None:
-            input_dim = integer(input_dim, "input_dim", "Dense", minimum=1)
+        function = activation_function(activation, "Dense")
         use_bias = boolean(use_bias, "use_bias", "Dense")
-        super().__init__()
-        self.units, self.use_bias, self.input_dim = units, use_bias, input_dim
+        refuse_unless_none("Dense", kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                           activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
+                           bias_constraint=bias_constraint)
+        super().__init__(**kwargs)
+        self.units, self.use_bias = units, use_bias
+        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.activation_name = activation if isinstance(activation, str) else \
             getattr(activation, "__name__", "linear") if activation else "linear"
         self.activation = function
-        if input_dim is not None:
-            self.build(input_dim)
+        declared = self.declared_input_shape
+        self.input_dim = declared[-1] if declared else None
+        if declared and declared[-1] is not None:   # built at once, as before: its weights exist
+            self.build((None, *declared))
+            self._built = True
+            self.name_parameters()
 
-    def build(self, input_dim: int) -> None:
-        """Create the weights for inputs of ``input_dim`` features (Glorot uniform, zero bias)."""
-        input_dim = integer(input_dim, "input_dim", "Dense", minimum=1)
+    def build(self, input_shape: tuple[int | None, ...] | int) -> None:
+        """Make ``kernel`` (input_dim, units) and ``bias`` (units,) for inputs of ``input_shape``
+        (batch axis first; its last axis is input_dim). An int is taken as input_dim itself."""
+        shape = (None, input_shape) if isinstance(input_shape, int) else tuple(input_shape)
+        if len(shape) < 2 or shape[-1] is None:
+            raise ShapeError(f"Dense: the input must have at least 2 axes (batch, ..., features) with the "
+                             f"last one known, not shape {shape}")
+        input_dim = integer(shape[-1], "input_dim", "Dense", minimum=1)
+        self.kernel = self.add_weight((input_dim, self.units), self.kernel_initializer, name="kernel")
+        self.bias = self.add_weight((self.units,), self.bias_initializer, name="bias") if self.use_bias \
+            else None
         self.input_dim = input_dim
-        bound = math.sqrt(6.0 / (input_dim + self.units))
-        self.weight = _uniform(bound, (self.units, input_dim), self._device)
-        self.bias = _parameter_on(_host.zeros(self.units), self._device) if self.use_bias else None
+        self._built = True
 
-    @property
-    def built(self) -> bool:
-        """Whether the weights exist yet."""
-        return "weight" in vars(self)
-
-    def forward(self, x: Operand) -> Tensor:
-        if not self.built:
-            data = data_of(x)
-            if self._device is None and backend.is_array(data) and data.__class__ is not ndarray:
-                self._device = backend.device_of(data)
-            self.build(tuple(data.shape)[-1] if backend.is_array(data) else _host.shape(data)[-1])
-        z = F.linear(x, self.weight, self.bias) if self.use_bias else F.linear(x, self.weight)
+    def call(self, x: Operand) -> Operand:
+        shape = _shape(x)
+        if not shape or shape[-1] != self.input_dim:
+            raise ShapeError(f"Dense {self.name!r}: the input's last axis must have {self.input_dim} "
+                             f"features (the kernel is {self.input_dim} × {self.units}), not shape {shape}")
+        # F.linear takes PyTorch's (units, input_dim) weight: the kernel's transpose, a view.
+        z = F.linear(x, transpose(self.kernel), self.bias)
         return self.activation(z)
 
     def extra_repr(self) -> str:
