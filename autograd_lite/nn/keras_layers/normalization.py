@@ -40,15 +40,11 @@ def _axis_in(where: str, axis: int, ndim: int, shape: tuple[int, ...]) -> int:
     return axis % ndim
 
 
-def _training(where: str, layer: Layer, training: Any) -> bool:
-    return layer.training if training is None else boolean(training, "training", where)
-
-
 class BatchNormalization(Layer):
     """Keras' batch normalization: y = (x − mean) / √(var + epsilon)·gamma + beta, per feature of
     ``axis`` (the last, channels-last; ``axis=1`` for channels-first).
 
-    In training mode (``train()``, or ``training=True``) mean and var are the batch's, over every
+    In training mode (``train()``, or ``training=True`` in the call) mean and var are the batch's, over every
     axis but ``axis`` (the variance biased, divided by the count), and the moving statistics move
     towards them: moving ← moving·momentum + batch·(1 − momentum), the biased variance too, as
     Keras 3's. In inference mode (``eval()``, ``training=False``) the moving statistics are used. A
@@ -80,7 +76,7 @@ class BatchNormalization(Layer):
                        beta_constraint=beta_constraint, gamma_constraint=gamma_constraint,
                        renorm_clipping=renorm_clipping)
         if boolean(renorm, "renorm", where):
-            raise ValueError(f"{where}: renorm=True (batch renormalization) is not supported")
+            raise NotImplementedError(f"{where}: renorm=True (batch renormalization) is not supported")
         real(renorm_momentum, "renorm_momentum", where)
         self.synchronized = boolean(synchronized, "synchronized", where)
         self._initializers = (gamma_initializer, beta_initializer, moving_mean_initializer,
@@ -99,7 +95,7 @@ class BatchNormalization(Layer):
         self.add_weight(shape, mean, trainable=False, name="moving_mean")
         self.add_weight(shape, variance, trainable=False, name="moving_variance")
 
-    def call(self, inputs: Operand, training: bool | None = None) -> Operand:
+    def call(self, inputs: Operand) -> Operand:
         where = type(self).__name__
         shape = _shape(inputs)
         channels = data_of(self.moving_mean).shape[0]
@@ -110,7 +106,7 @@ class BatchNormalization(Layer):
         # the input as (before, features, after), a view with the features on axis 1: one rule for any axis
         before = _count(shape[:self._axis])
         view = reshape(inputs, (before, channels, _count(shape[self._axis + 1:])))
-        if not (_training(where, self, training) and self.trainable):
+        if not (self.training and self.trainable):
             out = F.batch_norm(view, self.moving_mean, self.moving_variance, gamma, beta, training=False,
                                eps=self.epsilon)
             return reshape(out, shape)

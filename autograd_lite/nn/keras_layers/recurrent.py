@@ -75,15 +75,16 @@ class _RNN(Layer):
         self._initializers = initializers
         self.dropout = real(dropout, "dropout", where, minimum=0.0, below=1.0)
         if real(recurrent_dropout, "recurrent_dropout", where, minimum=0.0, below=1.0) > 0.0:
-            raise ValueError(f"{where}: recurrent_dropout > 0 is not supported; use dropout= (on the inputs)")
+            raise NotImplementedError(f"{where}: recurrent_dropout > 0 is not supported; use dropout= "
+                                      f"(on the inputs)")
         if seed is not None:
             integer(seed, "seed", where)
         self.return_sequences = boolean(return_sequences, "return_sequences", where)
         self.return_state = boolean(return_state, "return_state", where)
         self.go_backwards = boolean(go_backwards, "go_backwards", where)
         if boolean(stateful, "stateful", where):
-            raise ValueError(f"{where}: stateful=True is not supported; pass the last states of one call "
-                             f"as initial_state= to the next")
+            raise NotImplementedError(f"{where}: stateful=True is not supported; pass the last states of one "
+                                      f"call (return_state=True) as initial_state= to the next")
         boolean(unroll, "unroll", where)
         from ..layers.core import refuse_unless_none  # that module imports this package
         refuse_unless_none(where, **refused)
@@ -108,7 +109,7 @@ class _RNN(Layer):
         return initializer
 
     # ---- the call -----------------------------------------------------------------------------
-    def call(self, inputs: Operand, initial_state: Any = None, training: bool | None = None) -> Any:
+    def call(self, inputs: Operand, initial_state: Any = None) -> Any:
         """The last output (batch, units), or with ``return_sequences`` every step's (batch,
         timesteps, units), in the order the steps ran (from the last with ``go_backwards``, as
         Keras); with ``return_state`` a tuple (output, h) — (output, h, c) for the LSTM."""
@@ -121,8 +122,7 @@ class _RNN(Layer):
         if shape[1] == 0:
             raise ShapeError(f"{where}: the input of shape {shape} has no time steps")
         states = self._initial(initial_state, shape[0], where)
-        training = self.training if training is None else boolean(training, "training", where)
-        if training and self.dropout > 0.0:   # one mask for every time step, as Keras'
+        if self.training and self.dropout > 0.0:   # one mask for every time step, as Keras'
             data = data_of(inputs)
             xp = backend.namespace(data)
             ones = xp.ones((shape[0], 1, shape[2]), dtype=data.dtype, device=backend.device_of(data))
@@ -152,7 +152,8 @@ class _RNN(Layer):
         return range(length - 1, -1, -1) if self.go_backwards else range(length)
 
     def _sequence(self, inputs: Operand, states: list[Operand]) -> tuple[Operand, list[Operand]]:
-        """The outputs (timesteps, batch, units) in the order the steps ran, and the last states."""
+        """The outputs (timesteps, batch, units) in the order the steps ran (or ``None`` without
+        ``return_sequences``), and the last states."""
         raise NotImplementedError
 
     def _loop(self, inputs: Operand, states: list[Operand],
@@ -162,8 +163,9 @@ class _RNN(Layer):
         outputs = []
         for t in self._order(_shape(inputs)[1]):
             states = step(inputs[:, t], states)
-            outputs.append(states[0])
-        return stack(outputs, axis=0), states
+            if self.return_sequences:
+                outputs.append(states[0])
+        return (stack(outputs, axis=0) if outputs else None), states
 
 
 class SimpleRNN(_RNN):
