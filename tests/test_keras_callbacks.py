@@ -1,6 +1,6 @@
 """Keras 3's callbacks (``autograd_lite.nn.callbacks``): every hook, ``CallbackList``, ``History``,
 ``ProgbarLogger``, ``EarlyStopping``, ``TerminateOnNaN``, ``ModelCheckpoint``, ``ReduceLROnPlateau``,
-``LearningRateScheduler``, ``CSVLogger``, ``LambdaCallback``.
+``LearningRateScheduler``, ``CSVLogger``, ``LambdaCallback``, ``BackupAndRestore``.
 
 The callbacks that decide (stop, save, change the rate) are compared with Keras' own: both are
 driven through the same sequences of logs, Keras' with a stand-in model that records what it is
@@ -437,6 +437,7 @@ def test_model_checkpoint_errors_when_saving_change_nothing(tmp_path):
 PLATEAUS = [
     dict(monitor="loss", patience=1, factor=0.5),
     dict(monitor="loss", patience=2, factor=0.5, cooldown=2, min_lr=0.02),
+    dict(monitor="loss", patience=1, factor=0.5, cooldown=3),
     dict(monitor="loss", patience=0, factor=0.1, min_delta=0.01, min_lr=1e-4),
     dict(monitor="val_auc", mode="max", patience=1, factor=0.2, cooldown=1),
 ]
