@@ -258,6 +258,37 @@ def test_recurrent_gradients(cls, kwargs):
     assert all(p.grad is not None and p.grad.shape == p.shape for p in layer.parameters())
 
 
+@pytest.mark.parametrize("cls, kwargs", [(LSTM, {"go_backwards": True}), (GRU, {}),
+                                         (GRU, {"reset_after": False}), (SimpleRNN, {}),
+                                         (BatchNormalization, {}), (LayerNormalization, {})])
+def test_weight_gradients_match_finite_differences(cls, kwargs):
+    """Each weight's gradient, against a central difference along a random direction (the weights
+    pass through the layers' slicing, permuting and transposing before the functional ops)."""
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(3, 4, 3))
+    layer = cls(**kwargs) if cls in (BatchNormalization, LayerNormalization) else \
+        cls(3, return_sequences=True, **kwargs)
+    layer(x)
+    weights = [rng.normal(0, 0.5, w.shape) + (1.0 if w.ndim == 1 and cls is BatchNormalization else 0.0)
+               for w in layer.get_weights()]
+    target = rng.normal(size=layer(x).shape)
+
+    def loss(values):
+        layer.set_weights(values)
+        return float((layer(x).data * target).sum())
+
+    layer.set_weights(weights)
+    (layer(x) * target).sum().backward()
+    grads = [np.array(parameter.grad) for parameter in layer.parameters()]
+    assert len(grads) == (2 if cls is BatchNormalization else len(weights))
+    for index, grad in enumerate(grads):
+        direction = rng.normal(size=grad.shape)
+        step = [w + 1e-6 * direction if i == index else w for i, w in enumerate(weights)]
+        back = [w - 1e-6 * direction if i == index else w for i, w in enumerate(weights)]
+        numeric = (loss(step) - loss(back)) / 2e-6
+        assert abs(numeric - float((grad * direction).sum())) < 1e-6 * max(1.0, abs(numeric))
+
+
 def test_lstm_unit_forget_bias_and_initial_weights():
     layer = LSTM(3)
     layer(np.zeros((1, 2, 5)))
