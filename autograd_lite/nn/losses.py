@@ -47,8 +47,9 @@ __all__ = [
     "SparseCategoricalCrossentropy", "SquaredHinge", "binary_crossentropy", "categorical_crossentropy",
     "categorical_hinge", "cosine_similarity", "deserialize", "get", "hinge", "huber", "kl_divergence", "kld",
     "label_kind", "log_cosh", "mae", "mape", "mean_absolute_error", "mean_absolute_percentage_error",
-    "mean_squared_error", "mean_squared_logarithmic_error", "mse", "msle", "poisson", "serialize",
-    "sparse_categorical_crossentropy", "squared_hinge", "squeeze_or_expand_to_same_rank", "takes_logits",
+    "mean_squared_error", "mean_squared_logarithmic_error", "mse", "msle", "poisson",
+    "reduce_weighted_values", "serialize", "sparse_categorical_crossentropy", "squared_hinge",
+    "squeeze_or_expand_to_same_rank", "takes_logits",
 ]
 
 _host = backend.host_namespace
