@@ -360,6 +360,8 @@ def test_bad_inputs_change_nothing():
     before = bn.get_weights()
     with pytest.raises(ShapeError, match="3 features"):
         bn(np.ones((2, 4)))
+    with pytest.raises(ShapeError, match="2-D"):
+        bn(np.ones((2, 5, 3)))
     for a, b in zip(before, bn.get_weights()):
         close(a, b, 0.0)
     with pytest.raises(ValueError, match="twice"):

@@ -86,6 +86,7 @@ class BatchNormalization(Layer):
     def build(self, input_shape: tuple[int, ...]) -> None:
         where = type(self).__name__
         self._axis = _axis_in(where, self.axis, len(input_shape), input_shape)
+        self._ndim = len(input_shape)
         shape = (input_shape[self._axis],)
         gamma, beta, mean, variance = self._initializers
         if self.scale:
@@ -99,9 +100,9 @@ class BatchNormalization(Layer):
         where = type(self).__name__
         shape = _shape(inputs)
         channels = data_of(self.moving_mean).shape[0]
-        if len(shape) <= self._axis or shape[self._axis] != channels:
-            raise ShapeError(f"{where}: the input of shape {shape} must have {channels} features on axis "
-                             f"{self.axis}, as the layer was built for")
+        if len(shape) != self._ndim or shape[self._axis] != channels:
+            raise ShapeError(f"{where}: the input of shape {shape} must be {self._ndim}-D with {channels} "
+                             f"features on axis {self.axis}, as the layer was built for")
         gamma, beta = getattr(self, "gamma", None), getattr(self, "beta", None)
         # the input as (before, features, after), a view with the features on axis 1: one rule for any axis
         before = _count(shape[:self._axis])
