@@ -236,3 +236,87 @@ def resolve_metric(spec: Any, loss: ResolvedLoss, output_shape: tuple[int, ...],
         return spec
     return keras_metrics.resolve(spec, label_kind=loss.labels, from_logits=loss.from_logits,
                                  output_shape=output_shape, target_shape=target_shape)
+
+
+# ---- outputs ------------------------------------------------------------------------------------
+@dataclass
+class OutputHead:
+    """What ``compile`` keeps for one output of the model: its loss (``None``: not trained), the
+    loss's weight in the total, its metric specs and, once the output shape is known, its metric
+    objects, and the tracker of its loss. A model with one output has one head, named ``None``: its
+    logs are ``loss`` and the metrics' names; a head named ``"out"`` logs ``out_loss``, ``out_mae``."""
+
+    name: str | None
+    loss: ResolvedLoss | None
+    weight: float
+    metric_specs: list[Any]
+    weighted_metric_specs: list[Any]
+    metrics: list[Any] = field(default_factory=list)
+    weighted_metrics: list[Any] = field(default_factory=list)
+    tracker: LossTracker = field(default_factory=LossTracker)
+
+    def log_name(self, name: str) -> str:
+        return name if self.name is None else f"{self.name}_{name}"
+
+    def metric_log_names(self) -> list[str]:
+        specs = [*self.metric_specs, *self.weighted_metric_specs]
+        return [self.log_name(metric_name(spec)) for spec in specs]
+
+    def make_metrics(self, output_shape: tuple[int, ...], target_shape: tuple[int, ...]) -> None:
+        """The metric objects for this output and target shape, made the first time only."""
+        if len(self.metrics) != len(self.metric_specs) or \
+                len(self.weighted_metrics) != len(self.weighted_metric_specs):
+            loss = self.loss or resolve_loss("mse")   # an output without a loss: metrics read y as dense
+            self.metrics = [resolve_metric(s, loss, output_shape, target_shape) for s in self.metric_specs]
+            self.weighted_metrics = [resolve_metric(s, loss, output_shape, target_shape)
+                                     for s in self.weighted_metric_specs]
+
+
+def output_heads(names: list[str | None], loss: Any, loss_weights: Any, metrics: Any,
+                 weighted_metrics: Any) -> list[OutputHead]:
+    """The heads of a model whose outputs are ``names`` (``[None]`` for one output), from
+    ``compile``'s arguments as Keras 3 reads them: one loss for every output, or a list (by position)
+    or dict (by output name) of them; ``loss_weights`` and the metrics likewise (the metrics of a
+    model with several outputs: a list of lists, or a dict of lists)."""
+    several = len(names) > 1
+    losses = _per_output("loss", loss, names, one_for_all=True)
+    weights = _per_output("loss_weights", loss_weights, names, one_for_all=not several, missing=1.0)
+    weights = [1.0 if weight is None else weight for weight in weights]
+    metric_lists = _per_output("metrics", metrics, names, one_for_all=not several, missing=None)
+    weighted_lists = _per_output("weighted_metrics", weighted_metrics, names, one_for_all=not several,
+                                 missing=None)
+    heads = []
+    for name, head_loss, weight, specs, weighted in zip(names, losses, weights, metric_lists, weighted_lists):
+        if several:   # one metric for an output, not in a list, is a list of one (as Keras reads it)
+            specs, weighted = ([item] if item is not None and not isinstance(item, (list, tuple)) else item
+                               for item in (specs, weighted))
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
+            raise TypeError(f"compile: each loss weight must be a finite number, not {weight!r}")
+        resolved = None if head_loss is None and several else resolve_loss(head_loss)
+        heads.append(OutputHead(name if several else None, resolved, float(weight),
+                                metric_specs(specs, "metrics"), metric_specs(weighted, "weighted_metrics")))
+    if all(head.loss is None for head in heads):
+        raise ValueError("compile: a loss is required, e.g. loss='binary_crossentropy'")
+    return heads
+
+
+def _per_output(argument: str, value: Any, names: list[str | None], one_for_all: bool,
+                missing: Any = None) -> list[Any]:
+    """``value`` as one entry per output: the same for all (``one_for_all``), a list by position, or
+    a dict by output name (outputs it does not name get ``missing``)."""
+    several = len(names) > 1
+    if isinstance(value, dict) and several:
+        unknown = sorted(set(value) - set(names))
+        if unknown:
+            raise ValueError(f"compile: {argument} names {unknown}, which are not outputs of the model; "
+                             f"its outputs are {names}")
+        return [value.get(name, missing) for name in names]
+    if several and isinstance(value, (list, tuple)) and not (argument == "loss" and callable(value)):
+        if len(value) != len(names):
+            raise ValueError(f"compile: {argument} must have one entry per output ({len(names)}: {names}), "
+                             f"but has {len(value)}")
+        return list(value)
+    if one_for_all or value is None:
+        return [value] * len(names)
+    raise ValueError(f"compile: for a model with several outputs ({names}), {argument} must be a list of "
+                     f"one entry per output or a dict by output name, not {value!r}")

@@ -87,7 +87,8 @@ def unpack(where: str, batch: object) -> Batch:
                          f"{len(items)} items")
     x, y, sample_weight = (*items, None, None)[:3]
     x = [on_host(item) for item in x] if isinstance(x, (tuple, list)) else on_host(x)
-    return x, None if y is None else on_host(y), None if sample_weight is None else on_host(sample_weight)
+    y = [on_host(item) for item in y] if isinstance(y, (tuple, list)) else None if y is None else on_host(y)
+    return x, y, None if sample_weight is None else on_host(sample_weight)
 
 
 class BatchStream:
@@ -225,7 +226,7 @@ class StreamSource:
 
     held_out = None
 
-    def __init__(self, stream: BatchStream, y_shape: tuple[int, ...] | None,
+    def __init__(self, stream: BatchStream, y_shape: Any,
                  class_weight: Mapping[Any, float] | None, where: str) -> None:
         self.stream, self.y_shape, self.class_weight, self.where = stream, y_shape, class_weight, where
 
@@ -243,13 +244,21 @@ class StreamSource:
 
     def batches(self, batch_size: int, shuffle: bool, rng: Any, placement: Placement) -> Iterator[Batch]:
         for x, y, sample_weight in self.stream.epoch():
-            if y is not None and self.y_shape is not None and y.shape[1:] != self.y_shape \
-                    and math.prod(y.shape[1:]) == math.prod(self.y_shape):
-                y = y.reshape((len(y), *self.y_shape))   # as the first batch's check reshaped it
+            if y is not None and self.y_shape is not None:   # as the first batch's check reshaped it
+                y = [_reshaped(t, shape) for t, shape in zip(y, self.y_shape)] if isinstance(y, list) \
+                    else _reshaped(y, self.y_shape)
             if self.class_weight is not None and y is not None:
                 by_class = class_weights_to_sample_weights(self.where, y, self.class_weight)
                 sample_weight = by_class if sample_weight is None else sample_weight * by_class
             yield batch_tuple(placed(x, placement), placed(y, placement), placed(sample_weight, placement))
+
+
+def _reshaped(y: ndarray, shape: tuple[int, ...]) -> ndarray:
+    """``y`` with samples of ``shape``, if it holds as many numbers per sample (an axis of 1 added
+    or removed); else as it is, for the loss to report."""
+    if y.shape[1:] != shape and math.prod(y.shape[1:]) == math.prod(shape):
+        return y.reshape((len(y), *shape))
+    return y
 
 
 #: what fit, evaluate and predict read batches from

@@ -28,8 +28,8 @@ _host = backend.host_namespace
 class DataChecks:
     """The checks of a :class:`~autograd_lite.nn.Model`'s data (mixed into it)."""
 
-    def _output_shape(self, X: ndarray) -> tuple[int, ...]:
-        """The shape of the model's output for all of X, found from its first sample without
+    def _output_shapes(self, X: ndarray | list[ndarray]) -> list[tuple[int, ...]]:
+        """The shape of each of the model's outputs for all of X, found from its first sample without
         building a layer for good or drawing from the generator that initialises layers: an
         unbuilt model is built as a copy, and the generator's state is put back."""
         built = all(getattr(module, "built", True) for module in _modules_of(self))
@@ -38,11 +38,12 @@ class DataChecks:
         probe.eval()   # no dropout mask drawn, no moving statistics updated
         try:
             with no_grad():
-                out = tuple(data_of(probe(placed(take(X, slice(0, 1)), probe._placement()))).shape)
+                out = probe(placed(take(X, slice(0, 1)), probe._placement()))
         finally:
             set_rng_state(state)
             probe.train(was_training)
-        return (_samples(X),) + tuple(out[1:])
+        outputs = list(out) if len(self._heads) > 1 else [out]
+        return [(_samples(X),) + tuple(data_of(output).shape)[1:] for output in outputs]
 
     def _check_optimizer_updates_the_model(self) -> None:
         """An optimizer given to compile must update some of this model's parameters (a subset is
@@ -57,7 +58,7 @@ class DataChecks:
         """Each EarlyStopping must monitor a value this fit logs, known when the steps are Model's own."""
         if not self._steps_are_models_own():
             return   # steps of yours log what they return
-        logged = ["loss", *self.metric_names]
+        logged = list(self.metrics_names)
         logged += [f"val_{name}" for name in logged] if validating else []
         for callback in callbacks:
             if isinstance(callback, EarlyStopping):
@@ -114,41 +115,72 @@ class DataChecks:
         """Whether the model's inputs are a list of arrays (a functional model with several)."""
         return False
 
-    def _checked(self, X: ArrayLike, y: ArrayLike, where: str) -> tuple[ndarray | list[ndarray], ndarray]:
-        X, y = self._checked_x(X, where), on_host(y)
+    def _checked(self, X: ArrayLike, y: Any, where: str) -> tuple[ndarray | list[ndarray], Any]:
+        """X and y as host arrays, checked; for a model with several outputs y is one array per
+        output (a list, or a dict by output name)."""
+        X = self._checked_x(X, where)
+        if len(self._heads) == 1:
+            return X, self._checked_y(X, on_host(y), self._heads[0], "y", where)
+        names = [head.name for head in self._heads]
+        if isinstance(y, dict):
+            unknown = sorted(set(y) - set(names))
+            if unknown or len(y) != len(names):
+                raise ValueError(f"{where}: y must have an array for each output {names}; got {sorted(y)}")
+            y = [y[name] for name in names]
+        if not isinstance(y, (list, tuple)) or len(y) != len(names):
+            raise ValueError(f"{where}: the model has {len(names)} outputs {names}, so y must be a list "
+                             f"(or a dict by name) of {len(names)} arrays")
+        return X, [self._checked_y(X, on_host(target), head, f"y[{head.name!r}]", where)
+                   for target, head in zip(y, self._heads)]
+
+    def _checked_y(self, X: Any, y: ndarray, head: Any, name: str, where: str) -> ndarray:
         if y.ndim == 0:
-            raise ValueError(f"{where}: y must hold one entry per sample, not a single number")
+            raise ValueError(f"{where}: {name} must hold one entry per sample, not a single number")
         if _samples(X) != len(y):
-            raise ValueError(f"{where}: X has {_samples(X)} samples but y has {len(y)}; they must match")
+            raise ValueError(f"{where}: X has {_samples(X)} samples but {name} has {len(y)}; they must match")
         if y.dtype.kind not in "biuf":
-            raise TypeError(f"{where}: y must hold numbers, not {y.dtype}")
-        reject_non_finite(y, "y", where)
-        if self.resolved_loss.labels == "binary":
+            raise TypeError(f"{where}: {name} must hold numbers, not {y.dtype}")
+        reject_non_finite(y, name, where)
+        if head.loss is not None and head.loss.labels == "binary":
             outside = _host.setdiff1d(_host.unique(y), [0, 1])
             if outside.size:
-                raise ValueError(f"{where}: binary cross-entropy needs labels 0 or 1, but y contains "
+                raise ValueError(f"{where}: binary cross-entropy needs labels 0 or 1, but {name} contains "
                                  f"{outside[:5].tolist()}")
-        return X, y.astype(_host.float64) if y.dtype.kind == "b" else y
+        return y.astype(_host.float64) if y.dtype.kind == "b" else y
 
-    def _checked_targets(self, X: ndarray, y: ndarray, where: str) -> ndarray:
-        """y in the shape the loss compares with the model's output, after checking that it fits.
+    def _checked_targets(self, X: Any, y: Any, where: str) -> Any:
+        """y in the shape the loss compares with the model's output, after checking that it fits
+        (each output's y, for several outputs).
 
         As Keras does, a y of one axis fewer than an output with a last axis of 1 gets that axis (and
         one with an extra last axis of 1 loses it). The library's loss and the metrics are then
         computed once on a stand-in output of the model's shape, so a target they cannot use is
         rejected now (see :meth:`ResolvedLoss.try_on`). Class labels that are whole floats become ints.
         """
-        shape, loss = self._output_shape(X), self.resolved_loss
-        if not loss.sparse:
+        shapes = self._output_shapes(X)
+        targets = [self._target_for(shape, target, head, where)
+                   for shape, target, head in zip(shapes, self._per_output(y), self._heads)]
+        return targets if len(self._heads) > 1 else targets[0]
+
+    def _target_for(self, shape: tuple[int, ...], y: ndarray, head: Any, where: str) -> ndarray:
+        where = where if head.name is None else f"{where} (output {head.name!r})"
+        loss = head.loss
+        if loss is None or not loss.sparse:
             if y.ndim == len(shape) - 1 and shape[-1] == 1:
                 y = y.reshape(y.shape + (1,))
             elif y.ndim == len(shape) + 1 and y.shape[-1] == 1:
                 y = y.reshape(y.shape[:-1])
         stand_in = _host.full(shape, 0.5)
-        loss.try_on(stand_in, y, where)
-        self._try_metrics(stand_in, y, where)
-        if loss.sparse and y.dtype.kind == "f" and y.shape != shape:   # whole floats, as the loss accepted
-            y = y.astype(_host.intp)
+        if loss is not None:
+            loss.try_on(stand_in, y, where)
+        head.make_metrics(shape, y.shape)
+        for metric in [*head.metrics, *head.weighted_metrics]:
+            try:
+                copy.deepcopy(metric).update_state(y, stand_in)
+            except ValueError as error:   # ShapeError and the label checks
+                raise type(error)(f"{where}: metric {metric.name!r}: {error}") from None
+        if loss is not None and loss.sparse and y.dtype.kind == "f" and y.shape != shape:
+            y = y.astype(_host.intp)   # whole floats, as the loss accepted
         return y
 
     # ---- data -----------------------------------------------------------------------------------
@@ -167,7 +199,8 @@ class DataChecks:
                 if first[1] is None:
                     raise ValueError(f"{where}: the batches must be (x, y) or (x, y, sample_weight)")
                 checked_x, checked_y = self._checked(first[0], first[1], where)
-                y_shape = self._checked_targets(checked_x, checked_y, where).shape[1:]
+                targets = self._checked_targets(checked_x, checked_y, where)
+                y_shape = [t.shape[1:] for t in targets] if isinstance(targets, list) else targets.shape[1:]
             else:
                 y_shape = None
             return _fit_data.StreamSource(stream, y_shape, class_weight, where)
@@ -177,8 +210,13 @@ class DataChecks:
             raise ValueError(f"{where}: y is required with array inputs")
         checked_x, checked_y = self._checked(x, y, where)
         checked_y = self._checked_targets(checked_x, checked_y, where)
-        if (sample_weight is not None or class_weight is not None) and self.resolved_loss.per_sample is None:
-            self.resolved_loss.weighted(None, None, None)   # its error: this loss has no per-sample form
+        if class_weight is not None and len(self._heads) > 1:
+            raise ValueError(f"{where}: class_weight is only supported for models with one output, as in "
+                             f"Keras; give sample_weight")
+        for head in self._heads:
+            if (sample_weight is not None or class_weight is not None) and head.loss is not None \
+                    and head.loss.per_sample is None:
+                head.loss.weighted(None, None, None)   # its error: this loss has no per-sample form
         weights = None
         if sample_weight is not None:
             weights = _fit_data.checked_sample_weight(where, sample_weight, len(checked_y))

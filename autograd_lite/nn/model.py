@@ -32,14 +32,13 @@ from typing import Any
 
 from .. import backend, optim
 from .._checks import boolean, integer
-from ..backend import ndarray
 from ..engine import data_of, no_grad
 from ..random import get_generator
 from ..tensor import Tensor
 from ..typing import ArrayLike, Operand
 from . import _fit_data as data
 from ._arguments import OPTIMIZERS, _batch_size, _check_optimizer, _validation_split, _verbose, lookup
-from ._compiled import LossTracker, ResolvedLoss, metric_name, metric_specs, resolve_loss, resolve_metric
+from ._compiled import LossTracker, OutputHead, ResolvedLoss, output_heads
 from ._evaluation import Evaluation, steps_argument
 from ._model_checks import DataChecks
 from .callbacks import Callback, CallbackList, callback_list
@@ -92,10 +91,8 @@ class Model(DataChecks, Evaluation, Module):
         self.name = name if name is not None else unique_name(_snake_case(type(self).__name__))
         boolean(trainable, "trainable", type(self).__name__)
         self._loss_tracker = LossTracker()
-        self._metric_specs: list[Any] = []
-        self._weighted_metric_specs: list[Any] = []
-        self._metrics: list[Any] = []
-        self._weighted_metrics: list[Any] = []
+        self._heads: list[OutputHead] = []
+        self._output_losses: list[Tensor | None] = []
         self.metric_names: list[str] = []
 
     def __call__(self, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
@@ -144,7 +141,7 @@ class Model(DataChecks, Evaluation, Module):
         sample weights. ``run_eagerly`` and ``jit_compile`` are accepted (everything runs eagerly
         here); ``steps_per_execution`` must be 1.
         """
-        resolved_loss = resolve_loss(loss)
+        heads = output_heads(self._output_names(), loss, loss_weights, metrics, weighted_metrics)
         _check_optimizer(optimizer)
         boolean(run_eagerly, "run_eagerly", "compile")
         boolean(auto_scale_loss, "auto_scale_loss", "compile")
@@ -152,34 +149,39 @@ class Model(DataChecks, Evaluation, Module):
             raise ValueError(f"compile: jit_compile must be 'auto', True or False, not {jit_compile!r}")
         if integer(steps_per_execution, "steps_per_execution", "compile", minimum=1) != 1:
             raise ValueError("compile: steps_per_execution must be 1 (each step runs as its own call here)")
-        if loss_weights is not None and not isinstance(loss_weights, (int, float)):
-            raise ValueError("compile: loss_weights is for models with several outputs, which fit does not "
-                             "train here; give one loss")
-        specs = metric_specs(metrics, "metrics")
-        weighted_specs = metric_specs(weighted_metrics, "weighted_metrics")
-        names = [metric_name(spec) for spec in [*specs, *weighted_specs]]
-        _distinct_names(names)
-        self.loss, self.resolved_loss = loss, resolved_loss
-        self.loss_weight = 1.0 if loss_weights is None else float(loss_weights)
+        names = [name for head in heads for name in head.metric_log_names()]
+        _distinct_names([*names, *(head.log_name("loss") for head in heads if head.name is not None)])
+        self.loss, self._heads = loss, heads
+        self.resolved_loss = heads[0].loss if len(heads) == 1 else None
+        self._compile_arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+                                   "weighted_metrics": weighted_metrics}
         self._optimizer_spec = optimizer
         self.optimizer = optimizer if isinstance(optimizer, optim.Optimizer) else None
-        self._metric_specs, self._weighted_metric_specs = specs, weighted_specs
-        self._metrics, self._weighted_metrics = [], []   # made once the output shape is known
         self.metric_names = names
         self.compiled = True
 
+    def _output_names(self) -> list[str | None]:
+        """The names of the outputs, by which the logs of a model with several are told apart;
+        ``[None]`` for a model of one output."""
+        return [None]
+
     @property
     def metrics(self) -> list[Any]:
-        """The compiled metrics (Keras lists the loss tracker first; ``metrics_names`` has its name)."""
-        return [*self._metrics, *self._weighted_metrics]
+        """The compiled metrics, every output's (the loss trackers are apart: see ``metrics_names``)."""
+        return [metric for head in self._heads for metric in [*head.metrics, *head.weighted_metrics]]
 
     @property
     def metrics_names(self) -> list[str]:
-        return ["loss", *self.metric_names]
+        """The names :meth:`evaluate` returns its values by: the loss (and each output's), then the
+        metrics."""
+        several = [head.log_name("loss") for head in self._heads if head.name is not None and head.loss]
+        return ["loss", *several, *self.metric_names]
 
     def reset_metrics(self) -> None:
-        """Start the loss tracker and every metric afresh (``fit`` does at each epoch)."""
+        """Start the loss trackers and every metric afresh (``fit`` does at each epoch)."""
         self._loss_tracker.reset_state()
+        for head in self._heads:
+            head.tracker.reset_state()
         for metric in self.metrics:
             metric.reset_state()
 
@@ -285,7 +287,7 @@ class Model(DataChecks, Evaluation, Module):
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.step()
-        self._loss_tracker.update_state(float(data_of(loss)), _batch_samples(x))
+        self._track_losses(loss, _batch_samples(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data: tuple[Any, ...]) -> Logs:
@@ -294,8 +296,17 @@ class Model(DataChecks, Evaluation, Module):
         x, y, sample_weight = (*data, None)[:3]
         y_pred = self(x)
         loss = self.compute_loss(x, y, y_pred, sample_weight)
-        self._loss_tracker.update_state(float(data_of(loss)), _batch_samples(x))
+        self._track_losses(loss, _batch_samples(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def _track_losses(self, loss: Tensor, samples: int) -> None:
+        """Add the batch's loss (and, for several outputs, each output's) to the trackers."""
+        self._loss_tracker.update_state(float(data_of(loss)), samples)
+        if len(self._heads) > 1 and len(self._output_losses) == len(self._heads):
+            for head, value in zip(self._heads, self._output_losses):
+                if value is not None:
+                    head.tracker.update_state(float(data_of(value)), samples)
+        self._output_losses = []
 
     def predict_step(self, data: tuple[Any, ...]) -> Any:
         """The outputs for the batch ``data = (x, ...)``: :meth:`predict` calls it for every batch."""
@@ -304,45 +315,49 @@ class Model(DataChecks, Evaluation, Module):
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
                      sample_weight: Any = None, training: bool = True) -> Tensor:
         """The compiled loss of ``y_pred`` against ``y`` as one number, weighted by
-        ``sample_weight`` if given (Keras' signature; ``x`` and ``training`` are not used)."""
-        loss = self.resolved_loss.function(y_pred, y) if sample_weight is None \
-            else self.resolved_loss.weighted(y_pred, y, sample_weight)
-        return loss * self.loss_weight if self.loss_weight != 1.0 else loss
+        ``sample_weight`` if given (Keras' signature; ``x`` and ``training`` are not used); for
+        several outputs, the sum of each output's loss times its loss weight."""
+        total = None
+        self._output_losses = []
+        for head, prediction, target in zip(self._heads, self._per_output(y_pred), self._per_output(y)):
+            if head.loss is None:
+                self._output_losses.append(None)
+                continue
+            value = head.loss.function(prediction, target) if sample_weight is None \
+                else head.loss.weighted(prediction, target, sample_weight)
+            self._output_losses.append(value)
+            term = value * head.weight if head.weight != 1.0 else value
+            total = term if total is None else total + term
+        return total
+
+    def _per_output(self, values: Any) -> list[Any]:
+        return list(values) if len(self._heads) > 1 else [values]
 
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> Logs:
         """Update the compiled metrics with the batch and return the logs so far (the loss tracker's
         result first), as Keras 3's ``compute_metrics``."""
         if self.metrics:
-            prediction, target = backend.to_host(data_of(y_pred)), backend.to_host(data_of(y))
-            for metric in self._metrics:
-                metric.update_state(target, prediction)
             weights = None if sample_weight is None else backend.to_host(data_of(sample_weight))
-            for metric in self._weighted_metrics:
-                metric.update_state(target, prediction, sample_weight=weights)
+            for head, prediction, target in zip(self._heads, self._per_output(y_pred), self._per_output(y)):
+                prediction, target = backend.to_host(data_of(prediction)), backend.to_host(data_of(target))
+                for metric in head.metrics:
+                    metric.update_state(target, prediction)
+                for metric in head.weighted_metrics:
+                    metric.update_state(target, prediction, sample_weight=weights)
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> Logs:
-        """The loss tracker's and the metrics' results so far."""
-        return {"loss": self._loss_tracker.result(), **{m.name: float(m.result()) for m in self.metrics}}
+        """The loss trackers' and the metrics' results so far."""
+        logs = {"loss": self._loss_tracker.result()}
+        if len(self._heads) > 1:
+            logs.update({head.log_name("loss"): head.tracker.result() for head in self._heads if head.loss})
+        for head in self._heads:
+            for metric in [*head.metrics, *head.weighted_metrics]:
+                logs[head.log_name(metric.name)] = float(metric.result())
+        return logs
 
     def _steps_are_models_own(self) -> bool:
         return type(self).train_step is Model.train_step and type(self).test_step is Model.test_step
-
-    def _try_metrics(self, stand_in: ndarray, y: ndarray, where: str) -> None:
-        """Make the metrics for this output and target shape (the first time), then update a copy of
-        each with a stand-in output, so that a y it cannot read fails now."""
-        import copy
-
-        if len(self._metrics) != len(self._metric_specs) or \
-                len(self._weighted_metrics) != len(self._weighted_metric_specs):
-            shapes = self.resolved_loss, stand_in.shape, y.shape
-            self._metrics = [resolve_metric(spec, *shapes) for spec in self._metric_specs]
-            self._weighted_metrics = [resolve_metric(spec, *shapes) for spec in self._weighted_metric_specs]
-        for metric in self.metrics:
-            try:
-                copy.deepcopy(metric).update_state(y, stand_in)
-            except ValueError as error:   # ShapeError and the label checks
-                raise type(error)(f"{where}: metric {metric.name!r}: {error}") from None
 
     # ---- inspection and saving ------------------------------------------------------------------
     def summary(self, line_length: int | None = None, positions: Any = None,
@@ -386,7 +401,7 @@ class Model(DataChecks, Evaluation, Module):
 
     # ---- building -------------------------------------------------------------------------------
     def _require_compiled(self, where: str) -> None:
-        if self.resolved_loss is None:
+        if not self._heads:
             raise RuntimeError(f"{where}: call compile(optimizer=..., loss=...) first")
 
     def _build(self, first_x: Any) -> Placement:

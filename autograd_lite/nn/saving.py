@@ -147,29 +147,99 @@ def load_model(
 
 # ---- compile settings ---------------------------------------------------------------------------
 def _compile_config(model: Model) -> dict[str, Any] | None:
-    if getattr(model, "resolved_loss", None) is None:
+    if not getattr(model, "_heads", None):
         return None
-    loss = model.loss
-    if isinstance(loss, str):
-        loss_entry: Any = loss
-    elif hasattr(loss, "get_config") and not isinstance(loss, type):
-        loss_entry = {
-            "module": type(loss).__module__,
-            "class_name": type(loss).__qualname__,
-            "config": json_ready(loss.get_config(), "compile: loss"),
-        }
-    else:
-        loss_entry = {
-            "function": getattr(loss, "__name__", "loss"),
-            "module": getattr(loss, "__module__", ""),
-        }
+    arguments = model._compile_arguments
     return {
         "optimizer": _optimizer_entry(model._optimizer_spec, model.optimizer),
-        "loss": loss_entry,
-        "metrics": [_metric_entry(m) for m in model._metric_specs],
-        "weighted_metrics": [_metric_entry(m) for m in model._weighted_metric_specs],
-        "loss_weights": None if model.loss_weight == 1.0 else model.loss_weight,
+        **{name: _encoded(value, name) for name, value in arguments.items()},
     }
+
+
+def _encoded(value: Any, where: str) -> Any:
+    """A compile argument as JSON: names and numbers as they are, lists and dicts entry by entry,
+    loss and metric objects by class and config, functions by name."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return {"value": json_ready(value, f"save: compile's {where}")}
+    if isinstance(value, (list, tuple)):
+        return {"list": [_encoded(item, where) for item in value]}
+    if isinstance(value, Mapping):
+        return {"dict": {str(key): _encoded(item, where) for key, item in value.items()}}
+    module = type(value).__module__
+    if hasattr(value, "get_config") and module in _LIBRARY_OBJECTS:
+        return {
+            "module": module,
+            "class_name": type(value).__qualname__,
+            "config": json_ready(value.get_config(), f"save: compile's {where}"),
+        }
+    name = getattr(value, "__name__", None)
+    if name is None:
+        raise TypeError(
+            f"save: compile's {where} holds {value!r}, which cannot be saved; use names, or the "
+            f"losses and metrics of nn.losses and nn.metrics"
+        )
+    library = getattr(value, "__module__", "")
+    if library in _LIBRARY_FUNCTIONS and getattr(_LIBRARY_FUNCTIONS[library](), name, None) is value:
+        return {"library_function": name, "module": library}
+    return {"function": name}
+
+
+def _decoded(entry: Any, custom_objects: Mapping[str, Any]) -> Any:
+    """The compile argument :func:`_encoded` wrote."""
+    if not isinstance(entry, Mapping):
+        raise CorruptFile(f"a compile setting must be an object, not {_short(entry)}")
+    if "value" in entry:
+        return entry["value"]
+    if "list" in entry:
+        return [_decoded(item, custom_objects) for item in entry["list"]]
+    if "dict" in entry:
+        return {key: _decoded(item, custom_objects) for key, item in entry["dict"].items()}
+    if "library_function" in entry:
+        found = getattr(
+            _LIBRARY_FUNCTIONS.get(entry["module"], lambda: None)(), entry["library_function"], None
+        )
+        if not callable(found):
+            raise CorruptFile(
+                f"it names {entry['module']}.{entry['library_function']}, which is not a loss "
+                f"or metric of the library"
+            )
+        return found
+    if "function" in entry:
+        name = entry["function"]
+        if name not in custom_objects:
+            raise ValueError(
+                f"load_model: the model was compiled with your function {name!r}; pass it as "
+                f"custom_objects={{{name!r}: {name}}}, or load with compile=False"
+            )
+        return custom_objects[name]
+    if entry.get("module") not in _LIBRARY_OBJECTS:
+        raise CorruptFile(
+            f"it names {entry.get('module')}.{entry.get('class_name')}, which is not a loss or "
+            f"metric class of the library"
+        )
+    module, base = _LIBRARY_OBJECTS[entry["module"]]()
+    return _library_class(module, base, entry, custom_objects).from_config(entry["config"])
+
+
+def _losses_and_base() -> tuple[Any, type]:
+    from . import losses
+
+    return losses, losses.Loss
+
+
+def _metrics_and_base() -> tuple[Any, type]:
+    from . import metrics
+
+    return metrics, metrics.Metric
+
+
+#: where the loss and metric classes that a file may name are defined, and their base classes
+_LIBRARY_OBJECTS = {f"{__package__}.losses": _losses_and_base, f"{__package__}.metrics": _metrics_and_base}
+#: the modules whose loss and metric functions a file may name
+_LIBRARY_FUNCTIONS = {
+    f"{__package__}.losses": lambda: _losses_and_base()[0],
+    f"{__package__}.metrics": lambda: _metrics_and_base()[0],
+}
 
 
 def _optimizer_entry(spec: Any, optimizer: optim.Optimizer | None) -> Any:
@@ -187,21 +257,6 @@ def _optimizer_entry(spec: Any, optimizer: optim.Optimizer | None) -> Any:
     return {"optim": type(made).__name__, "config": json_ready(group, "save: the optimizer's settings")}
 
 
-def _metric_entry(metric: Any) -> Any:
-    if isinstance(metric, str):
-        return metric
-    if hasattr(metric, "get_config") and type(metric).__module__.startswith(f"{__package__}.metrics"):
-        return {
-            "module": type(metric).__module__,
-            "class_name": type(metric).__qualname__,
-            "config": json_ready(metric.get_config(), "compile: metric"),
-        }
-    name = getattr(metric, "__name__", None)
-    if name is None:
-        raise TypeError(f"save: the metric {metric!r} cannot be saved; use a name or a metric of nn.metrics")
-    return {"function": name}
-
-
 def _compile_from(model: Model, config: Mapping[str, Any], custom_objects: Mapping[str, Any]) -> None:
     from ..keras import optimizers as keras_optimizers
 
@@ -210,47 +265,11 @@ def _compile_from(model: Model, config: Mapping[str, Any], custom_objects: Mappi
         optimizer = getattr(keras_optimizers, optimizer["keras"])(**optimizer["config"])
     elif isinstance(optimizer, Mapping):
         optimizer = keras_optimizers.from_optim(optimizer["optim"], optimizer["config"])
-    loss = config["loss"]
-    if isinstance(loss, Mapping) and "function" in loss:
-        name = loss["function"]
-        if name not in custom_objects:
-            raise ValueError(
-                f"load_model: the model was compiled with your loss {name!r}; pass it as "
-                f"custom_objects={{{name!r}: {name}}}, or load with compile=False"
-            )
-        loss = custom_objects[name]
-    elif isinstance(loss, Mapping):
-        from . import losses as keras_losses
-
-        loss = _library_class(keras_losses, keras_losses.Loss, loss, custom_objects).from_config(
-            loss["config"]
-        )
-    metrics = [_metric_from(m, custom_objects) for m in config["metrics"]]
-    weighted = [_metric_from(m, custom_objects) for m in config["weighted_metrics"]]
-    model.compile(
-        optimizer=optimizer,
-        loss=loss,
-        metrics=metrics or None,
-        weighted_metrics=weighted or None,
-        loss_weights=config.get("loss_weights"),
-    )
-
-
-def _metric_from(entry: Any, custom_objects: Mapping[str, Any]) -> Any:
-    if isinstance(entry, str):
-        return entry
-    if "function" in entry:
-        if entry["function"] not in custom_objects:
-            raise ValueError(
-                f"load_model: the model was compiled with your metric {entry['function']!r}; "
-                f"pass it in custom_objects, or load with compile=False"
-            )
-        return custom_objects[entry["function"]]
-    from . import metrics as keras_metrics
-
-    return _library_class(keras_metrics, keras_metrics.Metric, entry, custom_objects).from_config(
-        entry["config"]
-    )
+    arguments = {
+        name: _decoded(config[name], custom_objects)
+        for name in ("loss", "loss_weights", "metrics", "weighted_metrics")
+    }
+    model.compile(optimizer=optimizer, **arguments)
 
 
 def _library_class(

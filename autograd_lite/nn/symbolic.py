@@ -245,6 +245,14 @@ class Functional(Model):
         results = [known[id(tensor)] for tensor in self.outputs]
         return results[0] if self._single_output else results
 
+    def _output_names(self) -> list[str | None]:
+        """The outputs' names, for their losses and logs: their layers' names (Keras')."""
+        if self._single_output:
+            return [None]
+        names = [tensor.node.layer.name for tensor in self.outputs]
+        return [name if names.count(name) == 1 else f"{name}_{tensor.index}"
+                for name, tensor in zip(names, self.outputs)]
+
     def _takes_several_inputs(self) -> bool:
         return not self._single_input
 
