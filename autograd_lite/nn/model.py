@@ -79,6 +79,7 @@ class Model(DataChecks, Evaluation, Module):
     resolved_loss: ResolvedLoss | None = None
     optimizer: optim.Optimizer | None = None
     stop_training: bool = False
+    _initial_epoch: int | None = None   # set by a callback (BackupAndRestore) that resumes a run
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Model:
         if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
@@ -240,6 +241,7 @@ class Model(DataChecks, Evaluation, Module):
         self.train()
         epoch_logs: Logs = {}
         callback_list_.on_train_begin()
+        initial_epoch, self._initial_epoch = self._initial_epoch or initial_epoch, None   # as Keras'
         try:
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
