@@ -703,3 +703,36 @@ def test_backup_and_restore_through_fit_resumes_an_interrupted_run(tmp_path):
     assert (tmp_path / "b" / "latest.weights.h5").exists()   # interrupted: kept
     history = small_model().fit(x, y, epochs=5, verbose=0, callbacks=[cb.BackupAndRestore(tmp_path / "b")])
     assert history.epoch == [3, 4] and not (tmp_path / "b").exists()
+
+
+# ---- the hooks fit, evaluate and predict call, in Keras' order -----------------------------------------
+def recorder(base):
+    class Recorder(base):
+        def __init__(self):
+            super().__init__()
+            self.calls = []
+
+    for hook in (name for name in dir(nn.Callback) if name.startswith("on_")):
+        def record(self, *args, logs=None, hook=hook):
+            logs = args[-1] if len(args) == 2 or (args and isinstance(args[0], dict)) else logs
+            self.calls.append((hook, *args[:1 if args and isinstance(args[0], int) else 0],
+                               tuple(sorted(logs or ()))))
+
+        setattr(Recorder, hook, record)
+    return Recorder()
+
+
+def test_fit_evaluate_and_predict_call_the_hooks_keras_calls_in_keras_order(keras):
+    """Each hook, its epoch or batch, and the names it logs (fit's validation calls the test hooks)."""
+    x, y = data(n=8)
+    runs = {}
+    for name, model in (("ours", nn.Sequential(nn.Dense(1, input_dim=2))),
+                        ("keras", keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))):
+        model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+        record = recorder(nn.Callback if name == "ours" else keras.callbacks.Callback)
+        model.fit(x[:6], y[:6], batch_size=3, epochs=2, validation_data=(x[6:], y[6:]), verbose=0,
+                  shuffle=False, callbacks=[record])
+        model.evaluate(x, y, batch_size=4, verbose=0, callbacks=[record])
+        model.predict(x, batch_size=8, verbose=0, callbacks=[record])
+        runs[name] = record.calls
+    assert runs["ours"] == runs["keras"]
