@@ -96,11 +96,11 @@ def test_conv2d_same_stride_2_gradients():
     assert gradcheck(loss, x, images((3, 3, 2, 2), seed=3), images((2,), seed=4))
 
 
-def test_conv_trains_on_the_first_batch_device_and_freezes():
-    layer = L.Conv2D(3, 2, trainable=False)
-    out = layer(ag.Tensor(np.ones((1, 4, 4, 2)), requires_grad=True))
-    out.sum().backward()
-    assert layer.kernel.grad is None and not layer.kernel.requires_grad
+def test_layers_made_not_trainable_get_no_gradients():
+    for layer in (L.Conv2D(3, 2, trainable=False), L.Dense(2, input_dim=2, trainable=False)):
+        out = layer(ag.Tensor(np.ones((1, 4, 4, 2)), requires_grad=True))
+        out.sum().backward()
+        assert layer.kernel.grad is None and not layer.kernel.requires_grad
 
 
 # ---- pooling ----------------------------------------------------------------------------------
@@ -178,7 +178,8 @@ def test_dense_keras_layout_and_building():
 def test_activations_match_keras(name):
     x = np.linspace(-3.0, 3.0, 12).reshape(2, 6)
     compare(L.Activation(name), keras.layers.Activation(name), x)
-    compare(L.Dense(3, activation=name), keras.layers.Dense(3, activation=name), x)
+    if name in ("softmax", "gelu"):   # Dense reads the same table: two of it through Dense
+        compare(L.Dense(3, activation=name), keras.layers.Dense(3, activation=name), x)
 
 
 def test_tanh_matches_keras_to_its_float32():

@@ -157,7 +157,7 @@ class Dense(Layer):
         self.input_dim = declared[-1] if declared else None
         if declared and declared[-1] is not None:   # built at once, as before: its weights exist
             self.build((None, *declared))
-            self._built = True
+            self.trainable = self._trainable   # as Layer does after a build: freezes the new weights
             self.name_parameters()
 
     def build(self, input_shape: tuple[int | None, ...] | int) -> None:
