@@ -31,14 +31,24 @@ from types import ModuleType
 
 import pyperf
 
-from . import contractions, convolution, memory, per_op, perceptron, recurrent, scalar, training_step
+from . import (
+    contractions,
+    convolution,
+    keras_cnn,
+    memory,
+    per_op,
+    perceptron,
+    recurrent,
+    scalar,
+    training_step,
+)
 from .common import ROOT, THREADS_ENV, Baseline, Config, Result, Stats, Table, describe_error, versions
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 BENCHMARKS: dict[str, ModuleType] = {
-    module.NAME: module for module in (scalar, per_op, training_step, perceptron, memory, contractions,
-                                      convolution, recurrent)
+    module.NAME: module for module in (scalar, per_op, training_step, perceptron, keras_cnn, memory,
+                                      contractions, convolution, recurrent)
 }
 
 
