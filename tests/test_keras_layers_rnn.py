@@ -3,19 +3,19 @@
 ``set_weights`` on both sides.
 
 Keras 3's ``result_type`` maps float64 to float32 on back ends other than TensorFlow
-(``BIT64_TO_BIT32_DTYPE`` in ``keras/src/backend/common/dtypes.py``), and the ops that use it
-compute in float32 even for float64 inputs: BatchNormalization, LayerNormalization and
-``keras.ops.tanh`` among them (a float64 SimpleRNN with tanh even fails in ``lax.scan``, its carry
-turning float32). So the normalization layers are compared with Keras at float32's tolerance, 1e-5,
-and with the float64 formula written in NumPy to 1e-12; the recurrent layers are given, on Keras'
-side, ``jnp.tanh`` for ``"tanh"`` (the same function in float64), and compared to 1e-10. Keras'
-recurrent layers run with ``unroll=True`` (the same steps, in a Python loop: much faster to trace
-than ``lax.scan`` for five steps).
+(``BIT64_TO_BIT32_DTYPE`` in ``keras/src/backend/common/dtypes.py``, "to be aligned with JAX's
+default", x64 off), so the ops that use it compute in float32 even for float64 inputs:
+BatchNormalization, LayerNormalization and ``keras.ops.tanh`` among them (a float64 SimpleRNN with
+tanh even fails in ``lax.scan``, its carry turning float32). With x64 on, as keras_reference sets
+it, the fixture :func:`keras_in_float64` maps float64 to itself for these tests, so that Keras
+computes in float64 throughout and every comparison is to 1e-10. The normalization layers are also
+compared with their float64 formula written in NumPy, to 1e-12. Keras' recurrent layers run with
+``unroll=True`` (the same steps, in a Python loop: much faster to trace than ``lax.scan`` for five
+steps).
 """
 
 from __future__ import annotations
 
-import jax.numpy as jnp
 import numpy as np
 import pytest
 from keras_reference import keras
@@ -25,9 +25,25 @@ from autograd_lite.engine import ShapeError
 from autograd_lite.nn.keras_layers import GRU, LSTM, BatchNormalization, LayerNormalization, SimpleRNN
 from autograd_lite.testing import gradcheck
 
-FLOAT32 = 1e-5      # Keras' normalization layers compute in float32 (see the module's docstring)
 FLOAT64 = 1e-10
 EXACT = 1e-12
+
+
+@pytest.fixture(scope="module", autouse=True)
+def keras_in_float64():
+    """Keras' float64 kept float64 (see the module's docstring), for this module's tests only."""
+    from keras.src.backend.common import dtypes
+
+    saved = dtypes.BIT64_TO_BIT32_DTYPE["float64"]
+    dtypes.BIT64_TO_BIT32_DTYPE["float64"] = "float64"
+    yield
+    dtypes.BIT64_TO_BIT32_DTYPE["float64"] = saved
+
+
+def test_keras_computes_in_float64():
+    """The fixture's effect: Keras' tanh of a float64 is computed in float64 (in float32, tanh(0.5) is
+    0.46211716532707214, 8e-9 away)."""
+    assert abs(float(keras.ops.tanh(np.array(0.5))) - np.tanh(0.5)) < 1e-15
 
 
 def close(ours, theirs, tolerance):
@@ -68,7 +84,7 @@ def test_batch_normalization_matches_keras_in_training_and_inference(axis):
     assert [w.shape for w in ours.get_weights()] == [w.shape for w in theirs.get_weights()]
 
     out = ours(x)   # training mode, the default of a fresh layer
-    close(out, theirs(x, training=True), FLOAT32)
+    close(out, theirs(x, training=True), FLOAT64)
     reduce = tuple(a for a in range(3) if a != axis % 3)
     batch_mean, batch_var = x.mean(axis=reduce), x.var(axis=reduce)   # the biased variance, as Keras
     close(out, bn_reference(x, axis % 3, weights[0], weights[1], batch_mean, batch_var, 1e-3), EXACT)
@@ -76,11 +92,11 @@ def test_batch_normalization_matches_keras_in_training_and_inference(axis):
     close(moving[0], 0.9 * weights[2] + 0.1 * batch_mean, EXACT)
     close(moving[1], 0.9 * weights[3] + 0.1 * batch_var, EXACT)
     for mine, keras_weight in zip(ours.get_weights(), theirs.get_weights()):
-        close(mine, keras_weight, FLOAT32)
+        close(mine, keras_weight, FLOAT64)
 
     ours.eval()
     out = ours(x)
-    close(out, theirs(x, training=False), FLOAT32)
+    close(out, theirs(x, training=False), FLOAT64)
     close(out, bn_reference(x, axis % 3, weights[0], weights[1], *moving, 1e-3), EXACT)
     close(ours.get_weights()[2], moving[0], 0.0)   # inference moves nothing
 
@@ -95,7 +111,7 @@ def test_batch_normalization_frozen_runs_in_inference_mode_as_keras():
     ours = built(BatchNormalization(trainable=False), x)
     ours.set_weights(weights)
     out = ours(x, training=True)
-    close(out, theirs(x, training=True), FLOAT32)
+    close(out, theirs(x, training=True), FLOAT64)
     close(out, bn_reference(x, 1, *weights, 1e-3), EXACT)
     close(ours.get_weights()[3], weights[3], 0.0)
     assert [w.shape for w in ours.get_weights()] == [w.shape for w in theirs.get_weights()]
@@ -141,7 +157,7 @@ def test_layer_normalization_matches_keras(axis, rms):
     assert [w.shape for w in ours.get_weights()] == [w.shape for w in theirs.get_weights()]
     ours.set_weights(weights)
     out = ours(x)
-    close(out, theirs(x), FLOAT32)
+    close(out, theirs(x), FLOAT64)
     axes = tuple(sorted(a % 4 for a in (axis if isinstance(axis, list) else [axis])))
     shape = [x.shape[a] if a in axes else 1 for a in range(4)]
     variance = x.var(axis=axes, keepdims=True)
@@ -186,10 +202,8 @@ def keras_run(case, go_backwards):
         ours_class, name, kwargs = RNN_CASES[case]
         rng = np.random.default_rng(len(_keras_results))
         x = rng.normal(size=(3, 5, 4))
-        float64 = {key: jnp.tanh for key in ("activation", "recurrent_activation")
-                   if kwargs.get(key, "tanh" if key == "activation" else None) == "tanh"}
         layer = getattr(keras.layers, name)(6, return_sequences=True, return_state=True, unroll=True,
-                                            go_backwards=go_backwards, **{**kwargs, **float64})
+                                            go_backwards=go_backwards, **kwargs)
         layer.build(x.shape)
         weights = [rng.normal(0, 0.6, w.shape) for w in layer.get_weights()]
         layer.set_weights(weights)
