@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import host
 from keras_reference import keras
 from numpy.testing import assert_allclose
 
@@ -354,3 +355,30 @@ def test_every_public_layer_is_exported_and_compared():
     assert names <= set(L.__all__)
     for name in ["Flatten", "Dropout", "Embedding"]:   # Keras' here, PyTorch's in autograd_lite.nn
         assert getattr(L, name).__module__ == "autograd_lite.nn.keras_layers.core"
+
+
+DEVICE_LAYERS = [
+    lambda: L.Conv2D(4, 3, strides=2, padding="same"), lambda: L.Conv1D(2, 3, padding="causal"),
+    lambda: L.MaxPooling2D(padding="same"), lambda: L.AveragePooling2D(3, 2, padding="same"),
+    lambda: L.GlobalAveragePooling2D(), lambda: L.Flatten(), lambda: L.Dense(3),
+    lambda: L.Dropout(0.5, noise_shape=(None, 1, 1, 3), seed=2),
+]
+
+
+@pytest.mark.parametrize("make", DEVICE_LAYERS)
+def test_layers_run_on_the_device_of_their_input(make):
+    """array-api-strict's device1 stands for an accelerator: weights are made there, outputs and
+    gradients stay there, and the numbers are the host's."""
+    xps = pytest.importorskip("array_api_strict")
+    device = xps.Device("device1")
+    data = images((2, 7, 6, 3))[..., 0] if make().__class__.__name__ == "Conv1D" else images((2, 7, 6, 3))
+    ours, on_host = make().train(), make().train()
+    x = ag.Tensor(xps.asarray(data, device=device), requires_grad=True)
+    out = ours(x)
+    out.sum().backward()
+    assert out.data.device == device and x.grad.device == device
+    assert all(w.data.device == device for w in ours.parameters())
+    if ours.get_weights():   # a seeded Dropout has none: its first call draws the same mask
+        on_host(data)
+        on_host.set_weights(ours.get_weights())
+    assert_allclose(host(out), value(on_host(data)), rtol=1e-12)
