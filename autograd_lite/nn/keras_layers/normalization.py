@@ -44,13 +44,14 @@ class BatchNormalization(Layer):
     """Keras' batch normalization: y = (x − mean) / √(var + epsilon)·gamma + beta, per feature of
     ``axis`` (the last, channels-last; ``axis=1`` for channels-first).
 
-    In training mode (``train()``, or ``training=True`` in the call) mean and var are the batch's, over every
-    axis but ``axis`` (the variance biased, divided by the count), and the moving statistics move
-    towards them: moving ← moving·momentum + batch·(1 − momentum), the biased variance too, as
-    Keras 3's. In inference mode (``eval()``, ``training=False``) the moving statistics are used. A
-    layer with ``trainable=False`` always runs in inference mode, as Keras 3's (for fine-tuning).
-    ``center=False`` leaves out beta, ``scale=False`` gamma. Regularizers, constraints and
-    ``renorm`` are accepted by name only as their defaults; ``synchronized`` has no effect (one device).
+    In training mode (``train()``, or ``training=True`` in the call) mean and var are the batch's,
+    over every axis but ``axis`` (the variance biased, divided by the count), and the moving
+    statistics move towards them: moving ← moving·momentum + batch·(1 − momentum), the biased
+    variance too, as Keras 3's. In inference mode (``eval()``, ``training=False``) the moving
+    statistics are used. A layer with ``trainable=False`` always runs in inference mode, as Keras 3's
+    (for fine-tuning). ``center=False`` leaves out beta, ``scale=False`` gamma. Regularizers,
+    constraints and ``renorm`` are accepted by name only as their defaults; ``synchronized`` has no
+    effect (one device).
 
     >>> import numpy as np
     >>> layer = BatchNormalization(epsilon=0.0)
