@@ -207,12 +207,11 @@ class Dropout(Layer):
         self._generator = get_generator() if seed is None else _host.random.default_rng(self.seed)
         super().__init__(**kwargs)
 
-    def call(self, x: Operand, training: bool | None = None) -> Operand:
-        training = self.training if training is None else bool(training)
+    def call(self, x: Operand) -> Operand:
         if self.noise_shape is None and self.seed is None:
-            return F.dropout(x, self.rate, training)
+            return F.dropout(x, self.rate, self.training)
         shape = _shape(x)
-        if not training or self.rate == 0.0 or 0 in shape:
+        if not self.training or self.rate == 0.0 or 0 in shape:
             return x
         mask_shape = shape if self.noise_shape is None else self._mask_shape(shape)
         keep = self._generator.random(mask_shape) >= self.rate   # kept with probability 1 − rate
