@@ -243,11 +243,11 @@ def test_dense_infers_its_input_size_on_first_call():
 
 def test_input_then_dense_builds_at_once():
     model = nn.Sequential()
-    model.add(nn.Input(shape=(2,)))
+    model.add(nn.Input(shape=(2,)))                 # as in Keras, the Input is not one of the layers
     model.add(nn.Dense(1, activation="sigmoid"))
-    assert model[1].built and model.num_parameters() == 3 and model[1].input_dim == 2
+    assert len(model) == 1 and model[0].built and model.num_parameters() == 3 and model[0].input_dim == 2
     deeper = nn.Sequential(nn.Input((5,)), nn.Dense(3), nn.Dense(2))   # each builds from the one before
-    assert deeper.num_parameters() == (5 * 3 + 3) + (3 * 2 + 2) and deeper[2].input_dim == 3
+    assert deeper.num_parameters() == (5 * 3 + 3) + (3 * 2 + 2) and deeper[1].input_dim == 3
     lazy = nn.Sequential(nn.Dense(3), nn.Dense(2))                     # as in Keras: built on first use
     assert lazy.num_parameters() == 0 and not lazy[1].built
 

@@ -57,8 +57,8 @@ def test_a_keras_sequential_built_with_add_names_its_layers_by_position():
     model.add(nn.Input((3,)))
     model.add(nn.Dense(4, activation="relu"))
     model.add(nn.Dense(1))
-    assert names(model) == {"1.kernel": "1.kernel", "1.bias": "1.bias", "2.kernel": "2.kernel",
-                            "2.bias": "2.bias"}
+    assert names(model) == {"0.kernel": "0.kernel", "0.bias": "0.bias", "1.kernel": "1.kernel",
+                            "1.bias": "1.bias"}   # the Input is not a layer, as in Keras
 
 
 def test_layers_built_by_their_first_batch_are_named_by_fit():

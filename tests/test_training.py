@@ -6,6 +6,7 @@ separated by ``Dense(1, input_dim=2, activation='sigmoid')`` trained with Adam.
 
 import io
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -236,9 +237,9 @@ def test_terminate_on_nan_stops_a_diverging_run(data):
 
 
 def test_keyboard_interrupt_returns_the_history_so_far(data, capsys):
-    class Interrupt(nn.Callback):
-        def on_epoch_end(self, epoch, logs):
-            if epoch == 3:
+    class Interrupt(nn.Callback):   # (History comes after the callbacks given, as in Keras)
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 4:
                 raise KeyboardInterrupt
 
     X, y = data
@@ -270,17 +271,23 @@ def test_verbose_prints_one_line_per_epoch(data, capsys, verbose):
         assert line.startswith(f"Epoch {epoch}/4 - loss: ") and " - accuracy: " in line
 
 
-def test_verbose_1_on_a_terminal_draws_a_bar():
+def test_verbose_1_on_a_terminal_draws_a_bar_over_each_epochs_steps(monkeypatch):
     class Terminal(io.StringIO):
         def isatty(self):
             return True
 
     stream = Terminal()
-    logger = ProgressLogger(1, epochs=3, stream=stream)
+    monkeypatch.setattr(sys, "stdout", stream)
+    logger = ProgressLogger()
+    logger.set_params({"verbose": 1, "epochs": 3, "steps": 2})
     for epoch in range(3):
+        logger.on_epoch_begin(epoch)
+        for step in range(2):
+            logger.on_train_batch_end(step, {"loss": 0.5})
         logger.on_epoch_end(epoch, {"loss": 0.5})
     logger.on_train_end()
-    assert logger.bar is not None and "3/3" in stream.getvalue() and "Epoch 1/3" not in stream.getvalue()
+    out = stream.getvalue()
+    assert "Epoch 1/3\n" in out and "2/2" in out and "Epoch 1/3 - loss" not in out
 
 
 def test_evaluate_prints_its_values(data, capsys):
@@ -377,7 +384,7 @@ def test_softmax_classifier_learns_three_clusters():
     (dict(loss="binary_cross_entropy"), "unknown loss 'binary_cross_entropy'; choose from"),
     (dict(loss=None), "a loss is required"),
     (dict(loss="mse", optimizer="adamax"), "unknown optimizer 'adamax'; choose from"),
-    (dict(loss="mse", metrics=["precision"]), "unknown metric 'precision'"),
+    (dict(loss="mse", metrics=["precisionn"]), "Could not interpret metric identifier: 'precisionn'"),
 ])
 def test_compile_rejects_unknown_names(options, message):
     with pytest.raises(ValueError, match=message):

@@ -18,7 +18,8 @@ from ..engine import data_of, no_grad
 from ..typing import ArrayLike
 from . import _fit_data
 from ._fit_data import on_host, placed, reject_non_finite, take
-from .callbacks import Callback, EarlyStopping
+from .callbacks import Callback
+from .callbacks.monitor import MonitorCallback
 from .layers import get_rng_state, set_rng_state
 from .module import _modules_of
 
@@ -55,13 +56,15 @@ class DataChecks:
                              "name such as 'adam' or a function of the parameters")
 
     def _check_monitors(self, callbacks: list[Callback], validating: bool) -> None:
-        """Each EarlyStopping must monitor a value this fit logs, known when the steps are Model's own."""
+        """Each callback that watches a logged value (EarlyStopping, ReduceLROnPlateau, a
+        ModelCheckpoint that keeps the best) must watch one this fit logs, known when the steps are
+        Model's own: a monitor never logged would never act."""
         if not self._steps_are_models_own():
             return   # steps of yours log what they return
         logged = list(self.metrics_names)
         logged += [f"val_{name}" for name in logged] if validating else []
         for callback in callbacks:
-            if isinstance(callback, EarlyStopping):
+            if isinstance(callback, MonitorCallback):
                 callback.check_monitor(logged)
 
     # ---- checks -------------------------------------------------------------------------------

@@ -255,7 +255,7 @@ class Model(DataChecks, Evaluation, Module):
                         break
                 epoch_logs = dict(logs)
                 if validation is not None and (epoch + 1) % validation_freq == 0:
-                    validated = self._evaluated(validation, validation_batch_size, placement)
+                    validated = self._evaluated(validation, validation_batch_size, placement, callback_list_)
                     epoch_logs.update({f"val_{name}": value for name, value in validated.items()})
                 callback_list_.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training:
