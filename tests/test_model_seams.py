@@ -44,7 +44,7 @@ def test_fit_calls_train_step_once_per_batch_with_the_batch():
     shapes = [((4, 2), (4, 1)), ((4, 2), (4, 1)), ((2, 2), (2, 1))] * 2   # y gets the output's axis
     assert [batch for batch, _ in model.steps] == shapes and model.optimizer.step_count == 6
     last_epoch = [logs for _, logs in model.steps[3:]]
-    for name in ("loss", "accuracy"):   # a step's logs are the epoch's so far (Keras 3): the last, the epoch's
+    for name in ("loss", "accuracy"):   # a step's logs: the epoch's so far (Keras 3); the last, the epoch's
         assert history.history[name][-1] == last_epoch[-1][name]
 
 
