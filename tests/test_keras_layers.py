@@ -174,6 +174,14 @@ def test_dense_matches_keras(shape):
     compare(L.Dense(2, use_bias=False), keras.layers.Dense(2, use_bias=False), images(shape))
 
 
+def test_keras_slopes_and_tails_of_the_activations():
+    """Keras' leaky_relu has slope 0.2 and its softplus never switches to x (F's: 0.01, above 20)."""
+    x = np.array([[-2.0, 20.5, 25.0, 30.0]])
+    for name in ("softplus", "leaky_relu"):
+        theirs = np.asarray(keras.layers.Activation(name)(x))
+        assert_allclose(value(L.Activation(name)(x)), theirs, rtol=1e-15)
+
+
 def test_dense_keras_layout_and_building():
     layer = nn.Dense(2, input_dim=3)
     assert layer.built and layer.kernel.shape == (3, 2) and layer.bias.shape == (2,)

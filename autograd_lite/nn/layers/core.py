@@ -87,12 +87,17 @@ def _keras_leaky_relu(x: Operand) -> Operand:
     return F.leaky_relu(x, negative_slope=0.2)
 
 
+def _keras_softplus(x: Operand) -> Operand:
+    """Keras' ``softplus``, log(1 + eˣ) everywhere (PyTorch's and ``F.softplus``'s is x above 20)."""
+    return F.softplus(x, threshold=math.inf)
+
+
 #: activations by Keras' names (each as Keras defines it), for ``Dense(..., activation='sigmoid')``;
 #: ``step`` is ours (the perceptron's Heaviside step)
 ACTIVATIONS: dict[str, Callable[[Operand], Operand]] = {
     "linear": lambda x: x, "relu": F.relu, "sigmoid": F.sigmoid, "tanh": F.tanh, "softmax": F.softmax,
     "log_softmax": log_softmax, "exponential": exp, "gelu": F.gelu, "leaky_relu": _keras_leaky_relu,
-    "log_sigmoid": F.logsigmoid, "step": F.step, "softplus": F.softplus,
+    "log_sigmoid": F.logsigmoid, "step": F.step, "softplus": _keras_softplus,
 }
 
 
