@@ -385,6 +385,24 @@ def test_mean_and_a_wrapped_function_equal_keras():
                        keras.metrics.get(name), batches(kind, (6, 3), 4))
 
 
+def test_configs_make_the_same_metric_and_loss_again():
+    metrics = [M.Mean(name="m"), M.BinaryAccuracy(threshold=0.3), M.CategoricalAccuracy(),
+               M.RootMeanSquaredError(), M.TopKCategoricalAccuracy(k=3), M.SparseTopKCategoricalAccuracy(k=2),
+               M.MeanSquaredError(), M.Precision(thresholds=[0.2, 0.6], class_id=1), M.Recall(top_k=2),
+               M.MeanMetricWrapper(L.huber, delta=2.0), M.AUC(thresholds=[0.3, 0.6]),
+               M.AUC(num_thresholds=11, curve="PR", from_logits=True)]
+    for metric in metrics:
+        again = type(metric).from_config(metric.get_config())
+        assert type(again) is type(metric) and again.get_config() == metric.get_config()
+    assert M.AUC(thresholds=[0.3, 0.6]).thresholds == keras.metrics.AUC(thresholds=[0.3, 0.6]).thresholds
+    assert M.AUC().get_config().keys() <= keras.metrics.AUC().get_config().keys()
+    for loss in (L.BinaryCrossentropy(from_logits=True, label_smoothing=0.1), L.CosineSimilarity(axis=0),
+                 L.SparseCategoricalCrossentropy(ignore_class=3), L.LossFunctionWrapper(L.hinge, name="h")):
+        again = type(loss).from_config(loss.get_config())
+        assert type(again) is type(loss) and again.get_config() == loss.get_config()
+    assert L.sparse_categorical_crossentropy.label_kind == "sparse"
+
+
 def test_get_and_the_names_compile_logs():
     """The names are those of Keras' history keys (compile_utils.get_metric, which compile calls)."""
     y_true, y_pred = np.zeros((4, 1)), np.zeros((4, 1))

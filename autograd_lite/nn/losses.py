@@ -623,6 +623,8 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
 
 _FUNCTION_LABELS: dict[Callable[..., Tensor], LabelKind] = {
     binary_crossentropy: "binary", sparse_categorical_crossentropy: "sparse"}
+for _function, _kind in _FUNCTION_LABELS.items():   # the attribute, as on the classes
+    _function.label_kind = _kind  # type: ignore[attr-defined]
 
 
 def label_kind(loss: object) -> LabelKind:

@@ -241,6 +241,13 @@ class MeanMetricWrapper(Mean):
             config["fn"] = getattr(self._fn, "__name__", repr(self._fn))
         return {**config, **self._fn_kwargs}
 
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Metric:
+        fn = config.get("fn")
+        if cls is MeanMetricWrapper and isinstance(fn, str):   # a function of the library, by name
+            config = {**config, "fn": _FUNCTIONS.get(fn) or losses.get(fn)}
+        return cls(**config)
+
 
 def _wrapper_class(class_name: str, fn: Callable[..., Any], name: str, doc: str) -> type[MeanMetricWrapper]:
     """The Keras class of a per-sample metric function without options: ``(name=, dtype=)``."""
