@@ -68,7 +68,7 @@ class Node:
 
     def inputs(self) -> Iterator[KerasTensor]:
         """The symbolic tensors among the arguments."""
-        for argument in self.arguments:
+        for argument in [*self.arguments, *self.kwargs.values()]:
             if isinstance(argument, KerasTensor):
                 yield argument
             elif isinstance(argument, (list, tuple)):
