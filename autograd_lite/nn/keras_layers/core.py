@@ -33,6 +33,7 @@ from ...typing import Operand
 from .. import functional as F
 from .._targets import _shape
 from .base import Layer
+from .convolution import data_format_of
 
 __all__ = [
     "Activation", "Add", "Average", "Concatenate", "Dropout", "Embedding", "Flatten", "Maximum", "Minimum",
@@ -116,7 +117,6 @@ class Flatten(Layer):
     """
 
     def __init__(self, data_format: str | None = None, **kwargs: Any) -> None:
-        from .convolution import data_format_of
         self.data_format = data_format_of(data_format, "Flatten")
         super().__init__(**kwargs)
 
