@@ -341,7 +341,6 @@ def test_train_mode_must_be_a_bool_in_both():
     (lambda: nn.Dense(units=3, input_dim=2, use_bias="yes"), TypeError, "Dense: invalid use_bias 'yes'"),
     (lambda: nn.Dense(units=3).build(0), ValueError, "Dense: invalid input_dim 0"),
     (lambda: nn.Input(shape=3), TypeError, r"Input: invalid shape 3; it must be a tuple of"),
-    (lambda: nn.Input(shape=()), TypeError, r"Input: invalid shape \(\)"),
     (lambda: nn.Input(shape=(0,)), ValueError, r"Input: invalid shape \(0,\)"),
     (lambda: nn.Input(shape=(3.5,)), TypeError, r"Input: invalid shape \(3.5,\)"),
     (lambda: nn.Input(shape="3"), TypeError, "Input: invalid shape '3'"),
@@ -375,7 +374,8 @@ def test_named_parameters_prefix_must_be_a_string():
 def test_good_nn_arguments_are_accepted():
     assert nn.Dense(np.int64(3), activation="relu", input_dim=np.int32(2), use_bias=np.bool_(False)).built
     assert nn.Dense(2, activation=lambda z: z * 2).activation_name == "<lambda>"
-    assert nn.Input([3]).shape == (3,) and nn.Input((2, 3)).shape == (2, 3)
+    assert nn.Input([3]).shape == (None, 3) and nn.Input((2, 3)).shape == (None, 2, 3)   # Keras' batch axis
+    assert nn.Input(shape=()).shape == (None,)
     assert nn.LeakyReLU(np.float32(0.2)).negative_slope == pytest.approx(0.2)
     assert nn.LeakyReLU(-1).negative_slope == -1.0 and nn.Softmax(np.int64(0)).axis == 0
     assert nn.Parameter(np.arange(3), dtype=np.float32).dtype == np.float32

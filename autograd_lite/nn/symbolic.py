@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .. import backend
+from .._checks import invalid
 from ..engine import data_of, no_grad
 from . import module as _module
 from .keras_layers.base import _snake_case, unique_name
@@ -115,17 +116,18 @@ def Input(
     >>> Input(shape=(3,))
     <KerasTensor shape=(None, 3)>
     """
-    if batch_shape is not None:
-        full = tuple(batch_shape)
-    elif shape is not None:
-        if not isinstance(shape, (tuple, list)):
-            raise TypeError(f"Input: shape must be a tuple such as (8, 8, 1), not {shape!r}")
-        full = (batch_size, *shape)
-    else:
+    requirement = "a tuple of positive integers or None, e.g. (8, 8, 1)"
+    given, name = (batch_shape, "batch_shape") if batch_shape is not None else (shape, "shape")
+    if given is None:
         raise ValueError("Input: give shape=(...) (the shape of one sample)")
-    for size in full[1:]:
-        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
-            raise ValueError(f"Input: shape sizes must be positive integers or None, not {tuple(full[1:])}")
+    if not isinstance(given, (tuple, list)):
+        raise TypeError(invalid("Input", name, given, requirement))
+    for size in given[1:] if batch_shape is not None else given:
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
+            raise TypeError(invalid("Input", name, tuple(given), requirement))
+        if size is not None and size < 1:
+            raise ValueError(invalid("Input", name, tuple(given), requirement))
+    full = tuple(given) if batch_shape is not None else (batch_size, *given)
     dtype = "float64" if dtype is None else dtype
     layer = InputLayer(full, dtype, name)
     node = Node(layer, [], {})
