@@ -1,5 +1,5 @@
 """The layers, as modules that hold parameters and call :mod:`autograd_lite.nn.functional`, grouped
-by area: :mod:`~.core` (``Linear``, ``Dense``, ``Input``, the activations, ``Identity``, ``Flatten``,
+by area: :mod:`~.core` (``Linear``, ``Dense``, the activations, ``Identity``, ``Flatten``,
 ``Dropout``, ``Embedding``), :mod:`~.convolution`, :mod:`~.pooling`, :mod:`~.normalization`,
 :mod:`~.recurrent`, :mod:`~.attention`, and the losses as modules (:mod:`~.losses`).
 """

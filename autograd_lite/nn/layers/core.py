@@ -1,4 +1,4 @@
-"""Layers: ``Linear`` (PyTorch's), ``Dense`` and ``Input`` (Keras'), the activations as modules, and
+"""Layers: ``Linear`` (PyTorch's), ``Dense`` (Keras'), the activations as modules, and
 PyTorch's ``Identity``, ``Flatten``, ``Unflatten``, ``Dropout`` (``1d``, ``2d``) and ``Embedding``.
 
 Each layer is a thin class over :mod:`autograd_lite.nn.functional`: the math lives there, the layer
@@ -34,7 +34,7 @@ from ..module import Module, Parameter
 
 __all__ = [
     "ACTIVATIONS", "GELU", "Dense", "Dropout", "Dropout1d", "Dropout2d", "Embedding", "Flatten", "Identity",
-    "Input", "LeakyReLU", "Linear", "ReLU", "Sigmoid", "Softmax", "Step", "Tanh", "Unflatten",
+    "LeakyReLU", "Linear", "ReLU", "Sigmoid", "Softmax", "Step", "Tanh", "Unflatten",
     "get_rng_state", "manual_seed", "set_rng_state",
 ]
 
@@ -190,34 +190,6 @@ class Dense(Layer):
 
     def extra_repr(self) -> str:
         return f"units={self.units}, activation={self.activation_name!r}, input_dim={self.input_dim}"
-
-
-class Input(Module):
-    """Keras' ``Input(shape=(features,))``: declares the input size of a :class:`Sequential`.
-
-    >>> from autograd_lite.nn import Dense, Input, Sequential
-    >>> Sequential(Input((3,)), Dense(2)).num_parameters()
-    8
-    """
-
-    def __init__(self, shape: tuple[int, ...]) -> None:
-        requirement = "a tuple of positive integers, e.g. (3,) for 3 features"
-        if not isinstance(shape, (tuple, list)) or not shape:
-            raise TypeError(invalid("Input", "shape", shape, requirement))
-        dims = []
-        for size in shape:
-            try:
-                dims.append(integer(size, "shape", "Input", minimum=1))
-            except (TypeError, ValueError) as error:
-                raise type(error)(invalid("Input", "shape", shape, requirement)) from None
-        super().__init__()
-        self.shape = tuple(dims)
-
-    def forward(self, x: Operand) -> Operand:
-        return x
-
-    def extra_repr(self) -> str:
-        return f"shape={self.shape}"
 
 
 class _Activation(Module):
