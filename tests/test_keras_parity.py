@@ -12,7 +12,12 @@ Tolerances: both sides compute in float64 and the same operations in possibly di
 (jax's XLA kernels vs NumPy's), so each forward agrees to a few ulps; a training run of a few dozen
 steps carries such differences through the updates without amplifying them much (the steps are small and
 the losses smooth), so results are compared at 1e-9 relative (``RTOL``) with an absolute floor of 1e-12
-for values near 0 (probabilities of a confident softmax, means of centred data).
+for values near 0 (probabilities of a confident softmax, means of centred data). That needs Keras'
+own rounding of means to float32 switched off, as keras_reference does (Keras' type promotion maps
+float64 to float32 on jax, and its ``ops.mean`` computes in ``result_type(x.dtype, "float32")``, so
+every loss's mean over the last axis, and its gradient, was float32: 1e-8 relative at the first step;
+``test_keras_reference_is_float64`` checks that it stays off). The scenarios keep every probability away from Keras' clipping at
+1e-7 (Keras clips a sigmoid's or softmax's output there; we compute those losses from the logits).
 """
 
 from __future__ import annotations
@@ -29,22 +34,6 @@ RTOL = 1e-9   # see the module's docstring
 ATOL = 1e-12  # the absolute floor for values near 0
 SIDES = {"keras": keras, "ours": ours}
 SIDES_ORDER = ("ours", "keras")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def keras_in_float64():
-    """Keras' type promotion turns float64 into float32 on every back end but TensorFlow
-    (``BIT64_TO_BIT32_DTYPE`` in keras/src/backend/common/dtypes.py, "to be aligned with JAX's default",
-    which is x64 off), and its jax ``ops.mean`` and ``ops.var`` compute in ``result_type(x.dtype,
-    "float32")``: every loss's mean over the last axis, so each per-sample loss and its gradient, is
-    rounded to float32 (relative differences of 1e-8 from the float64 value). With x64 on, as
-    keras_reference sets it, float64 stays float64 here, so the reference is float64 throughout."""
-    from keras.src.backend.common import dtypes
-
-    saved = dtypes.BIT64_TO_BIT32_DTYPE["float64"]
-    dtypes.BIT64_TO_BIT32_DTYPE["float64"] = "float64"
-    yield
-    dtypes.BIT64_TO_BIT32_DTYPE["float64"] = saved
 
 
 def close(actual, expected, rtol: float = RTOL, atol: float = ATOL) -> None:
@@ -307,8 +296,8 @@ def test_cnn_predict_and_fit(cnn_runs):
 
 
 def test_keras_reference_is_float64():
-    """keras_in_float64's effect: a mean of float64 values is float64 in the reference (1/3 in float32
-    is 0.3333333432674408)."""
+    """A mean of float64 values is float64 in the reference (1/3 in float32 is 0.3333333432674408):
+    keras_reference keeps Keras' promotion from mapping float64 to float32."""
     assert float(keras.ops.mean(np.array([[1 / 3]]), axis=-1)[0]) == 1 / 3
 
 
