@@ -16,8 +16,9 @@ for values near 0 (probabilities of a confident softmax, means of centred data).
 own rounding of means to float32 switched off, as keras_reference does (Keras' type promotion maps
 float64 to float32 on jax, and its ``ops.mean`` computes in ``result_type(x.dtype, "float32")``, so
 every loss's mean over the last axis, and its gradient, was float32: 1e-8 relative at the first step;
-``test_keras_reference_is_float64`` checks that it stays off). The scenarios keep every probability away from Keras' clipping at
-1e-7 (Keras clips a sigmoid's or softmax's output there; we compute those losses from the logits).
+``test_keras_reference_is_float64`` checks that it stays off). The scenarios keep every probability
+away from Keras' clipping at 1e-7 (Keras clips a sigmoid's or softmax's output there; we compute those
+losses from the logits).
 """
 
 from __future__ import annotations
