@@ -117,16 +117,16 @@ def Input(
     <KerasTensor shape=(None, 3)>
     """
     requirement = "a tuple of positive integers or None, e.g. (8, 8, 1)"
-    given, name = (batch_shape, "batch_shape") if batch_shape is not None else (shape, "shape")
+    given, argument = (batch_shape, "batch_shape") if batch_shape is not None else (shape, "shape")
     if given is None:
         raise ValueError("Input: give shape=(...) (the shape of one sample)")
     if not isinstance(given, (tuple, list)):
-        raise TypeError(invalid("Input", name, given, requirement))
+        raise TypeError(invalid("Input", argument, given, requirement))
     for size in given[1:] if batch_shape is not None else given:
         if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
-            raise TypeError(invalid("Input", name, tuple(given), requirement))
+            raise TypeError(invalid("Input", argument, tuple(given), requirement))
         if size is not None and size < 1:
-            raise ValueError(invalid("Input", name, tuple(given), requirement))
+            raise ValueError(invalid("Input", argument, tuple(given), requirement))
     full = tuple(given) if batch_shape is not None else (batch_size, *given)
     dtype = "float64" if dtype is None else dtype
     layer = InputLayer(full, dtype, name)
