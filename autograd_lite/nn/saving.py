@@ -165,8 +165,8 @@ def _encoded(value: Any, where: str) -> Any:
         return {"list": [_encoded(item, where) for item in value]}
     if isinstance(value, Mapping):
         return {"dict": {str(key): _encoded(item, where) for key, item in value.items()}}
-    module = type(value).__module__
-    if hasattr(value, "get_config") and module in _LIBRARY_OBJECTS:
+    module = _library_area(type(value).__module__)
+    if hasattr(value, "get_config") and module is not None:
         return {
             "module": module,
             "class_name": type(value).__qualname__,
@@ -178,8 +178,8 @@ def _encoded(value: Any, where: str) -> Any:
             f"save: compile's {where} holds {value!r}, which cannot be saved; use names, or the "
             f"losses and metrics of nn.losses and nn.metrics"
         )
-    library = getattr(value, "__module__", "")
-    if library in _LIBRARY_FUNCTIONS and getattr(_LIBRARY_FUNCTIONS[library](), name, None) is value:
+    library = _library_area(getattr(value, "__module__", None) or "")
+    if library is not None and getattr(_LIBRARY_FUNCTIONS[library](), name, None) is value:
         return {"library_function": name, "module": library}
     return {"function": name}
 
@@ -235,6 +235,15 @@ def _metrics_and_base() -> tuple[Any, type]:
 
 #: where the loss and metric classes that a file may name are defined, and their base classes
 _LIBRARY_OBJECTS = {f"{__package__}.losses": _losses_and_base, f"{__package__}.metrics": _metrics_and_base}
+def _library_area(module: str) -> str | None:
+    """``nn.losses`` or ``nn.metrics`` if ``module`` is one of them or inside one (the name a file
+    gives, whatever file of the area defines the class or function), else None."""
+    for area in _LIBRARY_OBJECTS:
+        if module == area or module.startswith(area + "."):
+            return area
+    return None
+
+
 #: the modules whose loss and metric functions a file may name
 _LIBRARY_FUNCTIONS = {
     f"{__package__}.losses": lambda: _losses_and_base()[0],
