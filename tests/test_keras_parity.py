@@ -553,3 +553,14 @@ def test_keras_trained_weights_into_ours(request, fixture):
         close(model.predict(runs["keras"]["x_new"], verbose=0), runs["keras"]["after"])
     finally:
         model.set_weights(mine)
+
+
+@pytest.mark.parametrize("fixture", ["cnn_runs", "bn_runs"])
+def test_save_and_load_weights(request, tmp_path, fixture):
+    """save_weights under Keras' file name, load_weights into a new model of the same code: the same
+    predictions (BatchNormalization's moving statistics travel with the weights)."""
+    run = runs_of(request, fixture)["ours"]
+    run["model"].save_weights(tmp_path / "m.weights.h5")
+    fresh = cnn(ours) if fixture == "cnn_runs" else bn_mlp(ours, rate=0.0, learning_rate=0.05)
+    fresh["model"].load_weights(tmp_path / "m.weights.h5")
+    np.testing.assert_array_equal(fresh["model"].predict(run["x_new"], verbose=0), run["after"])
