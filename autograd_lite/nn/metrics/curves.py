@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import backend
-from ..backend import ndarray
-from .losses import EPSILON, squeeze_or_expand_to_same_rank
+from ... import backend
+from ...backend import ndarray
+from ..losses import EPSILON, squeeze_or_expand_to_same_rank
 
 _host = backend.host_namespace
 
