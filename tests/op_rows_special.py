@@ -78,6 +78,19 @@ ROWS: dict[str, Op] = {
     "softplus_beta": Op(F.softplus, lambda x, beta, threshold: _torch(torch.nn.functional.softplus, x,
                                                                       beta=beta, threshold=threshold),
                         avoid=(1.5,), params=st.just({"beta": 2.0, "threshold": 3.0})),
+    # Keras' further activations (composites), against PyTorch's functions of the same names; avoid:
+    # where the first or the second derivative jumps
+    "elu": Op(F.elu, lambda x, alpha: _torch(torch.nn.functional.elu, x, alpha=alpha), avoid=(0.0,),
+              params=st.fixed_dictionaries({"alpha": st.floats(0.1, 2.0)})),
+    "selu": Op(F.selu, lambda x: _torch(torch.nn.functional.selu, x), avoid=(0.0,)),
+    "celu": Op(F.celu, lambda x, alpha: _torch(torch.nn.functional.celu, x, alpha=alpha), avoid=(0.0,),
+               params=st.fixed_dictionaries({"alpha": st.floats(0.5, 2.0)})),
+    "softsign": Op(F.softsign, lambda x: _torch(torch.nn.functional.softsign, x), avoid=(0.0,)),
+    "silu": Op(F.silu, lambda x: _torch(torch.nn.functional.silu, x)),
+    "mish": Op(F.mish, lambda x: _torch(torch.nn.functional.mish, x)),
+    "relu6": Op(F.relu6, lambda x: _torch(torch.nn.functional.relu6, x), avoid=(0.0, 6.0)),
+    "hardsigmoid": Op(F.hardsigmoid, lambda x: _torch(torch.nn.functional.hardsigmoid, x), avoid=(-3.0, 3.0)),
+    "hardswish": Op(F.hardswish, lambda x: _torch(torch.nn.functional.hardswish, x), avoid=(-3.0, 3.0)),
 }
 
 #: primitive name -> the public function its row calls, where that is not the primitive itself

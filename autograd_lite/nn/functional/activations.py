@@ -13,14 +13,17 @@ import math
 from ... import _checks, backend
 from ...backend import ndarray
 from ...engine import data_of, docstring_tests, primitive
-from ...ops import relu, sigmoid, tanh, where
+from ...math_ops import expm1
+from ...ops import absolute, relu, sigmoid, tanh, where
 from ...special import erfc, logsigmoid
 from ...tensor_ops import matmul, reshape, softmax, transpose
 from ...typing import Data, Operand
 from .._targets import _float_type
 
 __all__ = [
-    "gelu", "leaky_relu", "linear", "logsigmoid", "relu", "sigmoid", "softmax", "softplus", "step", "tanh",
+    "celu", "elu", "gelu", "hard_sigmoid", "hard_silu", "hard_swish", "hardsigmoid", "hardswish",
+    "leaky_relu", "linear", "logsigmoid", "mish", "relu", "relu6", "selu", "sigmoid", "silu", "softmax",
+    "softplus", "softsign", "step", "swish", "tanh",
 ]
 
 _host = backend.host_namespace  # NumPy: its arrays keep their faster paths
@@ -167,6 +170,115 @@ def gelu(x: Operand, approximate: str = "none") -> Operand:
     if approximate == "tanh":
         return 0.5 * x * (1.0 + tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)))
     raise ValueError(f"gelu: invalid approximate {approximate!r:.40}; it must be 'none' or 'tanh'")
+
+
+
+# ---- Keras' further activations, as composites (PyTorch's names; Keras' spellings as aliases) -------
+
+def _negative_part(x: Operand) -> Operand:
+    """x where x ≤ 0, else 0 (the argument of elu's exponential: no overflow where x is large)."""
+    return where(data_of(x) > 0, 0.0, x)
+
+
+def elu(x: Operand, alpha: float = 1.0) -> Operand:
+    """Composite: ELU, x where x > 0, else α(eˣ − 1) (PyTorch's ``F.elu``, Keras' ``elu``).
+    Its gradient is 1 where x > 0, else αeˣ (α at 0).
+
+    >>> elu(np.array([-1.0, 0.0, 2.0])).round(4)
+    array([-0.6321,  0.    ,  2.    ])
+    """
+    alpha = _checks.real(alpha, "alpha", "elu")
+    return where(data_of(x) > 0, x, expm1(_negative_part(x)) * alpha)
+
+
+#: SELU's constants (Klambauer et al. 2017), as PyTorch and Keras give them
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x: Operand) -> Operand:
+    """Composite: SELU, λ·elu(x, α) with α ≈ 1.6733 and λ ≈ 1.0507 (PyTorch's ``F.selu``, Keras' ``selu``).
+
+    >>> selu(np.array([-1.0, 1.0])).round(4)
+    array([-1.1113,  1.0507])
+    """
+    return elu(x, _SELU_ALPHA) * _SELU_SCALE
+
+
+def celu(x: Operand, alpha: float = 1.0) -> Operand:
+    """Composite: CELU, x where x > 0, else α(e^(x/α) − 1), α ≠ 0 (PyTorch's ``F.celu``, Keras' ``celu``).
+
+    >>> celu(np.array([-1.0, 2.0]), alpha=2.0).round(4)
+    array([-0.7869,  2.    ])
+    """
+    alpha = _checks.real(alpha, "alpha", "celu")
+    if alpha == 0:
+        raise ValueError("celu: invalid alpha 0.0; it must be nonzero (celu divides by it)")
+    return where(data_of(x) > 0, x, expm1(_negative_part(x) * (1.0 / alpha)) * alpha)
+
+
+def softsign(x: Operand) -> Operand:
+    """Composite: x / (1 + ``|x|``) (PyTorch's ``F.softsign``, Keras' ``softsign``).
+
+    >>> softsign(np.array([-3.0, 1.0]))
+    array([-0.75,  0.5 ])
+    """
+    return x / (absolute(x) + 1.0)
+
+
+def silu(x: Operand) -> Operand:
+    """Composite: SiLU (swish), x·σ(x) (PyTorch's ``F.silu``; Keras' ``silu``, alias ``swish``).
+
+    >>> silu(np.array([0.0, 1.0])).round(4)
+    array([0.    , 0.7311])
+    """
+    return x * sigmoid(x)
+
+
+def relu6(x: Operand) -> Operand:
+    """Composite: min(max(x, 0), 6) (PyTorch's ``F.relu6``, Keras' ``relu6``). Its gradient is 1 for
+    0 < x < 6, else 0 (at the kinks too, as PyTorch's).
+
+    >>> relu6(np.array([-1.0, 3.0, 8.0]))
+    array([0., 3., 6.])
+    """
+    data = data_of(x)
+    return where(data <= 0, 0.0, where(data >= 6, 6.0, x))
+
+
+def hardsigmoid(x: Operand) -> Operand:
+    """Composite: relu6(x + 3)/6, 0 for x ≤ −3 and 1 for x ≥ 3 (PyTorch's ``F.hardsigmoid``; Keras 3's
+    ``hard_sigmoid``, alias ``hard_sigmoid``: Keras 2's was the steeper 0.2x + 0.5).
+
+    >>> hardsigmoid(np.array([-4.0, 0.0, 1.5]))
+    array([0.  , 0.5 , 0.75])
+    """
+    return relu6(x + 3.0) * (1.0 / 6.0)
+
+
+def hardswish(x: Operand) -> Operand:
+    """Composite: x·relu6(x + 3)/6 (PyTorch's ``F.hardswish``; Keras' ``hard_silu``, aliases
+    ``hard_silu`` and ``hard_swish``). Its gradient is the product rule's: at the kinks x = ±3
+    it is the outer side's (0 and 1), where PyTorch's takes −½ and 3/2.
+
+    >>> hardswish(np.array([-1.0, 1.0, 4.0]))
+    array([-0.33333333,  0.66666667,  4.        ])
+    """
+    return x * hardsigmoid(x)
+
+
+def mish(x: Operand) -> Operand:
+    """Composite: x·tanh(softplus(x)) (PyTorch's ``F.mish``, Keras' ``mish``).
+
+    >>> mish(np.array([0.0, 1.0])).round(4)
+    array([0.    , 0.8651])
+    """
+    return x * tanh(softplus(x))
+
+
+swish = silu
+hard_sigmoid = hardsigmoid
+hard_silu = hard_swish = hardswish
 
 
 __test__ = docstring_tests(globals())

@@ -98,6 +98,9 @@ ACTIVATIONS: dict[str, Callable[[Operand], Operand]] = {
     "linear": lambda x: x, "relu": F.relu, "sigmoid": F.sigmoid, "tanh": F.tanh, "softmax": F.softmax,
     "log_softmax": log_softmax, "exponential": exp, "gelu": F.gelu, "leaky_relu": _keras_leaky_relu,
     "log_sigmoid": F.logsigmoid, "step": F.step, "softplus": _keras_softplus,
+    "elu": F.elu, "selu": F.selu, "celu": F.celu, "softsign": F.softsign, "silu": F.silu, "swish": F.silu,
+    "mish": F.mish, "relu6": F.relu6, "hard_sigmoid": F.hardsigmoid, "hard_silu": F.hardswish,
+    "hard_swish": F.hardswish,
 }
 
 
