@@ -369,7 +369,7 @@ def test_keras_optimizers_are_settings_made_into_the_optimizer_at_the_first_fit(
     model = small_model()
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.05), loss="binary_crossentropy")
     model.fit(X, Y, epochs=1, verbose=0)
-    assert model.optimizer.learning_rate == 0.05 and type(model.optimizer).__name__ == "Adam"
+    assert model.optimizer.learning_rate == 0.05 and type(model.optimizer).__name__ == "KerasAdam"
     model.optimizer.learning_rate = 0.01
     assert all(group["lr"] == 0.01 for group in model.optimizer.param_groups)
 

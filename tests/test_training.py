@@ -298,12 +298,12 @@ def test_evaluate_prints_its_values(data, capsys):
 
 # ---- compile ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("name, kind, hyper", [
-    ("adam", optim.Adam, dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-7)),
-    ("Adam", optim.Adam, dict(lr=1e-3, eps=1e-7)),
+    ("adam", optim.KerasAdam, dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-7)),   # Keras' rules and defaults
+    ("Adam", optim.KerasAdam, dict(lr=1e-3, eps=1e-7)),
     ("sgd", optim.SGD, dict(lr=1e-2, momentum=0.0)),
-    ("rmsprop", optim.RMSprop, dict(lr=1e-3, alpha=0.9, eps=1e-7)),
-    ("adagrad", optim.Adagrad, dict(lr=1e-3, eps=1e-7, initial_accumulator_value=0.1)),
-    ("adamw", optim.AdamW, dict(lr=1e-3, eps=1e-7, weight_decay=4e-3)),
+    ("rmsprop", optim.KerasRMSprop, dict(lr=1e-3, alpha=0.9, eps=1e-7)),
+    ("adagrad", optim.KerasAdagrad, dict(lr=1e-3, eps=1e-7, initial_accumulator_value=0.1)),
+    ("adamw", optim.KerasAdamW, dict(lr=1e-3, eps=1e-7, weight_decay=4e-3)),
 ])
 def test_optimizer_names_have_keras_defaults(data, name, kind, hyper):
     model = perceptron(optimizer=name)

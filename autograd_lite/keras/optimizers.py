@@ -1,6 +1,7 @@
 """``keras.optimizers``: Keras 3's optimizers by their names and arguments, as settings that
-``compile`` turns into the :mod:`autograd_lite.optim` optimizer with the same update rule once the
-model's weights exist (Keras' optimizers, too, are made before the model is built).
+``compile`` turns into the :mod:`autograd_lite.optim` optimizer with Keras' update rule
+(:mod:`autograd_lite.optim.keras_rules`) once the model's weights exist (Keras' optimizers, too, are
+made before the model is built).
 
 >>> from autograd_lite import keras
 >>> keras.optimizers.Adam(learning_rate=0.01).get_config()
@@ -80,7 +81,7 @@ class Adam(Optimizer):
 
     def make(self, params: Iterable[Tensor]) -> optim.Optimizer:
         c = self.config
-        return optim.Adam(
+        return optim.KerasAdam(
             params,
             lr=c["learning_rate"],
             betas=(c["beta_1"], c["beta_2"]),
@@ -106,7 +107,7 @@ class AdamW(Adam):
 
     def make(self, params: Iterable[Tensor]) -> optim.Optimizer:
         c = self.config
-        return optim.AdamW(
+        return optim.KerasAdamW(
             params,
             lr=c["learning_rate"],
             betas=(c["beta_1"], c["beta_2"]),
@@ -137,7 +138,7 @@ class RMSprop(Optimizer):
 
     def make(self, params: Iterable[Tensor]) -> optim.Optimizer:
         c = self.config
-        return optim.RMSprop(
+        return optim.KerasRMSprop(
             params,
             lr=c["learning_rate"],
             alpha=c["rho"],
@@ -161,7 +162,7 @@ class Adagrad(Optimizer):
 
     def make(self, params: Iterable[Tensor]) -> optim.Optimizer:
         c = self.config
-        return optim.Adagrad(
+        return optim.KerasAdagrad(
             params,
             lr=c["learning_rate"],
             eps=c["epsilon"],

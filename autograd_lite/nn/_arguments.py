@@ -35,11 +35,12 @@ def lookup(registry: Mapping[str, Entry], kind: str, name: str, where: str, *,
 
 #: Keras' optimizer names (any case, as in Keras) with Keras' default hyperparameters
 OPTIMIZERS: dict[str, Callable[[Iterable[Tensor]], optim.Optimizer]] = {
-    "adam": lambda params: optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-7),
-    "adamw": lambda params: optim.AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-7, weight_decay=4e-3),
+    "adam": lambda params: optim.KerasAdam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-7),
+    "adamw": lambda params: optim.KerasAdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-7,
+                                             weight_decay=4e-3),
     "sgd": lambda params: optim.SGD(params, lr=1e-2),
-    "rmsprop": lambda params: optim.RMSprop(params, lr=1e-3, alpha=0.9, eps=1e-7),
-    "adagrad": lambda params: optim.Adagrad(params, lr=1e-3, initial_accumulator_value=0.1, eps=1e-7),
+    "rmsprop": lambda params: optim.KerasRMSprop(params, lr=1e-3, alpha=0.9, eps=1e-7),
+    "adagrad": lambda params: optim.KerasAdagrad(params, lr=1e-3, initial_accumulator_value=0.1, eps=1e-7),
 }
 
 #: Keras' default ``batch_size`` for fit, evaluate and predict

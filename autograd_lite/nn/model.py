@@ -308,7 +308,7 @@ class Model(DataChecks, Evaluation, Module):
             for head, value in zip(self._heads, self._output_losses):
                 if value is not None:
                     head.tracker.update_state(float(data_of(value)), samples)
-        self._output_losses = []
+            self.__dict__["_output_losses"] = []
 
     def predict_step(self, data: tuple[Any, ...]) -> Any:
         """The outputs for the batch ``data = (x, ...)``: :meth:`predict` calls it for every batch."""
@@ -319,8 +319,12 @@ class Model(DataChecks, Evaluation, Module):
         """The compiled loss of ``y_pred`` against ``y`` as one number, weighted by
         ``sample_weight`` if given (Keras' signature; ``x`` and ``training`` are not used); for
         several outputs, the sum of each output's loss times its loss weight."""
+        if len(self._heads) == 1:   # speed: one output, the common case, without the loop's bookkeeping
+            loss = self._heads[0].loss
+            value = loss.function(y_pred, y) if sample_weight is None else loss.weighted(y_pred, y, sample_weight)
+            return value * self._heads[0].weight if self._heads[0].weight != 1.0 else value
         total = None
-        self._output_losses = []
+        self.__dict__["_output_losses"] = []
         for head, prediction, target in zip(self._heads, self._per_output(y_pred), self._per_output(y)):
             if head.loss is None:
                 self._output_losses.append(None)

@@ -60,13 +60,13 @@ def print_summary(
         lines.extend(_line("│", cells, widths) for cells in _wrapped(row, widths))
     lines.append(_border("└", "─", "┴", "┘", widths))
     trainable, frozen = _weight_counts(model)
-    total = (trainable[0] + frozen[0], trainable[1] + frozen[1])
+    optimizer = _optimizer_state(model)  # Keras' total counts the optimizer's variables too
+    total = (trainable[0] + frozen[0] + optimizer[0], trainable[1] + frozen[1] + optimizer[1])
     lines += [
         f" Total params: {_count(total)}",
         f" Trainable params: {_count(trainable)}",
         f" Non-trainable params: {_count(frozen)}",
     ]
-    optimizer = _optimizer_state(model)
     if optimizer[0]:
         lines.append(f" Optimizer params: {_count(optimizer)}")
     for line in lines:
@@ -87,9 +87,9 @@ def _rows(model: Model) -> tuple[list[list[str]], bool]:
         )
         rows = []
         for layer in model.layers:
-            nodes = [node for node in model._nodes if node.layer is layer] or [
-                tensor.node for tensor in model.inputs if tensor.node.layer is layer
-            ]
+            nodes = sorted(
+                (node for node in model._nodes if node.layer is layer), key=lambda n: n.call_index
+            ) or [tensor.node for tensor in model.inputs if tensor.node.layer is layer]
             shape = _shape_text([tensor.shape for tensor in nodes[0].outputs])
             row = [_title(layer), shape, _params(layer)]
             if not chain:
@@ -109,11 +109,11 @@ def _rows(model: Model) -> tuple[list[list[str]], bool]:
 
 
 def _connections(node: Any, model: Model) -> str:
+    """Keras' "layer[k][j]" for each input of ``node``: output j of the k-th call of that layer."""
     parts = []
     for tensor in node.inputs():
         producer = tensor.node
-        calls = [n for n in [*[t.node for t in model.inputs], *model._nodes] if n.layer is producer.layer]
-        parts.append(f"{producer.layer.name}[{calls.index(producer)}][{tensor.index}]")
+        parts.append(f"{producer.layer.name}[{producer.call_index}][{tensor.index}]")
     return ", ".join(parts)
 
 
@@ -163,10 +163,13 @@ def _weight_counts(model: Model) -> tuple[tuple[int, int], tuple[int, int]]:
 
 
 def _optimizer_state(model: Model) -> tuple[int, int]:
-    """(count, bytes) of the optimizer's state arrays (Adam's moments), once it has made them."""
+    """(count, bytes) of the optimizer's variables, once it has stepped: its state arrays (Adam's
+    moments) and, as Keras counts them, its step counter and learning rate."""
     optimizer = getattr(model, "optimizer", None)
-    count = size = 0
-    for state in getattr(optimizer, "state", {}).values() if optimizer is not None else ():
+    if optimizer is None or not (optimizer.state or optimizer.step_count):
+        return 0, 0
+    count, size = 2, 4 + 8  # as Keras counts them: the step counter (int32) and the learning rate
+    for state in optimizer.state.values():
         for value in _arrays(state):
             count += math.prod(value.shape)
             size += math.prod(value.shape) * _host.dtype(str(value.dtype)).itemsize

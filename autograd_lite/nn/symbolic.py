@@ -66,6 +66,8 @@ class Node:
     def __init__(self, layer: Module, arguments: list[Any], kwargs: dict[str, Any]) -> None:
         self.layer, self.arguments, self.kwargs = layer, arguments, kwargs
         self.outputs: list[KerasTensor] = []
+        self.call_index = layer.__dict__.get("_symbolic_calls", 0)  # the k-th call of this layer
+        layer.__dict__["_symbolic_calls"] = self.call_index + 1
 
     def inputs(self) -> Iterator[KerasTensor]:
         """The symbolic tensors among the arguments."""
@@ -252,8 +254,10 @@ class Functional(Model):
         if self._single_output:
             return [None]
         names = [tensor.node.layer.name for tensor in self.outputs]
-        return [name if names.count(name) == 1 else f"{name}_{tensor.index}"
-                for name, tensor in zip(names, self.outputs)]
+        return [
+            name if names.count(name) == 1 else f"{name}_{tensor.index}"
+            for name, tensor in zip(names, self.outputs)
+        ]
 
     def _takes_several_inputs(self) -> bool:
         return not self._single_input
@@ -283,6 +287,7 @@ class Functional(Model):
             "nodes": [
                 {
                     "layer": node.layer.name,
+                    "call_index": node.call_index,
                     "arguments": [encoded(a) for a in node.arguments],
                     "kwargs": {k: encoded(v) for k, v in node.kwargs.items()},
                 }
@@ -322,6 +327,8 @@ class Functional(Model):
             out = layers[node["layer"]](
                 *[decoded(a) for a in node["arguments"]], **{k: decoded(v) for k, v in node["kwargs"].items()}
             )
+            made = (out[0] if isinstance(out, list) else out).node
+            made.call_index = node.get("call_index", made.call_index)  # as the saved model numbered it
             tensors.append(out if isinstance(out, list) else [out])
         inputs = [tensors[i][j] for i, j in config["inputs"]]
         outputs = [tensors[i][j] for i, j in config["outputs"]]

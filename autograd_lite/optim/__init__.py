@@ -1,4 +1,5 @@
-"""Optimizers and learning-rate schedules, with PyTorch's update rules and defaults (``torch.optim``).
+"""Optimizers and learning-rate schedules, with PyTorch's update rules and defaults (``torch.optim``),
+and Keras 3's rules where they differ (:mod:`~autograd_lite.optim.keras_rules`).
 
 The training loop is PyTorch's: clear the gradients, compute the loss, ``backward``, ``step``.
 
@@ -23,10 +24,11 @@ Parameter groups give parts of a model hyperparameters of their own:
 """
 
 from .base import Optimizer
+from .keras_rules import KerasAdagrad, KerasAdam, KerasAdamW, KerasRMSprop
 from .lr_scheduler import CosineAnnealingLR, ExponentialLR, LambdaLR, LRScheduler, StepLR
 from .optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
 
 __all__ = [
-    "SGD", "Adagrad", "Adam", "AdamW", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR",
-    "Optimizer", "RMSprop", "StepLR",
+    "SGD", "Adagrad", "Adam", "AdamW", "CosineAnnealingLR", "ExponentialLR", "KerasAdagrad", "KerasAdam",
+    "KerasAdamW", "KerasRMSprop", "LRScheduler", "LambdaLR", "Optimizer", "RMSprop", "StepLR",
 ]

@@ -167,8 +167,12 @@ class Optimizer:
         if closure is not None and not callable(closure):
             raise TypeError(f"{name}.step: invalid closure {closure!r:.80}; it must be a function that "
                             "computes the loss (and calls backward), or None")
-        for group in self.param_groups:
-            self._validate(group)
+        checked = self.__dict__.setdefault("_checked_settings", {})
+        for index, group in enumerate(self.param_groups):
+            settings = [(k, list(v) if isinstance(v, list) else v) for k, v in group.items() if k != "params"]
+            if checked.get(index) != settings:   # speed: settings are checked again only once they change
+                self._validate(group)
+                checked[index] = settings
         loss = None
         if closure is not None:
             with enable_grad():

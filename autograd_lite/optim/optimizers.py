@@ -147,8 +147,10 @@ class AdamW(Adam):
         return _adam_update(param, grad, state, group)
 
 
-def _adam_update(param: Data, grad: Data, state: State, group: ParamGroup) -> Data:
-    """Adam's moment estimates and update, shared by :class:`Adam` and :class:`AdamW`."""
+def _adam_update(param: Data, grad: Data, state: State, group: ParamGroup,
+                 keras_epsilon: bool = False) -> Data:
+    """Adam's moment estimates and update, shared by :class:`Adam` and :class:`AdamW` (and Keras'
+    Adam, which adds ε to √v before the bias correction: ``keras_epsilon``)."""
     xp = _host if param.__class__ is ndarray else backend.namespace(param)
     beta1, beta2 = group["betas"]
     if not state:
@@ -169,10 +171,16 @@ def _adam_update(param: Data, grad: Data, state: State, group: ParamGroup) -> Da
         v_max = state["max_exp_avg_sq"]
         v = xp.maximum(v_max, v, out=v_max) if fast else xp.maximum(v_max, v)
         state["max_exp_avg_sq"] = v
-    step = xp.sqrt(v / (1 - beta2**t))               # √v̂
-    step += group["eps"]
-    step = xp.divide(m, step, out=step) if fast else m / step
-    step *= group["lr"] / (1 - beta1**t)             # lr · m̂ / (√v̂ + ε)
+    if keras_epsilon:   # Keras: lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε)
+        step = xp.sqrt(v)
+        step += group["eps"]
+        step = xp.divide(m, step, out=step) if fast else m / step
+        step *= group["lr"] * (1 - beta2**t) ** 0.5 / (1 - beta1**t)
+    else:
+        step = xp.sqrt(v / (1 - beta2**t))           # √v̂
+        step += group["eps"]
+        step = xp.divide(m, step, out=step) if fast else m / step
+        step *= group["lr"] / (1 - beta1**t)         # lr · m̂ / (√v̂ + ε)
     param -= step
     return param
 
