@@ -282,6 +282,17 @@ def linear_operands(draw: Any, op: Op, second_order: bool = False) -> Case:
 
 
 @st.composite
+def dense_operands(draw: Any, op: Op, second_order: bool = False) -> Case:
+    """x of shape (..., in), a kernel (in, out) and, half the time, a bias (out,)."""
+    batch = draw(st.sampled_from([(), (1,), (2,), (2, 3)]))
+    features, units = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    arrays = (draw(_values(op, batch + (features,))), draw(_values(op, (features, units))))
+    if draw(st.booleans()):
+        arrays += (draw(_values(op, (units,))),)
+    return Case(arrays, {})
+
+
+@st.composite
 def prediction_and_target(draw: Any, op: Op, second_order: bool = False,
                           target: tuple[float, float] | None = None) -> Case:
     """A prediction and a target of one shape (losses never broadcast); the target drawn from

@@ -39,6 +39,7 @@ from op_inputs import (
     broadcast_target,
     broadcasting,
     chosen,
+    dense_operands,
     either_sign,
     expanded,
     indexed,
@@ -71,6 +72,11 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
     return np.exp(x) / np.sum(np.exp(x), axis=axis, keepdims=True)
+
+
+def _dense(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+    """Keras' Dense without its activation: x @ kernel + bias (PyTorch has no op of this layout)."""
+    return x @ kernel if bias is None else x @ kernel + bias
 
 
 def _sum_to(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -199,6 +205,7 @@ OPS: dict[str, Op] = {
     "checkpoint": Op(lambda x: ag.checkpoint(ag.tanh)(x), np.tanh, values=(-3, 3)),
     # nn.functional: layers, activations, losses (PyTorch is the reference)
     "linear": Op(F.linear, torch_reference("linear"), linear_operands, 3),
+    "dense": Op(F.dense, _dense, dense_operands, 3),
     "step": Op(F.step, lambda x: np.heaviside(x, 1.0), avoid=(0.0,)),
     "leaky_relu": Op(F.leaky_relu, torch_reference("leaky_relu"), avoid=(0.0,),
                      params=st.fixed_dictionaries({"negative_slope": st.floats(0.0, 1.0)})),

@@ -21,7 +21,7 @@ from ...typing import Data, Operand
 from .._targets import _float_type
 
 __all__ = [
-    "celu", "elu", "gelu", "hard_sigmoid", "hard_silu", "hard_swish", "hardsigmoid", "hardswish",
+    "celu", "dense", "elu", "gelu", "hard_sigmoid", "hard_silu", "hard_swish", "hardsigmoid", "hardswish",
     "leaky_relu", "linear", "logsigmoid", "mish", "relu", "relu6", "selu", "sigmoid", "silu", "softmax",
     "softplus", "softsign", "step", "swish", "tanh",
 ]
@@ -62,6 +62,40 @@ linear.defvjp(
     lambda g, out, x, weight, bias=None: matmul(g, weight),
     _linear_weight_vjp,
     lambda g, out, x, weight, bias=None: g,   # the engine sums over the batch axes
+)
+
+
+@primitive
+def dense(x: Data, kernel: Data, bias: Data | None = None) -> Data:
+    """x @ kernel + bias (kernel of shape (in, out), as Keras stores it; :func:`linear` takes
+    PyTorch's (out, in)).
+
+    ∂L/∂x = g @ kernelᵀ, ∂L/∂kernel = xᵀ @ g (summed over the batch), ∂L/∂bias = Σ_batch g
+
+    >>> K = Tensor([[1.0], [2.0]], requires_grad=True)
+    >>> dense(np.array([[1.0, 1.0]]), K, np.array([0.5]))
+    Tensor([[3.5]], op='dense')
+    """
+    if x.__class__ is not ndarray or kernel.__class__ is not ndarray or \
+            bias is not None and bias.__class__ is not ndarray:   # NumPy's: on one device, nothing to look up
+        backend.namespace(x, kernel) if bias is None else backend.namespace(x, kernel, bias)
+    out = x @ kernel
+    if bias is not None:
+        out += bias
+    return out
+
+
+def _dense_kernel_vjp(g: Operand, out: Operand, x: Operand, kernel: Operand,
+                      bias: Operand | None = None) -> Operand:
+    if x.ndim != 2:  # treat every leading axis as a batch axis
+        g, x = reshape(g, (-1, g.shape[-1])), reshape(x, (-1, x.shape[-1]))
+    return matmul(transpose(x), g)
+
+
+dense.defvjp(
+    lambda g, out, x, kernel, bias=None: matmul(g, transpose(kernel)),
+    _dense_kernel_vjp,
+    lambda g, out, x, kernel, bias=None: g,   # the engine sums over the batch axes
 )
 
 

@@ -21,7 +21,6 @@ from ...engine import ShapeError, data_of
 from ...ops import exp
 from ...random import get_generator, get_rng_state, manual_seed, set_rng_state
 from ...reductions import log_softmax
-from ...shape_ops import transpose
 from ...tensor import Tensor
 from ...tensor_ops import reshape
 from ...typing import Operand
@@ -187,8 +186,7 @@ class Dense(Layer):
         if not shape or shape[-1] != self.input_dim:
             raise ShapeError(f"Dense {self.name!r}: the input's last axis must have {self.input_dim} "
                              f"features (the kernel is {self.input_dim} × {self.units}), not shape {shape}")
-        # F.linear takes PyTorch's (units, input_dim) weight: the kernel's transpose, a view.
-        z = F.linear(x, transpose(self.kernel), self.bias)
+        z = F.dense(x, self.kernel, self.bias)
         return self.activation(z)
 
     def extra_repr(self) -> str:
