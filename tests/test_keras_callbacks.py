@@ -423,7 +423,8 @@ BAD_ARGUMENTS = [
 
 
 @pytest.mark.parametrize("kind, options, error, message", BAD_ARGUMENTS,
-                         ids=[f"{kind.__name__}-{options}" for kind, options, _, _ in BAD_ARGUMENTS])
+                         ids=[f"{kind.__name__}-{sorted(options)}-{index}"   # (no reprs of functions: xdist)
+                              for index, (kind, options, _, _) in enumerate(BAD_ARGUMENTS)])
 def test_a_bad_argument_is_refused_when_the_callback_is_made(kind, options, error, message):
     with pytest.raises(error, match=f"{kind.__name__}: {message}"):
         kind(**options)
