@@ -442,3 +442,24 @@ def test_symbolic_tensors_given_by_keyword_are_part_of_the_graph():
     _, h_value, c_value = encoder(a)
     expected = head(decoder(b, initial_state=[h_value, c_value])).data
     np.testing.assert_allclose(model.predict([a, b], verbose=0), expected, rtol=1e-13)
+
+
+def test_a_functional_model_lists_its_layers_in_keras_order_so_keras_weights_load():
+    """Keras orders a functional model's layers by depth from the inputs, then by a walk from the
+    outputs; get_weights follows that order, so a different one would load Keras' weights into the
+    wrong layers without an error wherever shapes agree."""
+    from keras_reference import keras as reference
+
+    def build(library):
+        a, b = library.Input((4,), name="a"), library.Input((4,), name="b")
+        left = library.layers.Dense(4, name="A2")(library.layers.Dense(4, name="A1")(a))
+        right = library.layers.Dense(4, name="B1")(b)
+        return library.Model([a, b], library.layers.Dense(1, name="out")(
+            library.layers.Concatenate(name="cat")([left, right])))
+
+    ours, theirs = build(keras), build(reference)
+    assert [layer.name for layer in ours.layers] == [layer.name for layer in theirs.layers] == \
+        ["a", "A1", "b", "A2", "B1", "cat", "out"]
+    ours.set_weights(theirs.get_weights())
+    inputs = [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))]
+    np.testing.assert_allclose(ours.predict(inputs, verbose=0), theirs.predict(inputs, verbose=0), rtol=1e-12)

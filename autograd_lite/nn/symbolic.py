@@ -209,10 +209,7 @@ class Functional(Model):
             if not isinstance(tensor.node.layer, InputLayer):
                 raise ValueError("Model: each of inputs must be made by Input(...), not by a layer")
         self._nodes = _nodes_between(self.inputs, self.outputs)
-        layers: list[Module] = [tensor.node.layer for tensor in self.inputs]
-        for node in self._nodes:
-            if all(node.layer is not layer for layer in layers):
-                layers.append(node.layer)
+        layers = _keras_layer_order(self.outputs)
         for layer in layers:  # a PyTorch-style module gets a Keras-style name, for summary and saving
             if not isinstance(getattr(layer, "name", None), str):
                 layer.name = unique_name(_snake_case(type(layer).__name__))
@@ -341,6 +338,40 @@ class Functional(Model):
     def _expected_features(self) -> int | None:
         shape = self.inputs[0].shape
         return shape[-1] if self._single_input and len(shape) == 2 else None
+
+
+def _keras_layer_order(outputs: list[KerasTensor]) -> list[Module]:
+    """The model's layers in Keras' order (its ``map_graph``), so that ``layers``, ``get_weights``
+    and ``summary`` list them as Keras does: by depth from the inputs (a node's depth is the longest
+    path from it to an output; a layer's, its nodes' largest), ties in the order a depth-first walk
+    from the outputs, first input first, meets them."""
+    first_seen: dict[int, int] = {}
+    post_order: list[Node] = []
+    done: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(tensor.node, False) for tensor in reversed(outputs)]
+    while stack:   # iterative depth-first walk: pre-order numbers layers, post-order lists nodes
+        node, expanded = stack.pop()
+        if expanded:
+            if id(node) not in done:
+                done.add(id(node))
+                post_order.append(node)
+            continue
+        if id(node) in done:
+            continue
+        first_seen.setdefault(id(node.layer), len(first_seen))
+        stack.append((node, True))
+        parents = [] if isinstance(node.layer, InputLayer) else [tensor.node for tensor in node.inputs()]
+        stack.extend((parent, False) for parent in reversed(parents) if id(parent) not in done)
+    node_depth: dict[int, int] = {}
+    layer_depth: dict[int, int] = {}
+    layers: dict[int, Module] = {}
+    for node in reversed(post_order):   # outputs first: each parent is deeper than its child
+        depth = max(node_depth.get(id(node), 0), layer_depth.get(id(node.layer), 0))
+        node_depth[id(node)] = layer_depth[id(node.layer)] = depth
+        layers[id(node.layer)] = node.layer
+        for parent in ([] if isinstance(node.layer, InputLayer) else [t.node for t in node.inputs()]):
+            node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    return sorted(layers.values(), key=lambda layer: (-layer_depth[id(layer)], first_seen[id(layer)]))
 
 
 def _nodes_between(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list[Node]:
