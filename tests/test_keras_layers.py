@@ -245,17 +245,17 @@ def test_dropout_inverted_in_training_only():
     x = np.ones((200, 100))
     layer = L.Dropout(0.3)
     ag.set_random_seed(0)
-    out = value(layer(x))
+    out = value(layer(x, training=True))   # called directly, a Keras layer is in inference
     assert set(np.unique(out).tolist()) == {0.0, 1.0 / 0.7}
     assert abs((out == 0).mean() - 0.3) < 0.01
-    assert layer(x, training=False) is x and layer.eval()(x) is x
+    assert layer(x) is x and layer(x, training=False) is x and layer.eval()(x) is x
     ag.set_random_seed(0)
-    assert_allclose(value(L.Dropout(0.3)(x)), out)       # the package's generator, seeded
-    first, second = L.Dropout(0.5, seed=7)(x), L.Dropout(0.5, seed=7)(x)
+    assert_allclose(value(L.Dropout(0.3)(x, training=True)), out)       # the package's generator, seeded
+    first, second = L.Dropout(0.5, seed=7)(x, training=True), L.Dropout(0.5, seed=7)(x, training=True)
     assert_allclose(value(first), value(second))          # a generator of its own, from the seed
-    shared = value(L.Dropout(0.5, noise_shape=(None, 1, 3))(np.ones((4, 5, 3))))
+    shared = value(L.Dropout(0.5, noise_shape=(None, 1, 3))(np.ones((4, 5, 3)), training=True))
     assert (shared == shared[:, :1, :]).all() and 0 < (shared == 0).mean() < 1
-    assert_allclose(value(L.Dropout(1.0, seed=1)(x)), 0.0)
+    assert_allclose(value(L.Dropout(1.0, seed=1)(x, training=True)), 0.0)
     assert_allclose(value(L.Dropout(0.5)(x, training=False)), x)
     keras_out = keras.layers.Dropout(0.3)(x, training=False)
     assert_allclose(value(layer(x, training=False)), np.asarray(keras_out))

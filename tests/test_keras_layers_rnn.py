@@ -121,7 +121,7 @@ def test_batch_normalization_frozen_runs_in_inference_mode_as_keras():
 def test_batch_normalization_without_center_and_scale_and_one_sample():
     ours = BatchNormalization(center=False, scale=False)
     x = np.array([[1.0, -2.0, 5.0]])
-    out = ours(x)   # one value per feature: Keras normalises it to 0 (no error)
+    out = ours(x, training=True)   # one value per feature: Keras normalises it to 0 (no error)
     close(out, np.zeros((1, 3)), 0.0)
     assert [w.shape for w in ours.get_weights()] == [(3,), (3,)]
     close(ours.get_weights()[0], 0.01 * x[0], EXACT)

@@ -101,14 +101,27 @@ def test_subclassing_with_call_and_training():
             return self.dense(x)
 
     model = Net()
-    model(X[:2])
-    model(X[:2], training=False)
-    model.eval()
-    model(X[:2])
-    assert model.seen == [True, False, False] and model.training is False
+    model(X[:2])                      # called directly: inference, as in Keras
+    model(X[:2], training=True)       # for this call only
+    assert model.seen == [False, True] and model.training is False and model.dense.training is False
     model.compile(optimizer="sgd", loss="mse")
-    model.fit(X, np.zeros((40, 3)), epochs=1, verbose=0)
+    model.fit(X, np.zeros((40, 3)), epochs=1, batch_size=40, verbose=0)
+    assert model.seen[-1] is True and model.training is False and model.dense.training is False
     assert model.count_params() == 12
+
+
+def test_keras_layers_called_directly_run_in_inference_and_fit_puts_every_mode_back():
+    dropout = layers.Dropout(0.5)
+    np.testing.assert_array_equal(dropout(X).data, X)                  # Keras: inference unless training
+    assert not np.array_equal(dropout(X, training=True).data, X)
+    norm = layers.BatchNormalization()
+    norm(X)
+    np.testing.assert_array_equal(norm.moving_mean.data, np.zeros(3))   # no statistics moved
+    mixed = nn.Sequential(layers.Dense(3), nn.Dropout(0.5), layers.Dense(1))   # PyTorch's Dropout trains
+    mixed.compile(optimizer="sgd", loss="mse")
+    mixed.fit(X, Y, epochs=1, verbose=0)
+    mixed.evaluate(X, Y, verbose=0)
+    assert [module.training for module in mixed.layers] == [False, True, False]
 
 
 # ---- summary -------------------------------------------------------------------------------------

@@ -160,7 +160,7 @@ def test_a_keras_style_loss_is_called_y_true_first_and_named_by_its_function():
     (lambda: nn.Sequential().compile(loss="bce"), "compile", "loss", F.LOSSES),
     (lambda: nn.Sequential().compile(loss="mse", optimizer="adamax"), "compile", "optimizer",
      _arguments.OPTIMIZERS),
-    (lambda: nn.Dense(2, activation="swish"), "Dense", "activation", layers.ACTIVATIONS),
+    (lambda: nn.Dense(2, activation="swishh"), "Dense", "activation", layers.ACTIVATIONS),
 ])
 def test_every_registry_names_the_unknown_name_and_every_choice_the_same_way(make, where, kind, registry):
     with pytest.raises(ValueError) as raised:

@@ -107,6 +107,7 @@ def test_zero_grad_forgets_every_gradient():
 def test_train_and_eval_reach_every_submodule():
     block = Block()
     modules = [block, block.encoder, *block.heads, block.act, block.tail, *block.tail.layers]
+    assert block.train() is block   # (the Keras layers and models in it start in inference, as Keras')
     assert all(m.training for m in modules)
     assert block.eval() is block
     assert not any(m.training for m in modules)

@@ -438,8 +438,8 @@ def test_fit_and_evaluate_need_compile_but_predict_does_not():
 
 
 def test_predict_records_no_graph_and_keeps_the_mode():
-    model = nn.Sequential(nn.Dense(2, input_dim=2))
-    assert type(model.predict(X_GOOD)) is np.ndarray and model.training
+    model = nn.Sequential(nn.Dense(2, input_dim=2)).train()   # (Keras' models start in inference)
+    assert type(model.predict(X_GOOD)) is np.ndarray and model.training and model[0].training
     model.eval()
     model.predict(X_GOOD)
     assert not model.training and not model[0].training

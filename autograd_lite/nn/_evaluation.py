@@ -18,7 +18,7 @@ from ..typing import ArrayLike
 from . import _fit_data as data
 from ._arguments import _batch_size, _verbose
 from .callbacks import Callback, CallbackList, callback_list
-from .module import Placement
+from .module import Placement, training_mode
 
 #: the logs of a step, an epoch or an evaluation: the loss and the metrics by name
 Logs = dict[str, float]
@@ -58,22 +58,17 @@ class Evaluation:
                    callback_list_: CallbackList | None = None) -> Logs:
         """The logs of the source's batches, in evaluation mode. The graph is recorded (and dropped)
         as in training: the losses find the logits of a sigmoid or softmax output through it."""
-        was_training = self.training
-        self.eval()
         self.reset_metrics()
         logs: Logs = {}
         if callback_list_ is not None:
             callback_list_.on_test_begin()
-        try:
-            with enable_grad():
-                for step, batch in enumerate(source.batches(batch_size, False, None, placement)):
-                    if callback_list_ is not None:
-                        callback_list_.on_test_batch_begin(step)
-                    logs = self.test_step(batch)
-                    if callback_list_ is not None:
-                        callback_list_.on_test_batch_end(step, logs)
-        finally:
-            self.train(was_training)
+        with training_mode(self, False), enable_grad():
+            for step, batch in enumerate(source.batches(batch_size, False, None, placement)):
+                if callback_list_ is not None:
+                    callback_list_.on_test_batch_begin(step)
+                logs = self.test_step(batch)
+                if callback_list_ is not None:
+                    callback_list_.on_test_batch_end(step, logs)
         if callback_list_ is not None:
             callback_list_.on_test_end(logs)
         return dict(logs)
@@ -90,18 +85,14 @@ class Evaluation:
         source = self._source("predict", x, None, None, None, steps)
         callback_list_ = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                       epochs=1, steps=source.steps(batch_size))
-        placement, was_training = self._placement(), self.training
-        self.eval()
+        placement = self._placement()
         outputs = []
         callback_list_.on_predict_begin()
-        try:
-            with no_grad():
-                for step, batch in enumerate(source.batches(batch_size, False, None, placement)):
-                    callback_list_.on_predict_batch_begin(step)
-                    outputs.append(_to_host(self.predict_step(batch)))
-                    callback_list_.on_predict_batch_end(step, {"outputs": outputs[-1]})
-        finally:
-            self.train(was_training)
+        with training_mode(self, False), no_grad():
+            for step, batch in enumerate(source.batches(batch_size, False, None, placement)):
+                callback_list_.on_predict_batch_begin(step)
+                outputs.append(_to_host(self.predict_step(batch)))
+                callback_list_.on_predict_batch_end(step, {"outputs": outputs[-1]})
         callback_list_.on_predict_end()
         if isinstance(outputs[0], list):
             return [_host.concatenate(parts) for parts in zip(*outputs)]
@@ -118,9 +109,9 @@ class Evaluation:
         if self.optimizer is not None:
             self._check_optimizer_updates_the_model()
         placement = self._build(source.first_x())
-        self.train()
         self.reset_metrics()
-        logs = self.train_step(next(source.batches(source.samples(), False, None, placement)))
+        with training_mode(self, True):
+            logs = self.train_step(next(source.batches(source.samples(), False, None, placement)))
         return _returned(logs, return_dict)
 
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: ArrayLike | None = None,

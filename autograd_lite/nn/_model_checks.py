@@ -21,7 +21,7 @@ from ._fit_data import on_host, placed, reject_non_finite, take
 from .callbacks import Callback
 from .callbacks.monitor import MonitorCallback
 from .layers import get_rng_state, set_rng_state
-from .module import _modules_of
+from .module import _modules_of, training_mode
 
 _host = backend.host_namespace
 
@@ -35,14 +35,12 @@ class DataChecks:
         unbuilt model is built as a copy, and the generator's state is put back."""
         built = all(getattr(module, "built", True) for module in _modules_of(self))
         probe = self if built else copy.deepcopy(self)
-        state, was_training = get_rng_state(), probe.training
-        probe.eval()   # no dropout mask drawn, no moving statistics updated
-        try:
-            with no_grad():
+        state = get_rng_state()
+        try:   # in evaluation mode: no dropout mask drawn, no moving statistics updated
+            with training_mode(probe, False), no_grad():
                 out = probe(placed(take(X, slice(0, 1)), probe._placement()))
         finally:
             set_rng_state(state)
-            probe.train(was_training)
         outputs = list(out) if len(self._heads) > 1 else [out]
         return [(_samples(X),) + tuple(data_of(output).shape)[1:] for output in outputs]
 

@@ -43,7 +43,7 @@ from ._evaluation import Evaluation, steps_argument
 from ._model_checks import DataChecks
 from .callbacks import Callback, CallbackList, callback_list
 from .keras_layers.base import _snake_case, unique_name
-from .module import Module, Placement
+from .module import Module, Placement, training_mode
 
 __all__ = ["Model"]
 
@@ -89,6 +89,7 @@ class Model(DataChecks, Evaluation, Module):
 
     def __init__(self, *, name: str | None = None, trainable: bool = True) -> None:
         super().__init__()
+        self.training = False   # as in Keras, a model called directly runs in inference; fit trains it
         self.name = name if name is not None else unique_name(_snake_case(type(self).__name__))
         boolean(trainable, "trainable", type(self).__name__)
         self._loss_tracker = LossTracker()
@@ -101,12 +102,8 @@ class Model(DataChecks, Evaluation, Module):
         only (dropout, batch statistics), else in the mode :meth:`train`/:meth:`eval` set."""
         if training is None:
             return super().__call__(*args, **kwargs)
-        was_training = self.training
-        self.train(boolean(training, "training", self.name))
-        try:
+        with training_mode(self, boolean(training, "training", self.name)):
             return super().__call__(*args, **kwargs)
-        finally:
-            self.train(was_training)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """Runs :meth:`call` (Keras' name for what a subclass computes), passing ``training`` if
@@ -238,7 +235,8 @@ class Model(DataChecks, Evaluation, Module):
         # a seed of its own for this call, else the package's generator (which ag.manual_seed seeds)
         rng = _host.random.default_rng(seed) if seed is not None else get_generator()
         self.stop_training = False
-        self.train()
+        modes = training_mode(self, True)   # each module's mode is put back when fit ends
+        modes.__enter__()
         epoch_logs: Logs = {}
         callback_list_.on_train_begin()
         initial_epoch, self._initial_epoch = self._initial_epoch or initial_epoch, None   # as Keras'
@@ -264,6 +262,7 @@ class Model(DataChecks, Evaluation, Module):
             if verbose:
                 print(f"Interrupted after {len(self.history.epoch)} epoch(s): returning the history so far")
         finally:
+            modes.__exit__(None, None, None)
             callback_list_.on_train_end(epoch_logs)
         return self.history
 
@@ -321,7 +320,8 @@ class Model(DataChecks, Evaluation, Module):
         several outputs, the sum of each output's loss times its loss weight."""
         if len(self._heads) == 1:   # speed: one output, the common case, without the loop's bookkeeping
             loss = self._heads[0].loss
-            value = loss.function(y_pred, y) if sample_weight is None else loss.weighted(y_pred, y, sample_weight)
+            value = loss.function(y_pred, y) if sample_weight is None \
+                else loss.weighted(y_pred, y, sample_weight)
             return value * self._heads[0].weight if self._heads[0].weight != 1.0 else value
         total = None
         self.__dict__["_output_losses"] = []
@@ -415,13 +415,8 @@ class Model(DataChecks, Evaluation, Module):
         (see :class:`~autograd_lite.nn.Module`), and make the optimizer if compile was given a name
         or a function; return where the model computes (see :meth:`_placement`)."""
         placement = self._placement()   # a layer built here is built there
-        was_training = self.training
-        self.eval()
-        try:
-            with no_grad():
-                self(data.placed(data.take(first_x, slice(0, 1)), placement))
-        finally:
-            self.train(was_training)
+        with training_mode(self, False), no_grad():
+            self(data.placed(data.take(first_x, slice(0, 1)), placement))
         if not isinstance(first_x, list):
             self._built_input_shape = (None, *first_x.shape[1:])
         self.name_parameters()

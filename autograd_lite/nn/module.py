@@ -7,6 +7,7 @@ The layers are in :mod:`autograd_lite.nn.layers`, the containers (:class:`~autog
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import os
@@ -519,6 +520,20 @@ class Module:
             lines.append(f"  ({name}): " + repr(child).replace("\n", "\n  ") + note)
         lines.append(f")  # {self.num_parameters():,} parameters in all")
         return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def training_mode(module: Module, training: bool) -> Iterator[None]:
+    """Every module of ``module``'s tree in ``training`` mode for the block, each put back after as
+    it was: a tree's modes may differ (Keras' layers run in inference unless trained, PyTorch's in
+    training mode unless ``eval()``), so one flag for all could not restore them."""
+    modes = [(each, each.training) for each in module.modules()]
+    module.train(training)
+    try:
+        yield
+    finally:
+        for each, mode in modes:
+            each.training = mode
 
 
 #: KerasTensor, once :mod:`.symbolic` is imported (it sets this)

@@ -17,7 +17,7 @@ from ..typing import Operand
 from .keras_layers.base import Layer
 from .layers import Linear
 from .model import Model
-from .module import Module
+from .module import Module, training_mode
 from .symbolic import KerasTensor
 
 __all__ = ["Sequential"]
@@ -153,13 +153,8 @@ def _built_output_shape(
     """Build ``layer`` for inputs of ``input_shape`` (batch axis None) by running it on one zero
     sample, in evaluation mode and without a graph; its output shape, batch axis None."""
     sample = _host.zeros((1, *(1 if size is None else size for size in input_shape[1:])), dtype=dtype)
-    was_training = layer.training
-    layer.eval()
-    try:
-        with no_grad():
-            out = layer(sample)
-    finally:
-        layer.train(was_training)
+    with training_mode(layer, False), no_grad():
+        out = layer(sample)
     if isinstance(out, (tuple, list)):
         out = out[0]
     return (None, *tuple(data_of(out).shape)[1:])

@@ -28,7 +28,7 @@ from ..engine import data_of, no_grad
 from . import module as _module
 from .keras_layers.base import _snake_case, unique_name
 from .model import Model
-from .module import Module
+from .module import Module, training_mode
 
 __all__ = ["Functional", "Input", "InputLayer", "KerasTensor"]
 
@@ -169,13 +169,8 @@ def _probe(
             return type(value)(concrete(item) for item in value)
         return value
 
-    was_training = layer.training
-    layer.eval()
-    try:
-        with no_grad():
-            out = layer(*concrete(list(args)), **{k: concrete(v) for k, v in kwargs.items()})
-    finally:
-        layer.train(was_training)
+    with training_mode(layer, False), no_grad():
+        out = layer(*concrete(list(args)), **{k: concrete(v) for k, v in kwargs.items()})
     several = isinstance(out, (list, tuple))
     return [
         (data_of(item).dtype, tuple(data_of(item).shape), several) for item in (out if several else [out])

@@ -35,7 +35,7 @@ from ...backend import ndarray
 from ...engine import data_of
 from ...random import get_generator
 from ...tensor import Tensor
-from ..module import Module, Parameter
+from ..module import Module, Parameter, training_mode
 
 __all__ = ["INITIALIZERS", "Layer", "reset_layer_names"]
 
@@ -176,6 +176,7 @@ class Layer(Module):
             declared = tuple(None if size is None else integer(size, "input_shape", where, minimum=1)
                              for size in input_shape)
         super().__init__()
+        self.training = False   # as in Keras, a layer called directly runs in inference; fit trains it
         self.name = name if name is not None else unique_name(_snake_case(type(self).__name__))
         self._trainable = trainable
         self.declared_input_shape = declared
@@ -202,12 +203,8 @@ class Layer(Module):
             self._build_for(inputs[0] if inputs else None)
         if training is None or bool(training) == self.training:
             return self.call(*inputs, **kwargs)
-        was_training = self.training
-        self.train(boolean(training, "training", self.name))
-        try:
+        with training_mode(self, boolean(training, "training", self.name)):
             return self.call(*inputs, **kwargs)
-        finally:
-            self.train(was_training)
 
     def _build_for(self, first_input: Any) -> None:
         """Build for the first input (a list of inputs for the merging layers), on its device unless
