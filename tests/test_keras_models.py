@@ -476,3 +476,66 @@ def test_a_functional_model_lists_its_layers_in_keras_order_so_keras_weights_loa
     ours.set_weights(theirs.get_weights())
     inputs = [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))]
     np.testing.assert_allclose(ours.predict(inputs, verbose=0), theirs.predict(inputs, verbose=0), rtol=1e-12)
+
+
+def test_class_weight_weighs_training_only_not_the_validation_split():
+    """Keras applies class_weight to the training samples; the held-out ones are evaluated as
+    evaluate would (their sample weights, if any, but no class weights)."""
+    model = small_model()
+    before = model.get_weights()
+    history = model.fit(X, Y, epochs=1, batch_size=40, class_weight={0: 1.0, 1: 5.0}, validation_split=0.25,
+                        shuffle=False, verbose=0)
+    plain = small_model()
+    plain.set_weights(model.get_weights())
+    assert history.history["val_loss"][0] == pytest.approx(plain.evaluate(X[30:], Y[30:], verbose=0)[0],
+                                                           rel=1e-12)
+    assert not np.array_equal(before[0], model.get_weights()[0])
+
+
+def test_model_from_config_of_a_functional_model_is_functional():
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, layers.Dense(2)(inputs))
+    again = keras.Model.from_config(model.get_config())
+    assert isinstance(again, nn.symbolic.Functional) and again.count_params() == 8
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c: c["compile_config"].update(optimizer={"keras": "Tensor", "config": {}}), "optimizer 'Tensor'"),
+    (lambda c: c["compile_config"].update(loss={"library_function": "deserialize",
+                                                "module": "autograd_lite.nn.losses"}), "not a loss"),
+    (lambda c: c["compile_config"].update(loss={"module": "autograd_lite.nn.losses", "class_name": "Loss",
+                                                "config": {}}), "not one of"),
+    (lambda c: c.update(optimizer_state={"state": {}, "param_groups": [], "step_count": 0, "shapes": []}),
+     "readable"),
+])
+def test_a_hostile_compile_config_makes_nothing_it_names(tmp_path, change, message):
+    path = tmp_path / "m.keras"
+    model = small_model()
+    model.fit(X, Y, epochs=1, verbose=0)
+    model.save(path)
+    rewrite_config(path, change)
+    with pytest.raises(ValueError, match=message):
+        keras.models.load_model(path)
+
+
+def test_save_weights_takes_keras_arguments(tmp_path):
+    model = small_model()
+    model.save_weights(filepath=tmp_path / "w.weights.h5")
+    with pytest.raises(FileExistsError):
+        model.save_weights(tmp_path / "w.weights.h5", overwrite=False)
+    model.load_weights(filepath=tmp_path / "w.weights.h5", skip_mismatch=False)
+    with pytest.raises(NotImplementedError, match="skip_mismatch"):
+        model.load_weights(tmp_path / "w.weights.h5", skip_mismatch=True)
+
+
+def test_every_keras_loss_name_compiles():
+    for name in ["mae", "huber", "kld", "log_cosh", "poisson", "msle", "squared_hinge", "Huber",
+                 "MeanSquaredError"]:
+        model = small_model()
+        model.compile(optimizer="sgd", loss=name)
+        assert np.isfinite(model.fit(X, Y, epochs=1, verbose=0).history["loss"][0])
+
+
+def test_a_model_of_scalar_samples_takes_a_vector():
+    model = keras.Sequential([keras.Input(shape=()), layers.Reshape((1,)), layers.Dense(1)])
+    assert model.predict(np.ones(5), verbose=0).shape == (5, 1)

@@ -174,7 +174,7 @@ def from_optim(class_name: str, settings: dict[str, Any]) -> Any:
     """A function that remakes an :mod:`autograd_lite.optim` optimizer of ``class_name`` with the
     settings of its first group (what ``load_model`` uses for a model compiled with one)."""
     cls = getattr(optim, class_name, None)
-    if not (isinstance(cls, type) and issubclass(cls, optim.Optimizer)):
+    if not (isinstance(cls, type) and issubclass(cls, optim.Optimizer)) or cls is optim.Optimizer:
         raise ValueError(f"load_model: unknown optimizer {class_name!r}")
     settings = {k: tuple(v) if isinstance(v, list) else v for k, v in settings.items()}
     return lambda params: cls(params, **settings)

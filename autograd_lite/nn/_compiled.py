@@ -118,6 +118,10 @@ def resolve_loss(loss: str | Callable[..., Tensor] | None) -> ResolvedLoss:
     :mod:`autograd_lite.nn.losses` (Keras' order), a function of :mod:`~autograd_lite.nn.functional`
     (PyTorch's order), or a function of yours, called ``loss(y_true, y_pred)``."""
     if isinstance(loss, str):
+        if loss not in F.LOSSES:   # the rest of Keras' names ("mae", "huber", "Huber", ...): nn.losses'
+            keras_loss = _keras_loss_named(loss)
+            if keras_loss is not None:
+                return _resolved_keras_loss(keras_loss, loss)
         function = lookup(F.LOSSES, "loss", loss, "compile")
         return ResolvedLoss(function, loss, *LIBRARY_LOSSES[function], library=True,
                             per_sample=_per_sample_by_name(loss, function))
@@ -132,16 +136,37 @@ def resolve_loss(loss: str | Callable[..., Tensor] | None) -> ResolvedLoss:
                             per_sample=_per_sample_by_name(loss.__name__, loss))
     module = getattr(type(loss) if not inspect.isfunction(loss) else loss, "__module__", "") or ""
     if module.startswith(f"{__package__}.losses"):   # Keras' losses: (y_true, y_pred)
-        labels = getattr(loss, "label_kind", "dense")
-        return ResolvedLoss(lambda prediction, target: loss(target, prediction), name, labels,
-                            bool(getattr(loss, "from_logits", False)), library=True,
-                            per_sample=_keras_order(getattr(loss, "call", loss)))
+        return _resolved_keras_loss(loss, name)
     if getattr(loss, "__module__", "").startswith(F.__name__):   # ours, but not of (prediction, target)
         raise TypeError(f"compile: {name} is not a loss of a prediction and a target (those are "
                         f"nn.functional.LOSS_FUNCTIONS), so fit cannot call it; write a training loop, "
                         f"or wrap it as a function loss(y_true, y_pred)")
     return ResolvedLoss(_keras_loss(loss), name, "dense", from_logits=False, library=False,
                         per_sample=_keras_order(loss))
+
+
+def _keras_loss_named(name: str) -> Any:
+    """The loss of :mod:`autograd_lite.nn.losses` that Keras' ``losses.get(name)`` gives, or None."""
+    from . import losses as keras_losses
+
+    try:
+        return keras_losses.get(name)
+    except ValueError:
+        return None
+
+
+def _resolved_keras_loss(loss: Any, name: str) -> ResolvedLoss:
+    """The record of a loss of :mod:`autograd_lite.nn.losses` (a class instance or a per-sample
+    function, Keras' ``(y_true, y_pred)``); a function is averaged over the samples, as Keras
+    wraps it."""
+    from . import losses as keras_losses
+
+    if isinstance(loss, keras_losses.Loss):
+        function, per_sample = (lambda prediction, target: loss(target, prediction)), _keras_order(loss.call)
+    else:
+        function, per_sample = _keras_loss(loss), _keras_order(loss)
+    return ResolvedLoss(function, name, keras_losses.label_kind(loss), keras_losses.takes_logits(loss),
+                        library=True, per_sample=per_sample)
 
 
 def _keras_order(loss: Callable[[Operand, Operand], Tensor]) -> LossFunction:

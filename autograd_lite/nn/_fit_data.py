@@ -185,12 +185,19 @@ def reject_non_finite(array: ndarray, name: str, where: str) -> None:
 
 
 class ArraySource:
-    """Checked host arrays — ``x`` (one array or a list), ``y``, ``sample_weight`` — as batches."""
+    """Checked host arrays — ``x`` (one array or a list), ``y``, ``sample_weight`` — as batches.
+    ``class_factor`` is each sample's class weight (``fit``'s ``class_weight``), kept apart because
+    it weighs training only: the samples ``validation_split`` holds out keep their sample weights,
+    not their class weights, as in Keras."""
 
     held_out: ArraySource | None = None   # the samples validation_split held out, if any
 
-    def __init__(self, x: Any, y: ndarray | None, sample_weight: ndarray | None) -> None:
-        self.x, self.y, self.sample_weight = x, y, sample_weight
+    def __init__(self, x: Any, y: ndarray | None, sample_weight: ndarray | None,
+                 class_factor: ndarray | None = None) -> None:
+        self.x, self.y, self.class_factor = x, y, class_factor
+        self.user_weight = sample_weight
+        self.sample_weight = sample_weight if class_factor is None else \
+            class_factor if sample_weight is None else sample_weight * class_factor
 
     def samples(self) -> int:
         return len(self.x[0]) if isinstance(self.x, list) else len(self.x)
@@ -215,8 +222,9 @@ class ArraySource:
                              f"training and {count - cut} for validation; both need at least one: give "
                              f"more data or another validation_split")
         first, rest = slice(0, cut), slice(cut, count)
-        kept = ArraySource(take(self.x, first), take(self.y, first), take(self.sample_weight, first))
-        kept.held_out = ArraySource(take(self.x, rest), take(self.y, rest), take(self.sample_weight, rest))
+        kept = ArraySource(take(self.x, first), take(self.y, first), take(self.user_weight, first),
+                           take(self.class_factor, first))
+        kept.held_out = ArraySource(take(self.x, rest), take(self.y, rest), take(self.user_weight, rest))
         return kept
 
 

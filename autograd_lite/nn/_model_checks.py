@@ -70,6 +70,10 @@ class DataChecks:
         """Input features the model is built for, when it knows (None otherwise)."""
         return None
 
+    def _input_rank(self) -> int | None:
+        """The rank of the model's input, batch axis included, when it declares it (``Input``)."""
+        return None
+
     def _needs_matrix(self) -> bool:
         """Whether X must be (samples, features): its first layer is fully connected."""
         return False
@@ -77,7 +81,7 @@ class DataChecks:
     def _checked_inputs(self, X: ndarray, where: str) -> ndarray:
         if X.dtype.kind not in "biuf":
             raise TypeError(f"{where}: X must hold numbers, not {X.dtype}")
-        if X.ndim < 2 or (X.ndim > 2 and self._needs_matrix()):
+        if (X.ndim < 2 and self._input_rank() != 1) or (X.ndim > 2 and self._needs_matrix()):
             fix = " (use X.reshape(-1, 1) for a single feature)" if X.ndim < 2 else \
                 " for a fully connected first layer (use X.reshape(len(X), -1) to flatten each sample)"
             raise ValueError(f"{where}: X must have one row per sample, shape (samples, features); "
@@ -218,13 +222,12 @@ class DataChecks:
             if (sample_weight is not None or class_weight is not None) and head.loss is not None \
                     and head.loss.per_sample is None:
                 head.loss.weighted(None, None, None)   # its error: this loss has no per-sample form
-        weights = None
+        weights = by_class = None
         if sample_weight is not None:
-            weights = _fit_data.checked_sample_weight(where, sample_weight, len(checked_y))
+            weights = _fit_data.checked_sample_weight(where, sample_weight, _samples(checked_x))
         if class_weight is not None:
             by_class = _fit_data.class_weights_to_sample_weights(where, checked_y, class_weight)
-            weights = by_class if weights is None else weights * by_class
-        return _fit_data.ArraySource(checked_x, checked_y, weights)
+        return _fit_data.ArraySource(checked_x, checked_y, weights, by_class)
 
     def _training_source(self, x: Any, y: Any, sample_weight: Any, class_weight: Any,
                          validation_split: float, steps: int | None) -> _fit_data.Source:

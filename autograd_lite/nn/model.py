@@ -115,6 +115,17 @@ class Model(DataChecks, Evaluation, Module):
             kwargs["training"] = self.training
         return self.call(*args, **kwargs)
 
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any],
+                    custom_objects: Mapping[str, type] | None = None) -> Module:
+        """A new model from :meth:`get_config`; ``Model.from_config`` of a functional model's
+        configuration makes a functional model, as Keras'."""
+        if cls is Model and {"layers", "nodes", "inputs", "outputs"} <= set(config):
+            from .symbolic import Functional
+
+            return Functional.from_config(config, custom_objects)
+        return super().from_config(config)
+
     def call(self, *args: Any, **kwargs: Any) -> Any:
         """What the model computes; a subclass defines it (Keras' ``call``)."""
         raise NotImplementedError(f"{type(self).__name__} must define call() (or forward())")

@@ -461,8 +461,9 @@ class Module:
         """The number of weights, trainable or not (Keras' ``count_params``)."""
         return sum(math.prod(tensor.shape) for _, tensor in saved_items(self))
 
-    def save_weights(self, path: str | os.PathLike[str]) -> None:
-        """Save the state (parameters and persistent buffers) to exactly ``path``, as an ``.npz``
+    def save_weights(self, filepath: str | os.PathLike[str], overwrite: bool = True) -> None:
+        """Save the state (parameters and persistent buffers) to exactly ``filepath`` (Keras'
+        argument names; ``overwrite=False`` refuses an existing file), as an ``.npz``
         archive of plain arrays named as in :meth:`state_dict` (never pickled objects; a tensor reached
         by two paths once, under its first name, which :meth:`load_weights` expects). Any name works
         (Keras' ``"model.weights.h5"`` too); the file is written beside ``path`` and renamed over it,
@@ -480,11 +481,13 @@ class Module:
         >>> bool((copy.weight.data == layer.weight.data).all())
         True
         """
-        path = checked_path(path, "save_weights")
+        path = checked_path(filepath, "save_weights")
+        if not boolean(overwrite, "overwrite", "save_weights") and os.path.exists(path):
+            raise FileExistsError(f"save_weights: {os.fspath(path)!r} exists and overwrite=False")
         save_atomically(path, OrderedDict((name, backend.to_host(data_of(tensor)))   # tied: once
                                           for name, tensor in saved_items(self)))
 
-    def load_weights(self, path: str | os.PathLike[str]) -> None:
+    def load_weights(self, filepath: str | os.PathLike[str], skip_mismatch: bool = False) -> None:
         """Load a state saved by :meth:`save_weights`; the model is unchanged if the file is bad
         (``ValueError``), missing (``FileNotFoundError``), or made for another model (the errors of
         :meth:`load_state_dict`).
@@ -493,7 +496,11 @@ class Module:
         parameter or buffer before anything is allocated, and no member is read (or inflated) past
         the bytes that its parameter or buffer takes.
         """
-        path = checked_path(path, "load_weights")
+        path = checked_path(filepath, "load_weights")
+        if boolean(skip_mismatch, "skip_mismatch", "load_weights"):
+            raise NotImplementedError("load_weights: skip_mismatch=True is not supported; a file made for "
+                                      "another model is refused whole (load_state_dict(strict=False) "
+                                      "loads the names that match)")
         shapes = {name: tensor.shape for name, tensor in saved_items(self)}
         with open(path, "rb") as file:
             try:

@@ -134,7 +134,15 @@ def load_model(
                     array_shapes,
                     "load_model (optimizer)",
                 )
-    except (zipfile.BadZipFile, json.JSONDecodeError, KeyError, CorruptFile) as error:
+    except (
+        zipfile.BadZipFile,
+        json.JSONDecodeError,
+        KeyError,
+        CorruptFile,
+        RecursionError,
+        AttributeError,
+        IndexError,
+    ) as error:  # what a damaged or hostile file raises on the way
         raise ValueError(f"load_model: {os.fspath(path)!r} is not a readable .keras file: {error}") from error
     model.load_state_dict(weights)
     if compile and config.get("compile_config"):
@@ -195,8 +203,11 @@ def _decoded(entry: Any, custom_objects: Mapping[str, Any]) -> Any:
     if "dict" in entry:
         return {key: _decoded(item, custom_objects) for key, item in entry["dict"].items()}
     if "library_function" in entry:
-        found = getattr(
-            _LIBRARY_FUNCTIONS.get(entry["module"], lambda: None)(), entry["library_function"], None
+        name = entry["library_function"]
+        found = (
+            getattr(_LIBRARY_FUNCTIONS[entry["module"]](), name, None)
+            if entry.get("module") in _LIBRARY_FUNCTIONS and name in _allowed_functions(entry["module"])
+            else None
         )
         if not callable(found):
             raise CorruptFile(
@@ -233,8 +244,20 @@ def _metrics_and_base() -> tuple[Any, type]:
     return metrics, metrics.Metric
 
 
+def _allowed_functions(area: str) -> set[str]:
+    """The names of the loss or metric functions (one value per sample) a file may name in ``area``:
+    the public functions of its ``functions`` module, not its helpers."""
+    module = _LIBRARY_FUNCTIONS[area]()
+    return set(module.functions.__all__) - {"squeeze_or_expand_to_same_rank", "reduce_weighted_values"}
+
+
+#: the Keras optimizers a file may name
+_KERAS_OPTIMIZERS = frozenset({"SGD", "Adam", "AdamW", "RMSprop", "Adagrad"})
+
 #: where the loss and metric classes that a file may name are defined, and their base classes
 _LIBRARY_OBJECTS = {f"{__package__}.losses": _losses_and_base, f"{__package__}.metrics": _metrics_and_base}
+
+
 def _library_area(module: str) -> str | None:
     """``nn.losses`` or ``nn.metrics`` if ``module`` is one of them or inside one (the name a file
     gives, whatever file of the area defines the class or function), else None."""
@@ -271,6 +294,11 @@ def _compile_from(model: Model, config: Mapping[str, Any], custom_objects: Mappi
 
     optimizer = config["optimizer"]
     if isinstance(optimizer, Mapping) and "keras" in optimizer:
+        if optimizer["keras"] not in _KERAS_OPTIMIZERS:
+            raise CorruptFile(
+                f"it names the optimizer {optimizer['keras']!r}, which is not one of "
+                f"{sorted(_KERAS_OPTIMIZERS)}"
+            )
         optimizer = getattr(keras_optimizers, optimizer["keras"])(**optimizer["config"])
     elif isinstance(optimizer, Mapping):
         optimizer = keras_optimizers.from_optim(optimizer["optim"], optimizer["config"])
@@ -290,7 +318,7 @@ def _library_class(
     if name in custom_objects:
         return custom_objects[name]
     cls = getattr(module, name, None) if entry["module"] == module.__name__ else None
-    if not (isinstance(cls, type) and issubclass(cls, base)):
+    if not (isinstance(cls, type) and issubclass(cls, base)) or cls is base:  # (the base is abstract)
         raise ValueError(
             f"load_model: the file names {entry['module']}.{name}, which is not one of "
             f"{module.__name__}'s classes; pass your own in custom_objects"

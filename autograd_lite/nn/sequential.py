@@ -136,6 +136,9 @@ class Sequential(Model):
             return first.in_features
         return None
 
+    def _input_rank(self) -> int | None:
+        return None if self.input_shape is None else len(self.input_shape)
+
     def _needs_matrix(self) -> bool:
         first = self.layers[0] if self.layers else None
         return isinstance(first, Linear) or (

@@ -330,6 +330,9 @@ class Functional(Model):
             name=config["name"],
         )
 
+    def _input_rank(self) -> int | None:
+        return len(self.inputs[0].shape) if self._single_input else None
+
     def _expected_features(self) -> int | None:
         shape = self.inputs[0].shape
         return shape[-1] if self._single_input and len(shape) == 2 else None
