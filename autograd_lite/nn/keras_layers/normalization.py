@@ -47,7 +47,7 @@ class BatchNormalization(Layer):
     In training mode (``train()``, or ``training=True`` in the call) mean and var are the batch's,
     over every axis but ``axis`` (the variance biased, divided by the count), and the moving
     statistics move towards them: moving ← moving·momentum + batch·(1 − momentum), the biased
-    variance too, as Keras 3's. In inference mode (``eval()``, ``training=False``) the moving
+    variance too, as Keras 3's. In inference mode (a direct call, ``training=False``) the moving
     statistics are used. A layer with ``trainable=False`` always runs in inference mode, as Keras 3's
     (for fine-tuning). ``center=False`` leaves out beta, ``scale=False`` gamma. Regularizers,
     constraints and ``renorm`` are accepted by name only as their defaults; ``synchronized`` has no
@@ -55,7 +55,7 @@ class BatchNormalization(Layer):
 
     >>> import numpy as np
     >>> layer = BatchNormalization(epsilon=0.0)
-    >>> layer(np.array([[1.0, 10.0], [3.0, 30.0]])).data
+    >>> layer(np.array([[1.0, 10.0], [3.0, 30.0]]), training=True).data
     array([[-1., -1.],
            [ 1.,  1.]])
     >>> [w.round(4) for w in layer.get_weights()][2:]   # moving mean and variance, 1% of the way
