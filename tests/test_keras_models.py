@@ -539,3 +539,15 @@ def test_every_keras_loss_name_compiles():
 def test_a_model_of_scalar_samples_takes_a_vector():
     model = keras.Sequential([keras.Input(shape=()), layers.Reshape((1,)), layers.Dense(1)])
     assert model.predict(np.ones(5), verbose=0).shape == (5, 1)
+
+
+def test_keras_weight_lists_and_optimizer_arguments():
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(4), layers.BatchNormalization(),
+                              layers.Dense(1, trainable=False)])
+    assert (len(model.weights), len(model.trainable_weights), len(model.non_trainable_weights)) == (8, 4, 4)
+    assert [w.shape for w in model.layers[1].non_trainable_weights] == [(4,), (4,)]   # moving mean, variance
+    assert keras.optimizers.Adam(name="adam", clipnorm=None).get_config()["learning_rate"] == 0.001
+    with pytest.raises(NotImplementedError, match="clipnorm=1.0 is not supported"):
+        keras.optimizers.SGD(clipnorm=1.0)
+    with pytest.raises(TypeError, match="unexpected argument 'lr'"):
+        keras.optimizers.SGD(lr=0.1)

@@ -41,6 +41,39 @@ class Optimizer:
         return self.make(params)
 
 
+#: the arguments every Keras optimizer takes, with the values that leave its rule as it is
+_COMMON = {
+    "name": None,
+    "weight_decay": None,
+    "clipnorm": None,
+    "clipvalue": None,
+    "global_clipnorm": None,
+    "use_ema": False,
+    "ema_momentum": 0.99,
+    "ema_overwrite_frequency": None,
+    "loss_scale_factor": None,
+    "gradient_accumulation_steps": None,
+}
+
+
+def _refuse_unsupported(where: str, kwargs: dict[str, Any]) -> None:
+    """Keras' common optimizer arguments are accepted at the values that change nothing (and
+    ``name``); any other value, or an argument Keras does not have, is an error naming it."""
+    for key, value in kwargs.items():
+        if key not in _COMMON:
+            raise TypeError(
+                f"{where}: unexpected argument {key!r}; Keras' common arguments are {sorted(_COMMON)}"
+            )
+        if key != "name" and value != _COMMON[key]:
+            raise NotImplementedError(
+                f"{where}: {key}={value!r} is not supported here; clip gradients with "
+                f"nn.utils.clip_grad_norm_ in a train_step of your own, or use AdamW "
+                f"for weight decay"
+                if key != "use_ema"
+                else f"{where}: use_ema=True is not supported"
+            )
+
+
 def _rate(name: str, value: float) -> float:
     return real(value, "learning_rate", name, minimum=0.0)
 
@@ -48,7 +81,10 @@ def _rate(name: str, value: float) -> float:
 class SGD(Optimizer):
     """Keras' ``SGD(learning_rate=0.01, momentum=0.0, nesterov=False)``."""
 
-    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False) -> None:
+    def __init__(
+        self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs: Any
+    ) -> None:
+        _refuse_unsupported("SGD", kwargs)
         super().__init__(
             learning_rate=_rate("SGD", learning_rate),
             momentum=real(momentum, "momentum", "SGD", minimum=0.0),
@@ -70,7 +106,9 @@ class Adam(Optimizer):
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
         amsgrad: bool = False,
+        **kwargs: Any,
     ) -> None:
+        _refuse_unsupported(type(self).__name__, kwargs)
         super().__init__(
             learning_rate=_rate(type(self).__name__, learning_rate),
             beta_1=beta_1,
@@ -101,8 +139,9 @@ class AdamW(Adam):
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
         amsgrad: bool = False,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad)
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, **kwargs)
         self.config["weight_decay"] = real(weight_decay, "weight_decay", "AdamW", minimum=0.0)
 
     def make(self, params: Iterable[Tensor]) -> optim.Optimizer:
@@ -127,7 +166,9 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
         epsilon: float = 1e-7,
         centered: bool = False,
+        **kwargs: Any,
     ) -> None:
+        _refuse_unsupported("RMSprop", kwargs)
         super().__init__(
             learning_rate=_rate("RMSprop", learning_rate),
             rho=rho,
@@ -152,8 +193,13 @@ class Adagrad(Optimizer):
     """Keras' ``Adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7)``."""
 
     def __init__(
-        self, learning_rate: float = 0.001, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7
+        self,
+        learning_rate: float = 0.001,
+        initial_accumulator_value: float = 0.1,
+        epsilon: float = 1e-7,
+        **kwargs: Any,
     ) -> None:
+        _refuse_unsupported("Adagrad", kwargs)
         super().__init__(
             learning_rate=_rate("Adagrad", learning_rate),
             initial_accumulator_value=initial_accumulator_value,

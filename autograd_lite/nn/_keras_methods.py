@@ -121,3 +121,26 @@ class KerasMethods:
                 raise ValueError(f"load_weights: {os.fspath(path)!r} is not a readable weights file: "
                                  f"{error}") from error
         self.load_state_dict(arrays)
+
+
+class KerasWeights:
+    """Keras' weight lists of a layer or model (mixed into the Keras layers and ``Model``): the
+    tensors themselves, in :meth:`~KerasMethods.get_weights`' order."""
+
+    @property
+    def weights(self) -> list[Any]:
+        """Every weight: the parameters and the persistent buffers (a batch norm's moving statistics)."""
+        return [tensor for _, tensor in saved_items(self)]
+
+    @property
+    def trainable_weights(self) -> list[Any]:
+        """The weights ``fit`` trains: the parameters that require gradients."""
+        return [tensor for tensor in self.weights if getattr(tensor, "requires_grad", False)]
+
+    @property
+    def non_trainable_weights(self) -> list[Any]:
+        """The others: frozen parameters and buffers."""
+        return [tensor for tensor in self.weights if not getattr(tensor, "requires_grad", False)]
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights

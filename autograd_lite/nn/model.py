@@ -40,6 +40,7 @@ from . import _fit_data as data
 from ._arguments import OPTIMIZERS, _batch_size, _check_optimizer, _validation_split, _verbose, lookup
 from ._compiled import LossTracker, OutputHead, ResolvedLoss, output_heads
 from ._evaluation import Evaluation, steps_argument
+from ._keras_methods import KerasWeights
 from ._model_checks import DataChecks
 from .callbacks import Callback, CallbackList, callback_list
 from .keras_layers.base import _snake_case, unique_name
@@ -54,7 +55,7 @@ Logs = dict[str, float]
 _host = backend.host_namespace
 
 
-class Model(DataChecks, Evaluation, Module):
+class Model(DataChecks, Evaluation, KerasWeights, Module):
     """A module with Keras' training loop.
 
     Three ways to make one, as in Keras: ``Model(inputs, outputs)`` (the functional API, see

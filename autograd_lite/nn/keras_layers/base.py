@@ -35,6 +35,7 @@ from ...backend import ndarray
 from ...engine import data_of
 from ...random import get_generator
 from ...tensor import Tensor
+from .._keras_methods import KerasWeights
 from ..module import Module, Parameter, training_mode
 
 __all__ = ["INITIALIZERS", "Layer", "reset_layer_names"]
@@ -148,7 +149,7 @@ def _initial_values(initializer: str | Callable[..., Any], shape: tuple[int, ...
     raise TypeError(invalid(where, "initializer", initializer, "a Keras initializer name or a function"))
 
 
-class Layer(Module):
+class Layer(KerasWeights, Module):
     """Base of the Keras-style layers: ``name``, ``trainable``, and a ``build`` from the first input.
 
     Subclasses define ``build(input_shape)`` (make the weights with :meth:`add_weight`; the shape
