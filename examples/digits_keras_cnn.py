@@ -69,8 +69,8 @@ def main() -> None:
         layers.GlobalAveragePooling2D(),
         layers.Dense(10, activation="softmax"),
     ])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.003), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.003),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.summary()
     start = time.perf_counter()
     history = model.fit(x_train, y_train, epochs=epochs, batch_size=32, validation_split=0.1)
