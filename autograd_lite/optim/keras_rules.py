@@ -22,10 +22,9 @@ array([ 0.5, -1.5])
 from __future__ import annotations
 
 from .. import backend
-from ..backend import ndarray
 from ..typing import Data
 from .base import ParamGroup
-from .optimizers import Adagrad, Adam, AdamW, RMSprop, State, _adam_update
+from .optimizers import Adagrad, Adam, AdamW, RMSprop, State, _adagrad_update, _adam_update, _rmsprop_update
 
 __all__ = ["KerasAdagrad", "KerasAdam", "KerasAdamW", "KerasRMSprop"]
 
@@ -53,41 +52,11 @@ class KerasRMSprop(RMSprop):
     """RMSprop with Keras' ε and momentum (see the module's docstring)."""
 
     def _update(self, param: Data, grad: Data, state: State, group: ParamGroup) -> Data:
-        xp = _host if param.__class__ is ndarray else backend.namespace(param)
-        alpha, momentum = group["alpha"], group["momentum"]
-        if not state:
-            state["square_avg"] = xp.zeros_like(param)
-            if group["centered"]:
-                state["grad_avg"] = xp.zeros_like(param)
-            if momentum > 0:
-                state["momentum_buffer"] = xp.zeros_like(param)
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
-        v = state["square_avg"] = alpha * state["square_avg"] + (1 - alpha) * grad**2
-        if group["centered"]:
-            g_avg = state["grad_avg"] = alpha * state["grad_avg"] + (1 - alpha) * grad
-            v = v - g_avg**2
-        increment = group["lr"] * grad / xp.sqrt(v + group["eps"])
-        if momentum > 0:
-            increment = state["momentum_buffer"] = momentum * state["momentum_buffer"] + increment
-        param -= increment
-        return param
+        return _rmsprop_update(param, grad, state, group, keras_rule=True)
 
 
 class KerasAdagrad(Adagrad):
     """Adagrad with Keras' ε (see the module's docstring)."""
 
     def _update(self, param: Data, grad: Data, state: State, group: ParamGroup) -> Data:
-        xp = _host if param.__class__ is ndarray else backend.namespace(param)
-        if not state:
-            state["step"] = 0
-            state["sum"] = xp.full_like(param, group["initial_accumulator_value"])
-        state["step"] += 1
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
-        lr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-        s = state["sum"]
-        s += grad**2
-        state["sum"] = s
-        param -= lr * grad / xp.sqrt(s + group["eps"])
-        return param
+        return _adagrad_update(param, grad, state, group, keras_epsilon=True)

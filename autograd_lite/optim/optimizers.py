@@ -220,26 +220,38 @@ class RMSprop(Optimizer):
         boolean(group["centered"], "centered", "RMSprop")
 
     def _update(self, param: Data, grad: Data, state: State, group: ParamGroup) -> Data:
-        xp = _host if param.__class__ is ndarray else backend.namespace(param)
-        alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
-        if not state:
-            state["square_avg"] = xp.zeros_like(param)  # v
-            if group["centered"]:
-                state["grad_avg"] = xp.zeros_like(param)  # ḡ
-            if momentum > 0:
-                state["momentum_buffer"] = xp.zeros_like(param)  # b
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
-        v = state["square_avg"] = alpha * state["square_avg"] + (1 - alpha) * grad**2
+        return _rmsprop_update(param, grad, state, group)
+
+
+def _rmsprop_update(param: Data, grad: Data, state: State, group: ParamGroup,
+                    keras_rule: bool = False) -> Data:
+    """RMSprop's averages and update, shared by :class:`RMSprop` and Keras' (``keras_rule``: ε under
+    the square root, and the momentum buffer holding the rate-scaled steps)."""
+    xp = _host if param.__class__ is ndarray else backend.namespace(param)
+    alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
+    if not state:
+        state["square_avg"] = xp.zeros_like(param)  # v
         if group["centered"]:
-            g_avg = state["grad_avg"] = alpha * state["grad_avg"] + (1 - alpha) * grad
-            v = v - g_avg**2
+            state["grad_avg"] = xp.zeros_like(param)  # ḡ
         if momentum > 0:
-            b = state["momentum_buffer"] = momentum * state["momentum_buffer"] + grad / (xp.sqrt(v) + eps)
-            param -= group["lr"] * b
-        else:
-            param -= group["lr"] * grad / (xp.sqrt(v) + eps)
-        return param
+            state["momentum_buffer"] = xp.zeros_like(param)  # b
+    if group["weight_decay"] != 0:
+        grad = grad + group["weight_decay"] * param
+    v = state["square_avg"] = alpha * state["square_avg"] + (1 - alpha) * grad**2
+    if group["centered"]:
+        g_avg = state["grad_avg"] = alpha * state["grad_avg"] + (1 - alpha) * grad
+        v = v - g_avg**2
+    if keras_rule:
+        increment = group["lr"] * grad / xp.sqrt(v + eps)
+        if momentum > 0:
+            increment = state["momentum_buffer"] = momentum * state["momentum_buffer"] + increment
+        param -= increment
+    elif momentum > 0:
+        b = state["momentum_buffer"] = momentum * state["momentum_buffer"] + grad / (xp.sqrt(v) + eps)
+        param -= group["lr"] * b
+    else:
+        param -= group["lr"] * grad / (xp.sqrt(v) + eps)
+    return param
 
 
 class Adagrad(Optimizer):
@@ -271,16 +283,23 @@ class Adagrad(Optimizer):
                                       initial_accumulator_value=initial_accumulator_value, eps=eps))
 
     def _update(self, param: Data, grad: Data, state: State, group: ParamGroup) -> Data:
-        xp = _host if param.__class__ is ndarray else backend.namespace(param)
-        if not state:
-            state["step"] = 0
-            state["sum"] = xp.full_like(param, group["initial_accumulator_value"])  # s
-        state["step"] += 1
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
-        lr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-        s = state["sum"]
-        s += grad**2
-        state["sum"] = s
-        param -= lr * grad / (xp.sqrt(s) + group["eps"])
-        return param
+        return _adagrad_update(param, grad, state, group)
+
+
+def _adagrad_update(param: Data, grad: Data, state: State, group: ParamGroup,
+                    keras_epsilon: bool = False) -> Data:
+    """Adagrad's sum and update, shared by :class:`Adagrad` and Keras' (``keras_epsilon``: ε under
+    the square root, g / √(s + ε))."""
+    xp = _host if param.__class__ is ndarray else backend.namespace(param)
+    if not state:
+        state["step"] = 0
+        state["sum"] = xp.full_like(param, group["initial_accumulator_value"])  # s
+    state["step"] += 1
+    if group["weight_decay"] != 0:
+        grad = grad + group["weight_decay"] * param
+    lr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+    s = state["sum"]
+    s += grad**2
+    state["sum"] = s
+    param -= lr * grad / (xp.sqrt(s + group["eps"]) if keras_epsilon else xp.sqrt(s) + group["eps"])
+    return param
