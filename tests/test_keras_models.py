@@ -551,3 +551,12 @@ def test_keras_weight_lists_and_optimizer_arguments():
         keras.optimizers.SGD(clipnorm=1.0)
     with pytest.raises(TypeError, match="unexpected argument 'lr'"):
         keras.optimizers.SGD(lr=0.1)
+
+
+def test_sample_weights_with_a_loss_without_a_per_sample_form_are_refused_before_training():
+    model = nn.Sequential(nn.Dense(3, input_dim=3))
+    model.compile(optimizer="sgd", loss=nn.functional.softmax_cross_entropy)
+    before = model.get_weights()
+    with pytest.raises(TypeError, match="'softmax_cross_entropy' does not"):
+        model.fit(X, (X[:, 0] > 0).astype(int), sample_weight=np.ones(40), verbose=0)
+    assert model.optimizer is None and all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))

@@ -52,13 +52,17 @@ class ResolvedLoss:
     library: bool
     per_sample: LossFunction | None = field(default=None, repr=False, compare=False)
 
+    def require_per_sample(self, where: str) -> None:
+        """A TypeError unless the loss has a per-sample form (which sample and class weights need)."""
+        if self.per_sample is None:
+            raise TypeError(f"{where}: sample_weight and class_weight need a loss that gives one value per "
+                            f"sample; {self.name!r} does not (use a Keras name, a loss of nn.losses, "
+                            f"or a function loss(y_true, y_pred) that returns one value per sample)")
+
     def weighted(self, prediction: Operand, target: Operand, sample_weight: Operand) -> Tensor:
         """Keras 3's weighted loss: each sample's loss times its weight, summed, over the number
         of samples (not over the weights' sum)."""
-        if self.per_sample is None:
-            raise TypeError(f"fit: sample_weight and class_weight need a loss that gives one value per "
-                            f"sample; {self.name!r} does not (use a Keras name, a loss of nn.losses, "
-                            f"or a function loss(y_true, y_pred) that returns one value per sample)")
+        self.require_per_sample("fit")
         values = self.per_sample(prediction, target)
         shape = tuple(data_of(values).shape)
         if len(shape) > 1:

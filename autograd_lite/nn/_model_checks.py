@@ -219,9 +219,8 @@ class DataChecks:
             raise ValueError(f"{where}: class_weight is only supported for models with one output, as in "
                              f"Keras; give sample_weight")
         for head in self._heads:
-            if (sample_weight is not None or class_weight is not None) and head.loss is not None \
-                    and head.loss.per_sample is None:
-                head.loss.weighted(None, None, None)   # its error: this loss has no per-sample form
+            if (sample_weight is not None or class_weight is not None) and head.loss is not None:
+                head.loss.require_per_sample(where)
         weights = by_class = None
         if sample_weight is not None:
             weights = _fit_data.checked_sample_weight(where, sample_weight, _samples(checked_x))
