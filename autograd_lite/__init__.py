@@ -13,6 +13,7 @@ numbers and on plain arrays alike (plain in, plain out).
 
 from . import (  # the subpackages and namespaces, which build on the modules imported below
     backend,
+    compiler,
     contractions,
     creation,
     data,
@@ -31,6 +32,7 @@ from . import (  # the subpackages and namespaces, which build on the modules im
 )
 from .anomaly import AnomalyError
 from .backend import DeviceError
+from .compiler import CompileError, compile, disable_compile, grad_code  # noqa: A004, F401 - ag.compile
 from .contractions import *  # noqa: F403 - each area's public names, listed in its __all__
 from .creation import *  # noqa: F403
 from .engine import (
@@ -142,6 +144,8 @@ __all__ = [
     "negative", "no_grad", "power", "primitive", "relu", "reshape", "sigmoid", "sign", "softmax", "sqrt",
     "squeeze", "stack", "subtract", "sum", "sum_to", "swapaxes", "tanh", "tensor", "to_device", "transpose",
     "var", "where", "backend", "data", "nn", "optim", "testing",
+    # compiling (autograd_lite.compiler); ``compile`` itself is ag.compile, not star-imported
+    "CompileError", "compiler", "disable_compile", "grad_code",
     # NumPy's elementwise math (autograd_lite.math_ops)
     "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "cos", "cosh", "expm1", "log10",
     "log1p", "log2", "reciprocal", "sin", "sinh", "square", "tan",

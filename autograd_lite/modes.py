@@ -150,6 +150,8 @@ def is_anomaly_enabled() -> bool:
 # (``next`` on an ``itertools.count`` is atomic, so threads need no lock to draw a stamp.)
 
 clock = itertools.count(1)
+#: Counts redefinitions of VJPs (``defvjp``): a compiled program made before one is out of date.
+vjp_epoch = 0
 stamp_of = operator.attrgetter("_stamp")
 last_change = 0
 last_change_lock = threading.Lock()

@@ -30,7 +30,8 @@ from .. import _checks, backend
 from ..engine import Node, data_of, gradients, walk
 from ..tensor import Tensor
 
-__all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "numerical_grad"]
+__all__ = ["CompileCheckError", "GradcheckError", "compilecheck", "gradcheck", "gradgradcheck",
+           "numerical_grad"]
 
 
 class GradcheckError(AssertionError):
@@ -386,3 +387,6 @@ def gradgradcheck(f: Callable[..., Any], *inputs: Any, seed: int = 0, **options:
 
     return gradcheck(projected_gradient, *[place.put(a) for place, a in zip(places, arrays)], seed=seed,
                      **options)
+
+
+from .compilecheck import CompileCheckError, compilecheck  # noqa: E402 - it builds on the compiler

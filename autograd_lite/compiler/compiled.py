@@ -1,0 +1,391 @@
+"""``ag.compile``: a function that runs eagerly once, traces once, then replays its program.
+
+A :class:`CompiledFunction` keeps, per *signature* of its arguments (kinds, shapes, dtypes,
+``requires_grad``, the values of static arguments, and grad mode), the programs traced for it. Its
+rhythm is tinygrad TinyJit's: the first call with a signature runs eagerly (layers build their
+weights there), the second traces — an eager run that also writes the program — and later calls
+replay the program. A replay first checks what the program assumed: that the VJPs were not redefined
+(``defvjp``), that the modules it called are in the same training mode, that the function's closure
+and globals are the same objects, that each parameter still has its shape, dtype and
+``requires_grad``, and, inside the program, each guard. When a check fails, the call runs eagerly
+(and traces again, up to ``max_traces``), so a result is never stale.
+"""
+
+from __future__ import annotations
+
+import struct
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .. import modes
+from ..backend import ndarray
+from ..engine import Node, _leaf
+from ..tensor import Tensor
+from ..value import Value
+from . import program, tracing
+from .hooks import tracing_on
+from .snapshot import Snapshot, _differs, globals_guard
+from .tracing import CompileError, Slot
+
+__all__ = ["CompiledFunction", "disable_compile"]
+
+_GRAD = Node.__dict__["grad"]
+_disabled = 0
+
+
+class disable_compile:  # noqa: N801 - used as a context manager, like no_grad
+    """Run every compiled function eagerly inside the block (JAX's ``disable_jit``).
+
+    >>> import autograd_lite as ag
+    >>> with ag.disable_compile():
+    ...     pass
+    """
+
+    def __enter__(self) -> None:
+        global _disabled
+        _disabled += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _disabled
+        _disabled -= 1
+
+
+class _Entry:
+    """One traced program, with what it assumed."""
+
+    def __init__(self, trace: tracing.Trace, prog: program.Program, output_spec: Any, snapshot: Any) -> None:
+        self.program = prog
+        self.output_spec = output_spec
+        self.written = [node for node in trace.written.values() if id(node) not in trace.node_slot]
+        self.written_arguments = [i for i, slot in enumerate(trace.argument_node_slots)
+                                  if slot is not None and any(n is trace.values[slot]
+                                                              for n in trace.written.values())]
+        self.cells = list({id(c): c for c in trace.cells}.values())
+        self.modules = [(m, m.training) for m in trace.modules.values() if hasattr(m, "training")]
+        self.vjp_epoch = trace.vjp_epoch
+        self.snapshot = snapshot
+        self.loaded = trace.loaded
+        self.effects = trace.effects
+        self.calls = 0
+
+    def still_valid(self) -> str | None:
+        """Why this program no longer fits (``None``: it does)."""
+        if self.vjp_epoch != modes.vjp_epoch:
+            return "a VJP was redefined (defvjp)"
+        for module, training in self.modules:
+            if module.training is not training:
+                return f"{type(module).__name__} switched to {'training' if module.training else 'eval'} mode"
+        return None if self.snapshot is None else self.snapshot.changed()
+
+
+class CompiledFunction:
+    """``f``, traced and replayed; see :func:`autograd_lite.compile`."""
+
+    def __init__(self, function: Callable[..., Any], *, static_argnames: Sequence[str] = (),
+                 max_traces: int = 8, backend: str = "auto", check: bool | int = False,
+                 guard_globals: bool = True) -> None:
+        if not callable(function):
+            raise TypeError(f"compile: expected a function, got {type(function).__name__}")
+        if backend not in ("auto", "source", "tape"):
+            raise ValueError(f"compile: backend must be 'auto', 'source' or 'tape', not {backend!r}")
+        if isinstance(max_traces, bool) or not isinstance(max_traces, int) or max_traces < 1:
+            raise ValueError(f"compile: max_traces must be an int >= 1, not {max_traces!r}")
+        if check is not False and (isinstance(check, bool) is False and (not isinstance(check, int)
+                                                                          or check < 1)):
+            raise ValueError(f"compile: check must be True, False or an int >= 1, not {check!r}")
+        if isinstance(static_argnames, str):
+            static_argnames = (static_argnames,)
+        self.function = function
+        self.__name__ = getattr(function, "__name__", type(function).__name__)
+        self.__doc__ = getattr(function, "__doc__", None)
+        self.static_argnames = tuple(static_argnames)
+        self.max_traces = max_traces
+        self.backend = backend
+        self.check_every = 1 if check is True else int(check or 0)
+        self.guard_globals = guard_globals
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every trace: the next call with a signature runs eagerly again."""
+        self._entries: dict[Any, list[_Entry] | None] = {}
+        self.traces = 0
+        self.calls = 0
+        self.last_call = ""
+        self.log: list[str] = []
+        self._gave_up = False
+        self._last: _Entry | None = None
+
+    # ---- calling ----------------------------------------------------------------------------------
+    def eager(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the function itself, uncompiled."""
+        self.last_call = "eager"
+        return self.function(*args, **kwargs)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if _disabled or modes.grad_mode.anomaly or tracing.active is not None or self._gave_up:
+            return self.eager(*args, **kwargs)
+        self.calls += 1
+        key, leaves = _signature(args, kwargs, self.static_argnames)
+        entries = self._entries.get(key)
+        if entries is None:
+            self._entries[key] = []
+            self.log.append(f"call {self.calls}: new signature {_describe(key)}: ran eagerly (warm-up)")
+            return self.eager(*args, **kwargs)
+        for entry in entries:
+            reason = entry.still_valid()
+            if reason is not None:
+                entries.remove(entry)
+                self.log.append(f"call {self.calls}: a trace was dropped: {reason}")
+                break
+            if self.check_every and self.calls % self.check_every == 0:
+                return self._checked(entry, args, kwargs, leaves)
+            try:
+                result = self._replay(entry, leaves)
+            except program.Bail as bail:
+                self.log.append(f"call {self.calls}: {bail.reason} (instruction {bail.index}); "
+                                f"running eagerly")
+                break
+            return result
+        return self._trace_or_eager(key, args, kwargs, leaves)
+
+    def _trace_or_eager(self, key: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+                        leaves: list[Any]) -> Any:
+        if self.traces >= self.max_traces:
+            self._gave_up = True
+            message = (f"compile({self.__name__}): {self.traces} traces, the limit; running eagerly from "
+                       f"now on. Last reason: {self.log[-1] if self.log else '?'}")
+            self.log.append(message)
+            warnings.warn(message, stacklevel=3)
+            return self.eager(*args, **kwargs)
+        self.traces += 1
+        trace = tracing.Trace(self.__name__)
+        traced_args, traced_kwargs, input_slots = _substitute(trace, args, kwargs, leaves, key)
+        snapshot = globals_guard(self.function) if self.guard_globals else None
+        with tracing_on(trace):
+            result = self.function(*traced_args, **traced_kwargs)
+            outputs: list[Any] = []
+            spec = _output_spec(trace, result, outputs)
+        prog = program.build(trace, input_slots, outputs, self.backend)
+        entry = _Entry(trace, prog, spec, snapshot)
+        self._entries[key].insert(0, entry)
+        self._last = entry
+        self.last_call = "trace"
+        self.log.append(f"call {self.calls}: traced {_describe(key)} ({len(prog.instructions)} "
+                        f"instructions, {prog.backend})")
+        return _without_proxies(trace, result)
+
+    def _replay(self, entry: _Entry, leaves: list[Any]) -> Any:
+        inputs: list[Any] = []
+        for leaf in leaves:
+            if isinstance(leaf, Node):
+                inputs += (leaf._data, leaf)
+            else:
+                inputs.append(leaf)
+        written = entry.written + [leaves[i] for i in entry.written_arguments]
+        saved = [_GRAD.__get__(node, Node) for node in written]
+        for cell in entry.cells:
+            _GRAD.__set__(cell, cell._empty_grad)
+        done = [False]
+        try:
+            flat = entry.program.run(inputs, done)
+        except Exception as error:
+            if done[0]:   # past an optimizer step: the eager error cannot be had without repeating it
+                raise
+            for node, previous in zip(written, saved):
+                _GRAD.__set__(node, previous)
+            if isinstance(error, program.Bail):
+                raise
+            raise program.Bail(-1, f"the program raised {type(error).__name__}: {error}") from None
+        entry.calls += 1
+        self._last = entry
+        self.last_call = "replay"
+        return _rebuild(entry.output_spec, iter(flat))
+
+    def _checked(self, entry: _Entry, args: tuple[Any, ...], kwargs: dict[str, Any],
+                 leaves: list[Any]) -> Any:
+        """Replay, then run eagerly from the same state, and raise if anything differs (``check=``);
+        the eager run's results and state are the ones kept."""
+        before = Snapshot(entry, leaves)
+        try:
+            compiled = self._replay(entry, leaves)
+        except program.Bail:
+            before.restore()
+            return self.eager(*args, **kwargs)
+        after_compiled = Snapshot(entry, leaves)
+        before.restore()
+        eager = self.eager(*args, **kwargs)
+        difference = after_compiled.differs(Snapshot(entry, leaves)) or _differs(compiled, eager)
+        if difference:
+            raise CompileError(f"compile({self.__name__}, check=...): the compiled call differs from the "
+                               f"eager one: {difference}. Please report it; ag.disable_compile() runs "
+                               f"eagerly meanwhile")
+        self.last_call = "checked"
+        return eager
+
+    # ---- reading it -------------------------------------------------------------------------------
+    @property
+    def code(self) -> str:
+        """The generated Python of the last trace used (``""`` before any trace)."""
+        return self._last.program.source if self._last is not None else ""
+
+    def explain(self) -> str:
+        """What happened so far: signatures, traces, why calls ran eagerly."""
+        lines = [f"compile({self.__name__}): {self.calls} calls, {self.traces} traces "
+                 f"(max_traces={self.max_traces}), {sum(len(e or []) for e in self._entries.values())} "
+                 f"programs kept"]
+        lines += [f"  {line}" for line in self.log[-50:]]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<compiled {self.__name__}: {self.traces} traces>"
+
+
+# ---- signatures: what a program is specialised to ------------------------------------------------
+
+def _signature(args: tuple[Any, ...], kwargs: dict[str, Any], static: Sequence[str]) -> tuple[Any, list[Any]]:
+    """The cache key of a call, and its dynamic leaves (nodes, arrays, and — where no array is
+    among them — Python floats) in order."""
+    leaves: list[Any] = []
+    arrays = _has_arrays((args, kwargs))
+    spec = (tuple(_leaf_spec(a, leaves, arrays) for a in args),
+            tuple((k, ("static", _hashable(v)) if k in static else _leaf_spec(v, leaves, arrays))
+                  for k, v in sorted(kwargs.items())),
+            modes.grad_mode.enabled)
+    return spec, leaves
+
+
+def _has_arrays(obj: Any) -> bool:
+    stack = [obj]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (Tensor, ndarray)):
+            return True
+        if x.__class__ in (list, tuple):
+            stack.extend(x)
+        elif x.__class__ is dict:
+            stack.extend(x.values())
+    return False
+
+
+def _leaf_spec(x: Any, leaves: list[Any], arrays: bool) -> Any:
+    if isinstance(x, Node):
+        leaves.append(x)
+        return ("node", type(x), x.shape, str(getattr(x._data, "dtype", "float")), x.requires_grad)
+    if x.__class__ is ndarray:
+        leaves.append(x)
+        return ("array", x.shape, str(x.dtype))
+    if x.__class__ is float and not arrays:
+        leaves.append(x)
+        return ("float",)
+    if x.__class__ in (list, tuple):
+        return (x.__class__.__name__, tuple(_leaf_spec(item, leaves, arrays) for item in x))
+    if x.__class__ is dict:
+        return ("dict", tuple((k, _leaf_spec(v, leaves, arrays)) for k, v in sorted(x.items(), key=repr)))
+    return ("static", _hashable(x))
+
+
+def _hashable(x: Any) -> Any:
+    try:
+        hash(x)
+    except TypeError:
+        return ("id", id(x))
+    return (type(x), x)
+
+
+def _describe(key: Any) -> str:
+    def show(spec: Any) -> str:
+        tag = spec[0]
+        if tag == "node":
+            return f"{spec[1].__name__}{tuple(spec[2]) if spec[2] else ''}"
+        if tag == "array":
+            return f"array{spec[1]}"
+        if tag == "float":
+            return "float"
+        if tag in ("list", "tuple"):
+            return "[" + ", ".join(show(s) for s in spec[1]) + "]"
+        if tag == "dict":
+            return "{" + ", ".join(f"{k}: {show(s)}" for k, s in spec[1]) + "}"
+        return repr(spec[1][1]) if spec[1][0] != "id" else "<object>"
+    args, kwargs, grad = key
+    parts = [show(s) for s in args] + [f"{k}={show(s)}" for k, s in kwargs]
+    return "(" + ", ".join(parts) + ")" + ("" if grad else " under no_grad")
+
+
+def _substitute(trace: tracing.Trace, args: tuple[Any, ...], kwargs: dict[str, Any], leaves: list[Any],
+                key: Any) -> tuple[tuple[Any, ...], dict[str, Any], list[int]]:
+    """The arguments the trace runs on: arrays as Tensors and floats as Values (without grad) that
+    stand for the call's inputs, nodes as they are; and the input slots, in the order of leaves."""
+    replacements: dict[int, Any] = {}
+    input_slots: list[int] = []
+    trace.argument_node_slots = []
+    for leaf in leaves:
+        if isinstance(leaf, Node):
+            input_slots.append(trace.input(leaf._data, leaf).index)
+            node_slot = trace.input_node(leaf).index
+            input_slots.append(node_slot)
+            trace.argument_node_slots.append(node_slot)
+            continue
+        # a float argument gets an object of its own: the caller's may be a constant of the code
+        data = leaf if leaf.__class__ is ndarray else struct.unpack("d", struct.pack("d", leaf))[0]
+        stand_in = _leaf(Tensor if leaf.__class__ is ndarray else Value, data)
+        input_slots.append(trace.input(leaf, stand_in).index)
+        trace.argument_node_slots.append(None)
+        replacements[id(leaf)] = stand_in
+
+    def swap(x: Any) -> Any:
+        if id(x) in replacements and (x.__class__ is ndarray or x.__class__ is float):
+            return replacements[id(x)]
+        if x.__class__ in (list, tuple):
+            return x.__class__(swap(item) for item in x)
+        if x.__class__ is dict:
+            return {k: swap(v) for k, v in x.items()}
+        return x
+    return tuple(swap(a) for a in args), {k: swap(v) for k, v in kwargs.items()}, input_slots
+
+
+# ---- outputs ---------------------------------------------------------------------------------------
+
+def _output_spec(trace: tracing.Trace, result: Any, outputs: list[Any]) -> Any:
+    """How to rebuild ``result`` from the program's flat outputs (appended to ``outputs``)."""
+    if isinstance(result, Node):
+        outputs.append(trace.operand(result))
+        return ("raw",) if id(result) in trace.proxies else ("node", result._result_type)
+    if result.__class__ in (list, tuple):
+        return (result.__class__, tuple(_output_spec(trace, x, outputs) for x in result))
+    if result.__class__ is dict:
+        return (dict, tuple((k, _output_spec(trace, v, outputs)) for k, v in result.items()))
+    if result.__class__ is float or result.__class__ is ndarray or hasattr(result, "dtype"):
+        slot = trace.slot_of.get(id(result))
+        if slot is None:
+            raise CompileError(f"compile({trace.where}) returns a {type(result).__name__} that was "
+                               f"computed outside autograd_lite's ops, so it would be the same on every "
+                               f"call; return a Tensor or Value instead")
+        outputs.append(Slot(slot))
+        return ("raw",)
+    return ("constant", result)
+
+
+def _rebuild(spec: Any, flat: Any) -> Any:
+    tag = spec[0]
+    if tag == "raw":
+        return next(flat)
+    if tag == "node":
+        return _leaf(spec[1], next(flat))
+    if tag == "constant":
+        return spec[1]
+    if tag is dict:
+        return {k: _rebuild(s, flat) for k, s in spec[1]}
+    return tag(_rebuild(s, flat) for s in spec[1])
+
+
+def _without_proxies(trace: tracing.Trace, result: Any) -> Any:
+    """The trace call's own result, with the stand-ins of ``.grad`` reads back to plain data."""
+    if isinstance(result, Node) and id(result) in trace.proxies:
+        return result._data
+    if result.__class__ in (list, tuple):
+        return result.__class__(_without_proxies(trace, x) for x in result)
+    if result.__class__ is dict:
+        return {k: _without_proxies(trace, v) for k, v in result.items()}
+    return result
+
