@@ -270,14 +270,14 @@ class Primitive:
                 _checks.function(vjp, f"the VJP of input {position}", f"{self.name}.defvjp")
         self.vjps = vjps
         self.argnum_vjp = None
-        modes.vjp_epoch += 1
+        modes.program_epoch += 1
         return self
 
     def defvjp_argnum(self, vjp: Callable[..., Any]) -> Primitive:
         """Set one VJP for every input of a variadic primitive: ``vjp(i, g, out, *inputs)``."""
         self.argnum_vjp = _checks.function(vjp, "vjp", f"{self.name}.defvjp_argnum")
         self.vjps = ()
-        modes.vjp_epoch += 1
+        modes.program_epoch += 1
         return self
 
     def defparams(self, check: Callable[..., dict[str, Any]], inputs: int | None = 1) -> Primitive:

@@ -11,6 +11,7 @@ import contextlib
 import itertools
 import operator
 import threading
+from typing import Any
 
 __all__ = ["detect_anomaly", "enable_grad", "is_anomaly_enabled", "is_grad_enabled", "no_grad"]
 
@@ -150,8 +151,20 @@ def is_anomaly_enabled() -> bool:
 # (``next`` on an ``itertools.count`` is atomic, so threads need no lock to draw a stamp.)
 
 clock = itertools.count(1)
-#: Counts redefinitions of VJPs (``defvjp``): a compiled program made before one is out of date.
-vjp_epoch = 0
+#: The trace ``ag.compile`` is recording, or None (set by autograd_lite.compiler.hooks).
+compiling: Any = None
+
+
+def outside_the_graph(what: str) -> None:
+    """Raise while a compiled function is traced: ``what`` changes state outside the graph (running
+    statistics, say), which a replay of the program would not repeat."""
+    if compiling is not None and not compiling.internal:
+        raise compiling.side_effect(what)
+
+
+#: Counts what outdates every compiled program: a VJP redefined (``defvjp``), a layer or parameter
+#: set on a module (``Sequential.add``, a new model).
+program_epoch = 0
 stamp_of = operator.attrgetter("_stamp")
 last_change = 0
 last_change_lock = threading.Lock()

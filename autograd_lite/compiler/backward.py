@@ -76,7 +76,7 @@ def _emit_store(trace: tracing.Trace, node: Node, g: Any, handed_out: Slot | Non
     target = trace.node_operand(node)
     if node._stamp >= trace.start and target is node:
         trace.cells.append(node)      # a leaf made in this call: its .grad starts empty on each call
-    trace.written[id(node)] = node
+    trace.remember_grad(node, _GRAD.__get__(node, Node))
     value = store_grad(node, trace.value(g), trace.value(handed_out))
     slot = trace.emit("effect", store_grad, (target, g, handed_out), name="store_grad", value=value)
     trace.grad_slot[id(node)] = slot.index

@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .. import modes
+from .. import backend, modes
 from ..backend import ndarray
 from ..engine import Node, _leaf
 from ..tensor import Tensor
@@ -63,7 +63,7 @@ class _Entry:
                                                               for n in trace.written.values())]
         self.cells = list({id(c): c for c in trace.cells}.values())
         self.modules = [(m, m.training) for m in trace.modules.values() if hasattr(m, "training")]
-        self.vjp_epoch = trace.vjp_epoch
+        self.program_epoch = trace.program_epoch
         self.snapshot = snapshot
         self.loaded = trace.loaded
         self.effects = trace.effects
@@ -71,8 +71,8 @@ class _Entry:
 
     def still_valid(self) -> str | None:
         """Why this program no longer fits (``None``: it does)."""
-        if self.vjp_epoch != modes.vjp_epoch:
-            return "a VJP was redefined (defvjp)"
+        if self.program_epoch != modes.program_epoch:
+            return "a VJP was redefined (defvjp), or a module was given a new layer or parameter"
         for module, training in self.modules:
             if module.training is not training:
                 return f"{type(module).__name__} switched to {'training' if module.training else 'eval'} mode"
@@ -84,7 +84,7 @@ class CompiledFunction:
 
     def __init__(self, function: Callable[..., Any], *, static_argnames: Sequence[str] = (),
                  max_traces: int = 8, backend: str = "auto", check: bool | int = False,
-                 guard_globals: bool = True) -> None:
+                 guard_globals: bool = True, fallback: bool | str = False) -> None:
         if not callable(function):
             raise TypeError(f"compile: expected a function, got {type(function).__name__}")
         if backend not in ("auto", "source", "tape"):
@@ -104,6 +104,9 @@ class CompiledFunction:
         self.backend = backend
         self.check_every = 1 if check is True else int(check or 0)
         self.guard_globals = guard_globals
+        #: what a CompileError while tracing does: raise (False), or run eagerly from then on, with
+        #: one warning ("warn") or without (True) — Keras' jit_compile=True and "auto"
+        self.fallback = fallback
         self.reset()
 
     def reset(self) -> None:
@@ -160,12 +163,23 @@ class CompiledFunction:
             return self.eager(*args, **kwargs)
         self.traces += 1
         trace = tracing.Trace(self.__name__)
-        traced_args, traced_kwargs, input_slots = _substitute(trace, args, kwargs, leaves, key)
+        traced_args, traced_kwargs, input_slots = _substitute(trace, args, kwargs, leaves,
+                                                                 self.static_argnames)
         snapshot = globals_guard(self.function) if self.guard_globals else None
-        with tracing_on(trace):
-            result = self.function(*traced_args, **traced_kwargs)
-            outputs: list[Any] = []
-            spec = _output_spec(trace, result, outputs)
+        try:
+            with tracing_on(trace):
+                result = self.function(*traced_args, **traced_kwargs)
+                outputs: list[Any] = []
+                spec = _output_spec(trace, result, outputs)
+        except CompileError as error:
+            if not self.fallback or trace.irreversible:
+                raise
+            trace.put_back_grads()   # nothing else has changed: the call runs again, eagerly
+            self._gave_up = True
+            self.log.append(f"call {self.calls}: cannot be compiled, running eagerly from now on: {error}")
+            if self.fallback == "warn":
+                warnings.warn(f"{error} Proceeding with jit_compile=False.", stacklevel=4)
+            return self.eager(*args, **kwargs)
         prog = program.build(trace, input_slots, outputs, self.backend)
         entry = _Entry(trace, prog, spec, snapshot)
         self._entries[key].insert(0, entry)
@@ -247,41 +261,56 @@ def _signature(args: tuple[Any, ...], kwargs: dict[str, Any], static: Sequence[s
     """The cache key of a call, and its dynamic leaves (nodes, arrays, and — where no array is
     among them — Python floats) in order."""
     leaves: list[Any] = []
-    arrays = _has_arrays((args, kwargs))
-    spec = (tuple(_leaf_spec(a, leaves, arrays) for a in args),
-            tuple((k, ("static", _hashable(v)) if k in static else _leaf_spec(v, leaves, arrays))
-                  for k, v in sorted(kwargs.items())),
-            modes.grad_mode.enabled)
-    return spec, leaves
+    seen = [False, False]   # an array among the arguments, a float among them
+    spec = _specs(args, kwargs, static, leaves, seen, floats=True)
+    if seen[0] and seen[1]:   # floats beside arrays are static: walk again (rare)
+        leaves.clear()
+        spec = _specs(args, kwargs, static, leaves, seen, floats=False)
+    return (spec, modes.grad_mode.enabled), leaves
+
+
+def _specs(args: tuple[Any, ...], kwargs: dict[str, Any], static: Sequence[str], leaves: list[Any],
+           seen: list[bool], floats: bool) -> Any:
+    specs = tuple(_leaf_spec(a, leaves, seen, floats) for a in args)
+    if not kwargs:
+        return specs, ()
+    return specs, tuple((k, ("static", _hashable(v)) if k in static else _leaf_spec(v, leaves, seen, floats))
+                        for k, v in sorted(kwargs.items()))
 
 
 def _has_arrays(obj: Any) -> bool:
-    stack = [obj]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, (Tensor, ndarray)):
-            return True
-        if x.__class__ in (list, tuple):
-            stack.extend(x)
-        elif x.__class__ is dict:
-            stack.extend(x.values())
-    return False
+    seen = [False, False]
+    _leaf_spec(obj, [], seen, True)
+    return seen[0]
 
 
-def _leaf_spec(x: Any, leaves: list[Any], arrays: bool) -> Any:
+def _leaf_spec(x: Any, leaves: list[Any], seen: list[bool], floats: bool) -> Any:
+    cls = x.__class__
+    if cls is ndarray:
+        leaves.append(x)
+        seen[0] = True
+        return (cls, x.shape, x.dtype)
     if isinstance(x, Node):
         leaves.append(x)
-        return ("node", type(x), x.shape, str(getattr(x._data, "dtype", "float")), x.requires_grad)
-    if x.__class__ is ndarray:
-        leaves.append(x)
-        return ("array", x.shape, str(x.dtype))
-    if x.__class__ is float and not arrays:
+        data = x._data
+        if data.__class__ is float:
+            return (cls, (), None, x.requires_grad)
+        seen[0] = True
+        return (cls, data.shape, data.dtype, x.requires_grad)
+    if cls is float:
+        seen[1] = True
+        if not floats:
+            return ("static", (float, x))
         leaves.append(x)
         return ("float",)
-    if x.__class__ in (list, tuple):
-        return (x.__class__.__name__, tuple(_leaf_spec(item, leaves, arrays) for item in x))
-    if x.__class__ is dict:
-        return ("dict", tuple((k, _leaf_spec(v, leaves, arrays)) for k, v in sorted(x.items(), key=repr)))
+    if cls is list or cls is tuple:
+        return (cls, tuple([_leaf_spec(item, leaves, seen, floats) for item in x]))
+    if cls is dict:
+        return (dict, tuple((k, _leaf_spec(v, leaves, seen, floats)) for k, v in sorted(x.items(), key=repr)))
+    if backend.is_array(x):
+        leaves.append(x)
+        seen[0] = True
+        return (cls, x.shape, str(x.dtype))
     return ("static", _hashable(x))
 
 
@@ -296,27 +325,26 @@ def _hashable(x: Any) -> Any:
 def _describe(key: Any) -> str:
     def show(spec: Any) -> str:
         tag = spec[0]
-        if tag == "node":
-            return f"{spec[1].__name__}{tuple(spec[2]) if spec[2] else ''}"
-        if tag == "array":
-            return f"array{spec[1]}"
         if tag == "float":
             return "float"
-        if tag in ("list", "tuple"):
+        if tag == "static":
+            return repr(spec[1][1]) if spec[1][0] != "id" else "<object>"
+        if tag is list or tag is tuple:
             return "[" + ", ".join(show(s) for s in spec[1]) + "]"
-        if tag == "dict":
+        if tag is dict:
             return "{" + ", ".join(f"{k}: {show(s)}" for k, s in spec[1]) + "}"
-        return repr(spec[1][1]) if spec[1][0] != "id" else "<object>"
-    args, kwargs, grad = key
+        name = "array" if tag is ndarray else tag.__name__
+        return f"{name}{tuple(spec[1]) if spec[1] else ''}"
+    (args, kwargs), grad = key
     parts = [show(s) for s in args] + [f"{k}={show(s)}" for k, s in kwargs]
     return "(" + ", ".join(parts) + ")" + ("" if grad else " under no_grad")
 
 
 def _substitute(trace: tracing.Trace, args: tuple[Any, ...], kwargs: dict[str, Any], leaves: list[Any],
-                key: Any) -> tuple[tuple[Any, ...], dict[str, Any], list[int]]:
+                static: Sequence[str]) -> tuple[tuple[Any, ...], dict[str, Any], list[int]]:
     """The arguments the trace runs on: arrays as Tensors and floats as Values (without grad) that
     stand for the call's inputs, nodes as they are; and the input slots, in the order of leaves."""
-    replacements: dict[int, Any] = {}
+    replacements: list[Any] = []
     input_slots: list[int] = []
     trace.argument_node_slots = []
     for leaf in leaves:
@@ -325,23 +353,33 @@ def _substitute(trace: tracing.Trace, args: tuple[Any, ...], kwargs: dict[str, A
             node_slot = trace.input_node(leaf).index
             input_slots.append(node_slot)
             trace.argument_node_slots.append(node_slot)
+            replacements.append(leaf)
             continue
         # a float argument gets an object of its own: the caller's may be a constant of the code
-        data = leaf if leaf.__class__ is ndarray else struct.unpack("d", struct.pack("d", leaf))[0]
-        stand_in = _leaf(Tensor if leaf.__class__ is ndarray else Value, data)
+        is_float = leaf.__class__ is float
+        data = struct.unpack("d", struct.pack("d", leaf))[0] if is_float else leaf
+        stand_in = _leaf(Value if is_float else Tensor, data)
         input_slots.append(trace.input(leaf, stand_in).index)
         trace.argument_node_slots.append(None)
-        replacements[id(leaf)] = stand_in
+        replacements.append(stand_in)
 
-    def swap(x: Any) -> Any:
-        if id(x) in replacements and (x.__class__ is ndarray or x.__class__ is float):
-            return replacements[id(x)]
+    stand_ins = iter(replacements)
+    arrays = _has_arrays((args, kwargs))
+
+    def swap(x: Any) -> Any:   # the order of _leaf_spec's walk, so each leaf meets its own stand-in
+        if isinstance(x, Node):
+            return next(stand_ins)
+        if x.__class__ is ndarray or backend.is_array(x) or x.__class__ is float and not arrays:
+            return next(stand_ins)
         if x.__class__ in (list, tuple):
-            return x.__class__(swap(item) for item in x)
+            return x.__class__([swap(item) for item in x])
         if x.__class__ is dict:
-            return {k: swap(v) for k, v in x.items()}
+            swapped = {k: swap(v) for k, v in sorted(x.items(), key=repr)}
+            return {k: swapped[k] for k in x}
         return x
-    return tuple(swap(a) for a in args), {k: swap(v) for k, v in kwargs.items()}, input_slots
+    traced_args = tuple(swap(a) for a in args)
+    swapped_kwargs = {k: v if k in static else swap(v) for k, v in sorted(kwargs.items())}
+    return traced_args, {k: swapped_kwargs[k] for k in kwargs}, input_slots
 
 
 # ---- outputs ---------------------------------------------------------------------------------------

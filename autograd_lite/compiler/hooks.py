@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .. import backprop, engine
+from .. import backprop, engine, modes
 from ..engine import Node
 from ..nn import module as nn_module
 from ..nn.functional import embedding
@@ -115,7 +115,7 @@ def _grad_set(node: Node, new: Any) -> None:
     if trace is not None and not trace.internal and _outlives_call(trace, node):
         operand = trace.operand(new)
         raw = trace.value(operand)
-        trace.written[id(node)] = node
+        trace.remember_grad(node, _GRAD.__get__(node, Node))
         trace.emit("effect", backward.write_grad, (trace.node_operand(node), operand), name="set_grad",
                    has_out=False)
         new = raw
@@ -268,7 +268,7 @@ def tracing_on(trace: tracing.Trace) -> Iterator[None]:
                            f"a compiled function cannot trace another (call the inner one eagerly)")
     swaps = _swaps()
     saved = [(owner, name, owner.__dict__.get(name, _MISSING)) for owner, name, _ in swaps]
-    tracing.active = trace
+    tracing.active = modes.compiling = trace
     try:
         for owner, name, replacement in swaps:
             setattr(owner, name, replacement)
@@ -279,7 +279,7 @@ def tracing_on(trace: tracing.Trace) -> Iterator[None]:
                 delattr(owner, name)
             else:
                 setattr(owner, name, previous)
-        tracing.active = None
+        tracing.active = modes.compiling = None
 
 
 _MISSING = object()

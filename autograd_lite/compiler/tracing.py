@@ -97,8 +97,9 @@ class Trace:
         self.modules: dict[int, Any] = {}    # modules called, whose training flag is guarded
         self.node_slot: dict[int, int] = {}  # id(argument node) -> the slot holding the node itself
         self.proxies: set[int] = set()       # ids of the nodes that stand for a .grad read
+        self.original_grads: dict[int, tuple[Node, Any]] = {}
         self.grad_slot: dict[int, int] = {}  # id(node) -> the slot of the .grad the program stored
-        self.vjp_epoch = modes.vjp_epoch
+        self.program_epoch = modes.program_epoch
         self.irreversible = False
 
     # ---- slots ----------------------------------------------------------------------------------
@@ -251,6 +252,20 @@ class Trace:
         operands = [self.operand(a) for a in args]
         self.emit("guard", function, operands, name=text, has_out=False, outcome=outcome,
                   expression=self.expression(function, operands, {}))
+
+    def side_effect(self, what: str) -> CompileError:
+        return CompileError(f"compile({self.where}): {what} at {user_line()} changes state outside the "
+                            f"graph, which a replay of the program would not repeat; run it eagerly "
+                            f"(jit_compile=False, step.eager(...)) or in evaluation mode")
+
+    def remember_grad(self, node: Node, previous: Any) -> None:
+        """Note ``node``'s ``.grad`` before this call first changes it (put back if tracing fails)."""
+        self.written.setdefault(id(node), node)
+        self.original_grads.setdefault(id(node), (node, previous))
+
+    def put_back_grads(self) -> None:
+        for node, previous in self.original_grads.values():
+            Node.__dict__["grad"].__set__(node, previous)
 
     def escape(self, what: str, node: Node) -> CompileError:
         kind = type(node).__name__

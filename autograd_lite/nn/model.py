@@ -40,6 +40,7 @@ from . import _fit_data as data
 from ._arguments import OPTIMIZERS, _batch_size, _check_optimizer, _validation_split, _verbose, lookup
 from ._compiled import LossTracker, OutputHead, ResolvedLoss, output_heads
 from ._evaluation import Evaluation, steps_argument
+from ._jit import train_function
 from ._keras_methods import KerasWeights
 from ._model_checks import DataChecks
 from .callbacks import Callback, CallbackList, callback_list
@@ -148,8 +149,9 @@ class Model(DataChecks, Evaluation, KerasWeights, Module):
         (called ``(prediction, target)``, as everywhere there), or your own function, called Keras'
         way round, ``loss(y_true, y_pred)``. ``metrics``: names (``'accuracy'``, ``'mse'``, ...) or
         metric objects of :mod:`autograd_lite.nn.metrics`; ``weighted_metrics`` are computed with the
-        sample weights. ``run_eagerly`` and ``jit_compile`` are accepted (everything runs eagerly
-        here); ``steps_per_execution`` must be 1.
+        sample weights. ``jit_compile`` (``"auto"``, ``True``, ``False``): whether ``fit`` compiles
+        each step's computation with :func:`autograd_lite.compile` (see :mod:`autograd_lite.nn._jit`);
+        ``run_eagerly=True`` never does. ``steps_per_execution`` must be 1.
         """
         heads = output_heads(self._output_names(), loss, loss_weights, metrics, weighted_metrics)
         _check_optimizer(optimizer)
@@ -168,6 +170,8 @@ class Model(DataChecks, Evaluation, KerasWeights, Module):
         self._optimizer_spec = optimizer
         self.optimizer = optimizer if isinstance(optimizer, optim.Optimizer) else None
         self.metric_names = names
+        self.__dict__["_jit_compile"] = False if run_eagerly else jit_compile
+        self.__dict__["_train_function"] = None   # compiled anew for the new loss and optimizer
         self.compiled = True
 
     def _output_names(self) -> list[str | None]:
@@ -295,13 +299,26 @@ class Model(DataChecks, Evaluation, KerasWeights, Module):
         [4.0]
         """
         x, y, sample_weight = (*data, None)[:3]
-        y_pred = self(x)
-        loss = self.compute_loss(x, y, y_pred, sample_weight)
-        self.optimizer.zero_grad()
-        loss.backward()
-        self.optimizer.step()
+        step = self.__dict__.get("_train_function")
+        if step is None:
+            step = self.__dict__["_train_function"] = train_function(self)
+        loss, y_pred, output_losses = step(x, y, sample_weight, optimizer=self.optimizer)
+        if output_losses:
+            self.__dict__["_output_losses"] = list(output_losses)
         self._track_losses(loss, _batch_samples(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def _train_computation(self, x: Any, y: Any, sample_weight: Any,
+                           optimizer: Any) -> tuple[Any, Any, tuple[Any, ...]]:
+        """A training step's computation: the loss, the predictions and each output's loss (for
+        several outputs), after one step of ``optimizer``."""
+        y_pred = self(x)
+        loss = self.compute_loss(x, y, y_pred, sample_weight)
+        output_losses = tuple(self.__dict__.get("_output_losses", ())) if len(self._heads) > 1 else ()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss, y_pred, output_losses
 
     def test_step(self, data: tuple[Any, ...]) -> Logs:
         """The logs so far of an evaluation, after the batch ``data = (x, y, sample_weight)``:

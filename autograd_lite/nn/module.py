@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from .. import backend
+from .. import backend, modes
 from .._checks import boolean, invalid
 from ..backend import ndarray
 from ..engine import data_of
@@ -109,6 +109,8 @@ class Module(KerasMethods):
                             f"parameters would not be trained, saved or moved); use nn.ModuleDict({{...}})")
         super().__setattr__(name, value)
         _name_by_path(name, value)
+        if isinstance(value, (Parameter, Module)):
+            modes.program_epoch += 1   # a compiled step of a model with other layers is out of date
 
     def __delattr__(self, name: str) -> None:
         super().__delattr__(name)

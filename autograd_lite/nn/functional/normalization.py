@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ... import _checks, backend
+from ... import _checks, backend, modes
 from ...backend import ndarray
 from ...engine import Node, ShapeError, data_of, docstring_tests, primitive
 from ...ops import add, multiply, sqrt
@@ -125,6 +125,7 @@ def batch_norm(input: Operand, running_mean: Operand | None, running_var: Operan
 def _write(target: Operand, array: Data) -> None:
     """Write ``array`` into ``target`` in place: into an array's memory, or as a tensor's data (the
     same tensor, marked modified: a graph that read it before refuses to backpropagate)."""
+    modes.outside_the_graph("updating running statistics in place")
     if isinstance(target, Node):
         target.data = array
     else:
