@@ -162,6 +162,15 @@ def outside_the_graph(what: str) -> None:
         raise compiling.side_effect(what)
 
 
+def data_computed(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)``: raw data (class indices, say) that library code computes from
+    nodes' data outside the graph. While a function is traced for ``ag.compile`` this is one
+    instruction of the program, so it is computed again, and its checks made again, on every call."""
+    if compiling is None or compiling.internal:
+        return function(*args, **kwargs)
+    return compiling.data_call(function, args, kwargs)
+
+
 #: Counts what outdates every compiled program: a VJP redefined (``defvjp``), a layer or parameter
 #: set on a module (``Sequential.add``, a new model).
 program_epoch = 0

@@ -339,10 +339,16 @@ def test_compile_accepts_loss_functions(data):
         calls.append((type(y_true), type(y_pred), y_pred.shape))
         return F.mse_loss(y_pred, y_true)
 
-    model = perceptron(loss=my_loss, metrics=["mae"])
+    model = perceptron(loss=my_loss, metrics=["mae"], jit_compile=False)
     history = model.fit(X, y, epochs=1, batch_size=100, verbose=0)
     assert calls == [(np.ndarray, Tensor, (len(X), 1))] + [(np.ndarray, Tensor, (100, 1))] * 2
     assert set(history.history) == {"loss", "mae"}
+    calls.clear()   # compiled (the default): the loss's Python runs to warm up, to trace (where y_true is
+    model = perceptron(loss=my_loss, metrics=["mae"])   # a Tensor), and to check the trace; not after
+    model.fit(X, y, epochs=3, batch_size=100, verbose=0)
+    assert calls == [(np.ndarray, Tensor, (len(X), 1)), (np.ndarray, Tensor, (100, 1)),
+                     (Tensor, Tensor, (100, 1)), (np.ndarray, Tensor, (100, 1))]
+    assert model._train_function.traces == 1 and model._train_function.last_call == "replay"
     model = perceptron(loss=F.binary_cross_entropy)           # known losses keep their Keras name
     with pytest.raises(ValueError, match="binary cross-entropy needs labels 0 or 1"):
         model.fit(X, y * 2, verbose=0)

@@ -118,6 +118,7 @@ class CompiledFunction:
         self.log: list[str] = []
         self._gave_up = False
         self._last: _Entry | None = None
+        self._previous: dict[Any, tuple[tuple[Any, ...], dict[str, Any]]] = {}   # per signature
 
     # ---- calling ----------------------------------------------------------------------------------
     def eager(self, *args: Any, **kwargs: Any) -> Any:
@@ -134,6 +135,7 @@ class CompiledFunction:
         if entries is None:
             self._entries[key] = []
             self.log.append(f"call {self.calls}: new signature {_describe(key)}: ran eagerly (warm-up)")
+            self._previous[key] = (args, kwargs)
             return self.eager(*args, **kwargs)
         for entry in entries:
             reason = entry.still_valid()
@@ -149,6 +151,7 @@ class CompiledFunction:
                 self.log.append(f"call {self.calls}: {bail.reason} (instruction {bail.index}); "
                                 f"running eagerly")
                 break
+            self._previous[key] = (args, kwargs)
             return result
         return self._trace_or_eager(key, args, kwargs, leaves)
 
@@ -182,12 +185,50 @@ class CompiledFunction:
             return self.eager(*args, **kwargs)
         prog = program.build(trace, input_slots, outputs, self.backend)
         entry = _Entry(trace, prog, spec, snapshot)
+        difference = self._verified(entry, key)
+        if difference:
+            error = CompileError(
+                f"compile({self.__name__}): the traced program computes something else than eager on the "
+                f"previous call's arguments ({difference}): the function reads data outside autograd_lite's "
+                f"ops (NumPy on a traced value, or Python state), which a trace would freeze")
+            if not self.fallback:
+                raise error
+            self._gave_up = True
+            self.log.append(f"call {self.calls}: {error}; running eagerly from now on")
+            if self.fallback == "warn":
+                warnings.warn(f"{error} Proceeding with jit_compile=False.", stacklevel=3)
+            return _without_proxies(trace, result)
         self._entries[key].insert(0, entry)
         self._last = entry
         self.last_call = "trace"
         self.log.append(f"call {self.calls}: traced {_describe(key)} ({len(prog.instructions)} "
                         f"instructions, {prog.backend})")
         return _without_proxies(trace, result)
+
+    def _verified(self, entry: _Entry, key: Any) -> str:
+        """Run the new program on the previous call's arguments, and eager from the same state, and
+        say how they differ (``""``: bit for bit equal, or nothing to compare with): what a trace
+        froze that depends on the inputs — a label array converted with NumPy, say — shows here.
+        The state after the traced call is put back."""
+        previous = self._previous.pop(key, None)
+        if previous is None:
+            return ""
+        args, kwargs = previous
+        leaves = _signature(args, kwargs, self.static_argnames)[1]
+        before = Snapshot(entry, leaves)
+        try:
+            compiled = self._replay(entry, leaves)
+        except program.Bail:   # another branch: the guards keep that call honest
+            before.restore()
+            return ""
+        after_compiled = Snapshot(entry, leaves)
+        before.restore()
+        try:
+            eager = self.function(*args, **kwargs)
+        finally:
+            after_eager = Snapshot(entry, leaves)
+            before.restore()
+        return after_compiled.differs(after_eager) or _differs(compiled, eager)
 
     def _replay(self, entry: _Entry, leaves: list[Any]) -> Any:
         inputs: list[Any] = []

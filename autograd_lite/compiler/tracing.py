@@ -164,9 +164,12 @@ class Trace:
             if x._stamp >= self.start:     # made inside from constants: a constant
                 return x._data
             return self.load(x)
-        if x.__class__ in (list, tuple) and any(self.is_dynamic(item) for item in x):
-            raise CompileError(f"compile({self.where}): a list of traced values passed as one "
-                               f"argument at {user_line()}; stack them first (ag.stack)")
+        if x.__class__ in (list, tuple) and any(self.is_dynamic(item) or item.__class__ in (list, tuple)
+                                                for item in x):
+            items = [self.operand(item) for item in x]
+            if any(isinstance(item, Slot) for item in items):   # built on each call
+                return self.emit("call", _PACKERS[x.__class__], items, name=x.__class__.__name__,
+                                 value=x)
         return x
 
     def load(self, node: Node) -> Slot:
@@ -244,6 +247,31 @@ class Trace:
                                              name=primitive.name, line=user_line(),
                                              expression=expression, as_array=not is_value))
 
+    def data_call(self, function: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+        """Library code computes raw data from traced values (:func:`modes.data_computed`): run it,
+        and append it as a call whose arguments are the same kinds again (a node's data is wrapped
+        in a node of its kind); a tuple result is unpacked into slots, its Nones guarded."""
+        operands = [self.operand(a) for a in args]
+        keywords = {k: self.operand(v) for k, v in kwargs.items()}
+        value = function(*args, **kwargs)
+        if not any(isinstance(o, Slot) for o in (*operands, *keywords.values())):
+            return value
+        kinds = [type(a) if isinstance(a, Node) else None for a in args]
+        slot = self.emit("call", _as_given(function, kinds), operands, keywords,
+                         name=function.__name__, value=value)
+        if value.__class__ is not tuple:
+            return self.values[slot.index]
+        parts = []
+        for index, part in enumerate(value):
+            if part is None:
+                self.emit("guard", _is_none_at(index), (slot,), name=f"{function.__name__}[{index}] is None",
+                          has_out=False, outcome=True)
+                parts.append(None)
+            else:
+                parts.append(self.values[self.emit("call", _item(index), (slot,), name="item",
+                                                   value=part).index])
+        return tuple(parts)
+
     def guard(self, function: Callable[..., Any], args: Sequence[Any], outcome: Any, text: str) -> None:
         """A Python decision on traced data: replays must decide the same, or run eagerly."""
         if self.irreversible:
@@ -277,6 +305,32 @@ class Trace:
 
 
 _OPERAND_NAMES = tuple(f"{{{i}}}" for i in range(8))
+
+
+_PACKERS = {tuple: lambda *items: tuple(items), list: lambda *items: list(items)}
+
+
+def _as_given(function: Callable[..., Any], kinds: list[type[Node] | None]) -> Callable[..., Any]:
+    """``function`` called with the slots' data wrapped back into nodes where it was given nodes."""
+    from ..engine import _leaf
+
+    if not any(kinds):
+        return function
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return function(*(a if kind is None else _leaf(kind, a) for a, kind in zip(args, kinds)), **kwargs)
+    call.__name__ = function.__name__
+    return call
+
+
+def _item(index: int) -> Callable[[Any], Any]:
+    return operator.itemgetter(index)
+
+
+def _is_none_at(index: int) -> Callable[[Any], bool]:
+    def is_none(value: tuple[Any, ...]) -> bool:
+        return value[index] is None
+    return is_none
 
 
 @functools.cache

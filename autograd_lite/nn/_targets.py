@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from .. import backend
+from .. import backend, modes
 from ..backend import Namespace, ndarray
 from ..engine import ShapeError, data_of
 from ..reductions import mean
@@ -67,7 +67,14 @@ def _kept_classes(function: str, target: Operand, classes: int, logits: Operand,
     """The class indices of :func:`_class_indices`, where a label equal to ``ignore_index`` is
     allowed (in range or not, as PyTorch allows it) and stands for "no class": such labels are
     returned as 0 (any valid index), with a boolean array, True where a label was ignored, on the
-    logits' device; ``None`` in its place when no label is (then nothing needs masking)."""
+    logits' device; ``None`` in its place when no label is (then nothing needs masking). A compiled
+    function computes (and checks) them again on every call."""
+    return modes.data_computed(_kept_classes_now, function, target, classes, logits, whole_floats,
+                               ignore_index)
+
+
+def _kept_classes_now(function: str, target: Operand, classes: int, logits: Operand, whole_floats: bool,
+                      ignore_index: int | None) -> tuple[Data, Data | None]:
     given, data = data_of(target), data_of(logits)
     if backend.is_array(given) and given.__class__ is not ndarray:
         try:
