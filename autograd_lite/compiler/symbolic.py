@@ -114,4 +114,9 @@ def inline(function: Callable[..., Any], operands: Sequence[Any], params: dict[s
         result = function(*operands, **params)
     except Exception:   # NotInlinable, or the function's own check of a constant: a call, then
         return None
-    return result.text if isinstance(result, Symbol) else None
+    if isinstance(result, Symbol):
+        return result.text
+    try:   # arithmetic on the constants alone: a literal (``g / 3`` for a constant seed)
+        return _constant_text(result)
+    except NotInlinable:
+        return None

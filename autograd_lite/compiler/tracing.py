@@ -202,6 +202,8 @@ class Trace:
             source = args[_OPERAND_NAMES.index(expression)]
             if not isinstance(source, Slot) or self.values[source.index] is value:
                 return source
+        if expression is not None and "{" not in expression:   # it used only constants: one too
+            return value
         return self.emit("call", function, args, kwargs, name=name, value=value, expression=expression)
 
     def value(self, operand: Any) -> Any:
