@@ -79,6 +79,13 @@ def grads_of(args):
     return []
 
 
+#: one compiler bug, several tests: see the report of issue 17's compile tests
+CELLS_BUG = pytest.mark.xfail(strict=True, reason="compiler bug: Snapshot compares the .grad of the traced "
+                              "call's own nodes (entry.cells), which eager never touches: a Value function "
+                              "with backward() is refused on its trace (CompileError 'computes something "
+                              "else than eager'), and compilecheck reports a false difference")
+
+
 def line_of(function, text):
     """The line number of the first line of ``function``'s source that contains ``text``."""
     lines, start = inspect.getsourcelines(function)
@@ -121,6 +128,7 @@ def test_cost_compiles_bit_for_bit():
     assert compiled.traces == 1
 
 
+@CELLS_BUG
 def test_cost_and_its_gradient_compile_bit_for_bit():
     def cost_and_slope(m):
         cost = Cost(m)
@@ -129,14 +137,17 @@ def test_cost_and_its_gradient_compile_bit_for_bit():
 
     values = [0.1, 0.25, -3.0, 7.5, 1e3]
     against_eager(cost_and_slope, lambda i: (Value(values[i]),), draws=5)
+
+
+def test_cost_gradient_of_floats_compiles_bit_for_bit():
+    values = [0.1, 0.25, -3.0, 7.5, 1e3]
     it = iter(values)
     compilecheck(ag.value_and_grad(Cost), lambda: (next(it),), fresh_draws=3)   # floats
     it = iter(values)
     compilecheck(ag.grad(Cost), lambda: (next(it),), fresh_draws=3)
 
 
-@pytest.mark.xfail(strict=True, reason="compiler bug: compilecheck compares the .grad of the traced "
-                   "call's own nodes (entry.cells), which eager never touches: a false difference")
+@CELLS_BUG
 def test_compilecheck_of_a_value_backward():
     def cost_and_slope(m):
         cost = Cost(m)
@@ -202,6 +213,7 @@ def test_relu_network_compiles_bit_for_bit(net):
     compilecheck(with_gradients(net), lambda: network_args(next(it)), fresh_draws=3)
 
 
+@CELLS_BUG
 def test_relu_method_replays_across_the_kink():
     """``.relu()`` is an op (its VJP reads the data on every call): no guard, one trace for all x."""
     compiled = ag.compile(with_gradients(network_relu))
@@ -252,6 +264,7 @@ def small_mlp(sizes=(2, 4, 4, 1), seed=0):
     return ScalarMLP(weights, Value)
 
 
+@CELLS_BUG
 def test_micrograd_demo_mlp_forward_and_backward_compile_bit_for_bit():
     points, labels = moons(8)
     model = small_mlp()
@@ -669,6 +682,7 @@ def test_not_a_function():
 
 # ---- errors on replay read as eager's -----------------------------------------------------------
 
+@CELLS_BUG
 def test_error_on_replay_is_the_eager_error_and_leaves_state_unchanged():
     """A replay whose input makes an op fail (log of a negative number): the call runs eagerly, so the
     error is eager's DomainError naming the op, and no gradient was changed."""
