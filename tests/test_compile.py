@@ -713,3 +713,49 @@ def test_error_on_replay_is_the_eager_error_and_leaves_state_unchanged():
     assert compiled.last_call == "replay"
     p.grad = 0.0
     same((result, compiled_grad), (step(Value(5.0)), p.grad))
+
+
+def test_error_on_replay_of_a_tensor_step_is_the_eager_error():
+    """The same with Tensors: a singular matrix on replay raises eager's LinAlgError naming ``inv``;
+    the parameter's ``.grad`` is what eager leaves, and later calls replay again."""
+    w = Tensor(np.eye(2), requires_grad=True)
+
+    def step(a):
+        w.grad = np.full((2, 2), 7.0)
+        loss = (ag.linalg.inv(a @ w) ** 2).sum()
+        w.grad = None
+        loss.backward()
+        return loss
+
+    compiled = ag.compile(step)
+    for k in range(3):
+        compiled(Tensor(np.eye(2) * (k + 1)))
+    assert compiled.last_call == "replay"
+    with pytest.raises(np.linalg.LinAlgError) as compiled_error:
+        compiled(Tensor(np.zeros((2, 2))))
+    compiled_grad = w.grad
+    with pytest.raises(np.linalg.LinAlgError) as eager_error:
+        step(Tensor(np.zeros((2, 2))))
+    assert str(compiled_error.value) == str(eager_error.value) == \
+        "inv on inputs of shapes (2, 2): Singular matrix"
+    same(compiled_grad, w.grad)
+    assert step.__code__.co_filename in [str(entry.path) for entry in compiled_error.traceback]
+    for _ in range(2):
+        result = compiled(Tensor(np.eye(2) * 3.0))
+    assert compiled.last_call == "replay"
+    compiled_grad = w.grad
+    same((result, compiled_grad), (step(Tensor(np.eye(2) * 3.0)), w.grad))
+
+
+def test_micrograd_demo_mlp_forward_compiles_bit_for_bit():
+    points, labels = moons(8)
+    model = small_mlp()
+    parameters = model.parameters()
+    rng = np.random.default_rng(2)
+
+    def loss(points, labels):
+        return demo_loss(model, parameters, points, labels)
+
+    compilecheck(loss, lambda: ([[Value(v) for v in row] for row in
+                                 (np.array(points) + rng.normal(0, 0.01, (8, 2))).tolist()],
+                                [Value(v) for v in labels]), fresh_draws=2)
