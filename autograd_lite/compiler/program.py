@@ -17,7 +17,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from ..backend import ndarray
+from ..backend import host_namespace, ndarray
 from ..engine import Node
 from ..tensor import _as_array
 from .tracing import Instruction, Slot
@@ -64,7 +64,8 @@ class Program:
         self.input_slots = input_slots
         self.outputs = outputs
         self.float_outputs = float_outputs
-        self.namespace: dict[str, Any] = {"_Bail": Bail, "ndarray": ndarray, "_as_array": _as_array}
+        self.namespace: dict[str, Any] = {"_Bail": Bail, "ndarray": ndarray, "_as_array": _as_array,
+                                          "np": host_namespace}
         self._names: dict[int, str] = {}
         self.source = self._generate()
         self.backend = backend if backend != "auto" else \

@@ -31,6 +31,10 @@ class NotInlinable(Exception):
 
 def _constant_text(value: Any) -> str:
     """Python source for a constant operand, or ``NotInlinable`` (an array is no literal)."""
+    if value is None or value.__class__ is bool or value.__class__ is str:
+        return repr(value)
+    if value.__class__ is tuple:
+        return "(" + "".join(_text(item) + ", " for item in value) + ")"
     if value.__class__ is float:
         if not math.isfinite(value):
             raise NotInlinable(f"{value!r} has no literal")
@@ -63,6 +67,26 @@ def _reads_data(symbol: str) -> Callable[..., Any]:
 
 def _shown(other: Any) -> str:
     return other.text if isinstance(other, Symbol) else repr(other)
+
+
+class _SymbolicNumPy:
+    """What ``backend.namespace`` gives for symbols standing for NumPy arrays: each function call
+    writes ``np.name(...)`` (``np`` is NumPy in the program's namespace)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from ..backend import host_namespace
+
+        real = getattr(host_namespace, name)
+        if not callable(real) or isinstance(real, type):
+            raise NotInlinable(f"np.{name} is not a function call")
+
+        def call(*args: Any, **kwargs: Any) -> Symbol:
+            parts = [_text(a) for a in args] + [f"{k}={_text(v)}" for k, v in kwargs.items()]
+            return Symbol(f"np.{name}({', '.join(parts)})")
+        return call
+
+
+_NUMPY = _SymbolicNumPy()
 
 
 class Symbol:
@@ -102,6 +126,11 @@ class Symbol:
 
     def __getattr__(self, name: str) -> Any:   # .shape, .dtype, .__class__ checks of the data
         raise NotInlinable(f"{self.text}.{name} reads the data")
+
+    device = "cpu"   # symbols stand for NumPy arrays (or numbers), whose device this is
+
+    def __array_namespace__(self) -> Any:
+        return _NUMPY
 
     def __repr__(self) -> str:
         return f"Symbol({self.text!r})"

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import engine, modes
+from .. import backend, engine, modes
 from ..engine import Node
 from . import symbolic
 
@@ -31,6 +31,7 @@ __all__ = ["CompileError", "Instruction", "Slot", "Trace", "active"]
 
 
 _NOTHING = object()
+_EVAL_GLOBALS = {"np": backend.host_namespace}
 
 
 class CompileError(RuntimeError):
@@ -214,18 +215,19 @@ class Trace:
         """The inline form of ``function`` on these operands (slots as ``{i}``), if it is arithmetic
         — and, where ``value`` is given, if it gives ``value``'s very bits on this call's operands
         (a function that tests its operands' class could take another path for symbols)."""
-        if kwargs or len(args) > len(_OPERAND_NAMES):
+        if len(args) > len(_OPERAND_NAMES) or any(isinstance(v, Slot) for v in kwargs.values()):
             return None
         operands = [symbolic.Symbol(_OPERAND_NAMES[i]) if isinstance(a, Slot) else a
                     for i, a in enumerate(args)]
-        expression = symbolic.inline(function, operands, {})
+        expression = symbolic.inline(function, operands, kwargs)
         if expression is None or value is _NOTHING:
             return expression
         names = {f"a{i}": self.value(a) for i, a in enumerate(args)}
         try:
-            again = eval(_template(expression), {}, names)  # noqa: S307 - text built by Symbol alone
+            again = eval(_template(expression), _EVAL_GLOBALS, names)  # noqa: S307 - text built by Symbol
         except Exception:
             return None
+        self.raw_class = again.__class__
         return expression if _same_bits(again, value) else None
 
     # ---- what the engine reports ----------------------------------------------------------------
@@ -238,16 +240,21 @@ class Trace:
             return
         is_value = node.__class__._mutable_grads is False
         function = primitive.scalar_forward if is_value else primitive.forward
-        expression = self.expression(function, args, kwargs, node._data) if is_value else None
+        self.raw_class = None
+        on_numpy = is_value or all(self.values[a.index].__class__ is backend.ndarray
+                                   for a in (*args, *kwargs.values()) if isinstance(a, Slot))
+        expression = self.expression(function, args, kwargs, node._data) if on_numpy else None
         if is_value and expression is None:   # a call with Value's checks: a float, or an error
             function = _checked_scalar_forward(primitive, type(node))
+        # a NumPy expression that gave an array here gives one for these shapes every time
+        as_array = not is_value and self.raw_class is not backend.ndarray
         slot = self.new_slot(node._data, node)
         if node._data.__class__ is float:   # an object of its own, known by identity (see fresh)
             node._data = self.fresh(Slot(slot))
             self.values[slot] = node._data
         self.instructions.append(Instruction("call", slot, function, tuple(args), kwargs,
                                              name=primitive.name, line=user_line(),
-                                             expression=expression, as_array=not is_value))
+                                             expression=expression, as_array=as_array))
 
     def data_call(self, function: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
         """Library code computes raw data from traced values (:func:`modes.data_computed`): run it,
@@ -351,6 +358,8 @@ def _template(expression: str) -> Any:
 
 
 def _same_bits(a: Any, b: Any) -> bool:
+    if isinstance(a, backend.host_namespace.generic) and b.__class__ is backend.ndarray:
+        a = backend.host_namespace.asarray(a)   # what Tensor's forward makes of a NumPy scalar
     if a.__class__ is not b.__class__:
         return False
     if a.__class__ is float:
