@@ -157,36 +157,6 @@ def test_compilecheck_of_a_value_backward():
     compilecheck(cost_and_slope, draws([0.1, 0.25, -3.0, 7.5]), fresh_draws=3)
 
 
-@pytest.mark.xfail(strict=True, reason="compiler bug: a replayed Value result has .grad 0.0 where "
-                   "eager's (every Value keeps its gradient) has 1.0 after backward()")
-def test_replayed_value_result_keeps_its_grad_as_eager():
-    def cost(m):
-        c = Cost(m)
-        c.backward()
-        return c
-
-    compiled = ag.compile(cost)
-    for v in (0.1, 0.2, 0.3):
-        result, expected = compiled(Value(v)), cost(Value(v))
-    assert compiled.last_call == "replay"
-    assert result.grad == expected.grad == 1.0
-
-
-def test_newton_on_the_compiled_cost_follows_eager():
-    """The slides' Newton step with float arguments (ag.grad of Values differentiates with
-    create_graph=True, which is not compiled: see the footguns)."""
-    d_cost = ag.compile(ag.grad(Cost))
-    dd_cost = ag.grad(ag.grad(Cost))
-    m_compiled = m_eager = 0.1
-    for _ in range(4):
-        m_compiled = m_compiled - d_cost(m_compiled) / dd_cost(m_compiled)
-        m_eager = m_eager - ag.grad(Cost)(m_eager) / dd_cost(m_eager)
-        same(m_compiled, m_eager)
-    assert d_cost.last_call == "replay"
-    least_squares = sum(x * y for x, y in zip(X, Y)) / sum(x * x for x in X)
-    assert math.isclose(m_compiled, least_squares, rel_tol=1e-12)
-
-
 SLIDES_PARAMETERS = ([1.0, 1.0, 1.0], [1e4, 1e5, 7.5e5], [0.0, -35.0, -40.0])
 
 
