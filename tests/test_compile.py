@@ -729,3 +729,20 @@ def test_micrograd_demo_mlp_forward_compiles_bit_for_bit():
     compilecheck(loss, lambda: ([[Value(v) for v in row] for row in
                                  (np.array(points) + rng.normal(0, 0.01, (8, 2))).tolist()],
                                 [Value(v) for v in labels]), fresh_draws=2)
+
+
+@pytest.mark.parametrize("scheduler", list(SCHEDULERS), ids=list(SCHEDULERS))
+def test_scheduler_stepping_between_calls(scheduler):
+    """The usual loop: the compiled step, then ``scheduler.step()`` outside it; no new trace."""
+    data = batches(7)
+    model_c, optimizer_c, step_c = make_training("SGD", dict(lr=0.1, momentum=0.5))
+    model_e, optimizer_e, step_e = make_training("SGD", dict(lr=0.1, momentum=0.5))
+    schedule_c, schedule_e = SCHEDULERS[scheduler](optimizer_c), SCHEDULERS[scheduler](optimizer_e)
+    compiled = ag.compile(step_c)
+    for x, y in data:
+        same(compiled(x, y), step_e(x, y))
+        schedule_c.step()
+        schedule_e.step()
+    assert compiled.traces == 1 and compiled.last_call == "replay"
+    same([p.data for p in model_c.parameters()], [p.data for p in model_e.parameters()])
+    same(optimizer_state(optimizer_c), optimizer_state(optimizer_e))

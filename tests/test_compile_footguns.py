@@ -650,3 +650,22 @@ def test_the_input_returned_unchanged():
     history = calls(compiled, passthrough, [(Tensor(rng.normal(size=3)), Tensor(rng.normal(size=3)))
                                             for _ in range(4)])
     assert history[-1] == "replay"
+
+
+def test_an_optimizer_step_with_a_closure_raises():
+    """``optimizer.step(closure)`` inside a compiled function: a CompileError naming the line (call
+    the closure's code in the function instead)."""
+    p = Tensor(np.ones(3), requires_grad=True)
+    optimizer = optim.SGD([p], lr=0.1)
+
+    def step(x):
+        def closure():
+            optimizer.zero_grad()
+            loss = (p * x).sum()
+            loss.backward()
+            return loss
+        return optimizer.step(closure)
+    compiled = ag.compile(step)
+    compiled(ones())
+    with pytest.raises(ag.CompileError, match=f"with a closure at .*{HERE}:{line_of(step, 'step(closure)')}"):
+        compiled(ones())
