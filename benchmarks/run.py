@@ -32,6 +32,7 @@ from types import ModuleType
 import pyperf
 
 from . import (
+    compiled,
     contractions,
     convolution,
     keras_cnn,
@@ -48,7 +49,7 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 
 BENCHMARKS: dict[str, ModuleType] = {
     module.NAME: module for module in (scalar, per_op, training_step, perceptron, keras_cnn, memory,
-                                      contractions, convolution, recurrent)
+                                      contractions, convolution, recurrent, compiled)
 }
 
 
