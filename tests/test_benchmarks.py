@@ -121,3 +121,29 @@ def test_the_baseline_is_imported_from_its_revision_not_the_working_tree(tmp_pat
 @pytest.mark.parametrize("seconds, text", [(1.5e-6, "1.5 µs"), (0.0123, "12.3 ms"), (2.0, "2 s")])
 def test_times_are_formatted_with_units(seconds, text):
     assert fmt_time(seconds) == text
+
+
+def test_compiled_cases_replay_and_compute_what_eager_computes():
+    import autograd_lite as ag
+    from benchmarks import compiled, scalar, training_step
+
+    f, call = compiled.compiled_chain(10)
+    eager = per_op.make_step(per_op.OURS, "10")
+    for _ in range(3):
+        assert call().tobytes() == np.asarray(eager().data).tobytes()
+    assert f.last_call == "replay"
+
+    f, call = compiled.compiled_training_step(8)
+    eager = training_step.make_step(training_step.OURS, "8")
+    losses = [(call(), eager()) for _ in range(3)]   # eager, trace, replay: each trains the network
+    assert f.last_call == "replay"
+    assert all(np.asarray(a.data).tobytes() == np.asarray(b.data).tobytes() for a, b in losses)
+
+    f, call = compiled.compiled_mlp(2)
+    eager = scalar.make_step(scalar.OURS, "2")
+    assert [call().data for _ in range(3)] == [eager() for _ in range(3)] and f.last_call == "replay"
+
+    step = compiled.make_step(compiled.COMPILED, "per_op", "10")
+    assert step().shape == (10,)
+    with ag.disable_compile(), pytest.raises(RuntimeError, match="not a replay"):
+        step()   # a case that stops replaying fails rather than timing eager
