@@ -80,12 +80,6 @@ def grads_of(args):
 
 
 #: one compiler bug, several tests: see the report of issue 17's compile tests
-CELLS_BUG = pytest.mark.xfail(strict=True, reason="compiler bug: Snapshot compares the .grad of the traced "
-                              "call's own nodes (entry.cells), which eager never touches: a Value function "
-                              "with backward() is refused on its trace (CompileError 'computes something "
-                              "else than eager'), and compilecheck reports a false difference")
-
-
 def line_of(function, text):
     """The line number of the first line of ``function``'s source that contains ``text``."""
     lines, start = inspect.getsourcelines(function)
@@ -128,7 +122,6 @@ def test_cost_compiles_bit_for_bit():
     assert compiled.traces == 1
 
 
-@CELLS_BUG
 def test_cost_and_its_gradient_compile_bit_for_bit():
     def cost_and_slope(m):
         cost = Cost(m)
@@ -147,7 +140,6 @@ def test_cost_gradient_of_floats_compiles_bit_for_bit():
     compilecheck(ag.grad(Cost), lambda: (next(it),), fresh_draws=3)
 
 
-@CELLS_BUG
 def test_compilecheck_of_a_value_backward():
     def cost_and_slope(m):
         cost = Cost(m)
@@ -183,7 +175,6 @@ def test_relu_network_compiles_bit_for_bit(net):
     compilecheck(with_gradients(net), lambda: network_args(next(it)), fresh_draws=3)
 
 
-@CELLS_BUG
 def test_relu_method_replays_across_the_kink():
     """``.relu()`` is an op (its VJP reads the data on every call): no guard, one trace for all x."""
     compiled = ag.compile(with_gradients(network_relu))
@@ -206,8 +197,6 @@ def test_slides_relu_branch_is_a_guard():
     assert "changed outcome" in compiled.explain()
 
 
-@pytest.mark.xfail(strict=True, reason="compiler bug: on a guard failure only the newest program of "
-                   "a signature is tried; the kept programs of earlier branch patterns never replay")
 def test_slides_relu_earlier_branch_pattern_replays_again():
     """Inputs alternating between two branch patterns: two traces, then replays of both."""
     compiled, eager = ag.compile(with_gradients(network)), with_gradients(network)
@@ -234,7 +223,6 @@ def small_mlp(sizes=(2, 4, 4, 1), seed=0):
     return ScalarMLP(weights, Value)
 
 
-@CELLS_BUG
 def test_micrograd_demo_mlp_forward_and_backward_compile_bit_for_bit():
     points, labels = moons(8)
     model = small_mlp()
@@ -498,8 +486,6 @@ def test_backward_then_the_gradients_of_the_parameters():
     compilecheck(accumulated, tensors((5, 3)), fresh_draws=2)
 
 
-@pytest.mark.xfail(strict=True, reason="compiler bug: arithmetic on a .grad read inside a compiled "
-                   "function returns a Tensor (the stand-in) where eager returns an ndarray")
 def test_arithmetic_on_a_grad_read_returns_what_eager_returns():
     w = Tensor(np.ones(3), requires_grad=True)
 
@@ -652,7 +638,6 @@ def test_not_a_function():
 
 # ---- errors on replay read as eager's -----------------------------------------------------------
 
-@CELLS_BUG
 def test_error_on_replay_is_the_eager_error_and_leaves_state_unchanged():
     """A replay whose input makes an op fail (log of a negative number): the call runs eagerly, so the
     error is eager's DomainError naming the op, and no gradient was changed."""

@@ -50,6 +50,7 @@ def backpropagate(root: Node, seed: Any, create_graph: bool,
     grads = {root: seed}
     collected, stored = {}, []
     trace.internal += 1
+    trace.fixed_line = tracing.user_line()
     try:
         for node in operations + leaves:
             g = grads.pop(node, None)
@@ -69,13 +70,24 @@ def backpropagate(root: Node, seed: Any, create_graph: bool,
         raise
     finally:
         trace.internal -= 1
+        trace.fixed_line = None
     return {node: trace.fresh(g) for node, g in collected.items()}
 
 
 def _emit_store(trace: tracing.Trace, node: Node, g: Any, handed_out: Slot | None) -> None:
     target = trace.node_operand(node)
     if node._stamp >= trace.start and target is node:
-        trace.cells.append(node)      # a leaf made in this call: its .grad starts empty on each call
+        # a node made in this call, a new one on every call: its .grad is just a value of the program,
+        # the sum eager forms (0.0 + g for a Value, g itself for a Tensor, then + each later one)
+        prior = trace.grad_slot.get(id(node))
+        store_grad(node, trace.value(g), trace.value(handed_out))
+        if prior is not None:
+            total = trace.call(_sum_of, (Slot(prior), g), name="add")
+        else:
+            total = trace.call(_sum_of, (0.0, g), name="add") if node._mutable_grads is False else g
+        if isinstance(total, Slot):
+            trace.grad_slot[id(node)] = total.index
+        return
     trace.remember_grad(node, _GRAD.__get__(node, Node))
     value = store_grad(node, trace.value(g), trace.value(handed_out))
     slot = trace.emit("effect", store_grad, (target, g, handed_out), name="store_grad", value=value)

@@ -61,7 +61,6 @@ class _Entry:
         self.written_arguments = [i for i, slot in enumerate(trace.argument_node_slots)
                                   if slot is not None and any(n is trace.values[slot]
                                                               for n in trace.written.values())]
-        self.cells = list({id(c): c for c in trace.cells}.values())
         self.modules = [(m, m.training) for m in trace.modules.values() if hasattr(m, "training")]
         self.program_epoch = trace.program_epoch
         self.snapshot = snapshot
@@ -119,6 +118,7 @@ class CompiledFunction:
         self._gave_up = False
         self._last: _Entry | None = None
         self._previous: dict[Any, tuple[tuple[Any, ...], dict[str, Any]]] = {}   # per signature
+        self._eager_kinds: dict[Any, Any] = {}   # per signature: which outputs eager gave as nodes
 
     # ---- calling ----------------------------------------------------------------------------------
     def eager(self, *args: Any, **kwargs: Any) -> Any:
@@ -136,8 +136,10 @@ class CompiledFunction:
             self._entries[key] = []
             self.log.append(f"call {self.calls}: new signature {_describe(key)}: ran eagerly (warm-up)")
             self._previous[key] = (args, kwargs)
-            return self.eager(*args, **kwargs)
-        for entry in entries:
+            result = self.eager(*args, **kwargs)
+            self._eager_kinds[key] = _kinds(result)
+            return result
+        for entry in list(entries):
             reason = entry.still_valid()
             if reason is not None:
                 entries.remove(entry)
@@ -147,10 +149,9 @@ class CompiledFunction:
                 return self._checked(entry, args, kwargs, leaves)
             try:
                 result = self._replay(entry, leaves)
-            except program.Bail as bail:
-                self.log.append(f"call {self.calls}: {bail.reason} (instruction {bail.index}); "
-                                f"running eagerly")
-                break
+            except program.Bail as bail:   # the next program kept for this signature may fit
+                self.log.append(f"call {self.calls}: {bail.reason} (instruction {bail.index})")
+                continue
             self._previous[key] = (args, kwargs)
             return result
         return self._trace_or_eager(key, args, kwargs, leaves)
@@ -174,8 +175,12 @@ class CompiledFunction:
                 result = self.function(*traced_args, **traced_kwargs)
                 outputs: list[Any] = []
                 spec = _output_spec(trace, result, outputs)
-        except CompileError as error:
+        except Exception as error:
+            if not isinstance(error, CompileError):
+                self.traces -= 1   # the function's own error, as eager raises it: no trace spent
+                raise
             if not self.fallback or trace.irreversible:
+                self._gave_up = True
                 raise
             trace.put_back_grads()   # nothing else has changed: the call runs again, eagerly
             self._gave_up = True
@@ -183,6 +188,11 @@ class CompiledFunction:
             if self.fallback == "warn":
                 warnings.warn(f"{error} Proceeding with jit_compile=False.", stacklevel=4)
             return self.eager(*args, **kwargs)
+        kinds = self._eager_kinds.get(key)
+        if kinds is not None:   # what eager gave as plain data (a float in, a float out) the replay gives so
+            spec, result = _as_eager(spec, kinds), _plain_where(result, kinds, trace)
+        else:
+            result = _without_proxies(trace, result)
         prog = program.build(trace, input_slots, outputs, self.backend)
         entry = _Entry(trace, prog, spec, snapshot)
         difference = self._verified(entry, key)
@@ -191,19 +201,19 @@ class CompiledFunction:
                 f"compile({self.__name__}): the traced program computes something else than eager on the "
                 f"previous call's arguments ({difference}): the function reads data outside autograd_lite's "
                 f"ops (NumPy on a traced value, or Python state), which a trace would freeze")
+            self._gave_up = True   # for good: a later trace could not be checked against eager
             if not self.fallback:
                 raise error
-            self._gave_up = True
             self.log.append(f"call {self.calls}: {error}; running eagerly from now on")
             if self.fallback == "warn":
                 warnings.warn(f"{error} Proceeding with jit_compile=False.", stacklevel=3)
-            return _without_proxies(trace, result)
+            return result
         self._entries[key].insert(0, entry)
         self._last = entry
         self.last_call = "trace"
         self.log.append(f"call {self.calls}: traced {_describe(key)} ({len(prog.instructions)} "
                         f"instructions, {prog.backend})")
-        return _without_proxies(trace, result)
+        return result
 
     def _verified(self, entry: _Entry, key: Any) -> str:
         """Run the new program on the previous call's arguments, and eager from the same state, and
@@ -239,8 +249,6 @@ class CompiledFunction:
                 inputs.append(leaf)
         written = entry.written + [leaves[i] for i in entry.written_arguments]
         saved = [_GRAD.__get__(node, Node) for node in written]
-        for cell in entry.cells:
-            _GRAD.__set__(cell, cell._empty_grad)
         done = [False]
         try:
             flat = entry.program.run(inputs, done)
@@ -428,6 +436,12 @@ def _substitute(trace: tracing.Trace, args: tuple[Any, ...], kwargs: dict[str, A
 def _output_spec(trace: tracing.Trace, result: Any, outputs: list[Any]) -> Any:
     """How to rebuild ``result`` from the program's flat outputs (appended to ``outputs``)."""
     if isinstance(result, Node):
+        slot = trace.node_slot.get(id(result))
+        if slot is not None:   # an argument: the very node
+            outputs.append(Slot(slot))
+            return ("raw",)
+        if result._stamp < trace.start:   # a node from before the call (a parameter): itself
+            return ("constant", result)
         outputs.append(trace.operand(result))
         return ("raw",) if id(result) in trace.proxies else ("node", result._result_type)
     if result.__class__ in (list, tuple):
@@ -443,6 +457,40 @@ def _output_spec(trace: tracing.Trace, result: Any, outputs: list[Any]) -> Any:
         outputs.append(Slot(slot))
         return ("raw",)
     return ("constant", result)
+
+
+def _kinds(result: Any) -> Any:
+    """Which parts of an eager result are nodes: ``True`` for a node, containers alike, else False."""
+    if isinstance(result, Node):
+        return True
+    if result.__class__ in (list, tuple):
+        return tuple(_kinds(x) for x in result)
+    if result.__class__ is dict:
+        return {k: _kinds(v) for k, v in result.items()}
+    return False
+
+
+def _as_eager(spec: Any, kinds: Any) -> Any:
+    """``spec`` with a node output made plain data where eager gave plain data."""
+    tag = spec[0]
+    if tag == "node" and kinds is False:
+        return ("raw",)
+    if tag is dict and isinstance(kinds, dict):
+        return (dict, tuple((k, _as_eager(s, kinds.get(k, True))) for k, s in spec[1]))
+    if tag in (list, tuple) and isinstance(kinds, tuple) and len(kinds) == len(spec[1]):
+        return (tag, tuple(_as_eager(s, k) for s, k in zip(spec[1], kinds)))
+    return spec
+
+
+def _plain_where(result: Any, kinds: Any, trace: tracing.Trace) -> Any:
+    """The traced call's own result, as eager would give it: plain data where eager's was."""
+    if isinstance(result, Node):
+        return result._data if kinds is False or id(result) in trace.proxies else result
+    if result.__class__ in (list, tuple) and isinstance(kinds, tuple) and len(kinds) == len(result):
+        return result.__class__(_plain_where(x, k, trace) for x, k in zip(result, kinds))
+    if result.__class__ is dict and isinstance(kinds, dict):
+        return {k: _plain_where(v, kinds.get(k, True), trace) for k, v in result.items()}
+    return _without_proxies(trace, result)
 
 
 def _rebuild(spec: Any, flat: Any) -> Any:

@@ -20,7 +20,6 @@ from typing import Any
 from .. import backprop, engine, modes
 from ..engine import Node
 from ..nn import module as nn_module
-from ..nn.functional import embedding
 from ..optim import base as optim_base
 from ..optim import lr_scheduler
 from ..tensor import Tensor
@@ -34,6 +33,7 @@ _GRAD = Node.__dict__["grad"]   # the slot's own descriptor: the raw .grad
 # modules by name: the package's namespace has functions called ``tensor`` and ``random`` too
 value_module = importlib.import_module("autograd_lite.value")
 random_module = importlib.import_module("autograd_lite.random")
+embedding = importlib.import_module("autograd_lite.nn.functional.embedding")
 _record = engine._record
 
 
@@ -200,6 +200,28 @@ def _effect(original: Callable[..., Any], name: str) -> Callable[..., Any]:
     return step
 
 
+def _in_place(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``p -= lr * g`` under ``no_grad`` on a traced tensor: done now, and again on every call."""
+    def in_place(self: Node, ufunc: Any, other: Any) -> Any:
+        trace = tracing.active
+        if trace is None or trace.internal or not (trace.is_dynamic(self) or trace.is_dynamic(other)):
+            return original(self, ufunc, other)
+        target, operand = trace.node_operand(self), trace.operand(other)
+        if target is self and self._stamp >= trace.start:
+            raise CompileError(f"compile({trace.where}): an in-place {ufunc.__name__} at "
+                               f"{tracing.user_line()} on a tensor made in this call; write t = t + x")
+        trace.internal += 1
+        try:
+            result = original(self, ufunc, other)
+        finally:
+            trace.internal -= 1
+        trace.emit("effect", original, (target, ufunc, operand), name=f"in_place_{ufunc.__name__}",
+                   has_out=False, irreversible=True)
+        trace.irreversible = True
+        return result
+    return in_place
+
+
 def _module_call(original: Callable[..., Any]) -> Callable[..., Any]:
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         trace = tracing.active
@@ -232,6 +254,7 @@ def _swaps() -> list[tuple[Any, str, Any]]:
         (optim_base.Optimizer, "step", _effect(optim_base.Optimizer.step, "step")),
         (lr_scheduler.LRScheduler, "step", _effect(lr_scheduler.LRScheduler.step, "step")),
         (nn_module.Module, "__call__", _module_call(nn_module.Module.__call__)),
+        (Tensor, "_in_place", _in_place(Tensor._in_place)),
         (random_module, "_generator", _NoRandomNumbers()), (embedding, "_generator", _NoRandomNumbers()),
     ]
     for kind in (Tensor, Value):

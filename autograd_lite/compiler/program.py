@@ -67,6 +67,9 @@ class Program:
         self.namespace: dict[str, Any] = {"_Bail": Bail, "ndarray": ndarray, "_as_array": _as_array,
                                           "np": host_namespace}
         self._names: dict[int, str] = {}
+        self._counts: dict[str, int] = {}
+        #: the generated function's name: the traced one's, unless a name the program uses has it
+        self.function_name = _identifier(name)
         self.source = self._generate()
         self.backend = backend if backend != "auto" else \
             ("source" if len(instructions) <= SOURCE_LIMIT else "tape")
@@ -80,10 +83,10 @@ class Program:
             base = "".join(c if c.isalnum() else "_" for c in hint).strip("_") or "c"
             if base[0].isdigit():
                 base = "_" + base
-            name, count = base, 1
-            while name in self.namespace:
-                count += 1
-                name = f"{base}_{count}"
+            name = base
+            while name in self.namespace:   # the next free number for this base name
+                self._counts[base] = self._counts.get(base, 1) + 1
+                name = f"{base}_{self._counts[base]}"
             self.namespace[name] = obj
             self._names[id(obj)] = name
         return name
@@ -106,7 +109,13 @@ class Program:
         return f"{self._name(instruction.function, instruction.name)}({', '.join(args)})"
 
     def _generate(self) -> str:
-        lines = [f"def {_identifier(self.name)}(inputs, done):"]
+        body = self._body()
+        while self.function_name in self.namespace:
+            self.function_name = "compiled_" + self.function_name
+        return body.replace("def \0(", f"def {self.function_name}(", 1)
+
+    def _body(self) -> str:
+        lines = ["def \0(inputs, done):"]
         if self.input_slots:
             lines.append(f"    {''.join(f's{i}, ' for i in self.input_slots)}= inputs")
         last_line = None
@@ -157,7 +166,7 @@ class Program:
         linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
         code = compile(self.source, filename, "exec")
         exec(code, self.namespace)
-        return self.namespace[_identifier(self.name)]
+        return self.namespace[self.function_name]
 
     # ---- tape -----------------------------------------------------------------------------------
     def run_tape(self, inputs: Sequence[Any], done: list[bool]) -> list[Any]:

@@ -32,6 +32,7 @@ __all__ = ["CompileError", "Instruction", "Slot", "Trace", "active"]
 
 _NOTHING = object()
 _EVAL_GLOBALS = {"np": backend.host_namespace}
+_CHECKED: dict[tuple[Any, ...], tuple[bool, type]] = {}   # see Trace.expression
 
 
 class CompileError(RuntimeError):
@@ -91,8 +92,8 @@ class Trace:
         self.keep: list[Any] = []            # what slot_of names, kept alive so ids stay unique
         self.start = next(modes.clock)       # nodes stamped before this are from outside the call
         self.internal = 0                    # >0 inside the engine's or optimizer's own code
+        self.fixed_line: str | None = None   # the line of the backward() call, for its instructions
         self.loaded: list[Node] = []         # outside nodes read at call time
-        self.cells: list[Node] = []          # leaves made inside the call (their .grad reset per call)
         self.written: dict[int, Node] = {}   # nodes whose .grad the program sets
         self.effects: list[Any] = []         # the optimizers and schedulers it steps
         self.modules: dict[int, Any] = {}    # modules called, whose training flag is guarded
@@ -185,7 +186,8 @@ class Trace:
         """Append an instruction whose result (already computed: ``value``) gets a new slot."""
         slot = self.new_slot(value) if has_out else None
         self.instructions.append(Instruction(kind, slot, function, tuple(args), dict(kwargs or {}),
-                                             name=name, line=details.pop("line", "") or user_line(),
+                                             name=name,
+                                             line=details.pop("line", "") or self.fixed_line or user_line(),
                                              **details))
         return None if slot is None else Slot(slot)
 
@@ -222,13 +224,22 @@ class Trace:
         expression = symbolic.inline(function, operands, kwargs)
         if expression is None or value is _NOTHING:
             return expression
-        names = {f"a{i}": self.value(a) for i, a in enumerate(args)}
-        try:
-            again = eval(_template(expression), _EVAL_GLOBALS, names)  # noqa: S307 - text built by Symbol
-        except Exception:
-            return None
-        self.raw_class = again.__class__
-        return expression if _same_bits(again, value) else None
+        values = [self.value(a) for a in args]
+        # speed: a function's path can depend on its operands' classes and ranks, not on their
+        # values, so one check per function, expression and kinds of operands is enough
+        kinds = (function, expression, *((v.__class__, getattr(v, "ndim", None)) for v in values))
+        known = _CHECKED.get(kinds)
+        if known is None:
+            try:
+                again = eval(_template(expression), _EVAL_GLOBALS,  # noqa: S307 - text built by Symbol
+                             {f"a{i}": v for i, v in enumerate(values)})
+                if len(_CHECKED) > 20_000:
+                    _CHECKED.clear()
+                known = _CHECKED[kinds] = (_same_bits(again, value), again.__class__)
+            except Exception:
+                return None
+        self.raw_class = known[1]
+        return expression if known[0] else None
 
     # ---- what the engine reports ----------------------------------------------------------------
     def record(self, node: Node, primitive: engine.Primitive, inputs: tuple[Any, ...],

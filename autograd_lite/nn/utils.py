@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from .. import backend
+from .. import backend, modes
 from .._checks import boolean, invalid, real
 from ..engine import data_of
 from ..tensor import Tensor
@@ -45,6 +45,7 @@ def clip_grad_norm_(parameters: Parameters, max_norm: float, norm_type: float = 
     the gradients are scaled by it, as PyTorch does. ``foreach`` is accepted for PyTorch's code: every
     gradient is scaled the same way.
     """
+    modes.outside_the_graph("clip_grad_norm_ (NumPy on the gradients)")
     where = "clip_grad_norm_"
     grads = _gradients(where, parameters)
     max_norm = real(max_norm, "max_norm", where, minimum=0.0, finite=False)
@@ -79,6 +80,7 @@ def clip_grad_value_(parameters: Parameters, clip_value: float, foreach: bool | 
     >>> w.grad
     array([-1. ,  0.5,  1. ])
     """
+    modes.outside_the_graph("clip_grad_value_ (NumPy on the gradients)")
     where = "clip_grad_value_"
     grads = _gradients(where, parameters)
     clip_value = real(clip_value, "clip_value", where, minimum=0.0, finite=False)
