@@ -348,7 +348,7 @@ def test_compile_accepts_loss_functions(data):
     model.fit(X, y, epochs=3, batch_size=100, verbose=0)
     assert calls == [(np.ndarray, Tensor, (len(X), 1)), (np.ndarray, Tensor, (100, 1)),
                      (Tensor, Tensor, (100, 1)), (np.ndarray, Tensor, (100, 1))]
-    assert model._train_function.traces == 1 and model._train_function.last_call == "replay"
+    assert model._step_function("train").traces == 1 and model._step_function("train").last_call == "replay"
     model = perceptron(loss=F.binary_cross_entropy)           # known losses keep their Keras name
     with pytest.raises(ValueError, match="binary cross-entropy needs labels 0 or 1"):
         model.fit(X, y * 2, verbose=0)

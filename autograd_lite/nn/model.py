@@ -40,7 +40,7 @@ from . import _fit_data as data
 from ._arguments import OPTIMIZERS, _batch_size, _check_optimizer, _validation_split, _verbose, lookup
 from ._compiled import LossTracker, OutputHead, ResolvedLoss, output_heads
 from ._evaluation import Evaluation, steps_argument
-from ._jit import train_function
+from ._jit import CompiledSteps
 from ._keras_methods import KerasWeights
 from ._model_checks import DataChecks
 from .callbacks import Callback, CallbackList, callback_list
@@ -56,7 +56,7 @@ Logs = dict[str, float]
 _host = backend.host_namespace
 
 
-class Model(DataChecks, Evaluation, KerasWeights, Module):
+class Model(DataChecks, Evaluation, KerasWeights, CompiledSteps, Module):
     """A module with Keras' training loop.
 
     Three ways to make one, as in Keras: ``Model(inputs, outputs)`` (the functional API, see
@@ -171,7 +171,7 @@ class Model(DataChecks, Evaluation, KerasWeights, Module):
         self.optimizer = optimizer if isinstance(optimizer, optim.Optimizer) else None
         self.metric_names = names
         self.__dict__["_jit_compile"] = False if run_eagerly else jit_compile
-        self.__dict__["_train_function"] = None   # compiled anew for the new loss and optimizer
+        self.__dict__["_step_functions"] = {}   # compiled anew for the new loss and optimizer
         self.compiled = True
 
     def _output_names(self) -> list[str | None]:
@@ -299,33 +299,22 @@ class Model(DataChecks, Evaluation, KerasWeights, Module):
         [4.0]
         """
         x, y, sample_weight = (*data, None)[:3]
-        step = self.__dict__.get("_train_function")
-        if step is None:
-            step = self.__dict__["_train_function"] = train_function(self)
-        loss, y_pred, output_losses = step(x, y, sample_weight, optimizer=self.optimizer)
-        if output_losses:
-            self.__dict__["_output_losses"] = list(output_losses)
-        self._track_losses(loss, _batch_samples(x))
-        return self.compute_metrics(x, y, y_pred, sample_weight)
-
-    def _train_computation(self, x: Any, y: Any, sample_weight: Any,
-                           optimizer: Any) -> tuple[Any, Any, tuple[Any, ...]]:
-        """A training step's computation: the loss, the predictions and each output's loss (for
-        several outputs), after one step of ``optimizer``."""
-        y_pred = self(x)
-        loss = self.compute_loss(x, y, y_pred, sample_weight)
-        output_losses = tuple(self.__dict__.get("_output_losses", ())) if len(self._heads) > 1 else ()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss, y_pred, output_losses
+        computation = self._step_function("train")
+        loss, y_pred, output_losses = computation(x, y, sample_weight, optimizer=self.optimizer)
+        return self._logged(x, y, sample_weight, loss, y_pred, output_losses)
 
     def test_step(self, data: tuple[Any, ...]) -> Logs:
         """The logs so far of an evaluation, after the batch ``data = (x, y, sample_weight)``:
         :meth:`evaluate` (and ``fit``'s validation) calls it for every batch, in evaluation mode."""
         x, y, sample_weight = (*data, None)[:3]
-        y_pred = self(x)
-        loss = self.compute_loss(x, y, y_pred, sample_weight)
+        loss, y_pred, output_losses = self._step_function("test")(x, y, sample_weight)
+        return self._logged(x, y, sample_weight, loss, y_pred, output_losses)
+
+    def _logged(self, x: Any, y: Any, sample_weight: Any, loss: Tensor, y_pred: Any,
+                output_losses: tuple[Any, ...]) -> Logs:
+        """A step's bookkeeping, eager Python on its computation's results: trackers and metrics."""
+        if output_losses:
+            self.__dict__["_output_losses"] = list(output_losses)
         self._track_losses(loss, _batch_samples(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -340,7 +329,7 @@ class Model(DataChecks, Evaluation, KerasWeights, Module):
 
     def predict_step(self, data: tuple[Any, ...]) -> Any:
         """The outputs for the batch ``data = (x, ...)``: :meth:`predict` calls it for every batch."""
-        return self(data[0])
+        return self._step_function("predict")(data[0])
 
     def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None,
                      sample_weight: Any = None, training: bool = True) -> Tensor:
