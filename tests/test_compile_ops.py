@@ -9,9 +9,10 @@ Python body; then once more on a third draw, compared here by type, dtype, shape
 Fresh arrays (:func:`fresh`) are the drawn ones with each float scaled by a factor in (1 − 10⁻³, 1]:
 the sign, the zeros and the bounds 0 and 1 are kept (probabilities, targets), and no value moves by
 more than 0.01 on the tables' ranges (|x| ≤ 10), under the 0.05 the strategies keep from kinks, poles
-and jumps — so every fresh array is still in its op's domain, while every value a trace could freeze
-changes. Integer and boolean arrays (indices, labels, masks, conditions) have their entries permuted
-along the last axis: still valid indices (the same multiset, per row of a mask too), other positions.
+and jumps — so every fresh array is still in its op's domain, while every nonzero value a trace
+could freeze changes. Integer and boolean arrays (indices, labels, masks, conditions) have their
+entries permuted along the last axis: still valid indices (the same multiset, per row of a mask too),
+other positions.
 
 Three tests per row:
 
@@ -22,8 +23,11 @@ Three tests per row:
   rows that have array parameters): the replay must follow them, not the traced ones;
 - on the scalar engine (the rows marked ``on_value``): ``value_and_grad`` of the op on Python floats.
 
-Rows that ``ag.compile`` refuses by design are listed in :data:`REFUSED` with the reason, and the
-refusal must be a ``CompileError`` that says it. Compiler bugs are strict xfails (:data:`BUGS`).
+Rows that ``ag.compile`` refuses by design are listed in :data:`REFUSED` (some of a row's cases: in
+:data:`REFUSED_CASES`) with the reason, and the refusal must be a ``CompileError`` that says it.
+Compiler bugs are strict xfails (:data:`BUGS`, :data:`PARAMETER_BUGS`, :data:`VALUE_BUGS`), each also
+as its smallest repro (the ``test_bug_*`` tests at the end); the ``raises`` of each mark keeps a
+failure of another kind from passing as the known bug.
 """
 
 from __future__ import annotations
@@ -222,7 +226,7 @@ def test_value_and_grad_of_each_op_compiles_to_eager_bit_for_bit(name):
     """Array parameters closed over as constants; the differentiated arrays fresh on the replays."""
     op = OPS[name]
 
-    @examples(4, bug=name in BUGS)
+    @examples(5, bug=name in BUGS)
     @given(data=st.data())
     def check(data):
         case = data.draw(op.cases()).on(np)
@@ -247,7 +251,7 @@ def test_array_parameters_passed_as_arguments_are_inputs_of_the_replay(name):
     with random weights, since a plain sum of a gather does not see its indices permuted."""
     op = OPS[name]
 
-    @examples(4, bug=name in PARAMETER_BUGS)
+    @examples(5, bug=name in PARAMETER_BUGS)
     @given(data=st.data())
     def check(data):
         case = data.draw(op.cases()).on(np)
@@ -292,7 +296,7 @@ def test_value_and_grad_of_each_op_on_floats_compiles_to_eager_bit_for_bit(name)
     which are the compiled function's inputs; the result and the gradients are floats."""
     op = OPS[name]
 
-    @examples(4, bug=name in VALUE_BUGS)
+    @examples(5, bug=name in VALUE_BUGS)
     @given(data=st.data())
     def check(data):
         xs = tuple(data.draw(scalars(op)) for _ in range(op.arity))
