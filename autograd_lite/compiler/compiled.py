@@ -32,6 +32,7 @@ __all__ = ["CompiledFunction", "disable_compile"]
 
 _GRAD = Node.__dict__["grad"]
 _disabled = 0
+_NO_RESULT = object()
 
 
 class disable_compile:  # noqa: N801 - used as a context manager, like no_grad
@@ -67,6 +68,8 @@ class _Entry:
         self.loaded = trace.loaded
         self.effects = trace.effects
         self.calls = 0
+        #: the traced call's inputs, while the program has not yet been checked against eager on others
+        self.unchecked_inputs: list[Any] | None = None
 
     def still_valid(self) -> str | None:
         """Why this program no longer fits (``None``: it does)."""
@@ -145,6 +148,11 @@ class CompiledFunction:
                 entries.remove(entry)
                 self.log.append(f"call {self.calls}: a trace was dropped: {reason}")
                 break
+            if entry.unchecked_inputs is not None and not _same_inputs(leaves, entry.unchecked_inputs):
+                result = self._first_check(entry, key, args, kwargs, leaves)
+                if result is _NO_RESULT:   # another branch than traced: the next program may fit
+                    continue
+                return result
             if self.check_every and self.calls % self.check_every == 0:
                 return self._checked(entry, args, kwargs, leaves)
             try:
@@ -195,19 +203,15 @@ class CompiledFunction:
             result = _without_proxies(trace, result)
         prog = program.build(trace, input_slots, outputs, self.backend)
         entry = _Entry(trace, prog, spec, snapshot)
-        difference = self._verified(entry, key)
-        if difference:
-            error = CompileError(
-                f"compile({self.__name__}): the traced program computes something else than eager on the "
-                f"previous call's arguments ({difference}): the function reads data outside autograd_lite's "
-                f"ops (NumPy on a traced value, or Python state), which a trace would freeze")
-            self._gave_up = True   # for good: a later trace could not be checked against eager
-            if not self.fallback:
-                raise error
-            self.log.append(f"call {self.calls}: {error}; running eagerly from now on")
-            if self.fallback == "warn":
-                warnings.warn(f"{error} Proceeding with jit_compile=False.", stacklevel=3)
-            return result
+        previous = self._previous.pop(key, None)
+        if previous is not None and not _same_inputs(_signature(*previous, self.static_argnames)[1],
+                                                     _copies(leaves)):
+            difference = self._verified(entry, previous)[0]
+            if difference:
+                self._refuse(difference)
+                return result
+        else:   # nothing else to compare with yet: the first call with other inputs compares
+            entry.unchecked_inputs = _copies(leaves)
         self._entries[key].insert(0, entry)
         self._last = entry
         self.last_call = "trace"
@@ -215,30 +219,59 @@ class CompiledFunction:
                         f"instructions, {prog.backend})")
         return result
 
-    def _verified(self, entry: _Entry, key: Any) -> str:
-        """Run the new program on the previous call's arguments, and eager from the same state, and
-        say how they differ (``""``: bit for bit equal, or nothing to compare with): what a trace
-        froze that depends on the inputs — a label array converted with NumPy, say — shows here.
-        The state after the traced call is put back."""
-        previous = self._previous.pop(key, None)
-        if previous is None:
-            return ""
+    def _refuse(self, difference: str) -> None:
+        """A program computed something else than eager: compiling stops for good (with a warning or
+        an error, as ``fallback`` says), since a later trace would freeze the same."""
+        error = CompileError(
+            f"compile({self.__name__}): the traced program computes something else than eager on other "
+            f"arguments ({difference}): the function reads data outside autograd_lite's ops (NumPy on a "
+            f"traced value, or Python state), which a trace would freeze")
+        self._gave_up = True
+        self._entries.clear()
+        self.log.append(f"call {self.calls}: {error}; running eagerly from now on")
+        if not self.fallback:
+            raise error
+        if self.fallback == "warn":
+            warnings.warn(f"{error} Proceeding with jit_compile=False.", stacklevel=4)
+
+    def _first_check(self, entry: _Entry, key: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+                     leaves: list[Any]) -> Any:
+        """The first call of a program on inputs other than the traced call's: replayed, and run
+        eagerly from the same state; the program is kept only if both agree bit for bit. Eager's
+        result is returned, and its state kept."""
+        difference, eager = self._verified(entry, (args, kwargs), keep_eager=True)
+        if eager is _NO_RESULT:   # another branch than traced: still unchecked
+            return eager
+        if difference:
+            self._refuse(difference)
+        else:
+            entry.unchecked_inputs = None
+            self._previous[key] = (args, kwargs)
+        self.last_call = "verified"
+        return eager
+
+    def _verified(self, entry: _Entry, previous: tuple[tuple[Any, ...], dict[str, Any]],
+                  keep_eager: bool = False) -> tuple[str, Any]:
+        """Run the program on the arguments ``previous``, and eager from the same state: how they
+        differ (``""``: bit for bit equal) and eager's result (``_NO_RESULT`` where the program
+        bails: its guards keep that call honest). What a trace froze that depends on the inputs — a
+        label array converted with NumPy, say — shows here. The state before is put back, or, with
+        ``keep_eager``, eager's is kept."""
         args, kwargs = previous
         leaves = _signature(args, kwargs, self.static_argnames)[1]
         before = Snapshot(entry, leaves)
         try:
             compiled = self._replay(entry, leaves)
-        except program.Bail:   # another branch: the guards keep that call honest
+        except program.Bail:
             before.restore()
-            return ""
+            return "", _NO_RESULT
         after_compiled = Snapshot(entry, leaves)
         before.restore()
-        try:
-            eager = self.function(*args, **kwargs)
-        finally:
-            after_eager = Snapshot(entry, leaves)
+        eager = self.function(*args, **kwargs)
+        after_eager = Snapshot(entry, leaves)
+        if not keep_eager:
             before.restore()
-        return after_compiled.differs(after_eager) or _differs(compiled, eager)
+        return after_compiled.differs(after_eager) or _differs(compiled, eager), eager
 
     def _replay(self, entry: _Entry, leaves: list[Any]) -> Any:
         inputs: list[Any] = []
@@ -408,6 +441,7 @@ def _substitute(trace: tracing.Trace, args: tuple[Any, ...], kwargs: dict[str, A
         is_float = leaf.__class__ is float
         data = struct.unpack("d", struct.pack("d", leaf))[0] if is_float else leaf
         stand_in = _leaf(Value if is_float else Tensor, data)
+        trace.stand_ins.add(id(stand_in))
         input_slots.append(trace.input(leaf, stand_in).index)
         trace.argument_node_slots.append(None)
         replacements.append(stand_in)
@@ -450,13 +484,23 @@ def _output_spec(trace: tracing.Trace, result: Any, outputs: list[Any]) -> Any:
         return (dict, tuple((k, _output_spec(trace, v, outputs)) for k, v in result.items()))
     if result.__class__ is float or result.__class__ is ndarray or hasattr(result, "dtype"):
         slot = trace.slot_of.get(id(result))
-        if slot is None:
-            raise CompileError(f"compile({trace.where}) returns a {type(result).__name__} that was "
-                               f"computed outside autograd_lite's ops, so it would be the same on every "
-                               f"call; return a Tensor or Value instead")
+        if slot is None:   # no instruction computes it: a constant (a zero gradient, a seed passed on),
+            return ("copy", result)   # which the check against eager on other inputs confirms
         outputs.append(Slot(slot))
         return ("raw",)
     return ("constant", result)
+
+
+def _copies(leaves: list[Any]) -> list[Any]:
+    """The data of a call's dynamic leaves, copied (what a later call is compared with)."""
+    return [(leaf._data if isinstance(leaf, Node) else leaf).copy() if hasattr(
+        leaf._data if isinstance(leaf, Node) else leaf, "copy") else
+        (leaf._data if isinstance(leaf, Node) else leaf) for leaf in leaves]
+
+
+def _same_inputs(leaves: list[Any], saved: list[Any]) -> bool:
+    """Whether the leaves hold exactly the data ``saved`` (by :func:`_copies`)."""
+    return not _differs([leaf._data if isinstance(leaf, Node) else leaf for leaf in leaves], saved)
 
 
 def _kinds(result: Any) -> Any:
@@ -501,6 +545,8 @@ def _rebuild(spec: Any, flat: Any) -> Any:
         return _leaf(spec[1], next(flat))
     if tag == "constant":
         return spec[1]
+    if tag == "copy":   # a constant array, fresh for each call: the caller may change it
+        return spec[1].copy() if spec[1].__class__ is ndarray else spec[1]
     if tag is dict:
         return {k: _rebuild(s, flat) for k, s in spec[1]}
     return tag(_rebuild(s, flat) for s in spec[1])

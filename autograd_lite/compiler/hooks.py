@@ -46,6 +46,38 @@ def _traced_record(kind: type[Node], out: Any, primitive: engine.Primitive, inpu
     return node
 
 
+def _traced_apply(original: Callable[..., Any]) -> Callable[..., Any]:
+    """A node kind's ``_apply`` while tracing: a stand-in given as a parameter (indices, weights) is
+    the argument array again, as eagerly; and the parameters' check, where they hold traced data,
+    is an instruction (its canonical copies are computed, and checked, on every call)."""
+    def apply(primitive: engine.Primitive, inputs: tuple[Any, ...],
+              params: dict[str, Any] | None = None) -> Any:
+        trace = tracing.active
+        check = primitive.check_params
+        if trace is None or trace.internal or check is None and not params:
+            return original(primitive, inputs, params)
+        params = {k: trace.unwrapped(v) for k, v in (params or {}).items()}
+        count = len(inputs) if primitive.array_inputs is None else primitive.array_inputs
+        if check is None or not any(_holds_traced(trace, v) for v in (*params.values(), *inputs[count:])):
+            return original(primitive, inputs, params)
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            return trace.data_call(check, args, kwargs)
+        recorded.__name__ = f"{primitive.name}_params"
+        primitive.check_params = recorded
+        try:
+            return original(primitive, inputs, params)
+        finally:
+            primitive.check_params = check
+    return apply
+
+
+def _holds_traced(trace: tracing.Trace, x: Any) -> bool:
+    if x.__class__ in (tuple, list):
+        return any(_holds_traced(trace, item) for item in x)
+    return trace.is_dynamic(x)
+
+
 def _user(node: Any) -> tracing.Trace | None:
     """The trace, when user code (not the engine's own) touches a traced node."""
     trace = tracing.active
@@ -255,6 +287,8 @@ def _swaps() -> list[tuple[Any, str, Any]]:
         (lr_scheduler.LRScheduler, "step", _effect(lr_scheduler.LRScheduler.step, "step")),
         (nn_module.Module, "__call__", _module_call(nn_module.Module.__call__)),
         (Tensor, "_in_place", _in_place(Tensor._in_place)),
+        (Tensor, "_apply", staticmethod(_traced_apply(Tensor._apply))),
+        (Value, "_apply", staticmethod(_traced_apply(Value._apply))),
         (random_module, "_generator", _NoRandomNumbers()), (embedding, "_generator", _NoRandomNumbers()),
     ]
     for kind in (Tensor, Value):

@@ -99,6 +99,7 @@ class Trace:
         self.modules: dict[int, Any] = {}    # modules called, whose training flag is guarded
         self.node_slot: dict[int, int] = {}  # id(argument node) -> the slot holding the node itself
         self.proxies: set[int] = set()       # ids of the nodes that stand for a .grad read
+        self.stand_ins: set[int] = set()     # ids of the nodes that stand for array and float arguments
         self.original_grads: dict[int, tuple[Node, Any]] = {}
         self.grad_slot: dict[int, int] = {}  # id(node) -> the slot of the .grad the program stored
         self.program_epoch = modes.program_epoch
@@ -278,19 +279,20 @@ class Trace:
             return value
         kinds = [type(a) if isinstance(a, Node) else None for a in args]
         slot = self.emit("call", _as_given(function, kinds), operands, keywords,
-                         name=function.__name__, value=value)
-        if value.__class__ is not tuple:
-            return self.values[slot.index]
-        parts = []
-        for index, part in enumerate(value):
-            if part is None:
-                self.emit("guard", _is_none_at(index), (slot,), name=f"{function.__name__}[{index}] is None",
-                          has_out=False, outcome=True)
-                parts.append(None)
-            else:
-                parts.append(self.values[self.emit("call", _item(index), (slot,), name="item",
-                                                   value=part).index])
-        return tuple(parts)
+                         name=getattr(function, "__name__", "data"), value=value)
+        self.unpack(slot, value, getattr(function, "__name__", "data"))
+        return value
+
+    def unpack(self, slot: Slot, value: Any, name: str) -> None:
+        """Give each part of a computed container a slot of its own (found by identity from then
+        on); a part that is a plain Python value is guarded to be the same on every call."""
+        if value.__class__ in (tuple, list, dict):
+            for key, part in (value.items() if value.__class__ is dict else enumerate(value)):
+                if hasattr(part, "shape") or part.__class__ in (tuple, list, dict):
+                    self.unpack(self.emit("call", _item(key), (slot,), name="item", value=part), part, name)
+                elif not isinstance(part, Node):
+                    self.emit("guard", _equal_at(key, part), (slot,), name=f"{name}[{key!r}] unchanged",
+                              has_out=False, outcome=True)
 
     def guard(self, function: Callable[..., Any], args: Sequence[Any], outcome: Any, text: str) -> None:
         """A Python decision on traced data: replays must decide the same, or run eagerly."""
@@ -314,6 +316,14 @@ class Trace:
     def put_back_grads(self) -> None:
         for node, previous in self.original_grads.values():
             Node.__dict__["grad"].__set__(node, previous)
+
+    def unwrapped(self, x: Any) -> Any:
+        """``x`` with the stand-ins of array and float arguments back to the arguments themselves."""
+        if id(x) in self.stand_ins:
+            return x._data
+        if x.__class__ in (tuple, list):
+            return x.__class__(self.unwrapped(item) for item in x)
+        return x
 
     def escape(self, what: str, node: Node) -> CompileError:
         kind = type(node).__name__
@@ -347,10 +357,11 @@ def _item(index: int) -> Callable[[Any], Any]:
     return operator.itemgetter(index)
 
 
-def _is_none_at(index: int) -> Callable[[Any], bool]:
-    def is_none(value: tuple[Any, ...]) -> bool:
-        return value[index] is None
-    return is_none
+def _equal_at(key: Any, expected: Any) -> Callable[[Any], bool]:
+    def unchanged(value: Any) -> bool:
+        part = value[key]
+        return part is expected or part.__class__ is expected.__class__ and bool(part == expected)
+    return unchanged
 
 
 @functools.cache
