@@ -266,9 +266,14 @@ def _module_call(original: Callable[..., Any]) -> Callable[..., Any]:
 class _NoRandomNumbers:
     """The random generator while tracing: a draw would be the same numbers on every call."""
 
+    def __init__(self, generator: Any) -> None:
+        self.generator = generator
+
     def __getattr__(self, name: str) -> Any:
         trace = tracing.active
-        where = trace.where if trace is not None else "?"
+        if trace is None or trace.internal:   # another thread draws as ever
+            return getattr(self.generator, name)
+        where = trace.where
         raise CompileError(f"compile({where}): random numbers drawn at {tracing.user_line()} (dropout, "
                            f"random init) would repeat on every call; run it eagerly, or draw them "
                            f"outside and pass them in")
@@ -289,7 +294,8 @@ def _swaps() -> list[tuple[Any, str, Any]]:
         (Tensor, "_in_place", _in_place(Tensor._in_place)),
         (Tensor, "_apply", staticmethod(_traced_apply(Tensor._apply))),
         (Value, "_apply", staticmethod(_traced_apply(Value._apply))),
-        (random_module, "_generator", _NoRandomNumbers()), (embedding, "_generator", _NoRandomNumbers()),
+        (random_module, "_generator", _NoRandomNumbers(random_module._generator)),
+        (embedding, "_generator", _NoRandomNumbers(embedding._generator)),
     ]
     for kind in (Tensor, Value):
         swaps.append((kind, "data", property(_escaping(".data", kind.data.fget), kind.data.fset)))

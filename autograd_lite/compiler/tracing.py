@@ -19,6 +19,7 @@ import functools
 import operator
 import struct
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,7 +92,8 @@ class Trace:
         self.slot_of: dict[int, int] = {}    # id(node or raw value) -> slot
         self.keep: list[Any] = []            # what slot_of names, kept alive so ids stay unique
         self.start = next(modes.clock)       # nodes stamped before this are from outside the call
-        self.internal = 0                    # >0 inside the engine's or optimizer's own code
+        self._internal = 0                   # >0 inside the engine's or optimizer's own code
+        self.thread = threading.get_ident()  # the thread being traced; others run as if untraced
         self.fixed_line: str | None = None   # the line of the backward() call, for its instructions
         self.loaded: list[Node] = []         # outside nodes read at call time
         self.written: dict[int, Node] = {}   # nodes whose .grad the program sets
@@ -104,6 +106,15 @@ class Trace:
         self.grad_slot: dict[int, int] = {}  # id(node) -> the slot of the .grad the program stored
         self.program_epoch = modes.program_epoch
         self.irreversible = False
+
+    @property
+    def internal(self) -> bool | int:
+        """Whether what runs now is not to be recorded: the engine's own code, or another thread."""
+        return self._internal or threading.get_ident() != self.thread
+
+    @internal.setter
+    def internal(self, depth: int) -> None:
+        self._internal = depth
 
     # ---- slots ----------------------------------------------------------------------------------
     def new_slot(self, value: Any, *aliases: Any) -> int:
