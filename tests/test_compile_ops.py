@@ -66,10 +66,6 @@ def _bug(reason: str, raises: tuple[type[BaseException], ...]) -> pytest.MarkDec
 
 
 #: compiler bugs (each has its smallest repro among the test_bug_* tests at the end)
-CONSTANT_GRADIENT = _bug("a gradient that no instruction computes is refused ('returns a ndarray/float "
-                         "that was computed outside autograd_lite's ops'): value_and_grad's zeros for an "
-                         "input the result does not depend on; on floats, the seed 1.0 passed on by "
-                         "add, subtract, negative, mod, or the 0.0 of floor", (ag.CompileError,))
 CHECKPOINT = _bug("a function calling ag.checkpoint never replays: on a 1-d input the replay raises "
                   "ShapeError ('backward: the gradient has shape (), but the tensor has shape (3,)') and "
                   "re-traces; on a 0-d input the trace is refused ('array() object against array() "
@@ -81,11 +77,7 @@ FROZEN_PARAMETERS = _bug("an ndarray argument that reaches an op as a parameter 
                          "a silently wrong replay)", (ag.CompileError, CompileCheckError, AssertionError))
 
 #: row -> its bug, for the test with the array parameters closed over
-BUGS = {
-    "diff": CONSTANT_GRADIENT,              # the ends it is not given get a zero gradient
-    "max_pool_backward": CONSTANT_GRADIENT,  # x only selects the windows' maxima: a zero gradient
-    "checkpoint": CHECKPOINT,
-}
+BUGS = {"checkpoint": CHECKPOINT}
 #: row -> its bug, for the test with the array parameters passed as arguments
 PARAMETER_BUGS = {
     name: FROZEN_PARAMETERS for name in [
@@ -94,8 +86,7 @@ PARAMETER_BUGS = {
         "cross_entropy(probabilities)", "nll_loss", "take", "take_along_axis"]
 }
 #: row -> its bug, for the test on floats
-VALUE_BUGS = dict.fromkeys(["add", "subtract", "negative", "mod", "fmod", "floor", "ceil", "trunc", "round",
-                            "rint"], CONSTANT_GRADIENT)
+VALUE_BUGS: dict[str, pytest.MarkDecorator] = {}
 
 #: the rows whose cases have array parameters (the first test below fails for a row that draws one and is
 #: not listed here)
@@ -332,7 +323,7 @@ def test_every_row_is_checked_or_refused_with_a_reason():
     assert set(VALUE_ROWS) <= set(CHECKED) and set(VALUE_BUGS) <= set(VALUE_ROWS)
 
 
-# ---- the compiler bugs above, each as its smallest repro (and two fixed ones) ------------------
+# ---- the compiler bugs above, each as its smallest repro (and fixed ones, kept) ---------------
 
 def _replays_as_eager(f, traced, other):
     """compilecheck on ``traced`` and ``other``, and a replay on ``other`` equal to eager."""
@@ -342,17 +333,19 @@ def _replays_as_eager(f, traced, other):
 X = np.array([1.0, 2.0, 3.0])
 
 
-@CONSTANT_GRADIENT
-def test_bug_zero_gradient_of_an_unused_input():
+def test_zero_gradient_of_an_unused_input_replays():
+    """Once a bug: value_and_grad's zeros for an input the result does not depend on (the rows diff and
+    max_pool_backward) were refused as 'computed outside autograd_lite's ops'."""
     f = ag.compile(lambda x, y: ag.value_and_grad(lambda a, b: (a * 2.0).sum(), argnums=(0, 1))(x, y))
     for _ in range(3):
         f(X, X)
     assert f.last_call == "replay"
 
 
-@CONSTANT_GRADIENT
 @pytest.mark.parametrize("g", [lambda a: a + 1.0, ag.floor], ids=["add", "floor"])
-def test_bug_constant_gradient_on_floats(g):
+def test_constant_gradient_on_floats_replays(g):
+    """Once a bug: on floats, the seed 1.0 passed on by add (subtract, negative, mod) or floor's 0.0
+    were refused as 'computed outside autograd_lite's ops'."""
     _replays_as_eager(ag.value_and_grad(g), (0.25,), (0.5,))
 
 
