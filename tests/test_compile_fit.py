@@ -32,7 +32,8 @@ def perceptron(jit_compile, **options):
 
 
 def same_weights(a, b):
-    return all(x.dtype == y.dtype and x.tobytes() == y.tobytes() for x, y in zip(a.get_weights(), b.get_weights()))
+    return all(x.dtype == y.dtype and x.tobytes() == y.tobytes()
+               for x, y in zip(a.get_weights(), b.get_weights()))
 
 
 def test_the_tutorial_perceptron_after_1000_epochs_is_eager_bit_for_bit():
@@ -58,7 +59,8 @@ def digits_cnn(jit_compile):
         keras.Input((8, 8, 1)), layers.Conv2D(8, 3, activation="relu", padding="same"), layers.MaxPooling2D(),
         layers.Conv2D(8, 3, activation="relu", padding="same"), layers.GlobalAveragePooling2D(),
         layers.Dense(10, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.003), loss="sparse_categorical_crossentropy",
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.003),
+                  loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"], jit_compile=jit_compile)
     return model
 
