@@ -229,7 +229,6 @@ def test_value_and_grad_of_each_op_compiles_to_eager_bit_for_bit(name):
     check()
 
 
-
 @pytest.mark.parametrize("name", _marked(WITH_ARRAY_PARAMETERS, PARAMETER_BUGS))
 def test_array_parameters_passed_as_arguments_are_inputs_of_the_replay(name):
     """Indices, labels, class weights and masks as arguments: a replay with other values of them (the
