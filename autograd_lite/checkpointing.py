@@ -17,7 +17,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import _checks, backend
+from . import _checks, backend, modes
 from .engine import Node, Primitive, _first_node, _leaf, apply, enable_grad, gradients, is_grad_enabled
 from .modes import clock
 
@@ -200,6 +200,7 @@ def checkpoint(f: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(f, updated=())  # f may be a layer: its attributes stay its own
     def checkpointed(*args: Any, **kwargs: Any) -> Any:
+        modes.outside_the_graph("ag.checkpoint (a forward recomputed inside a VJP)")
         if not is_grad_enabled():
             return f(*args, **kwargs)
         for position, arg in enumerate(args):

@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from . import backend
+from . import backend, modes
 from ._checks import accepts_torch_spelling
 from .engine import Node, ShapeError, data_of, docstring_tests, is_grad_enabled
 from .ops import maximum, minimum, subtract, where
@@ -153,7 +153,7 @@ def take(x: Operand, indices: Any, axis: int | None = None) -> Operand:
         x, axis = reshape(x, (-1,)), 0
     shape = _shape_of(x)
     axis = _axis("take", axis, shape)
-    return getitem(x, _along(axis, _in_bounds("take", indices, shape, axis)))
+    return getitem(x, _along(axis, modes.data_computed(_in_bounds, "take", indices, shape, axis)))
 
 
 @accepts_torch_spelling
@@ -181,7 +181,7 @@ def take_along_axis(x: Operand, indices: Any, axis: int | None = -1) -> Operand:
         raise ValueError(f"take_along_axis: indices of shape {tuple(indices.shape)} and an input of shape "
                          f"{shape} must have as many dimensions")
     axis = _axis("take_along_axis", axis, shape)
-    indices = _in_bounds("take_along_axis", indices, shape, axis)
+    indices = modes.data_computed(_in_bounds, "take_along_axis", indices, shape, axis)
     others = tuple(1 if d == axis else n for d, n in enumerate(shape))
     try:
         _host.broadcast_shapes(others, tuple(indices.shape))
@@ -426,11 +426,12 @@ def _set(x: Any, index: Any, value: Any) -> Any:
     data = data_of(work)
     xp, device = backend.namespace(data), backend.device_of(data)
     if data.__class__ is backend.ndarray:  # NumPy marks the written places by assignment: no np.add.at
-        covered = _host.zeros(shape, dtype=bool)
-        covered[index] = True
+        covered = modes.data_computed(_covered, shape, index)
     else:
-        covered = scatter_add(xp.ones(_shape_of(values), dtype=data.dtype, device=device), index, shape) > 0
-    winners = _winners(data, index, _shape_of(values))
+        covered = modes.data_computed(_positive, scatter_add(xp.ones(_shape_of(values), dtype=data.dtype,
+                                                                    device=device), index, shape))
+    # a compiled function computes these from the index on every call (modes.data_computed)
+    winners = modes.data_computed(_winners, data, index, _shape_of(values))
     if winners is not None:
         values = where(winners, values, 0.0)
     return _cast(where(covered, scatter_add(values, index, shape), work), dtype)
@@ -442,17 +443,42 @@ def _combined(op: str, x: Any, index: Any, value: Any, combine: Any) -> Any:
     work, values, shape, dtype = _update(op, x, index, value)
     data = data_of(work)
     xp, device, selected = backend.namespace(data), backend.device_of(data), _shape_of(values)
-    ranks = _ranks(data, index, selected)
+    ranks, rounds = modes.data_computed(_ranks_and_rounds, data, index, selected)
     out = work
-    for k in range(1 if ranks is None else int(ranks.max()) + 1):
+    for k in range(rounds):
         if ranks is None:
             chosen, written = values, xp.ones(selected, dtype=data.dtype, device=device)
         else:  # the k-th write of each position
-            mask = backend.array(ranks == k, device=device, xp=xp)
-            chosen, written = where(mask, values, 0.0), xp.astype(mask, data.dtype)
-        covered = scatter_add(written, index, shape) > 0
+            mask, written = modes.data_computed(_kth_writes, ranks, k, data)
+            chosen = where(mask, values, 0.0)
+        covered = modes.data_computed(_positive, scatter_add(written, index, shape))
         out = where(covered, combine(out, scatter_add(chosen, index, shape)), out)
     return _cast(out, dtype)
+
+
+def _positive(counts: Any) -> Any:
+    return counts > 0
+
+
+def _covered(shape: tuple[int, ...], index: Any) -> Any:
+    """True where ``index`` selects an element of an array of ``shape`` (a host array)."""
+    covered = _host.zeros(shape, dtype=bool)
+    covered[index] = True
+    return covered
+
+
+def _ranks_and_rounds(data: Any, index: Any, selected: tuple[int, ...]) -> tuple[Any, int]:
+    """:func:`_ranks`, and how many rounds of writes they make (1 without repeats)."""
+    ranks = _ranks(data, index, selected)
+    return ranks, 1 if ranks is None else int(ranks.max()) + 1
+
+
+def _kth_writes(ranks: Any, k: int, data: Any) -> tuple[Any, Any]:
+    """True where an element is the ``k``-th write of its position, on the device of ``data``; and
+    that mask as numbers of ``data``'s dtype (1 where written)."""
+    xp = backend.namespace(data)
+    mask = backend.array(ranks == k, device=backend.device_of(data), xp=xp)
+    return mask, xp.astype(mask, data.dtype)
 
 
 def _ranks(data: Any, index: Any, selected: tuple[int, ...]) -> Any:

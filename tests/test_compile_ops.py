@@ -25,9 +25,10 @@ Three tests per row:
 
 Rows that ``ag.compile`` refuses by design are listed in :data:`REFUSED` (some of a row's cases: in
 :data:`REFUSED_CASES`) with the reason, and the refusal must be a ``CompileError`` that says it.
-Compiler bugs are strict xfails (:data:`BUGS`, :data:`PARAMETER_BUGS`, :data:`VALUE_BUGS`), each also
-as its smallest repro (the ``test_bug_*`` tests at the end); the ``raises`` of each mark keeps a
-failure of another kind from passing as the known bug.
+Rows whose array parameters an op converts in Python (:data:`REFUSED_AS_ARGUMENTS`) are refused when
+those arrays are arguments: the first call on other values is checked against eager and raises a
+``CompileError`` that says so. The compiler bugs found here are kept as their smallest repros at the
+end.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from op_table import OPS
 
 import autograd_lite as ag
 from autograd_lite import Node
-from autograd_lite.testing import CompileCheckError, compilecheck
+from autograd_lite.testing import compilecheck
 from autograd_lite.testing import strategies as agst
 
 #: the rows ag.compile refuses by design: name -> (why, the CompileError's message must match this)
@@ -50,6 +51,8 @@ REFUSED = {
     "dropout2d": ("draws random numbers: a trace would repeat its mask", "random numbers drawn"),
     "_identity": ("grad inside the function differentiates with create_graph=True, which is not "
                   "compiled", "create_graph=True"),
+    "checkpoint": ("its VJP recomputes the forward and differentiates it, a pass of its own that the "
+                   "trace would not see", "ag.checkpoint"),
 }
 
 #: the rows whose cases ag.compile refuses by design in part: name -> (which cases: a function of the
@@ -61,32 +64,15 @@ REFUSED_CASES = {
 }
 
 
-def _bug(reason: str, raises: tuple[type[BaseException], ...]) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, raises=raises, reason=f"compiler bug: {reason}")
+#: the rows whose array parameters, passed as arguments, the op converts in Python (a gather's indices
+#: flattened, class weights indexed by the labels): a trace would freeze the converted copy, so the
+#: first call on other values is refused, by the check against eager, with a CompileError that says so
+REFUSED_AS_ARGUMENTS = [
+    "binary_cross_entropy", "binary_cross_entropy_with_logits(weights)", "cosine_embedding_loss",
+    "cross_entropy", "cross_entropy(probabilities)", "nll_loss"]
+FROZEN = "computes something else than eager on other arguments"
 
-
-#: compiler bugs (each has its smallest repro among the test_bug_* tests at the end)
-CHECKPOINT = _bug("a function calling ag.checkpoint never replays: on a 1-d input the replay raises "
-                  "ShapeError ('backward: the gradient has shape (), but the tensor has shape (3,)') and "
-                  "re-traces; on a 0-d input the trace is refused ('array() object against array() "
-                  "float64')", (CompileCheckError, ag.CompileError, AssertionError))
-FROZEN_PARAMETERS = _bug("an ndarray argument that reaches an op as a parameter (indices, labels, class "
-                         "weights, targets) is frozen into the trace: the first call on other values is "
-                         "refused with a CompileError that blames the function ('reads data outside "
-                         "autograd_lite's ops'), where eager runs (before the check on other arguments: "
-                         "a silently wrong replay)", (ag.CompileError, CompileCheckError, AssertionError))
-
-#: row -> its bug, for the test with the array parameters closed over
-BUGS = {"checkpoint": CHECKPOINT}
-#: row -> its bug, for the test with the array parameters passed as arguments
-PARAMETER_BUGS = {
-    name: FROZEN_PARAMETERS for name in [
-        "at_max", "at_min", "at_multiply", "at_set", "binary_cross_entropy",
-        "binary_cross_entropy_with_logits(weights)", "cosine_embedding_loss", "cross_entropy",
-        "cross_entropy(probabilities)", "nll_loss", "take", "take_along_axis"]
-}
 #: row -> its bug, for the test on floats
-VALUE_BUGS: dict[str, pytest.MarkDecorator] = {}
 
 #: the rows whose cases have array parameters (the first test below fails for a row that draws one and is
 #: not listed here)
@@ -202,18 +188,14 @@ def value_and_grad_of_sum(op, n, skeleton, weights=None):
     return f
 
 
-def _marked(names, bugs):
-    return [pytest.param(name, marks=bugs[name]) if name in bugs else name for name in names]
-
-
 # ---- the tests ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", _marked(CHECKED, BUGS))
+@pytest.mark.parametrize("name", CHECKED)
 def test_value_and_grad_of_each_op_compiles_to_eager_bit_for_bit(name):
     """Array parameters closed over as constants; the differentiated arrays fresh on the replays."""
     op = OPS[name]
 
-    @examples(5, bug=name in BUGS)
+    @examples(5)
     @given(data=st.data())
     def check(data):
         case = data.draw(op.cases()).on(np)
@@ -229,7 +211,7 @@ def test_value_and_grad_of_each_op_compiles_to_eager_bit_for_bit(name):
     check()
 
 
-@pytest.mark.parametrize("name", _marked(WITH_ARRAY_PARAMETERS, PARAMETER_BUGS))
+@pytest.mark.parametrize("name", WITH_ARRAY_PARAMETERS)
 def test_array_parameters_passed_as_arguments_are_inputs_of_the_replay(name):
     """Indices, labels, class weights and masks as arguments: a replay with other values of them (the
     differentiated arrays unchanged) equals eager. Only cases where the new values change eager's
@@ -237,7 +219,7 @@ def test_array_parameters_passed_as_arguments_are_inputs_of_the_replay(name):
     with random weights, since a plain sum of a gather does not see its indices permuted."""
     op = OPS[name]
 
-    @examples(5, bug=name in PARAMETER_BUGS)
+    @examples(5, bug=name in REFUSED_AS_ARGUMENTS)
     @given(data=st.data())
     def check(data):
         case = data.draw(op.cases()).on(np)
@@ -255,6 +237,16 @@ def test_array_parameters_passed_as_arguments_are_inputs_of_the_replay(name):
             except AssertionError:
                 continue
             assume(False)
+        if name in REFUSED_AS_ARGUMENTS:
+            compiled = ag.compile(f)
+            compiled(*traced)
+            compiled(*traced)
+            try:   # refused (then eager from then on), or, where this draw cannot tell, eager's result
+                same(compiled(*draws[0]), f(*draws[0]))
+            except ag.CompileError as error:
+                assert FROZEN in str(error)
+            same(compiled(*draws[1]), f(*draws[1]))
+            return
         check_compiled(f, traced, draws)
 
     check()
@@ -276,13 +268,13 @@ def fresh_float(x, rng):
     return float(x * (1 - 1e-7 * rng.random()))
 
 
-@pytest.mark.parametrize("name", _marked(VALUE_ROWS, VALUE_BUGS))
+@pytest.mark.parametrize("name", VALUE_ROWS)
 def test_value_and_grad_of_each_op_on_floats_compiles_to_eager_bit_for_bit(name):
     """The scalar engine: ``value_and_grad`` of the op (its function or its method) on Python floats,
     which are the compiled function's inputs; the result and the gradients are floats."""
     op = OPS[name]
 
-    @examples(5, bug=name in VALUE_BUGS)
+    @examples(5)
     @given(data=st.data())
     def check(data):
         xs = tuple(data.draw(scalars(op)) for _ in range(op.arity))
@@ -318,8 +310,7 @@ def test_every_row_is_checked_or_refused_with_a_reason():
     assert all(reason and match for reason, match in REFUSED.values())
     assert all(reason and match for _, reason, match in REFUSED_CASES.values())
     assert set(REFUSED_CASES) <= set(CHECKED)
-    assert set(BUGS) <= set(CHECKED) and set(PARAMETER_BUGS) <= set(WITH_ARRAY_PARAMETERS)
-    assert set(VALUE_ROWS) <= set(CHECKED) and set(VALUE_BUGS) <= set(VALUE_ROWS)
+    assert set(REFUSED_AS_ARGUMENTS) <= set(WITH_ARRAY_PARAMETERS) and set(VALUE_ROWS) <= set(CHECKED)
 
 
 # ---- the compiler bugs above, each as its smallest repro (and fixed ones, kept) ---------------
@@ -348,38 +339,38 @@ def test_constant_gradient_on_floats_replays(g):
     _replays_as_eager(ag.value_and_grad(g), (0.25,), (0.5,))
 
 
-@CHECKPOINT
 @pytest.mark.parametrize("x", [np.array(0.5), X], ids=["0-d", "1-d"])
-def test_bug_checkpoint_replays(x):
+def test_checkpoint_inside_is_refused(x):
+    """Once a bug (replays raised ShapeError and re-traced): ag.checkpoint is refused when traced."""
     tanh = ag.checkpoint(ag.tanh)
-    _replays_as_eager(lambda x: ag.value_and_grad(lambda a: tanh(a).sum())(x), (x,), (x * 0.5,))
+    compiled = ag.compile(lambda x: ag.value_and_grad(lambda a: tanh(a).sum())(x))
+    compiled(x)
+    with pytest.raises(ag.CompileError, match="ag.checkpoint"):
+        compiled(x)
 
 
-@FROZEN_PARAMETERS
-def test_bug_take_follows_its_indices():
+def test_take_follows_its_indices():
+    """Once a bug (a replay gave the traced indices' result): take checks its indices in Python, which
+    is an instruction of the program now (modes.data_computed)."""
     def f(x, i):
         return ag.value_and_grad(lambda a: (ag.take(a, i) * a[0]).sum())(x)
     _replays_as_eager(f, (X, np.array([0, 0])), (X, np.array([2, 1])))
 
 
-@FROZEN_PARAMETERS
-def test_bug_cosine_embedding_loss_follows_its_targets():
-    from autograd_lite.nn import functional as F
-    x1, x2 = np.array([[1.0, 2.0], [2.0, -1.0], [0.5, 1.0]]), np.array([[1.0, -1.0], [1.0, 1.0], [2.0, 1.0]])
-
-    def f(a, b, t):
-        return ag.value_and_grad(lambda a, b, t: F.cosine_embedding_loss(a, b, t), argnums=(0, 1))(a, b, t)
-    _replays_as_eager(f, (x1, x2, np.array([1, -1, 1])), (x1, x2, np.array([-1, 1, 1])))
-
-
-@FROZEN_PARAMETERS
-def test_bug_cross_entropy_follows_its_class_weights():
+def test_class_weights_converted_by_a_loss_are_refused_not_frozen():
+    """cross_entropy indexes its class weights by the labels in Python: the first call on other
+    weights is checked against eager and refused, changing nothing."""
     from autograd_lite.nn import functional as F
     logits, labels = np.arange(6.0).reshape(2, 3), np.array([0, 2])
 
     def f(z, w):
         return ag.value_and_grad(lambda a: F.cross_entropy(a, labels, weight=w))(z)
-    _replays_as_eager(f, (logits, np.array([1.0, 2.0, 3.0])), (logits, np.array([3.0, 1.0, 2.0])))
+    compiled = ag.compile(f)
+    compiled(logits, np.array([1.0, 2.0, 3.0]))
+    compiled(logits, np.array([1.0, 2.0, 3.0]))
+    with pytest.raises(ag.CompileError, match=FROZEN):
+        compiled(logits, np.array([3.0, 1.0, 2.0]))
+    same(compiled(logits, np.array([3.0, 1.0, 2.0])), f(logits, np.array([3.0, 1.0, 2.0])))
 
 
 def test_scatter_add_takes_its_index_as_an_argument():

@@ -219,17 +219,21 @@ class CompiledFunction:
                         f"instructions, {prog.backend})")
         return result
 
-    def _refuse(self, difference: str) -> None:
+    def _refuse(self, difference: str, before: Snapshot | None = None) -> None:
         """A program computed something else than eager: compiling stops for good (with a warning or
         an error, as ``fallback`` says), since a later trace would freeze the same."""
         error = CompileError(
             f"compile({self.__name__}): the traced program computes something else than eager on other "
-            f"arguments ({difference}): the function reads data outside autograd_lite's ops (NumPy on a "
-            f"traced value, or Python state), which a trace would freeze")
+            f"arguments ({difference}): a value was computed outside the program's instructions — NumPy "
+            f"or Python on a traced value, in the function or in an op that converts an array argument "
+            f"(indices, labels, class weights) by itself — so a trace would freeze it. Close over such "
+            f"arrays as constants, or run it eagerly")
         self._gave_up = True
         self._entries.clear()
         self.log.append(f"call {self.calls}: {error}; running eagerly from now on")
         if not self.fallback:
+            if before is not None:
+                before.restore()   # a call that raises changes nothing
             raise error
         if self.fallback == "warn":
             warnings.warn(f"{error} Proceeding with jit_compile=False.", stacklevel=4)
@@ -239,11 +243,11 @@ class CompiledFunction:
         """The first call of a program on inputs other than the traced call's: replayed, and run
         eagerly from the same state; the program is kept only if both agree bit for bit. Eager's
         result is returned, and its state kept."""
-        difference, eager = self._verified(entry, (args, kwargs), keep_eager=True)
+        difference, eager, before = self._verified(entry, (args, kwargs), keep_eager=True)
         if eager is _NO_RESULT:   # another branch than traced: still unchecked
             return eager
         if difference:
-            self._refuse(difference)
+            self._refuse(difference, before)
         else:
             entry.unchecked_inputs = None
             self._previous[key] = (args, kwargs)
@@ -251,12 +255,12 @@ class CompiledFunction:
         return eager
 
     def _verified(self, entry: _Entry, previous: tuple[tuple[Any, ...], dict[str, Any]],
-                  keep_eager: bool = False) -> tuple[str, Any]:
+                  keep_eager: bool = False) -> tuple[str, Any, Snapshot]:
         """Run the program on the arguments ``previous``, and eager from the same state: how they
-        differ (``""``: bit for bit equal) and eager's result (``_NO_RESULT`` where the program
-        bails: its guards keep that call honest). What a trace froze that depends on the inputs — a
-        label array converted with NumPy, say — shows here. The state before is put back, or, with
-        ``keep_eager``, eager's is kept."""
+        differ (``""``: bit for bit equal), eager's result (``_NO_RESULT`` where the program bails:
+        its guards keep that call honest) and the state before. What a trace froze that depends on
+        the inputs — a label array converted with NumPy, say — shows here. The state before is put
+        back, or, with ``keep_eager``, eager's is kept."""
         args, kwargs = previous
         leaves = _signature(args, kwargs, self.static_argnames)[1]
         before = Snapshot(entry, leaves)
@@ -264,14 +268,14 @@ class CompiledFunction:
             compiled = self._replay(entry, leaves)
         except program.Bail:
             before.restore()
-            return "", _NO_RESULT
+            return "", _NO_RESULT, before
         after_compiled = Snapshot(entry, leaves)
         before.restore()
         eager = self.function(*args, **kwargs)
         after_eager = Snapshot(entry, leaves)
         if not keep_eager:
             before.restore()
-        return after_compiled.differs(after_eager) or _differs(compiled, eager), eager
+        return after_compiled.differs(after_eager) or _differs(compiled, eager), eager, before
 
     def _replay(self, entry: _Entry, leaves: list[Any]) -> Any:
         inputs: list[Any] = []

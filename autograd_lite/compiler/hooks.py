@@ -205,9 +205,9 @@ def _node_init(original: Callable[..., Any]) -> Callable[..., Any]:
                 and source.shape == source.base.shape:
             source = source.base    # detach(): a view of a traced array
         slot = trace.slot_of.get(id(source))
-        if slot is not None:
-            trace.slot_of[id(self)] = slot
-            trace.keep.append(self)
+        if slot is not None:   # the leaf, and its data (a view), stand for the traced value
+            trace.slot_of[id(self)] = trace.slot_of[id(data)] = slot
+            trace.keep.extend((self, data))
     return init
 
 

@@ -279,7 +279,8 @@ class Trace:
                                              name=primitive.name, line=user_line(),
                                              expression=expression, as_array=as_array))
 
-    def data_call(self, function: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    def data_call(self, function: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any],
+                  name: str | None = None) -> Any:
         """Library code computes raw data from traced values (:func:`modes.data_computed`): run it,
         and append it as a call whose arguments are the same kinds again (a node's data is wrapped
         in a node of its kind); a tuple result is unpacked into slots, its Nones guarded."""
@@ -289,9 +290,9 @@ class Trace:
         if not any(isinstance(o, Slot) for o in (*operands, *keywords.values())):
             return value
         kinds = [type(a) if isinstance(a, Node) else None for a in args]
-        slot = self.emit("call", _as_given(function, kinds), operands, keywords,
-                         name=getattr(function, "__name__", "data"), value=value)
-        self.unpack(slot, value, getattr(function, "__name__", "data"))
+        name = name or getattr(function, "__name__", "data")
+        slot = self.emit("call", _as_given(function, kinds), operands, keywords, name=name, value=value)
+        self.unpack(slot, value, name)
         return value
 
     def unpack(self, slot: Slot, value: Any, name: str) -> None:
