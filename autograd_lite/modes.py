@@ -172,7 +172,7 @@ def data_computed(function: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 #: Counts what outdates every compiled program: a VJP redefined (``defvjp``), a layer or parameter
-#: set on a module (``Sequential.add``, a new model).
+#: set on a module that a compiled program calls (``Sequential.add``).
 program_epoch = 0
 stamp_of = operator.attrgetter("_stamp")
 last_change = 0

@@ -650,3 +650,27 @@ def test_an_optimizer_step_with_a_closure_raises():
     compiled(ones())
     with pytest.raises(ag.CompileError, match=f"with a closure at .*{HERE}:{line_of(step, 'step(closure)')}"):
         compiled(ones())
+
+
+def test_a_returned_node_keeps_the_gradient_the_call_gave_it():
+    """``loss.backward(); return loss``: the replay's loss has the .grad eager's has (1.0)."""
+    w = Value(0.5)
+
+    def step():
+        w.grad = 0.0
+        loss = (w * 3.0 + 1.0).relu()
+        loss.backward()
+        return loss
+    compiled = ag.compile(step)
+    grads = [compiled().grad for _ in range(3)]
+    assert grads == [1.0, 1.0, 1.0] and w.grad == 3.0 and compiled.last_call == "replay"
+
+
+def test_making_other_modules_does_not_retrace():
+    """Only a change of a module a program called outdates it, not a new module elsewhere."""
+    compiled = ag.compile(lambda m: m * m)
+    for _ in range(10):
+        for v in (1.0, 2.0, 3.0):
+            compiled(Value(v))
+        nn.Linear(2, 2)
+    assert compiled.last_call == "replay" and compiled.traces == 1

@@ -85,6 +85,7 @@ def _emit_store(trace: tracing.Trace, node: Node, g: Any, handed_out: Slot | Non
             total = trace.call(_sum_of, (Slot(prior), g), name="add")
         else:
             total = trace.call(_sum_of, (0.0, g), name="add") if node._mutable_grads is False else g
+        trace.cell_grads[id(node)] = total
         if isinstance(total, Slot):
             trace.grad_slot[id(node)] = total.index
         return

@@ -63,6 +63,8 @@ class _Entry:
                                   if slot is not None and any(n is trace.values[slot]
                                                               for n in trace.written.values())]
         self.modules = [(m, m.training) for m in trace.modules.values() if hasattr(m, "training")]
+        for module in trace.modules.values():   # a new layer or parameter in one of them outdates programs
+            module.__dict__["_in_a_program"] = True
         self.program_epoch = trace.program_epoch
         self.snapshot = snapshot
         self.loaded = trace.loaded
@@ -74,7 +76,7 @@ class _Entry:
     def still_valid(self) -> str | None:
         """Why this program no longer fits (``None``: it does)."""
         if self.program_epoch != modes.program_epoch:
-            return "a VJP was redefined (defvjp), or a module was given a new layer or parameter"
+            return "a VJP was redefined (defvjp), or a compiled module was given a new layer or parameter"
         for module, training in self.modules:
             if module.training is not training:
                 return f"{type(module).__name__} switched to {'training' if module.training else 'eval'} mode"
@@ -481,7 +483,13 @@ def _output_spec(trace: tracing.Trace, result: Any, outputs: list[Any]) -> Any:
         if result._stamp < trace.start:   # a node from before the call (a parameter): itself
             return ("constant", result)
         outputs.append(trace.operand(result))
-        return ("raw",) if id(result) in trace.proxies else ("node", result._result_type)
+        if id(result) in trace.proxies:
+            return ("raw",)
+        grad = trace.cell_grads.get(id(result), _NO_RESULT)
+        if grad is not _NO_RESULT and not _differs(trace.value(grad), _GRAD.__get__(result, Node)):
+            outputs.append(grad)   # its .grad, as a backward pass in the call left it
+            return ("node with grad", result._result_type)
+        return ("node", result._result_type)
     if result.__class__ in (list, tuple):
         return (result.__class__, tuple(_output_spec(trace, x, outputs) for x in result))
     if result.__class__ is dict:
@@ -521,8 +529,8 @@ def _kinds(result: Any) -> Any:
 def _as_eager(spec: Any, kinds: Any) -> Any:
     """``spec`` with a node output made plain data where eager gave plain data."""
     tag = spec[0]
-    if tag == "node" and kinds is False:
-        return ("raw",)
+    if tag in ("node", "node with grad") and kinds is False:
+        return ("raw",) if tag == "node" else ("raw, and a grad left out",)
     if tag is dict and isinstance(kinds, dict):
         return (dict, tuple((k, _as_eager(s, kinds.get(k, True))) for k, s in spec[1]))
     if tag in (list, tuple) and isinstance(kinds, tuple) and len(kinds) == len(spec[1]):
@@ -545,8 +553,16 @@ def _rebuild(spec: Any, flat: Any) -> Any:
     tag = spec[0]
     if tag == "raw":
         return next(flat)
+    if tag == "raw, and a grad left out":
+        value = next(flat)
+        next(flat)
+        return value
     if tag == "node":
         return _leaf(spec[1], next(flat))
+    if tag == "node with grad":
+        node = _leaf(spec[1], next(flat))
+        _GRAD.__set__(node, next(flat))
+        return node
     if tag == "constant":
         return spec[1]
     if tag == "copy":   # a constant array, fresh for each call: the caller may change it

@@ -25,8 +25,8 @@ from .tracing import Instruction, Slot
 __all__ = ["Bail", "Program", "build"]
 
 #: Above this many instructions, ``backend="auto"`` interprets the tape rather than compiling
-#: source: CPython's ``compile`` takes about 12 µs a line, so 100,000 lines cost over a second.
-SOURCE_LIMIT = 150_000
+#: source: CPython's ``compile`` takes about 12 µs a line, so 500,000 lines cost several seconds.
+SOURCE_LIMIT = 500_000
 
 _numbers = itertools.count(1)
 

@@ -109,7 +109,7 @@ class Module(KerasMethods):
                             f"parameters would not be trained, saved or moved); use nn.ModuleDict({{...}})")
         super().__setattr__(name, value)
         _name_by_path(name, value)
-        if isinstance(value, (Parameter, Module)):
+        if isinstance(value, (Parameter, Module)) and self.__dict__.get("_in_a_program"):
             modes.program_epoch += 1   # a compiled step of a model with other layers is out of date
 
     def __delattr__(self, name: str) -> None:

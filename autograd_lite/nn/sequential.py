@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .. import backend
+from .. import backend, modes
 from ..engine import data_of, no_grad
 from ..typing import Operand
 from .keras_layers.base import Layer
@@ -77,12 +77,14 @@ class Sequential(Model):
             )
         self.layers.append(layer)
         self.name_parameters()  # the layers' parameters by position: 0.kernel, ...
+        modes.program_epoch += 1   # a compiled step of the layers before is out of date
 
     def pop(self) -> Module:
         """Remove and return the last layer (Keras' ``pop``)."""
         if not self.layers:
             raise IndexError("Sequential.pop: there are no layers")
         layer = self.layers.pop()
+        modes.program_epoch += 1
         if self.input_shape is not None:
             shape = self.input_shape
             for kept in self.layers:
