@@ -103,8 +103,8 @@ class Trace:
         self.proxies: set[int] = set()       # ids of the nodes that stand for a .grad read
         self.stand_ins: set[int] = set()     # ids of the nodes that stand for array and float arguments
         self.original_grads: dict[int, tuple[Node, Any]] = {}
-        self.grad_slot: dict[int, int] = {}
-        self.cell_grads: dict[int, Any] = {}  # id(node made in the call) -> the operand of its .grad  # id(node) -> the slot of the .grad the program stored
+        self.grad_slot: dict[int, int] = {}  # id(node) -> the slot of the .grad the program stored
+        self.cell_grads: dict[int, Any] = {}  # id(node made in the call) -> the operand of its .grad
         self.program_epoch = modes.program_epoch
         self.irreversible = False
 
