@@ -50,7 +50,7 @@ def backpropagate(root: Node, seed: Any, create_graph: bool,
     grads = {root: seed}
     collected, stored = {}, []
     trace.internal += 1
-    trace.fixed_line = tracing.user_line()
+    trace.fixed_line = f"the backward pass, from {tracing.user_line()}"
     try:
         for node in operations + leaves:
             g = grads.pop(node, None)

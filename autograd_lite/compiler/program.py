@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import linecache
 import math
-import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -228,8 +228,7 @@ def _identifier(name: str) -> str:
 
 def _short(line: str) -> str:
     """``moores_law.py:12 (cost)``: the user's line, with the file's directory left out."""
-    path, _, rest = line.partition(":")
-    return f"{os.path.basename(path)}:{rest}"
+    return re.sub(r"[^\s(<]*[/\\]", "", line)
 
 
 def build(trace: Any, input_slots: list[int], outputs: list[Any], backend: str) -> Program:
