@@ -167,7 +167,9 @@ def _chain_rule(trace: tracing.Trace, node: Node, g: Any, grads: dict[Node, Any]
 
 
 def _copy(array: Any) -> Any:
-    return array.copy()
+    if array.__class__ is backend.ndarray:
+        return array.copy()
+    return backend.namespace(array).asarray(array, copy=True)   # another library's, on its device
 
 
 def _add(trace: tracing.Trace, a: Any, b: Any) -> Any:

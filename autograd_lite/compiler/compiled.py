@@ -25,7 +25,7 @@ from ..tensor import Tensor
 from ..value import Value
 from . import program, tracing
 from .hooks import tracing_on
-from .snapshot import Snapshot, _differs, globals_guard
+from .snapshot import Snapshot, _copied, _differs, globals_guard
 from .tracing import CompileError, Slot
 
 __all__ = ["CompiledFunction", "disable_compile"]
@@ -505,9 +505,7 @@ def _output_spec(trace: tracing.Trace, result: Any, outputs: list[Any]) -> Any:
 
 def _copies(leaves: list[Any]) -> list[Any]:
     """The data of a call's dynamic leaves, copied (what a later call is compared with)."""
-    return [(leaf._data if isinstance(leaf, Node) else leaf).copy() if hasattr(
-        leaf._data if isinstance(leaf, Node) else leaf, "copy") else
-        (leaf._data if isinstance(leaf, Node) else leaf) for leaf in leaves]
+    return [_copied(leaf._data if isinstance(leaf, Node) else leaf) for leaf in leaves]
 
 
 def _same_inputs(leaves: list[Any], saved: list[Any]) -> bool:

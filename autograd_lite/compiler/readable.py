@@ -25,6 +25,7 @@ def grad_code(function: Callable[..., Any], *args: Any) -> str:
         s1 = (m * 3.0)
         s2 = (s1 - 1.0)
         s3 = (s2 ** 2)
+        # the backward pass, from ...
         s4 = (2.0 * (s2 ** 1))
         s5 = (s4 * 3.0)
         return s3, s5

@@ -15,6 +15,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from .. import backend
 from ..backend import ndarray
 from ..engine import Node
 
@@ -112,7 +113,11 @@ class Snapshot:
 
 
 def _copied(x: Any) -> Any:
-    return x.copy() if x.__class__ is ndarray else x
+    if x.__class__ is ndarray:
+        return x.copy()
+    if backend.is_array(x):   # another library's arrays may change in place too
+        return backend.namespace(x).asarray(x, copy=True)
+    return x
 
 
 def _differs(a: Any, b: Any) -> str:
@@ -121,6 +126,10 @@ def _differs(a: Any, b: Any) -> str:
         if type(a) is not type(b):
             return f"{type(a).__name__} against {type(b).__name__}"
         return _differs(a._data, b._data)
+    if backend.is_array(a) and backend.is_array(b) and ndarray not in (a.__class__, b.__class__):
+        if a.__class__ is not b.__class__:
+            return f"{_kind(a)} against {_kind(b)}"
+        a, b = backend.to_host(a), backend.to_host(b)   # another library's: compared on the host
     if a.__class__ is ndarray or b.__class__ is ndarray:
         if a.__class__ is not b.__class__ or a.shape != b.shape or a.dtype != b.dtype:
             return f"{_kind(a)} against {_kind(b)}"
