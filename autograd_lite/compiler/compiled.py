@@ -13,20 +13,18 @@ and globals are the same objects, that each parameter still has its shape, dtype
 
 from __future__ import annotations
 
-import struct
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .. import backend, modes
-from ..backend import ndarray
-from ..engine import Node, _leaf
-from ..tensor import Tensor
-from ..value import Value
+from .. import modes
+from ..engine import Node
 from . import program, tracing
 from .hooks import tracing_on
-from .snapshot import Snapshot, _copied, _differs, globals_guard
-from .tracing import CompileError, Slot
+from .outputs import as_eager, kinds, output_spec, plain_where, rebuild, without_proxies
+from .signature import copies, describe, same_inputs, signature, substitute
+from .snapshot import Snapshot, _differs, globals_guard
+from .tracing import CompileError
 
 __all__ = ["CompiledFunction", "disable_compile"]
 
@@ -135,14 +133,14 @@ class CompiledFunction:
         if _disabled or modes.grad_mode.anomaly or tracing.active is not None or self._gave_up:
             return self.eager(*args, **kwargs)
         self.calls += 1
-        key, leaves = _signature(args, kwargs, self.static_argnames)
+        key, leaves = signature(args, kwargs, self.static_argnames)
         entries = self._entries.get(key)
         if entries is None:
             self._entries[key] = []
-            self.log.append(f"call {self.calls}: new signature {_describe(key)}: ran eagerly (warm-up)")
+            self.log.append(f"call {self.calls}: new signature {describe(key)}: ran eagerly (warm-up)")
             self._previous[key] = (args, kwargs)
             result = self.eager(*args, **kwargs)
-            self._eager_kinds[key] = _kinds(result)
+            self._eager_kinds[key] = kinds(result)
             return result
         for entry in list(entries):
             reason = entry.still_valid()
@@ -150,7 +148,7 @@ class CompiledFunction:
                 entries.remove(entry)
                 self.log.append(f"call {self.calls}: a trace was dropped: {reason}")
                 break
-            if entry.unchecked_inputs is not None and not _same_inputs(leaves, entry.unchecked_inputs):
+            if entry.unchecked_inputs is not None and not same_inputs(leaves, entry.unchecked_inputs):
                 result = self._first_check(entry, key, args, kwargs, leaves)
                 if result is _NO_RESULT:   # another branch than traced: the next program may fit
                     continue
@@ -177,14 +175,14 @@ class CompiledFunction:
             return self.eager(*args, **kwargs)
         self.traces += 1
         trace = tracing.Trace(self.__name__)
-        traced_args, traced_kwargs, input_slots = _substitute(trace, args, kwargs, leaves,
+        traced_args, traced_kwargs, input_slots = substitute(trace, args, kwargs, leaves,
                                                                  self.static_argnames)
         snapshot = globals_guard(self.function) if self.guard_globals else None
         try:
             with tracing_on(trace):
                 result = self.function(*traced_args, **traced_kwargs)
                 outputs: list[Any] = []
-                spec = _output_spec(trace, result, outputs)
+                spec = output_spec(trace, result, outputs)
         except Exception as error:
             if not isinstance(error, CompileError):
                 self.traces -= 1   # the function's own error, as eager raises it: no trace spent
@@ -200,24 +198,24 @@ class CompiledFunction:
             return self.eager(*args, **kwargs)
         kinds = self._eager_kinds.get(key)
         if kinds is not None:   # what eager gave as plain data (a float in, a float out) the replay gives so
-            spec, result = _as_eager(spec, kinds), _plain_where(result, kinds, trace)
+            spec, result = as_eager(spec, kinds), plain_where(result, kinds, trace)
         else:
-            result = _without_proxies(trace, result)
+            result = without_proxies(trace, result)
         prog = program.build(trace, input_slots, outputs, self.backend)
         entry = _Entry(trace, prog, spec, snapshot)
         previous = self._previous.pop(key, None)
-        if previous is not None and not _same_inputs(_signature(*previous, self.static_argnames)[1],
-                                                     _copies(leaves)):
+        if previous is not None and not same_inputs(signature(*previous, self.static_argnames)[1],
+                                                     copies(leaves)):
             difference = self._verified(entry, previous)[0]
             if difference:
                 self._refuse(difference)
                 return result
         else:   # nothing else to compare with yet: the first call with other inputs compares
-            entry.unchecked_inputs = _copies(leaves)
+            entry.unchecked_inputs = copies(leaves)
         self._entries[key].insert(0, entry)
         self._last = entry
         self.last_call = "trace"
-        self.log.append(f"call {self.calls}: traced {_describe(key)} ({len(prog.instructions)} "
+        self.log.append(f"call {self.calls}: traced {describe(key)} ({len(prog.instructions)} "
                         f"instructions, {prog.backend})")
         return result
 
@@ -264,7 +262,7 @@ class CompiledFunction:
         the inputs — a label array converted with NumPy, say — shows here. The state before is put
         back, or, with ``keep_eager``, eager's is kept."""
         args, kwargs = previous
-        leaves = _signature(args, kwargs, self.static_argnames)[1]
+        leaves = signature(args, kwargs, self.static_argnames)[1]
         before = Snapshot(entry, leaves)
         try:
             compiled = self._replay(entry, leaves)
@@ -302,7 +300,7 @@ class CompiledFunction:
         entry.calls += 1
         self._last = entry
         self.last_call = "replay"
-        return _rebuild(entry.output_spec, iter(flat))
+        return rebuild(entry.output_spec, iter(flat))
 
     def _checked(self, entry: _Entry, args: tuple[Any, ...], kwargs: dict[str, Any],
                  leaves: list[Any]) -> Any:
@@ -341,242 +339,3 @@ class CompiledFunction:
 
     def __repr__(self) -> str:
         return f"<compiled {self.__name__}: {self.traces} traces>"
-
-
-# ---- signatures: what a program is specialised to ------------------------------------------------
-
-def _signature(args: tuple[Any, ...], kwargs: dict[str, Any], static: Sequence[str]) -> tuple[Any, list[Any]]:
-    """The cache key of a call, and its dynamic leaves (nodes, arrays, and — where no array is
-    among them — Python floats) in order."""
-    leaves: list[Any] = []
-    seen = [False, False]   # an array among the arguments, a float among them
-    spec = _specs(args, kwargs, static, leaves, seen, floats=True)
-    if seen[0] and seen[1]:   # floats beside arrays are static: walk again (rare)
-        leaves.clear()
-        spec = _specs(args, kwargs, static, leaves, seen, floats=False)
-    return (spec, modes.grad_mode.enabled), leaves
-
-
-def _specs(args: tuple[Any, ...], kwargs: dict[str, Any], static: Sequence[str], leaves: list[Any],
-           seen: list[bool], floats: bool) -> Any:
-    specs = tuple(_leaf_spec(a, leaves, seen, floats) for a in args)
-    if not kwargs:
-        return specs, ()
-    return specs, tuple((k, ("static", _hashable(v)) if k in static else _leaf_spec(v, leaves, seen, floats))
-                        for k, v in sorted(kwargs.items()))
-
-
-def _has_arrays(obj: Any) -> bool:
-    seen = [False, False]
-    _leaf_spec(obj, [], seen, True)
-    return seen[0]
-
-
-def _leaf_spec(x: Any, leaves: list[Any], seen: list[bool], floats: bool) -> Any:
-    cls = x.__class__
-    if cls is ndarray:
-        leaves.append(x)
-        seen[0] = True
-        return (cls, x.shape, x.dtype)
-    if isinstance(x, Node):
-        leaves.append(x)
-        data = x._data
-        if data.__class__ is float:
-            return (cls, (), None, x.requires_grad)
-        seen[0] = True
-        return (cls, data.shape, data.dtype, x.requires_grad)
-    if cls is float:
-        seen[1] = True
-        if not floats:
-            return ("static", (float, x))
-        leaves.append(x)
-        return ("float",)
-    if cls is list or cls is tuple:
-        return (cls, tuple([_leaf_spec(item, leaves, seen, floats) for item in x]))
-    if cls is dict:
-        return (dict, tuple((k, _leaf_spec(v, leaves, seen, floats)) for k, v in sorted(x.items(), key=repr)))
-    if backend.is_array(x):
-        leaves.append(x)
-        seen[0] = True
-        return (cls, x.shape, str(x.dtype))
-    return ("static", _hashable(x))
-
-
-def _hashable(x: Any) -> Any:
-    try:
-        hash(x)
-    except TypeError:
-        return ("id", id(x))
-    return (type(x), x)
-
-
-def _describe(key: Any) -> str:
-    def show(spec: Any) -> str:
-        tag = spec[0]
-        if tag == "float":
-            return "float"
-        if tag == "static":
-            return repr(spec[1][1]) if spec[1][0] != "id" else "<object>"
-        if tag is list or tag is tuple:
-            return "[" + ", ".join(show(s) for s in spec[1]) + "]"
-        if tag is dict:
-            return "{" + ", ".join(f"{k}: {show(s)}" for k, s in spec[1]) + "}"
-        name = "array" if tag is ndarray else tag.__name__
-        return f"{name}{tuple(spec[1]) if spec[1] else ''}"
-    (args, kwargs), grad = key
-    parts = [show(s) for s in args] + [f"{k}={show(s)}" for k, s in kwargs]
-    return "(" + ", ".join(parts) + ")" + ("" if grad else " under no_grad")
-
-
-def _substitute(trace: tracing.Trace, args: tuple[Any, ...], kwargs: dict[str, Any], leaves: list[Any],
-                static: Sequence[str]) -> tuple[tuple[Any, ...], dict[str, Any], list[int]]:
-    """The arguments the trace runs on: arrays as Tensors and floats as Values (without grad) that
-    stand for the call's inputs, nodes as they are; and the input slots, in the order of leaves."""
-    replacements: list[Any] = []
-    input_slots: list[int] = []
-    trace.argument_node_slots = []
-    for leaf in leaves:
-        if isinstance(leaf, Node):
-            input_slots.append(trace.input(leaf._data, leaf).index)
-            node_slot = trace.input_node(leaf).index
-            input_slots.append(node_slot)
-            trace.argument_node_slots.append(node_slot)
-            replacements.append(leaf)
-            continue
-        # a float argument gets an object of its own: the caller's may be a constant of the code
-        is_float = leaf.__class__ is float
-        data = struct.unpack("d", struct.pack("d", leaf))[0] if is_float else leaf
-        stand_in = _leaf(Value if is_float else Tensor, data)
-        trace.stand_ins.add(id(stand_in))
-        input_slots.append(trace.input(leaf, stand_in).index)
-        trace.argument_node_slots.append(None)
-        replacements.append(stand_in)
-
-    stand_ins = iter(replacements)
-    arrays = _has_arrays((args, kwargs))
-
-    def swap(x: Any) -> Any:   # the order of _leaf_spec's walk, so each leaf meets its own stand-in
-        if isinstance(x, Node):
-            return next(stand_ins)
-        if x.__class__ is ndarray or backend.is_array(x) or x.__class__ is float and not arrays:
-            return next(stand_ins)
-        if x.__class__ in (list, tuple):
-            return x.__class__([swap(item) for item in x])
-        if x.__class__ is dict:
-            swapped = {k: swap(v) for k, v in sorted(x.items(), key=repr)}
-            return {k: swapped[k] for k in x}
-        return x
-    traced_args = tuple(swap(a) for a in args)
-    swapped_kwargs = {k: v if k in static else swap(v) for k, v in sorted(kwargs.items())}
-    return traced_args, {k: swapped_kwargs[k] for k in kwargs}, input_slots
-
-
-# ---- outputs ---------------------------------------------------------------------------------------
-
-def _output_spec(trace: tracing.Trace, result: Any, outputs: list[Any]) -> Any:
-    """How to rebuild ``result`` from the program's flat outputs (appended to ``outputs``)."""
-    if isinstance(result, Node):
-        slot = trace.node_slot.get(id(result))
-        if slot is not None:   # an argument: the very node
-            outputs.append(Slot(slot))
-            return ("raw",)
-        if result._stamp < trace.start:   # a node from before the call (a parameter): itself
-            return ("constant", result)
-        outputs.append(trace.operand(result))
-        if id(result) in trace.proxies:
-            return ("raw",)
-        grad = trace.cell_grads.get(id(result), _NO_RESULT)
-        if grad is not _NO_RESULT and not _differs(trace.value(grad), _GRAD.__get__(result, Node)):
-            outputs.append(grad)   # its .grad, as a backward pass in the call left it
-            return ("node with grad", result._result_type)
-        return ("node", result._result_type)
-    if result.__class__ in (list, tuple):
-        return (result.__class__, tuple(_output_spec(trace, x, outputs) for x in result))
-    if result.__class__ is dict:
-        return (dict, tuple((k, _output_spec(trace, v, outputs)) for k, v in result.items()))
-    if result.__class__ is float or result.__class__ is ndarray or hasattr(result, "dtype"):
-        slot = trace.slot_of.get(id(result))
-        if slot is None:   # no instruction computes it: a constant (a zero gradient, a seed passed on),
-            return ("copy", result)   # which the check against eager on other inputs confirms
-        outputs.append(Slot(slot))
-        return ("raw",)
-    return ("constant", result)
-
-
-def _copies(leaves: list[Any]) -> list[Any]:
-    """The data of a call's dynamic leaves, copied (what a later call is compared with)."""
-    return [_copied(leaf._data if isinstance(leaf, Node) else leaf) for leaf in leaves]
-
-
-def _same_inputs(leaves: list[Any], saved: list[Any]) -> bool:
-    """Whether the leaves hold exactly the data ``saved`` (by :func:`_copies`)."""
-    return not _differs([leaf._data if isinstance(leaf, Node) else leaf for leaf in leaves], saved)
-
-
-def _kinds(result: Any) -> Any:
-    """Which parts of an eager result are nodes: ``True`` for a node, containers alike, else False."""
-    if isinstance(result, Node):
-        return True
-    if result.__class__ in (list, tuple):
-        return tuple(_kinds(x) for x in result)
-    if result.__class__ is dict:
-        return {k: _kinds(v) for k, v in result.items()}
-    return False
-
-
-def _as_eager(spec: Any, kinds: Any) -> Any:
-    """``spec`` with a node output made plain data where eager gave plain data."""
-    tag = spec[0]
-    if tag in ("node", "node with grad") and kinds is False:
-        return ("raw",) if tag == "node" else ("raw, and a grad left out",)
-    if tag is dict and isinstance(kinds, dict):
-        return (dict, tuple((k, _as_eager(s, kinds.get(k, True))) for k, s in spec[1]))
-    if tag in (list, tuple) and isinstance(kinds, tuple) and len(kinds) == len(spec[1]):
-        return (tag, tuple(_as_eager(s, k) for s, k in zip(spec[1], kinds)))
-    return spec
-
-
-def _plain_where(result: Any, kinds: Any, trace: tracing.Trace) -> Any:
-    """The traced call's own result, as eager would give it: plain data where eager's was."""
-    if isinstance(result, Node):
-        return result._data if kinds is False or id(result) in trace.proxies else result
-    if result.__class__ in (list, tuple) and isinstance(kinds, tuple) and len(kinds) == len(result):
-        return result.__class__(_plain_where(x, k, trace) for x, k in zip(result, kinds))
-    if result.__class__ is dict and isinstance(kinds, dict):
-        return {k: _plain_where(v, kinds.get(k, True), trace) for k, v in result.items()}
-    return _without_proxies(trace, result)
-
-
-def _rebuild(spec: Any, flat: Any) -> Any:
-    tag = spec[0]
-    if tag == "raw":
-        return next(flat)
-    if tag == "raw, and a grad left out":
-        value = next(flat)
-        next(flat)
-        return value
-    if tag == "node":
-        return _leaf(spec[1], next(flat))
-    if tag == "node with grad":
-        node = _leaf(spec[1], next(flat))
-        _GRAD.__set__(node, next(flat))
-        return node
-    if tag == "constant":
-        return spec[1]
-    if tag == "copy":   # a constant array, fresh for each call: the caller may change it
-        return spec[1].copy() if spec[1].__class__ is ndarray else spec[1]
-    if tag is dict:
-        return {k: _rebuild(s, flat) for k, s in spec[1]}
-    return tag(_rebuild(s, flat) for s in spec[1])
-
-
-def _without_proxies(trace: tracing.Trace, result: Any) -> Any:
-    """The trace call's own result, with the stand-ins of ``.grad`` reads back to plain data."""
-    if isinstance(result, Node) and id(result) in trace.proxies:
-        return result._data
-    if result.__class__ in (list, tuple):
-        return result.__class__(_without_proxies(trace, x) for x in result)
-    if result.__class__ is dict:
-        return {k: _without_proxies(trace, v) for k, v in result.items()}
-    return result
-

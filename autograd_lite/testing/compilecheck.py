@@ -59,11 +59,11 @@ def compilecheck(f: Callable[..., Any], args_maker: Callable[[], tuple[Any, ...]
 
 
 def _replayed(compiled: CompiledFunction, name: str, args: tuple[Any, ...], body_runs: list[int]) -> Any:
-    from ..compiler.compiled import _same_inputs, _signature
+    from ..compiler.signature import same_inputs, signature
 
-    key, leaves = _signature(args, {}, compiled.static_argnames)
+    key, leaves = signature(args, {}, compiled.static_argnames)
     entries = compiled._entries.get(key) or []
-    if entries and entries[0].unchecked_inputs is not None and not _same_inputs(leaves,
+    if entries and entries[0].unchecked_inputs is not None and not same_inputs(leaves,
                                                                                 entries[0].unchecked_inputs):
         compiled(*args)   # the first call on other inputs checks the program against eager
     entries = compiled._entries.get(key) or []
