@@ -196,9 +196,9 @@ class CompiledFunction:
             if self.fallback == "warn":
                 warnings.warn(f"{error} Proceeding with jit_compile=False.", stacklevel=4)
             return self.eager(*args, **kwargs)
-        kinds = self._eager_kinds.get(key)
-        if kinds is not None:   # what eager gave as plain data (a float in, a float out) the replay gives so
-            spec, result = as_eager(spec, kinds), plain_where(result, kinds, trace)
+        eager_kinds = self._eager_kinds.get(key)
+        if eager_kinds is not None:   # what eager gave as plain data (a float in, a float out), so does a replay
+            spec, result = as_eager(spec, eager_kinds), plain_where(result, eager_kinds, trace)
         else:
             result = without_proxies(trace, result)
         prog = program.build(trace, input_slots, outputs, self.backend)
