@@ -197,7 +197,7 @@ class CompiledFunction:
                 warnings.warn(f"{error} Proceeding with jit_compile=False.", stacklevel=4)
             return self.eager(*args, **kwargs)
         eager_kinds = self._eager_kinds.get(key)
-        if eager_kinds is not None:   # what eager gave as plain data (a float in, a float out), so does a replay
+        if eager_kinds is not None:   # plain data where eager gave plain data (a float for a float)
             spec, result = as_eager(spec, eager_kinds), plain_where(result, eager_kinds, trace)
         else:
             result = without_proxies(trace, result)
