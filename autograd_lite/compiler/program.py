@@ -28,6 +28,10 @@ __all__ = ["Bail", "Program", "build"]
 #: source: CPython's ``compile`` takes about 12 µs a line, so 500,000 lines cost several seconds.
 SOURCE_LIMIT = 500_000
 
+#: Arrays of at least this many elements are deleted from the program after their last use, so that
+#: NumPy can reuse their memory (a trace would otherwise keep every intermediate until the end).
+LARGE_ARRAY = 4096
+
 _numbers = itertools.count(1)
 
 
@@ -58,12 +62,14 @@ class Program:
     """The straight-line program of one trace: ``run(inputs, done)`` gives the flat outputs."""
 
     def __init__(self, name: str, instructions: list[Instruction], input_slots: list[int],
-                 outputs: list[Any], float_outputs: list[int], backend: str) -> None:
+                 outputs: list[Any], float_outputs: list[int], backend: str,
+                 big_slots: frozenset[int] = frozenset()) -> None:
         self.name = name
         self.instructions = instructions
         self.input_slots = input_slots
         self.outputs = outputs
         self.float_outputs = float_outputs
+        self.big_slots = big_slots   # slots of large arrays, deleted after their last use
         self.namespace: dict[str, Any] = {"_Bail": Bail, "ndarray": ndarray, "_as_array": _as_array,
                                           "np": host_namespace}
         self._names: dict[int, str] = {}
@@ -94,7 +100,7 @@ class Program:
     def _operand(self, operand: Any) -> str:
         if isinstance(operand, Slot):
             return f"s{operand.index}"
-        if operand is None or operand.__class__ is bool:
+        if operand is None or operand.__class__ is bool or operand.__class__ is str:
             return repr(operand)
         if operand.__class__ is int or operand.__class__ is float and math.isfinite(operand):
             return repr(operand) if operand >= 0 and not _is_negative_zero(operand) else f"({operand!r})"
@@ -119,15 +125,32 @@ class Program:
         if self.input_slots:
             lines.append(f"    {''.join(f's{i}, ' for i in self.input_slots)}= inputs")
         last_line = None
+        freed = self._freed_after()
         for index, instruction in enumerate(self.instructions):
             if instruction.line and instruction.line != last_line:
                 lines.append(f"    # {_short(instruction.line)}")
                 last_line = instruction.line
             lines.extend("    " + text for text in self._statement(index, instruction))
+            if index in freed:   # speed: a large array no later line reads goes back to NumPy now
+                lines.append(f"    del {', '.join(f's{slot}' for slot in freed[index])}")
         for slot in self.float_outputs:   # an overflow eager would have reported: run eagerly
             lines.append(f"    if s{slot} - s{slot} != 0.0: raise _Bail(-1, 'not finite')")
         lines.append(f"    return [{', '.join(self._operand(o) for o in self.outputs)}]")
         return "\n".join(lines) + "\n"
+
+    def _freed_after(self) -> dict[int, list[int]]:
+        """For each instruction, the large arrays (``big_slots``) it is the last to read."""
+        last: dict[int, int] = {}
+        for index, instruction in enumerate(self.instructions):
+            for operand in (*instruction.args, *instruction.kwargs.values()):
+                if isinstance(operand, Slot) and operand.index in self.big_slots:
+                    last[operand.index] = index
+        kept = {o.index for o in self.outputs if isinstance(o, Slot)} | set(self.input_slots)
+        freed: dict[int, list[int]] = {}
+        for slot, index in sorted(last.items()):
+            if slot not in kept:
+                freed.setdefault(index, []).append(slot)
+        return freed
 
     def _statement(self, index: int, instruction: Instruction) -> list[str]:
         kind, out = instruction.kind, f"s{instruction.out}"
@@ -239,4 +262,6 @@ def build(trace: Any, input_slots: list[int], outputs: list[Any], backend: str) 
             instruction.outcome = _signature(instruction.function._data, instruction.function)
     float_outputs = [o.index for o in outputs if isinstance(o, Slot)
                      and trace.values[o.index].__class__ is float]
-    return Program(trace.where, instructions, input_slots, outputs, float_outputs, backend)
+    big = frozenset(i for i, v in enumerate(trace.values)
+                    if v.__class__ is ndarray and v.size >= LARGE_ARRAY)
+    return Program(trace.where, instructions, input_slots, outputs, float_outputs, backend, big)
