@@ -320,11 +320,7 @@ class Primitive:
             if x.__class__ in _SEQUENCES and _first_node(x) is not None:
                 return self(*_joined(self, inputs), **params)
         if modes.compiling is not None and not modes.compiling.internal:   # plain data of a traced call
-            return modes.compiling.data_call(self._plain, inputs, params, name=self.name)
-        return self._plain(*inputs, **params)
-
-    def _plain(self, *inputs: Any, **params: Any) -> Any:
-        """The forward on plain numbers or arrays (the scalar forward where all are Python numbers)."""
+            return modes.compiling.data_call(self, inputs, params, name=self.name)
         try:
             if self.scalar_forward is not self.forward:  # plain numbers take the scalar forward
                 for x in inputs:

@@ -460,6 +460,31 @@ def test_argument_validation(options, message):
         ag.compile(polynomial, **options)
 
 
+def test_numpy_integers_and_name_lists_are_accepted():
+    compiled = ag.compile(polynomial, max_traces=np.int64(2), check=np.int32(3), static_argnames=["mode"])
+    assert compiled.max_traces == 2 and compiled.check_every == 3 and compiled.static_argnames == ("mode",)
+    x = Tensor(np.arange(3.0))
+    same([compiled(x, mode="sin") for _ in range(3)], [polynomial(x, mode="sin")] * 3)
+
+
+def test_static_argnames_must_be_names():
+    with pytest.raises(TypeError, match=r"static_argnames must be names \(strings\)"):
+        ag.compile(polynomial, static_argnames=[1])
+
+
+def test_grad_code_edges():
+    """Arrays trace too (the code names the argument); a non-function or a function of nothing is
+    refused by name; a wrong number of arguments is the function's own error."""
+    code = ag.grad_code(lambda w: (w * w).sum(), np.ones(3))
+    assert code.startswith("def d_lambda_(w):") and "np.multiply(w, w)" in code
+    with pytest.raises(TypeError, match="grad_code: invalid function 3"):
+        ag.grad_code(3)
+    with pytest.raises(ValueError, match="grad_code: <lambda> takes no argument to differentiate"):
+        ag.grad_code(lambda: 1.0)
+    with pytest.raises(TypeError, match="missing 1 required positional argument"):
+        ag.grad_code(lambda a, b: a * b, 1.0)
+
+
 def test_not_a_function():
     with pytest.raises(TypeError, match="expected a function, got int"):
         ag.compile(3)

@@ -13,6 +13,7 @@ and globals are the same objects, that each parameter still has its shape, dtype
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -48,6 +49,11 @@ class disable_compile:  # noqa: N801 - used as a context manager, like no_grad
     def __exit__(self, *exc_info: object) -> None:
         global _disabled
         _disabled -= 1
+
+
+def _whole(x: Any) -> bool:
+    """Whether ``x`` is an integer (Python's or NumPy's), not a bool."""
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
 
 class _Entry:
@@ -91,18 +97,20 @@ class CompiledFunction:
             raise TypeError(f"compile: expected a function, got {type(function).__name__}")
         if backend not in ("auto", "source", "tape"):
             raise ValueError(f"compile: backend must be 'auto', 'source' or 'tape', not {backend!r}")
-        if isinstance(max_traces, bool) or not isinstance(max_traces, int) or max_traces < 1:
+        if not _whole(max_traces) or max_traces < 1:
             raise ValueError(f"compile: max_traces must be an int >= 1, not {max_traces!r}")
-        if check is not False and (isinstance(check, bool) is False and (not isinstance(check, int)
-                                                                          or check < 1)):
+        if check is not False and check is not True and (not _whole(check) or check < 1):
             raise ValueError(f"compile: check must be True, False or an int >= 1, not {check!r}")
         if isinstance(static_argnames, str):
             static_argnames = (static_argnames,)
+        static_argnames = tuple(static_argnames)
+        if not all(isinstance(name, str) for name in static_argnames):
+            raise TypeError(f"compile: static_argnames must be names (strings), not {static_argnames!r}")
         self.function = function
         self.__name__ = getattr(function, "__name__", type(function).__name__)
         self.__doc__ = getattr(function, "__doc__", None)
-        self.static_argnames = tuple(static_argnames)
-        self.max_traces = max_traces
+        self.static_argnames = static_argnames
+        self.max_traces = int(max_traces)
         self.backend = backend
         self.check_every = 1 if check is True else int(check or 0)
         self.guard_globals = guard_globals

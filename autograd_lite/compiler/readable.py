@@ -30,9 +30,10 @@ def grad_code(function: Callable[..., Any], *args: Any) -> str:
         s5 = (s4 * 3.0)
         return s3, s5
     """
-    from .. import functional
+    from .. import _checks, functional
     from .compiled import CompiledFunction
 
+    _checks.function(function, "function", "grad_code")
     names = [p.name for p in inspect.signature(function).parameters.values()
              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     if not args:
@@ -40,6 +41,9 @@ def grad_code(function: Callable[..., Any], *args: Any) -> str:
                       if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY,
                                                                                p.POSITIONAL_OR_KEYWORD)]
         args = tuple(1.0 for _ in parameters)
+    if not args:
+        raise ValueError(f"grad_code: {getattr(function, '__name__', 'the function')} takes no argument "
+                         f"to differentiate; give it one, or give grad_code the arguments to trace at")
     argnums = tuple(range(len(args))) if len(args) != 1 else 0
     compiled = CompiledFunction(functional.value_and_grad(function, argnums=argnums), guard_globals=False)
     compiled(*args)

@@ -284,10 +284,15 @@ class Trace:
                   name: str | None = None) -> Any:
         """Library code computes raw data from traced values (:func:`modes.data_computed`): run it,
         and append it as a call whose arguments are the same kinds again (a node's data is wrapped
-        in a node of its kind); a tuple result is unpacked into slots, its Nones guarded."""
+        in a node of its kind); a tuple result is unpacked into slots, its Nones guarded. The
+        function itself runs unrecorded: it is one instruction, not the ones it is made of."""
         operands = [self.operand(a) for a in args]
         keywords = {k: self.operand(v) for k, v in kwargs.items()}
-        value = function(*args, **kwargs)
+        self.internal += 1
+        try:
+            value = function(*args, **kwargs)
+        finally:
+            self.internal -= 1
         if not any(isinstance(o, Slot) for o in (*operands, *keywords.values())):
             return value
         kinds = [type(a) if isinstance(a, Node) else None for a in args]
