@@ -17,8 +17,10 @@ from . import (  # the subpackages and namespaces, which build on the modules im
     contractions,
     creation,
     data,
+    distribute,
     functional,
     indexing,
+    integrations,
     linalg,
     modulo,
     nn,
@@ -143,7 +145,7 @@ __all__ = [
     "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply",
     "negative", "no_grad", "power", "primitive", "relu", "reshape", "sigmoid", "sign", "softmax", "sqrt",
     "squeeze", "stack", "subtract", "sum", "sum_to", "swapaxes", "tanh", "tensor", "to_device", "transpose",
-    "var", "where", "backend", "data", "nn", "optim", "testing",
+    "var", "where", "backend", "data", "distribute", "integrations", "nn", "optim", "testing",
     # compiling (autograd_lite.compiler); ``compile`` itself is ag.compile, not star-imported
     "CompileError", "compiler", "disable_compile", "grad_code",
     # NumPy's elementwise math (autograd_lite.math_ops)

@@ -305,6 +305,14 @@ class Primitive:
             _checks.integer(inputs, "inputs", f"{self.name}.defparams", minimum=0)
         return self
 
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        """Pickled by name where its module holds it (every built-in op), so a model pickled for
+        another process (a Ray replica) refers to the op there; else by its parts."""
+        module, name = getattr(self, "__module__", None), getattr(self, "__qualname__", "")
+        if module and module != "__main__" and _importable(module, name) is self:
+            return (_importable, (module, name))
+        return object.__reduce__(self)
+
     def argnum_vjps(self, count: int) -> list[VJP]:
         """The VJPs of a variadic primitive called with ``count`` inputs."""
         return [functools.partial(self.argnum_vjp, i) for i in range(count)]
@@ -485,4 +493,17 @@ class ShapeError(ValueError):
 
 
 # The backward pass and the graph walk go on in backprop.py, which builds on the classes above.
+def _importable(module: str, qualname: str) -> Any:
+    """The object ``module.qualname``, or None where there is none."""
+    import importlib
+
+    try:
+        found: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError):
+        return None
+    return found
+
+
 from .backprop import backward, gradients  # noqa: E402

@@ -212,6 +212,19 @@ class ArraySource:
         order = rng.permutation(self.samples()) if shuffle else None
         return array_batches(self.x, self.y, self.sample_weight, batch_size, order, placement)
 
+    def rows(self, batch_size: int, shuffle: bool, rng: Any) -> Iterator[Any]:
+        """The rows of each batch of an epoch, as :meth:`batches` takes them (slices in order, or
+        index arrays of the shuffled order), for a step that takes the rows itself."""
+        order = rng.permutation(self.samples()) if shuffle else None
+        for start in range(0, self.samples(), batch_size):
+            yield slice(start, start + batch_size) if order is None else order[start:start + batch_size]
+
+    def skip_shuffles(self, epochs: int, rng: Any) -> None:
+        """Draw the ``epochs`` shuffles an uninterrupted ``fit`` would have drawn before, so that one
+        resumed at ``initial_epoch`` with the same seed shuffles as it would have."""
+        for _ in range(epochs):
+            rng.permutation(self.samples())
+
     def split(self, keep: float, validation_split: float) -> ArraySource:
         """The first ``keep`` of the samples, holding the rest out (``held_out``), as Keras'
         ``validation_split`` does: the last samples, before any shuffling."""
@@ -249,6 +262,9 @@ class StreamSource:
         if self.stream.steps is not None:
             return self.stream.steps
         return len(self.stream.source) if hasattr(self.stream.source, "__len__") else None
+
+    def skip_shuffles(self, epochs: int, rng: Any) -> None:
+        """Nothing: an iterable's batches come as it gives them, unshuffled by ``fit``."""
 
     def batches(self, batch_size: int, shuffle: bool, rng: Any, placement: Placement) -> Iterator[Batch]:
         for x, y, sample_weight in self.stream.epoch():

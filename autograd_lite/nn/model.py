@@ -206,7 +206,7 @@ class Model(DataChecks, Evaluation, KerasWeights, CompiledSteps, Module):
             class_weight: Mapping[int, float] | None = None, sample_weight: ArrayLike | None = None,
             initial_epoch: int = 0, steps_per_epoch: int | None = None, validation_steps: int | None = None,
             validation_batch_size: int | None = None, validation_freq: int = 1, *,
-            seed: int | None = None) -> Any:
+            seed: int | None = None, distribute: Any = None) -> Any:
         """Train from epoch ``initial_epoch`` to ``epochs``, one :meth:`train_step` per batch; returns
         the History (also ``model.history``). The arguments, their order and defaults are Keras 3's.
 
@@ -220,7 +220,10 @@ class Model(DataChecks, Evaluation, KerasWeights, CompiledSteps, Module):
         ``validation_data`` ((x, y), (x, y, sample_weight), or an iterable of batches with
         ``validation_steps``) overrides ``validation_split``, which holds out the last samples; it is
         evaluated after every ``validation_freq``-th epoch. ``seed`` (ours) gives the shuffling its own
-        generator. Ctrl-C ends training early and still returns the history so far.
+        generator (a fit resumed at ``initial_epoch`` with the same seed shuffles as the uninterrupted
+        one would have). ``distribute`` (ours): a strategy of :mod:`autograd_lite.distribute` that
+        computes each batch's gradient on replicas, such as ``Ray(num_workers=4)``; None trains in
+        this process. Ctrl-C ends training early and still returns the history so far.
         """
         self._require_compiled("fit")
         batch_size = _batch_size("fit", batch_size)
@@ -240,6 +243,7 @@ class Model(DataChecks, Evaluation, KerasWeights, CompiledSteps, Module):
         training = self._training_source(x, y, sample_weight, class_weight, split, steps_per_epoch)
         validation = self._validation_source(validation_data, training, validation_steps)
         self._check_monitors(callbacks, validating=validation is not None)
+        parallel = None if distribute is None else _data_parallel(self, distribute, training, seed)
         if self.optimizer is not None:
             self._check_optimizer_updates_the_model()
         # ---- everything is checked: from here on, the model changes ----
@@ -256,14 +260,21 @@ class Model(DataChecks, Evaluation, KerasWeights, CompiledSteps, Module):
         epoch_logs: Logs = {}
         callback_list_.on_train_begin()
         initial_epoch, self._initial_epoch = self._initial_epoch or initial_epoch, None   # as Keras'
+        if seed is not None and shuffle:
+            training.skip_shuffles(initial_epoch, rng)
         try:
+            if parallel is not None:
+                parallel.start()
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
                 callback_list_.on_epoch_begin(epoch)
                 logs: Logs = {}
-                for step, batch in enumerate(training.batches(batch_size, shuffle, rng, placement)):
+                batches = training.batches(batch_size, shuffle, rng, placement) if parallel is None \
+                    else parallel.batches(batch_size, shuffle, rng)
+                for step, batch in enumerate(batches):
                     callback_list_.on_train_batch_begin(step)
-                    logs = self.train_step(batch)
+                    logs = self.train_step(batch) if parallel is None \
+                        else parallel.train_step(batch, epoch, step)
                     callback_list_.on_train_batch_end(step, logs)
                     if self.stop_training:
                         break
@@ -279,6 +290,8 @@ class Model(DataChecks, Evaluation, KerasWeights, CompiledSteps, Module):
                 print(f"Interrupted after {len(self.history.epoch)} epoch(s): returning the history so far")
         finally:
             modes.__exit__(None, None, None)
+            if parallel is not None:
+                parallel.close()
             callback_list_.on_train_end(epoch_logs)
         return self.history
 
@@ -463,6 +476,14 @@ def _takes_training(call: Callable[..., Any]) -> bool:
 def _batch_samples(x: Any) -> int:
     first = x[0] if isinstance(x, (list, tuple)) else x
     return int(data_of(first).shape[0])
+
+
+def _data_parallel(model: Model, strategy: Any, training: Any, seed: int | None) -> Any:
+    """``fit``'s driver of data-parallel steps on ``strategy``, checked (see
+    :mod:`autograd_lite.distribute`)."""
+    from ..distribute.data_parallel import DataParallel  # noqa: PLC0415 - distribute imports nn
+
+    return DataParallel.checked_for(model, strategy, training, seed)
 
 
 def _distinct_names(names: list[str]) -> None:
