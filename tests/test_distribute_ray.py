@@ -144,6 +144,14 @@ def test_a_stopped_driver_resumes_from_its_last_checkpoint_to_the_same_weights(c
     np.testing.assert_allclose(history["loss"], one_process[1]["loss"][2:], rtol=1e-12)
 
 
+def test_use_gpu_on_a_cluster_without_gpus_is_an_error_not_a_hang(cluster):
+    model = small_cnn()
+    with pytest.raises(ValueError, match=r"use_gpu=True\) gives each of the 2 replicas a GPU, but the "
+                                         r"cluster has 0"):
+        fitted(model, epochs=1, distribute=Ray(num_workers=2, use_gpu=True))
+    assert ray.is_initialized()   # the test's cluster, which fit did not start, is left running
+
+
 def tune_trial(config):
     """A Tune trial: the small CNN at the trial's learning rate, reporting every epoch."""
     from autograd_lite.integrations.tune import TuneReport

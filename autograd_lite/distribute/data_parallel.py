@@ -69,6 +69,7 @@ class DataParallel:
         if _overrides_train_step(model):
             raise ValueError(f"fit: distribute={name}(...) runs Model's own train_step on the replicas, but "
                              f"{type(model).__name__} overrides train_step")
+        strategy.require_engine()
         _refuse_updated_buffers(model, training, name)
         return cls(model, strategy, training, seed)
 
@@ -208,15 +209,20 @@ def _overrides_train_step(model: Any) -> bool:
 
 def _refuse_updated_buffers(model: Any, training: ArraySource, strategy: str) -> None:
     """A ValueError if a training-mode forward on two rows changes a buffer (batch normalization's
-    statistics): each replica would update its own. Run on a copy where the model is not built."""
+    statistics): each replica would update its own. Run on a copy where the model is not built; the
+    generator and the buffers are put back."""
     built = all(getattr(module, "built", True) for module in model.modules())
     probe = model if built else copy.deepcopy(model)
-    state = get_rng_state()
-    buffers = list(probe.named_buffers())
-    saved = [_host.array(backend.to_host(data_of(buffer))) for _, buffer in buffers]
+    state, buffers, saved = get_rng_state(), [], []
     try:
+        two_rows = placed(take(training.x, slice(0, 2)), probe._placement())
+        if not built:   # build the copy's layers (and buffers) first, in evaluation mode, which updates none
+            with training_mode(probe, False), no_grad():
+                probe(two_rows)
+        buffers = list(probe.named_buffers())
+        saved = [_host.array(backend.to_host(data_of(buffer))) for _, buffer in buffers]
         with training_mode(probe, True), no_grad():
-            probe(placed(take(training.x, slice(0, 2)), probe._placement()))
+            probe(two_rows)
         changed = [name for (name, buffer), old in zip(buffers, saved)
                    if not _host.array_equal(backend.to_host(data_of(buffer)), old)]
     finally:

@@ -71,13 +71,21 @@ class Ray(Strategy):
         self._kept_refs: list[Any] = []   # the data and the model: alive while a replica may restart
         self._started_ray = False
 
+    def require_engine(self) -> None:
+        import_ray()
+
     def setup(self, model: Any, data: TrainingData, entropy: int) -> None:
         ray = import_ray()
         from ray import cloudpickle  # noqa: PLC0415 - pickles functions defined in a script too
 
         if not ray.is_initialized():
-            ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
+            ray.init(address=self.address, **({"include_dashboard": False} if self.address is None else {}))
             self._started_ray = True
+        gpus = ray.cluster_resources().get("GPU", 0)
+        if self.use_gpu and gpus < self.num_workers:   # the actors would wait for GPUs forever
+            self.close()
+            raise ValueError(f"Ray(use_gpu=True) gives each of the {self.num_workers} replicas a GPU, but "
+                             f"the cluster has {gpus:g}; add GPU nodes or give fewer workers")
         self._kept_refs = [ray.put(cloudpickle.dumps(model)), *(ray.put(part) for part in data)]
         actor = ray.remote(num_gpus=1 if self.use_gpu else 0, max_restarts=self.max_restarts,
                            max_task_retries=-1 if self.max_restarts else 0)(RayReplica)
@@ -91,6 +99,8 @@ class Ray(Strategy):
                         for actor, piece in zip(self.actors, slices(rows, self.num_workers))])
 
     def close(self) -> None:
+        if not self.actors and not self._started_ray:
+            return
         ray = import_ray()
         for actor in self.actors:
             ray.kill(actor, no_restart=True)

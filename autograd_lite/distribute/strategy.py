@@ -50,6 +50,11 @@ class Strategy(ABC):
         self.num_workers = integer(num_workers, "num_workers", type(self).__name__, minimum=1)
         self.check = boolean(check, "check", type(self).__name__)
 
+    def require_engine(self) -> None:
+        """Raise ImportError, with the command that installs it, if the engine the strategy runs on
+        is missing; ``fit`` calls it before anything changes. (Nothing to check for :class:`Local`.)"""
+        return None
+
     @abstractmethod
     def setup(self, model: Any, data: TrainingData, entropy: int) -> None:
         """Start the replicas: ``Replica(copy, *data, rank, entropy)`` for each rank, where ``copy`` is
