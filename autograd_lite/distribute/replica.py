@@ -14,6 +14,7 @@ seeded by ``(entropy, epoch, batch, rank)``, so a step that is retried draws the
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -109,6 +110,4 @@ class Replica:
 
     def process_id(self) -> int:
         """The operating-system id of the process the replica runs in (to find it, or kill it in a test)."""
-        import os  # noqa: PLC0415
-
         return os.getpid()
