@@ -35,6 +35,7 @@ from . import (
     compiled,
     contractions,
     convolution,
+    distributed,
     keras_cnn,
     memory,
     per_op,
@@ -49,7 +50,7 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 
 BENCHMARKS: dict[str, ModuleType] = {
     module.NAME: module for module in (scalar, per_op, training_step, perceptron, keras_cnn, memory,
-                                      contractions, convolution, recurrent, compiled)
+                                      contractions, convolution, recurrent, compiled, distributed)
 }
 
 
