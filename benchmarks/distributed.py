@@ -25,11 +25,15 @@ Three measurements:
    arrays (what a step moves, with no compute).
 
 The per-step overhead is estimated as ``distributed − local ÷ c`` where ``c = min(workers, cores)``
-with ``cores`` the CPUs this process may run on (``os.sched_getaffinity``; ``--threads 1`` pins it
-and its Ray workers to one): ``local ÷ c`` is what the replicas' compute costs when the local step's
-compute is split over ``c`` cores at once. On this 2-core machine the driver and both workers share
-the cores (with ``--threads 1``, one), so a distributed step cannot be faster here; the break-even
-is for a cluster where each worker has its own cores, the per-worker compute scaling as 1/W.
+with ``cores`` the CPUs a Ray worker may run on (``os.sched_getaffinity`` in a worker; ``--threads 1``
+pins the driver and every Ray process to one core): ``local ÷ c`` is what the replicas' compute
+costs when the local step's compute is split over ``c`` cores at once. On a 2-core machine the
+driver (which waits while the replicas compute) and both workers share the cores, and with
+``--threads 1`` all of them share one, where a distributed step can only be slower. The break-even
+table is for a cluster where each worker has its own cores, the per-worker compute scaling as 1/W.
+For two workers on the two cores, each single-threaded, run without ``--threads`` and with the
+pools of one thread: ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 python -m
+benchmarks.run --only distributed``.
 """
 
 from __future__ import annotations
@@ -74,7 +78,7 @@ QUICK_DIGITS_BATCH, QUICK_DIGITS_EPOCHS = 256, 3
 WIDTHS = {"10k": 12, "100k": 110, "1M": 680}
 BATCHES = (256, 1024, 4096)
 QUICK_WIDTHS, QUICK_BATCHES = {"10k": 12}, (64,)
-MLP_SECONDS = 8.0    # about how long the timed steps of one grid cell and strategy may take
+MLP_SECONDS = 10.0   # about how long the timed steps of one grid cell and strategy may take
 ROUND_TRIP_SIZES = (10_000, 270_000, 1_000_000)
 ROUND_TRIP_CALLS, ROUND_TRIP_WARMUP = 50, 5
 
@@ -241,9 +245,9 @@ def mlp_parameters(width: int) -> int:
     return 784 * width + width + width * width + width + width * 10 + 10
 
 
-def grid(config: Config, ray_strategy: Callable[[], Any]) -> tuple[list[Table], dict]:
+def grid(config: Config, ray_strategy: Callable[[], Any], cores: int) -> tuple[list[Table], dict]:
+    """The MLP grid; ``cores``: how many CPUs the Ray workers may run on."""
     widths, batches = (QUICK_WIDTHS, QUICK_BATCHES) if config.quick else (WIDTHS, BATCHES)
-    cores = usable_cores()
     parallel = min(WORKERS, cores)
     rng = np.random.default_rng(0)
     rows, data, per_model, counts = [], {}, {}, []
@@ -254,29 +258,30 @@ def grid(config: Config, ray_strategy: Callable[[], Any]) -> tuple[list[Table], 
             # the local fit's first epoch (eager, then trace) sizes how many epochs fit the time
             model, timer, _ = timed_fit(build, x, y, batch, 1, None)
             guess = timer.steps[-1][2]
-            epochs = 1 if config.quick else max(2, min(4, int(MLP_SECONDS / (2 * guess))))
-            cell_stats = {}
+            epochs = 1 if config.quick else max(3, min(6, int(MLP_SECONDS / (2 * guess))))
+            cell_stats, warned = {}, False
             for label, strategy in ((LOCAL_AUTO, None), (DISTRIBUTED, ray_strategy)):
-                _, timer, _ = timed_fit(build, x, y, batch, 1 + epochs, strategy() if strategy else None)
+                _, timer, caught = timed_fit(build, x, y, batch, 1 + epochs, strategy() if strategy else None)
                 cell_stats[label] = stats_of(f"MLP {size}, {label} [{batch}]", timer.timed(2))
+                warned = warned or bool(caught)
             local, distributed = cell_stats[LOCAL_AUTO], cell_stats[DISTRIBUTED]
             counts += [len(s.benchmark.get_values()) for s in cell_stats.values() if s.ok]
             overhead = distributed.median - local.median / parallel
             per_model.setdefault(size, []).append((batch, local.median, overhead))
             rows.append([f"784→{width}→{width}→10", f"{count:,}", str(batch), cell(local), cell(distributed),
                          fmt_ratio(ratio(distributed, local)), fmt_time(overhead) if overhead > 0 else
-                         f"−{fmt_time(-overhead)}"])
+                         f"−{fmt_time(-overhead)}", "yes" if warned else "no"])
             data[f"{size} {batch}"] = {**cell_stats, "parameters": count, "batch": batch,
-                                       "overhead_s": overhead}
+                                       "overhead_s": overhead, "warned": warned}
     steps = Table(
         f"Break-even: MLP steps, local against {WORKERS} Ray workers",
         ["model", "parameters", "global batch", 'local step ("auto")', "distributed step", "÷ local",
-         "overhead"],
+         "overhead", "fit warned"],
         rows,
         [f"Two steps per epoch; timed: every step after the first epoch ({min(counts, default=0)} to "
          f"{max(counts, default=0)} a fit, fewer where a step is slower), medians.",
-         f"overhead = distributed − local ÷ {parallel}: {cores} core(s) usable by this process and its Ray "
-         f"workers (os.sched_getaffinity), so {WORKERS} workers compute in parallel on {parallel}.",
+         f"overhead = distributed − local ÷ {parallel}: the Ray workers may run on {cores} core(s) "
+         f"(os.sched_getaffinity in a worker), so {WORKERS} of them compute in parallel on {parallel}.",
          "Float64, Adam, sparse categorical cross-entropy, no metrics; random inputs and labels."])
     rule_rows = []
     for size, cells in per_model.items():
@@ -311,6 +316,9 @@ class Echo:
 
     def gradients(self, weights: Any) -> np.ndarray:
         return self.out
+
+    def cores(self) -> int:
+        return usable_cores()
 
 
 def round_trip(config: Config, ray: Any) -> tuple[list[Table], dict]:
@@ -373,15 +381,19 @@ def run(config: Config) -> Result:
         def strategy() -> Any:
             return Ray(num_workers=WORKERS)
 
+        probe = ray.remote(num_cpus=0)(Echo).remote(1)
+        worker_cores = ray.get(probe.cores.remote())
+        ray.kill(probe)
         tables, targets, digits_data = digits(config, strategy)
-        grid_tables, grid_data = grid(config, strategy)
+        grid_tables, grid_data = grid(config, strategy, worker_cores)
         trip_tables, trip_data = round_trip(config, ray)
     finally:
         ray.shutdown()
     tables += grid_tables + trip_tables
     tables[0].notes.append(f"One local cluster, ray.init(num_cpus=2, include_dashboard=False), started in "
-                           f"{started:.1f} s; {usable_cores()} core(s) usable (os.sched_getaffinity); load "
-                           f"average at the end {os.getloadavg()[0]:.2f}.")
+                           f"{started:.1f} s; cores usable (os.sched_getaffinity): {usable_cores()} by the "
+                           f"driver, {worker_cores} by a Ray worker; load average at the end "
+                           f"{os.getloadavg()[0]:.2f}.")
     data = {"digits_cnn": digits_data, "grid": grid_data, "round_trip": trip_data, "ray_start_s": started,
-            "cores": usable_cores()}
+            "cores": usable_cores(), "worker_cores": worker_cores}
     return Result(NAME, TITLE, tables, targets, data)
