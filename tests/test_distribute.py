@@ -18,8 +18,10 @@ tests here are fast (the Ray ones are in test_distribute_ray.py).
 import copy
 import os
 import pickle
+import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -27,6 +29,7 @@ import pytest
 import autograd_lite as ag
 from autograd_lite import data, keras, nn
 from autograd_lite.distribute import Local, Ray, Strategy
+from autograd_lite.distribute.strategy import slices
 from autograd_lite.keras import layers
 
 #: float64 round-off, as the issue asks: each array within 1e-12 of its largest entry
@@ -42,6 +45,11 @@ Y = np.tanh(X @ np.array([[1.0], [-2.0], [0.5]])) + 0.1 * RNG.normal(size=(50, 1
 LABELS = (X[:, 0] + 0.3 * X[:, 1] > 0).astype(int) + (X[:, 2] > 1).astype(int)   # 3 classes, unbalanced
 IMAGES = RNG.normal(size=(30, 6, 6, 1))
 IMAGE_LABELS = (IMAGES.mean(axis=(1, 2, 3)) > 0).astype(int)
+
+
+def bug(reason, raises=AssertionError):
+    """A strict xfail for a bug in the library (see the report): it passes once the bug is fixed."""
+    return pytest.mark.xfail(strict=True, raises=raises, reason=f"bug: {reason}")
 
 
 # ---- helpers -----------------------------------------------------------------------------------------
@@ -138,13 +146,14 @@ CASES = {
     "two-workers-no-shuffle-sample-weight-sgd-momentum": (
         lambda: dense_model(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)),
         dict(x=X, y=Y, batch_size=10, epochs=3, shuffle=False, sample_weight=RNG.uniform(0.1, 2.0, 50)), 2),
-    "no-shuffle-batch-does-not-divide": (dense_model, dict(x=X, y=Y, batch_size=12, epochs=2, shuffle=False), 3),
+    "no-shuffle-batch-does-not-divide": (dense_model, dict(x=X, y=Y, batch_size=12, epochs=2, shuffle=False),
+                                         3),
     "three-workers-global-generator": (dense_model, dict(x=X, y=Y, batch_size=9, epochs=2, seed=None), 3),
     # 50 = 3·16 + 2: the last batch has 2 rows for 5 workers, so three slices are empty and skipped
     "five-workers-last-batch-smaller": (dense_model, dict(x=X, y=Y, batch_size=16, epochs=3, seed=1), 5),
     "class-weight-rmsprop-validation-split": (
-        classifier, dict(x=X, y=LABELS, batch_size=11, epochs=3, seed=2, class_weight={0: 1.0, 1: 0.5, 2: 3.0},
-                         validation_split=0.2), 3),
+        classifier, dict(x=X, y=LABELS, batch_size=11, epochs=3, seed=2, validation_split=0.2,
+                         class_weight={0: 1.0, 1: 0.5, 2: 3.0}), 3),
     "validation-data": (dense_model, dict(x=X[:40], y=Y[:40], batch_size=7, epochs=2, seed=3,
                                           validation_data=(X[40:], Y[40:])), 2),
     "keras-conv2d": (keras_cnn, dict(x=IMAGES, y=IMAGE_LABELS, batch_size=8, epochs=2, seed=4), 3),
@@ -161,11 +170,11 @@ def fitted(make, options, strategy):
 
 
 #: cases that fail because of a bug in the library, each a strict xfail (passes once fixed)
-BUGS = {"no-shuffle-batch-does-not-divide": "bug: shuffle=False with a short last batch: DataParallel.batches "
-                                            "turns slice(48, 60) into indices past the end (IndexError)"}
+BUGS = {"no-shuffle-batch-does-not-divide": "shuffle=False with a short last batch: DataParallel."
+                                            "batches turns slice(48, 60) into indices past the end"}
 
 
-@pytest.mark.parametrize("case", [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=BUGS[name]))
+@pytest.mark.parametrize("case", [pytest.param(name, marks=bug(BUGS[name], raises=IndexError))
                                   if name in BUGS else name for name in CASES])
 def test_the_distributed_fit_equals_one_process(case):
     make, options, workers = CASES[case]
@@ -224,8 +233,9 @@ def test_distribute_none_is_the_fit_of_today():
 
 # ---- 2. refusals, before anything changes ----------------------------------------------------------------
 def snapshot(model):
-    return dict(weights=[w.copy() for w in model.get_weights()], optimizer=model.optimizer,
-                optimizer_state=None if model.optimizer is None else copy.deepcopy(model.optimizer.state_dict()),
+    optimizer = model.optimizer
+    return dict(weights=[w.copy() for w in model.get_weights()], optimizer=optimizer,
+                optimizer_state=None if optimizer is None else copy.deepcopy(optimizer.state_dict()),
                 history=getattr(model, "history", None), rng=ag.random.get_rng_state(), built=is_built(model),
                 buffers={name: np.array(b.data) for name, b in model.named_buffers()})
 
@@ -349,6 +359,16 @@ def test_local_refuses_wrong_arguments(arguments, error, message):
         Local(**arguments)
 
 
+@pytest.mark.parametrize(("rows", "count", "sizes"),
+                         [(10, 3, [4, 3, 3]), (2, 5, [1, 1]), (6, 1, [6]), (0, 2, [])],
+                         ids=["uneven", "fewer-rows-than-workers", "one", "none"])
+def test_slices_are_contiguous_in_order_and_leave_out_the_empty_ones(rows, count, sizes):
+    order = RNG.permutation(rows)
+    pieces = slices(order, count)
+    assert [len(piece) for piece in pieces] == sizes
+    np.testing.assert_array_equal(np.concatenate([order[:0], *pieces]), order)
+
+
 def test_strategy_is_an_interface_of_three_methods():
     assert issubclass(Local, Strategy) and issubclass(Ray, Strategy)
     with pytest.raises(TypeError):
@@ -367,8 +387,10 @@ def test_a_loss_that_is_not_a_mean_is_caught_at_the_first_step(loss):
     model = dense_model(loss=loss, metrics=())
     before = [w.copy() for w in model.get_weights()]
     first = next(name for name, _ in model.named_parameters())
+    strategy = Local(2)
     with pytest.raises(ValueError, match=rf"gradient of {first} combined .* not a mean over the samples"):
-        model.fit(X, Y, batch_size=16, epochs=1, verbose=0, seed=0, distribute=Local(2))
+        model.fit(X, Y, batch_size=16, epochs=1, verbose=0, seed=0, distribute=strategy)
+    assert strategy.replicas == []   # closed, though fit raised
     for a, b in zip(model.get_weights(), before, strict=True):
         np.testing.assert_array_equal(a, b)   # no optimizer step was taken
     assert model.optimizer is None or model.optimizer.step_count == 0
@@ -420,8 +442,8 @@ def test_dropout_leaves_the_drivers_generator_as_one_process_without_it_would():
     assert state == without_state
 
 
-@pytest.mark.xfail(strict=True, reason="bug: with seed=None the replicas' entropy is the OS's, so "
-                                       "ag.manual_seed does not make a distributed dropout fit repeat")
+@bug("with seed=None the replicas' entropy is the OS's, so "
+     "ag.manual_seed does not make a distributed dropout fit repeat")
 def test_dropout_without_a_fit_seed_repeats_after_manual_seed():
     first, _ = dropout_run(nn.Dropout(0.5), Local(3), seed=None)
     second, _ = dropout_run(nn.Dropout(0.5), Local(3), seed=None)
@@ -437,8 +459,8 @@ def test_dropout_with_a_fit_seed_leaves_the_global_generator_untouched():
     assert ag.random.get_rng_state() == state
 
 
-@pytest.mark.xfail(strict=True, reason="bug: with dropout the first-step check is skipped, so a sum loss "
-                                       "trains silently wrong")
+@bug("with dropout the first-step check is skipped, so a sum loss "
+     "trains silently wrong", raises=pytest.fail.Exception)
 def test_a_summed_loss_is_caught_with_dropout_too():
     model = dense_model(hidden=nn.Dropout(0.2), loss=nn.losses.MeanSquaredError(reduction="sum"), metrics=())
     with pytest.raises(ValueError, match="not a mean over the samples"):
@@ -446,24 +468,34 @@ def test_a_summed_loss_is_caught_with_dropout_too():
 
 
 # ---- 5. the "does not pay" warning -------------------------------------------------------------------------
-@pytest.mark.filterwarnings("default:fit. a distributed step takes:UserWarning")
-def test_a_tiny_model_warns_once_per_fit_with_the_numbers(recwarn):
+def slower_warnings(model, **options):
+    """The "does not pay" warnings of one fit of ``model`` on Local(num_workers=5)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, Y, batch_size=8, epochs=2, verbose=0, seed=0, distribute=Local(num_workers=5), **options)
+    return [w for w in caught if "a distributed step takes" in str(w.message)]
+
+
+def test_a_tiny_model_warns_once_per_fit_with_the_numbers():
+    """Five slices of a tiny model cost ~10× one local step (2.3 ms against 0.2 ms here), 14 steps
+    follow the timed ones, and each fit warns once. The local step is timed once, so a preemption
+    of the driver in those 0.2 ms can hide the warning (1 fit in 300 here, see the report): a fit
+    that did not warn is tried once more, one that warned twice fails at once."""
     model = dense_model()
     count = sum(int(np.size(w)) for w in model.get_weights())
-    for fits in (1, 2):
-        model.fit(X, Y, batch_size=8, epochs=2, verbose=0, seed=0, distribute=Local(num_workers=5))
-        slower = [w for w in recwarn.list if "a distributed step takes" in str(w.message)]
-        assert len(slower) == fits   # once per fit, though 14 steps follow the timed ones
+    for _ in range(2):   # once per fit, not once per model or per process
+        slower = slower_warnings(model)
+        assert len(slower) <= 1
+        slower = slower or slower_warnings(model)
+        assert len(slower) == 1
     message = str(slower[0].message)
     assert slower[0].category is UserWarning
     assert slower[0].filename == __file__   # it points at the fit call
-    import re
-
-    found = re.search(r"takes (\d+\.\d) ms \(median of 3\), a local step .* about (\d+\.\d) ms: for this model "
-                      r"\(([\d,]+) parameters\).*Local\(num_workers=5\) is (\d+\.\d)× slower", message)
+    found = re.search(r"takes (\d+\.\d) ms \(median of 3\), a local step .* about (\d+\.\d) ms: for this "
+                      r"model \(([\d,]+) parameters\).*Local\(num_workers=5\) is (\d+\.\d)× slower", message)
     assert found, message
     assert int(found[3].replace(",", "")) == count == 26
-    assert float(found[1]) >= float(found[2])
+    assert float(found[1]) >= float(found[2]) > 0 and float(found[4]) >= 1.0
 
 
 @pytest.mark.filterwarnings("error:fit. a distributed step takes:UserWarning")
@@ -520,14 +552,14 @@ LOAD_AND_CALL = ("import sys, pickle, autograd_lite as ag; op = pickle.loads(sys
 
 def cloudpickle_or_skip():
     if os.environ.get("CI"):
-        from ray import cloudpickle   # in CI Ray is installed (the dev extra): fail, not skip
+        from ray import cloudpickle  # in CI Ray is installed (the dev extra): fail, not skip
     else:
         cloudpickle = pytest.importorskip("ray.cloudpickle")
     return cloudpickle
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Primitive.__reduce__ pickles by name even where cloudpickle "
-                                       "was asked to pickle the module by value (the worker gets None)")
+@bug("Primitive.__reduce__ pickles by name even where cloudpickle "
+     "was asked to pickle the module by value (the worker gets None)")
 def test_a_user_primitive_pickles_by_value_with_cloudpickle():
     cloudpickle = cloudpickle_or_skip()
     module = sys.modules[__name__]
@@ -546,16 +578,17 @@ def test_a_user_primitive_round_trips_with_pickle_where_its_module_is_importable
     assert pickle.loads(pickle.dumps(cube)) is cube
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a primitive pickled by name unpickles as None where its "
-                                       "module cannot be imported, instead of raising")
+@bug("a primitive pickled by name unpickles as None where its "
+     "module cannot be imported, instead of raising")
 def test_a_primitive_whose_module_is_missing_does_not_unpickle_as_none():
     blob = pickle.dumps(cube)
     code = "import sys, pickle; op = pickle.loads(sys.stdin.buffer.read()); print(type(op).__name__)"
-    result = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True, cwd="/", timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True, cwd="/",
+                            timeout=60)
     assert result.returncode != 0 and b"cube" in result.stderr, (result.stdout, result.stderr)
 
 
-# ---- 9. resume -----------------------------------------------------------------------------------------------
+# ---- 9. resume ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("workers", [None, 3], ids=["one-process", "local-3"])
 def test_a_resumed_seeded_fit_equals_the_uninterrupted_one(workers, tmp_path):
     def strategy():
