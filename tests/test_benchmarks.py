@@ -4,6 +4,7 @@ the harness interleaves its rounds and times in pyperf workers. No timing is che
 The benchmarks themselves are not part of the test suite (``python -m benchmarks.run`` runs them).
 """
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -147,3 +148,20 @@ def test_compiled_cases_replay_and_compute_what_eager_computes():
     assert step().shape == (10,)
     with ag.disable_compile(), pytest.raises(RuntimeError, match="not a replay"):
         step()   # a case that stops replaying fails rather than timing eager
+
+
+@pytest.mark.xdist_group("ray")
+@pytest.mark.skipif(importlib.util.find_spec("ray") is None and not os.environ.get("CI"), reason="needs Ray")
+def test_the_distributed_benchmark_reports_the_equality_target_and_its_tables(tmp_path):
+    done = run_benchmarks("--quick", "--only", "distributed", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    result = json.loads((tmp_path / "quick.json").read_text())["benchmarks"]["distributed"]
+    assert [t["title"].split(":")[0].split(" (")[0] for t in result["tables"]] == [
+        "The digits CNN", "Break-even", "Break-even global batch with 2 workers, each on its own cores",
+        "Bare round trip"]
+    (goal,) = result["targets"]
+    assert "distributed fit equals local fit to 1e-12" in goal["goal"] and goal["met"] is True
+    digits = result["data"]["digits_cnn"]
+    assert 0 <= digits["relative_difference"]['local, jit_compile="auto"'] <= 1e-12
+    assert all(digits["steps"][label]["median_s"] > 0 for label in digits["steps"])
+    assert result["data"]["round_trip"]["10000"]["median_s"] > 0
