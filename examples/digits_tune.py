@@ -38,6 +38,7 @@ for the data set.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import time
@@ -109,9 +110,10 @@ def main() -> None:
     print(f"ASHA's rungs: epochs {', '.join(map(str, rungs))}; a trial that is not in the best "
           f"1/{reduction_factor} of those that reached a rung before it stops there")
     # Tune's console output prints a box of the experiment's set-up even with verbose=0; the older one
-    # prints nothing at verbose=0. The trials' own output stays in their processes (log_to_driver).
+    # prints nothing at verbose=0. The trials' own output stays in their processes (log_to_driver), and
+    # Ray's log lines (its start, its notes on a local cluster) are left out of this one's output.
     os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
     try:
         with tempfile.TemporaryDirectory() as storage:
             start = time.perf_counter()
