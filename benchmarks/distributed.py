@@ -85,6 +85,7 @@ ROUND_TRIP_CALLS, ROUND_TRIP_WARMUP = 50, 5
 LOCAL_AUTO = 'local, jit_compile="auto"'
 LOCAL_EAGER = "local, jit_compile=False"
 DISTRIBUTED = f"Ray, {WORKERS} workers"
+SPLIT = f"Local({WORKERS}), in this process"
 
 
 # ---- timing ---------------------------------------------------------------------------------------
@@ -173,6 +174,8 @@ def digits_cnn(narrower: int, jit_compile: bool | str) -> Callable[[], Any]:
 
 
 def digits(config: Config, ray_strategy: Callable[[], Any]) -> tuple[list[Table], list[Target], dict]:
+    from autograd_lite.distribute import Local
+
     from .keras_cnn import digits_data
 
     x, y, _, _ = digits_data()
@@ -181,6 +184,7 @@ def digits(config: Config, ray_strategy: Callable[[], Any]) -> tuple[list[Table]
     full = len(x) // batch
     fitted, times, warned = {}, {}, {}
     for label, jit, strategy in ((LOCAL_AUTO, "auto", None), (LOCAL_EAGER, False, None),
+                                 (SPLIT, "auto", lambda: Local(WORKERS)),
                                  (DISTRIBUTED, "auto", ray_strategy)):
         build = digits_cnn(4 if config.quick else 1, jit)
         model, timer, warned[label] = timed_fit(build, x, y, batch, epochs,
@@ -190,12 +194,14 @@ def digits(config: Config, ray_strategy: Callable[[], Any]) -> tuple[list[Table]
     differences = {label: relative_difference(fitted[DISTRIBUTED], fitted[label])
                    for label in (LOCAL_AUTO, LOCAL_EAGER)}
     differences["local auto vs local eager"] = relative_difference(fitted[LOCAL_EAGER], fitted[LOCAL_AUTO])
+    differences["Local vs local auto"] = relative_difference(fitted[SPLIT], fitted[LOCAL_AUTO])
     parameters = sum(int(w.size) for w in fitted[LOCAL_AUTO])
     steps = epochs * math.ceil(len(x) / batch)
     rows = []
     for label, stats in times.items():
-        versus = "—" if label != DISTRIBUTED else ", ".join(
-            f"{differences[other]:.2g} vs {other.split(', ')[1]}" for other in (LOCAL_AUTO, LOCAL_EAGER))
+        versus = ", ".join(f"{differences[other]:.2g} vs {other.split(', ')[1]}"
+                           for other in (LOCAL_AUTO, LOCAL_EAGER)) if label == DISTRIBUTED else \
+            f"{differences['Local vs local auto']:.2g} vs jit_compile=\"auto\"" if label == SPLIT else "—"
         rows.append([label, cell(stats), str(len(stats.benchmark.get_values()) if stats.ok else 0),
                      fmt_ratio(ratio(stats, times[LOCAL_AUTO])), fmt_ratio(ratio(stats, times[LOCAL_EAGER])),
                      versus, "yes" if warned[label] else "no"])
@@ -207,6 +213,8 @@ def digits(config: Config, ray_strategy: Callable[[], Any]) -> tuple[list[Table]
         [f"{len(x):,} training digits, {epochs} epochs of {math.ceil(len(x) / batch)} steps ({steps} in all; "
          f"the last step of each epoch has {len(x) - full * batch} rows); timed: the full steps of epochs "
          f"3 to {epochs}, from on_train_batch_begin to on_train_batch_end.",
+         f"Local({WORKERS}): the replicas' slices one after another in this process, combined as on Ray, "
+         "with no transfers.",
          "Weights after the whole fit: max over the arrays of max|distributed − local| / max|local|; "
          f"the two local fits differ from each other by {differences['local auto vs local eager']:.2g}.",
          "'fit warned': fit's own UserWarning that a distributed step is slower than a local one."])
@@ -247,6 +255,8 @@ def mlp_parameters(width: int) -> int:
 
 def grid(config: Config, ray_strategy: Callable[[], Any], cores: int) -> tuple[list[Table], dict]:
     """The MLP grid; ``cores``: how many CPUs the Ray workers may run on."""
+    from autograd_lite.distribute import Local
+
     widths, batches = (QUICK_WIDTHS, QUICK_BATCHES) if config.quick else (WIDTHS, BATCHES)
     parallel = min(WORKERS, cores)
     rng = np.random.default_rng(0)
@@ -260,48 +270,59 @@ def grid(config: Config, ray_strategy: Callable[[], Any], cores: int) -> tuple[l
             guess = timer.steps[-1][2]
             epochs = 1 if config.quick else max(3, min(6, int(MLP_SECONDS / (2 * guess))))
             cell_stats, warned = {}, False
-            for label, strategy in ((LOCAL_AUTO, None), (DISTRIBUTED, ray_strategy)):
+            for label, strategy in ((LOCAL_AUTO, None), (SPLIT, lambda: Local(WORKERS)),
+                                    (DISTRIBUTED, ray_strategy)):
                 _, timer, caught = timed_fit(build, x, y, batch, 1 + epochs, strategy() if strategy else None)
                 cell_stats[label] = stats_of(f"MLP {size}, {label} [{batch}]", timer.timed(2))
-                warned = warned or bool(caught)
-            local, distributed = cell_stats[LOCAL_AUTO], cell_stats[DISTRIBUTED]
+                warned = warned or (label == DISTRIBUTED and bool(caught))
+            local, split, distributed = (cell_stats[k] for k in (LOCAL_AUTO, SPLIT, DISTRIBUTED))
             counts += [len(s.benchmark.get_values()) for s in cell_stats.values() if s.ok]
-            overhead = distributed.median - local.median / parallel
-            per_model.setdefault(size, []).append((batch, local.median, overhead))
-            rows.append([f"784→{width}→{width}→10", f"{count:,}", str(batch), cell(local), cell(distributed),
-                         fmt_ratio(ratio(distributed, local)), fmt_time(overhead) if overhead > 0 else
+            overhead = distributed.median - split.median / parallel
+            per_model.setdefault(size, []).append((batch, local.median, split.median, overhead))
+            rows.append([f"784→{width}→{width}→10", f"{count:,}", str(batch), cell(local), cell(split),
+                         cell(distributed), fmt_ratio(ratio(distributed, local)),
+                         fmt_time(overhead) if overhead > 0 else
                          f"−{fmt_time(-overhead)}", "yes" if warned else "no"])
             data[f"{size} {batch}"] = {**cell_stats, "parameters": count, "batch": batch,
                                        "overhead_s": overhead, "warned": warned}
     steps = Table(
         f"Break-even: MLP steps, local against {WORKERS} Ray workers",
-        ["model", "parameters", "global batch", 'local step ("auto")', "distributed step", "÷ local",
-         "overhead", "fit warned"],
+        ["model", "parameters", "global batch", 'local step ("auto")', f"Local({WORKERS}) step",
+         "distributed step", "distributed ÷ local", "overhead", "fit warned"],
         rows,
         [f"Two steps per epoch; timed: every step after the first epoch ({min(counts, default=0)} to "
          f"{max(counts, default=0)} a fit, fewer where a step is slower), medians.",
-         f"overhead = distributed − local ÷ {parallel}: the Ray workers may run on {cores} core(s) "
-         f"(os.sched_getaffinity in a worker), so {WORKERS} of them compute in parallel on {parallel}.",
+         f"Local({WORKERS}): the replicas' slices one after another in this process, no transfers.",
+         f"overhead = distributed − Local({WORKERS}) ÷ {parallel}: the Ray workers may run on {cores} "
+         f"core(s) (os.sched_getaffinity in a worker), so {WORKERS} of them compute in parallel on "
+         f"{parallel}; Local({WORKERS}) rather than the local step, since a slice of half the batch "
+         "can cost less than half the step (caches).",
          "Float64, Adam, sparse categorical cross-entropy, no metrics; random inputs and labels."])
     rule_rows = []
     for size, cells in per_model.items():
         count = mlp_parameters(widths[size])
-        overhead = statistics.median(o for _, _, o in cells)
-        per_sample = statistics.median(local / batch for batch, local, _ in cells)
-        # W workers on their own cores: distributed ≈ overhead + local / W < local ⇔ local > W/(W−1)·overhead
-        even = WORKERS / (WORKERS - 1) * max(overhead, 0.0) / per_sample
+        overhead = statistics.median(c[3] for c in cells)
+        per_sample = statistics.median(local / batch for batch, local, _, _ in cells)
+        split_per_sample = statistics.median(split / batch for batch, _, split, _ in cells)
+        # W workers on their own cores: distributed ≈ overhead + B·s/W, local ≈ B·l: faster once
+        # B > overhead / (l − s/W)
+        gain = per_sample - split_per_sample / WORKERS
+        even = max(overhead, 0.0) / gain if gain > 0 else math.inf
         rule_rows.append([f"{count:,}", fmt_time(overhead), fmt_time(per_sample * 1000),
-                          f"{even:,.0f}", f"{count * even:.2g}"])
+                          fmt_time(split_per_sample * 1000),
+                          f"{even:,.0f}" if math.isfinite(even) else "never", f"{count * even:.2g}"])
         data[f"break-even {size}"] = {"parameters": count, "overhead_s": overhead,
-                                      "local_per_sample_s": per_sample, "break_even_batch": even}
+                                      "local_per_sample_s": per_sample,
+                                      "split_per_sample_s": split_per_sample, "break_even_batch": even}
     rule = Table(
         f"Break-even global batch with {WORKERS} workers, each on its own cores",
-        ["parameters", "overhead (median)", "local step per 1000 samples", "break-even global batch",
-         "parameters × batch"],
+        ["parameters", "overhead (median)", "local step per 1000 samples",
+         f"Local({WORKERS}) step per 1000 samples", "break-even global batch", "parameters × batch"],
         rule_rows,
-        [f"A distributed step ≈ overhead + local ÷ W is faster than a local one when local > W/(W−1) × "
-         f"overhead: with W = {WORKERS}, a global batch above 2 × overhead ÷ (local step per sample).",
-         "Local step per sample: the median over the batches of local step ÷ batch (this machine's cores)."])
+        [f"With W = {WORKERS} workers each on its own cores, a distributed step of global batch B takes "
+         f"about overhead + B × s ÷ W, a local one B × l (l, s: the local and Local({WORKERS}) step per "
+         "sample, medians over the batches): distributing pays above B = overhead ÷ (l − s ÷ W).",
+         "Per-sample costs are this machine's, one core each; the overhead is the median over the batches."])
     return [steps, rule], data
 
 
