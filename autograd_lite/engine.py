@@ -307,10 +307,12 @@ class Primitive:
 
     def __reduce__(self) -> str | tuple[Any, ...]:
         """Pickled by name where its module holds it (every built-in op), so a model pickled for
-        another process (a Ray replica) refers to the op there; else by its parts."""
+        another process (a Ray replica) refers to the op there; else by its parts: a primitive of a
+        script, or of a module that cloudpickle was told to pickle by value."""
         module, name = getattr(self, "__module__", None), getattr(self, "__qualname__", "")
-        if module and module != "__main__" and _importable(module, name) is self:
-            return (_importable, (module, name))
+        if module and module != "__main__" and not _pickled_by_value(module) \
+                and _importable(module, name) is self:
+            return (_primitive_named, (module, name))
         return object.__reduce__(self)
 
     def argnum_vjps(self, count: int) -> list[VJP]:
@@ -493,6 +495,28 @@ class ShapeError(ValueError):
 
 
 # The backward pass and the graph walk go on in backprop.py, which builds on the classes above.
+def _pickled_by_value(module: str) -> bool:
+    """Whether a loaded cloudpickle (Ray's or the package) was told to pickle ``module`` by value."""
+    import sys
+
+    for name in ("cloudpickle", "ray.cloudpickle"):
+        loaded = getattr(sys.modules.get(name), "cloudpickle", None)
+        if module in getattr(loaded, "_PICKLE_BY_VALUE_MODULES", ()):
+            return True
+    return False
+
+
+def _primitive_named(module: str, qualname: str) -> Primitive:
+    """The primitive ``module.qualname``, unpickled; an error where this process has none."""
+    import pickle
+
+    found = _importable(module, qualname)
+    if not isinstance(found, Primitive):
+        raise pickle.UnpicklingError(f"the primitive {module}.{qualname} cannot be found in this process "
+                                     f"(is {module} importable here?)")
+    return found
+
+
 def _importable(module: str, qualname: str) -> Any:
     """The object ``module.qualname``, or None where there is none."""
     import importlib

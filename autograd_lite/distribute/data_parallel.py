@@ -34,9 +34,9 @@ from .. import backend
 from ..engine import data_of, no_grad
 from ..nn._fit_data import ArraySource, placed, take
 from ..nn.module import training_mode
-from ..random import get_rng_state, set_rng_state
+from ..random import get_generator, get_rng_state, set_rng_state
 from .replica import SliceResult, without_driver_state
-from .strategy import Strategy
+from .strategy import Strategy, slices
 
 __all__ = ["DataParallel"]
 
@@ -50,7 +50,9 @@ class DataParallel:
 
     def __init__(self, model: Any, strategy: Strategy, training: ArraySource, seed: int | None) -> None:
         self.model, self.strategy, self.training = model, strategy, training
-        self.entropy = seed if seed is not None else int(_host.random.SeedSequence().entropy)
+        # the replicas' random draws: from the fit's seed, else from the global generator (read, not
+        # advanced), so that ag.manual_seed makes a distributed fit repeat as it does one process's
+        self.entropy = seed if seed is not None else int(copy.deepcopy(get_generator()).integers(2 ** 63))
         self.checked = not strategy.check
         self.local_seconds: float | None = None
         self.step_seconds: list[float] = []
@@ -60,6 +62,9 @@ class DataParallel:
     def checked_for(cls, model: Any, strategy: object, training: object, seed: int | None) -> DataParallel:
         """The driver, once the arguments are checked; nothing has changed if this raises."""
         name = type(strategy).__name__
+        if isinstance(strategy, type) and issubclass(strategy, Strategy):
+            raise TypeError(f"fit: distribute must be a strategy, not the class {strategy.__name__}: call "
+                            f"it, as in distribute={strategy.__name__}(num_workers=2)")
         if not isinstance(strategy, Strategy):
             raise TypeError(f"fit: distribute must be a strategy of autograd_lite.distribute (Ray(...), "
                             f"Local(...)) or None, not {name}")
@@ -83,7 +88,7 @@ class DataParallel:
     def batches(self, batch_size: int, shuffle: bool, rng: Any) -> Iterator[Any]:
         """One epoch's global batches as row indices, in the order one-process ``fit`` takes them."""
         for rows in self.training.rows(batch_size, shuffle, rng):
-            yield _host.arange(rows.start, rows.stop) if isinstance(rows, slice) else rows
+            yield _host.arange(*rows.indices(self.training.samples())) if isinstance(rows, slice) else rows
 
     def train_step(self, rows: Any, epoch: int, batch: int) -> dict[str, float]:
         """One synchronous step on the global batch ``rows``; returns the logs, as ``train_step``."""
@@ -126,30 +131,56 @@ class DataParallel:
         return self.model._logged(x, y, weight, loss, predictions, output_losses)
 
     def _check_against_local(self, rows: Any, gradients: list[Any]) -> None:
-        """The first step: the global batch's gradient on the driver, timed, against the combined one;
-        not compared where the model draws random numbers (dropout), which differ by design."""
+        """The first step: the global batch's gradient on the driver against the combined one, and
+        the local step's time (the faster of two runs, so that a first call's costs do not count).
+        Where the model draws random numbers (dropout), the gradients differ by design: the losses
+        of the global batch and of the slices are compared instead, in evaluation mode."""
         self.checked = True
-        model, parameters = self.model, self.model.parameters()
-        x, y, weight = (take(part, rows) for part in (self.training.x, self.training.y,
-                                                       self.training.sample_weight))
-        placement = model._placement()
+        batch = self._placed_rows(rows)
+        (local, random, first), (_, _, second) = self._local_step(batch), self._local_step(batch)
+        self.local_seconds = min(first, second)
+        if not random:
+            _compare(self.model, local, gradients, type(self.strategy).__name__)
+            return
+        with training_mode(self.model, False), no_grad():
+            whole = float(data_of(self._loss(batch)))
+            pieces = [(len(piece), float(data_of(self._loss(self._placed_rows(piece)))))
+                      for piece in slices(rows, self.strategy.num_workers)]
+        combined = sum(n * value for n, value in pieces) / len(rows)
+        if abs(combined - whole) > 1e-8 * max(abs(whole), 1e-30):
+            raise ValueError(f"fit: distribute={type(self.strategy).__name__}(...): the loss of the global "
+                             f"batch, {whole:.6g}, is not the mean of its slices' losses weighted by their "
+                             f"rows, {combined:.6g}: the loss is not a mean over the samples "
+                             f"(reduction='sum'?), so the combined gradient would be wrong. Use a loss that "
+                             f"averages over the batch, or train without distribute")
+
+    def _placed_rows(self, rows: Any) -> tuple[Any, Any, Any]:
+        """``(x, y, sample_weight)`` of ``rows``, on the model's device."""
+        placement = self.model._placement()
+        return tuple(placed(take(part, rows), placement)
+                     for part in (self.training.x, self.training.y, self.training.sample_weight))
+
+    def _loss(self, batch: tuple[Any, Any, Any]) -> Any:
+        x, y, weight = batch
+        return self.model.compute_loss(None, y, self.model(x), weight)
+
+    def _local_step(self, batch: tuple[Any, Any, Any]) -> tuple[list[Any], bool, float]:
+        """The gradients of one local forward and backward on ``batch``, whether it drew random
+        numbers, and its time; the generator and the parameters' ``.grad`` are put back."""
+        parameters = self.model.parameters()
         state, before = get_rng_state(), [p.grad for p in parameters]
         try:
             start = time.perf_counter()
             for parameter in parameters:
                 parameter.grad = None
-            loss = model.compute_loss(None, placed(y, placement), model(placed(x, placement)),
-                                      placed(weight, placement))
-            loss.backward()
-            self.local_seconds = time.perf_counter() - start
-            local = [None if p.grad is None else backend.to_host(p.grad) for p in parameters]
-            random = get_rng_state() != state
+            self._loss(batch).backward()
+            seconds = time.perf_counter() - start
+            return [None if p.grad is None else backend.to_host(p.grad) for p in parameters], \
+                get_rng_state() != state, seconds
         finally:
             set_rng_state(state)
             for parameter, grad in zip(parameters, before):
                 parameter.grad = grad
-        if not random:
-            _compare(model, local, gradients, type(self.strategy).__name__)
 
     def _warn_if_slower(self) -> None:
         step = statistics.median(self.step_seconds)
