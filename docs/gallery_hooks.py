@@ -20,7 +20,8 @@ PICTURES = (".png", ".svg")
 
 # The gallery's order: the talk's demo first, then the tutorial's steps, as in the README's table.
 ORDER = ["moores_law.py", "perceptron.py", "or_gate.py", "xor.py", "gradient_descent_variants.py",
-         "digits.py", "digits_cnn.py", "digits_keras_cnn.py", "sine_lstm.py", "char_model.py"]
+         "digits.py", "digits_cnn.py", "digits_keras_cnn.py", "digits_tune.py", "sine_lstm.py",
+         "char_model.py"]
 
 
 def example_order(filename: str) -> tuple[int, str]:
