@@ -1,16 +1,18 @@
 """Data-parallel ``fit`` on Ray (``fit(distribute=Ray(num_workers=2))``) against one-process ``fit``.
 
 Everything runs in this one process on one local cluster, ``ray.init(num_cpus=2,
-include_dashboard=False)``, started once (about 6 s), rather than in pyperf's worker processes: a
-fresh process per value would start Ray each time. So this benchmark times its steps itself: a
-:class:`StepTimer` callback records ``perf_counter`` at ``on_train_batch_begin`` and
-``on_train_batch_end``, which bracket one whole ``train_step`` (the driver's put of the weights,
-the replicas' forward and backward, the combining, ``optimizer.step()`` and the logs). Only steps of
-a full global batch count, after the warm-up: the first epoch (of a distributed fit: the actors'
-first call and the check step, which also computes the global batch on the driver; of a local fit
-with ``jit_compile="auto"``: the eager call and the trace, so that the timed steps replay). The
-tables give the median of the timed steps, ± half their interquartile range; the values are also
-kept as pyperf benchmarks (one run each) in the JSON and ``.pyperf.json`` files.
+include_dashboard=False)``, started once (6 to 19 s on this shared machine), rather than in
+pyperf's worker processes: a fresh process per value would start Ray each time. So this benchmark
+times its steps itself: a ``StepTimer`` callback records ``perf_counter`` at
+``on_train_batch_begin`` and ``on_train_batch_end``, which bracket one whole ``train_step`` (the
+driver's put of the weights, the replicas' forward and backward, the combining,
+``optimizer.step()`` and the logs). Only steps of a full global batch count, after the warm-up: the
+first epoch of the MLPs, the first two of the digits CNN, whose epochs have two batch shapes (for a
+distributed fit: the actors' first call and the check step, which also computes the global batch on
+the driver; for a local fit with ``jit_compile="auto"``: the eager call and the trace of each
+shape, so that the timed steps replay). The tables give the median of the timed steps, ± half their
+interquartile range; the values are also kept as pyperf benchmarks (one run each) in the JSON and
+``.pyperf.json`` files.
 
 Three measurements:
 
@@ -20,19 +22,22 @@ Three measurements:
    ``"auto"`` and ``False``), as the Ray tests compare them (largest difference over each array's
    largest entry), and the step times.
 2. The break-even: 784→H→H→10 ReLU MLPs of about 10k, 100k and 1M float64 parameters at global
-   batches 256, 1024 and 4096 (two steps per epoch), distributed and local.
+   batches 256, 1024 and 4096 (two steps per epoch): local, ``Local(2)`` (the same slices one after
+   another in this process, nothing sent) and Ray.
 3. The bare round trip: ``ray.put`` of P float64 numbers and two actor calls that return P-sized
    arrays (what a step moves, with no compute).
 
-The per-step overhead is estimated as ``distributed − local ÷ c`` where ``c = min(workers, cores)``
-with ``cores`` the CPUs a Ray worker may run on (``os.sched_getaffinity`` in a worker; ``--threads 1``
-pins the driver and every Ray process to one core): ``local ÷ c`` is what the replicas' compute
-costs when the local step's compute is split over ``c`` cores at once. On a 2-core machine the
-driver (which waits while the replicas compute) and both workers share the cores, and with
+The per-step overhead is estimated as ``distributed − Local(2) ÷ c`` where ``c = min(workers,
+cores)`` with ``cores`` the CPUs a Ray worker may run on (``os.sched_getaffinity`` in a worker;
+``--threads 1`` pins the driver and every Ray process to one core): ``Local(2) ÷ c`` is what the
+replicas' compute costs when their slices run on ``c`` cores at once. The local step is not that
+compute: the replicas run eagerly where the local fit replays its compiled step, the driver
+combines their gradients, and half a batch need not cost half a batch's step. On a 2-core machine
+the driver (which waits while the replicas compute) and both workers share the cores, and with
 ``--threads 1`` all of them share one, where a distributed step can only be slower. The break-even
 table is for a cluster where each worker has its own cores, the per-worker compute scaling as 1/W.
-For two workers on the two cores, each single-threaded, run without ``--threads`` and with the
-pools of one thread: ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 python -m
+For two workers on the two cores, each single-threaded, run without ``--threads`` and with pools
+of one thread: ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 python -m
 benchmarks.run --only distributed``.
 """
 
@@ -295,8 +300,8 @@ def grid(config: Config, ray_strategy: Callable[[], Any], cores: int) -> tuple[l
          f"Local({WORKERS}): the replicas' slices one after another in this process, no transfers.",
          f"overhead = distributed − Local({WORKERS}) ÷ {parallel}: the Ray workers may run on {cores} "
          f"core(s) (os.sched_getaffinity in a worker), so {WORKERS} of them compute in parallel on "
-         f"{parallel}; Local({WORKERS}) rather than the local step, since a slice of half the batch "
-         "can cost less than half the step (caches).",
+         f"{parallel}; Local({WORKERS}) rather than the local step: the replicas compute eagerly, the "
+         "driver combines, and half a batch need not cost half a step.",
          "Float64, Adam, sparse categorical cross-entropy, no metrics; random inputs and labels."])
     rule_rows = []
     for size, cells in per_model.items():
