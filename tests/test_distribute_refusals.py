@@ -378,3 +378,15 @@ def test_a_primitive_whose_module_is_missing_does_not_unpickle_as_none():
                             timeout=60)
     assert result.returncode != 0 and b"cube" in result.stderr, (result.stdout, result.stderr)
 
+
+
+def test_the_warning_times_only_batches_as_large_as_the_one_timed_locally():
+    """1030 rows in batches of 1024: each epoch ends with a batch of 6 rows, far faster than a full
+    one; timed beside the full batch's local step, they would hide a slower distributed fit."""
+    model = nn.Sequential(nn.Dense(4, input_dim=3), nn.Dense(1))
+    model.compile(optimizer="sgd", loss="mse")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(np.ones((1030, 3)), np.ones(1030), batch_size=1024, epochs=5, verbose=0,
+                  distribute=Local(num_workers=8))
+    assert len([w for w in caught if "a distributed step takes" in str(w.message)]) == 1

@@ -55,6 +55,7 @@ class DataParallel:
         self.entropy = seed if seed is not None else int(copy.deepcopy(get_generator()).integers(2 ** 63))
         self.checked = not strategy.check
         self.local_seconds: float | None = None
+        self.timed_rows = 0
         self.step_seconds: list[float] = []
         self.warned = False
 
@@ -99,7 +100,9 @@ class DataParallel:
         seconds = time.perf_counter() - start
         if not self.checked:
             self._check_against_local(rows, gradients)
-        elif self.local_seconds is not None and len(self.step_seconds) < TIMED_STEPS:
+            self.timed_rows = len(rows)
+        elif self.local_seconds is not None and len(self.step_seconds) < TIMED_STEPS \
+                and len(rows) == self.timed_rows:   # a batch as large as the one timed locally
             self.step_seconds.append(seconds)
             if len(self.step_seconds) == TIMED_STEPS:
                 self._warn_if_slower()
