@@ -14,11 +14,13 @@ to round-off. Two things break that equality, and are refused rather than traine
 that updates buffers in training (batch normalization's statistics, which would be each replica's,
 from its slice, and never reach the driver), checked before anything changes; and a loss that is
 not a mean over the samples (``reduction="sum"``), caught by the first step's check against the
-global batch's gradient on the driver. Dropout trains, with each replica's own draws.
+global batch's gradient on the driver (for a model with dropout, whose replicas draw their own
+masks, against the global batch's loss in evaluation mode). Dropout trains, with each replica's own
+draws.
 
 The first step (with ``check``) also times a local step on the driver; when the distributed steps
-that follow are slower, ``fit`` warns once, with the numbers: distributing pays only for large
-models and global batches (see the docs' "Training on many machines").
+of a batch that size that follow are slower, ``fit`` warns once, with the numbers: distributing
+pays only for large models and global batches (see the docs' "Training on many machines").
 """
 
 from __future__ import annotations
