@@ -390,3 +390,29 @@ def test_the_warning_times_only_batches_as_large_as_the_one_timed_locally():
         model.fit(np.ones((1030, 3)), np.ones(1030), batch_size=1024, epochs=5, verbose=0,
                   distribute=Local(num_workers=8))
     assert len([w for w in caught if "a distributed step takes" in str(w.message)]) == 1
+
+
+# ---- the Tune callback's arguments ---------------------------------------------------------------------
+@pytest.mark.parametrize(("arguments", "error", "message"), [
+    (dict(checkpoint="all"), ValueError, "checkpoint must be 'weights', 'model' or None"),
+    (dict(metrics="loss"), TypeError, "metrics must be a list of log names"),
+    (dict(frequency=0), ValueError, "frequency"),
+    (dict(frequency=1.5), TypeError, "frequency"),
+], ids=["checkpoint", "metrics-string", "frequency-zero", "frequency-float"])
+def test_tune_report_refuses_wrong_arguments(arguments, error, message):
+    from autograd_lite.integrations.tune import TuneReport
+
+    with pytest.raises(error, match=message):
+        TuneReport(**arguments)
+
+
+def test_tune_report_takes_numpy_integers_and_refuses_a_fit_outside_a_trial():
+    from autograd_lite.integrations.tune import TuneReport
+
+    if not os.environ.get("CI"):
+        pytest.importorskip("ray.tune")
+    report = TuneReport(metrics=("loss",), frequency=np.int64(2))
+    assert report.frequency == 2 and type(report.frequency) is int and report.metrics == ["loss"]
+    model = dense_model()
+    with pytest.raises(RuntimeError, match="does not run in a Ray Tune trial"):
+        model.fit(X, Y, epochs=1, verbose=0, callbacks=[report])

@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from .._checks import integer
 from ..nn.callbacks import Callback
 
 __all__ = ["TuneReport"]
@@ -68,15 +70,15 @@ class TuneReport(Callback):
             raise TypeError(f"TuneReport: metrics must be a list of log names or None, not {metrics!r}")
         if checkpoint is not None and checkpoint not in CHECKPOINT_FILES:
             raise ValueError(f"TuneReport: checkpoint must be 'weights', 'model' or None, not {checkpoint!r}")
-        if isinstance(frequency, bool) or not isinstance(frequency, int) or frequency < 1:
-            raise ValueError(f"TuneReport: frequency must be a whole number of epochs, at least 1, not "
-                             f"{frequency!r}")
         self.metrics = None if metrics is None else list(metrics)
-        self.checkpoint, self.frequency = checkpoint, frequency
+        self.checkpoint, self.frequency = checkpoint, integer(frequency, "frequency", "TuneReport", minimum=1)
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         tune = import_tune()
-        if tune.get_context().get_trial_id() is None:
+        with warnings.catch_warnings():   # Ray warns outside a trial; the error below says it plainly
+            warnings.simplefilter("ignore")
+            trial = tune.get_context().get_trial_id()
+        if trial is None:
             raise RuntimeError("TuneReport: this fit does not run in a Ray Tune trial; give the callback "
                                "to a fit inside the function that tune.Tuner runs")
 
