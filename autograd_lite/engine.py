@@ -494,7 +494,6 @@ class ShapeError(ValueError):
     """The shapes given to an operation do not fit together; the message names the op and shapes."""
 
 
-# The backward pass and the graph walk go on in backprop.py, which builds on the classes above.
 def _pickled_by_value(module: str) -> bool:
     """Whether a loaded cloudpickle (Ray's or the package) was told to pickle ``module`` by value."""
     import sys
@@ -530,4 +529,5 @@ def _importable(module: str, qualname: str) -> Any:
     return found
 
 
+# The backward pass and the graph walk go on in backprop.py, which builds on the classes above.
 from .backprop import backward, gradients  # noqa: E402

@@ -35,6 +35,7 @@ from typing import Any
 from .. import backend
 from ..engine import data_of, no_grad
 from ..nn._fit_data import ArraySource, placed, take
+from ..nn._model_checks import is_built, probing
 from ..nn.module import training_mode
 from ..random import get_generator, get_rng_state, set_rng_state
 from .replica import SliceResult, without_driver_state
@@ -52,6 +53,8 @@ class DataParallel:
 
     def __init__(self, model: Any, strategy: Strategy, training: ArraySource, seed: int | None) -> None:
         self.model, self.strategy, self.training = model, strategy, training
+        #: the training set's host arrays: x, y and the sample weights (class weights folded in)
+        self.arrays = (training.x, training.y, training.sample_weight)
         # the replicas' random draws: from the fit's seed, else from the global generator (read, not
         # advanced), so that ag.manual_seed makes a distributed fit repeat as it does one process's
         self.entropy = seed if seed is not None else int(copy.deepcopy(get_generator()).integers(2 ** 63))
@@ -84,14 +87,13 @@ class DataParallel:
     # ---- fit's hooks ------------------------------------------------------------------------------
     def start(self) -> None:
         """Start the replicas, each with a copy of the (built) model and the training data."""
-        data = (self.training.x, self.training.y, self.training.sample_weight)
         with without_driver_state(self.model) as model:
-            self.strategy.setup(model, data, self.entropy)
+            self.strategy.setup(model, self.arrays, self.entropy)
 
     def batches(self, batch_size: int, shuffle: bool, rng: Any) -> Iterator[Any]:
         """One epoch's global batches as row indices, in the order one-process ``fit`` takes them."""
         for rows in self.training.rows(batch_size, shuffle, rng):
-            yield _host.arange(*rows.indices(self.training.samples())) if isinstance(rows, slice) else rows
+            yield _host.arange(rows.start, rows.stop) if isinstance(rows, slice) else rows
 
     def train_step(self, rows: Any, epoch: int, batch: int) -> dict[str, float]:
         """One synchronous step on the global batch ``rows``; returns the logs, as ``train_step``."""
@@ -131,9 +133,7 @@ class DataParallel:
             predictions = [_host.concatenate([r.predictions[k] for r in results]) for k in range(len(first))]
         else:
             predictions = _host.concatenate([r.predictions for r in results])
-        x, y, weight = (take(part, rows) for part in (self.training.x, self.training.y,
-                                                       self.training.sample_weight))
-        return self.model._logged(x, y, weight, loss, predictions, output_losses)
+        return self.model._logged(*self._rows_of(rows), loss, predictions, output_losses)
 
     def _check_against_local(self, rows: Any, gradients: list[Any]) -> None:
         """The first step: the global batch's gradient on the driver against the combined one, and
@@ -159,11 +159,14 @@ class DataParallel:
                              f"(reduction='sum'?), so the combined gradient would be wrong. Use a loss that "
                              f"averages over the batch, or train without distribute")
 
+    def _rows_of(self, rows: Any) -> tuple[Any, Any, Any]:
+        """``(x, y, sample_weight)`` of ``rows``, host arrays."""
+        return tuple(take(part, rows) for part in self.arrays)
+
     def _placed_rows(self, rows: Any) -> tuple[Any, Any, Any]:
         """``(x, y, sample_weight)`` of ``rows``, on the model's device."""
         placement = self.model._placement()
-        return tuple(placed(take(part, rows), placement)
-                     for part in (self.training.x, self.training.y, self.training.sample_weight))
+        return tuple(placed(part, placement) for part in self._rows_of(rows))
 
     def _loss(self, batch: tuple[Any, Any, Any]) -> Any:
         x, y, weight = batch
@@ -247,25 +250,25 @@ def _refuse_updated_buffers(model: Any, training: ArraySource, strategy: str) ->
     """A ValueError if a training-mode forward on two rows changes a buffer (batch normalization's
     statistics): each replica would update its own. Run on a copy where the model is not built; the
     generator and the buffers are put back."""
-    built = all(getattr(module, "built", True) for module in model.modules())
-    probe = model if built else copy.deepcopy(model)
-    state, buffers, saved = get_rng_state(), [], []
-    try:
+    built = is_built(model)
+    buffers: list[tuple[str, Any]] = []
+    saved: list[Any] = []
+    with probing(model) as probe:
         two_rows = placed(take(training.x, slice(0, 2)), probe._placement())
-        if not built:   # build the copy's layers (and buffers) first, in evaluation mode, which updates none
-            with training_mode(probe, False), no_grad():
+        try:
+            if not built:   # build the copy's layers (and buffers) first, in evaluation mode: it updates none
+                with training_mode(probe, False), no_grad():
+                    probe(two_rows)
+            buffers = list(probe.named_buffers())
+            saved = [_host.array(backend.to_host(data_of(buffer))) for _, buffer in buffers]
+            with training_mode(probe, True), no_grad():
                 probe(two_rows)
-        buffers = list(probe.named_buffers())
-        saved = [_host.array(backend.to_host(data_of(buffer))) for _, buffer in buffers]
-        with training_mode(probe, True), no_grad():
-            probe(two_rows)
-        changed = [name for (name, buffer), old in zip(buffers, saved)
-                   if not _host.array_equal(backend.to_host(data_of(buffer)), old)]
-    finally:
-        set_rng_state(state)
-        with no_grad():
-            for (_, buffer), old in zip(buffers, saved):
-                buffer.data = backend.array(old, dtype=buffer.data.dtype, device=buffer.device)
+            changed = [name for (name, buffer), old in zip(buffers, saved)
+                       if not _host.array_equal(backend.to_host(data_of(buffer)), old)]
+        finally:
+            with no_grad():
+                for (_, buffer), old in zip(buffers, saved):
+                    buffer.data = backend.array(old, dtype=buffer.data.dtype, device=buffer.device)
     if changed:
         raise ValueError(f"fit: distribute={strategy}(...) cannot train a model whose layers update buffers "
                          f"in training ({', '.join(changed)}): each replica would update its own copy from "

@@ -64,7 +64,24 @@ class Replica:
     copy of the driver's (see :func:`without_driver_state`) or that copy pickled.
 
     ``x``, ``y`` and ``sample_weight`` are the whole training set's host arrays (``sample_weight``
-    with any ``class_weight`` folded in, or None); each step takes its rows of them."""
+    with any ``class_weight`` folded in, or None); each step takes its rows of them. ``rank`` is the
+    replica's place among the others and ``entropy`` the seed of the run, which together seed its
+    random draws; ``use_gpu`` moves the model to ``"cuda"``.
+
+    A step returns ``gᵢ = ∇Lᵢ``, the gradient of the mean loss ``Lᵢ`` over its ``nᵢ`` rows, and
+    ``nᵢLᵢ``. For ``ŷ = x·w`` and the squared error, ``∇_w Lᵢ = (2/nᵢ) Σ (ŷ − y) x``:
+
+    >>> import numpy as np
+    >>> from autograd_lite import nn
+    >>> model = nn.Sequential(nn.Dense(1, input_dim=2))
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x, y = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0], [0.0]])
+    >>> replica = Replica(model, x, y, None, rank=0, entropy=0)
+    >>> kernel, bias = np.array([[0.5], [0.0]]), np.array([0.0])   # ŷ = [0.5, 1.5]: errors −0.5, 1.5
+    >>> result = replica.gradients([kernel, bias], np.array([0, 1]), step=(0, 0))
+    >>> [g.ravel().tolist() for g in result.gradients], result.loss_sum, result.n
+    ([[4.0, 5.0], [1.0]], 2.5, 2)
+    """
 
     def __init__(self, model: Any, x: Any, y: Any, sample_weight: Any, rank: int,
                  entropy: int, use_gpu: bool = False) -> None:

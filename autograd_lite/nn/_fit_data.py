@@ -59,16 +59,6 @@ def take(structure: Any, rows: Any) -> Any:
     return structure[rows]
 
 
-def array_batches(x: Any, y: Any, sample_weight: Any, batch_size: int, order: ndarray | None,
-                  placement: Placement) -> Iterator[Batch]:
-    """The batches of checked host arrays, in ``order`` (all rows in order for ``None``)."""
-    count = len(x[0]) if isinstance(x, list) else len(x)
-    for start in range(0, count, batch_size):
-        rows = slice(start, start + batch_size) if order is None else order[start:start + batch_size]
-        yield batch_tuple(placed(take(x, rows), placement), placed(take(y, rows), placement),
-                          placed(take(sample_weight, rows), placement))
-
-
 def batch_tuple(x: Any, y: Any, sample_weight: Any) -> tuple[Any, ...]:
     """What a step receives, as Keras hands it: ``(x,)`` with no targets, ``(x, y)`` without sample
     weights, else ``(x, y, sample_weight)``."""
@@ -209,15 +199,19 @@ class ArraySource:
         return -(-self.samples() // batch_size)
 
     def batches(self, batch_size: int, shuffle: bool, rng: Any, placement: Placement) -> Iterator[Batch]:
-        order = rng.permutation(self.samples()) if shuffle else None
-        return array_batches(self.x, self.y, self.sample_weight, batch_size, order, placement)
+        """An epoch's batches, on the model's device."""
+        for rows in self.rows(batch_size, shuffle, rng):
+            yield batch_tuple(*(placed(take(part, rows), placement)
+                                for part in (self.x, self.y, self.sample_weight)))
 
-    def rows(self, batch_size: int, shuffle: bool, rng: Any) -> Iterator[Any]:
-        """The rows of each batch of an epoch, as :meth:`batches` takes them (slices in order, or
-        index arrays of the shuffled order), for a step that takes the rows itself."""
-        order = rng.permutation(self.samples()) if shuffle else None
-        for start in range(0, self.samples(), batch_size):
-            yield slice(start, start + batch_size) if order is None else order[start:start + batch_size]
+    def rows(self, batch_size: int, shuffle: bool, rng: Any) -> Iterator[slice | ndarray]:
+        """The rows of each batch of an epoch: slices in order, or index arrays of a shuffled order
+        (one permutation of ``rng`` an epoch); the last batch has what is left."""
+        count = self.samples()
+        order = rng.permutation(count) if shuffle else None
+        for start in range(0, count, batch_size):
+            yield slice(start, min(start + batch_size, count)) if order is None \
+                else order[start:start + batch_size]
 
     def skip_shuffles(self, epochs: int, rng: Any) -> None:
         """Draw the ``epochs`` shuffles an uninterrupted ``fit`` would have drawn before, so that one

@@ -10,6 +10,8 @@ of its input through ``_expected_features`` and ``_needs_matrix``.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .. import backend
@@ -33,14 +35,9 @@ class DataChecks:
         """The shape of each of the model's outputs for all of X, found from its first sample without
         building a layer for good or drawing from the generator that initialises layers: an
         unbuilt model is built as a copy, and the generator's state is put back."""
-        built = all(getattr(module, "built", True) for module in _modules_of(self))
-        probe = self if built else copy.deepcopy(self)
-        state = get_rng_state()
-        try:   # in evaluation mode: no dropout mask drawn, no moving statistics updated
-            with training_mode(probe, False), no_grad():
-                out = probe(placed(take(X, slice(0, 1)), probe._placement()))
-        finally:
-            set_rng_state(state)
+        with probing(self) as probe, training_mode(probe, False), no_grad():
+            # in evaluation mode: no dropout mask drawn, no moving statistics updated
+            out = probe(placed(take(X, slice(0, 1)), probe._placement()))
         outputs = list(out) if len(self._heads) > 1 else [out]
         return [(_samples(X),) + tuple(data_of(output).shape)[1:] for output in outputs]
 
@@ -252,6 +249,24 @@ class DataChecks:
                              f"{_described(validation_data)}")
         return self._source(where, *validation_data[:2], (*validation_data, None)[2], None, None)
 
+
+
+def is_built(model: Any) -> bool:
+    """Whether every layer of ``model`` has its weights (a layer sized by its first input has not,
+    until it sees one)."""
+    return all(getattr(module, "built", True) for module in _modules_of(model))
+
+
+@contextmanager
+def probing(model: Any) -> Iterator[Any]:
+    """The model to run a check through: itself if built, else a copy (so that no layer is built
+    for good); the generator that initialises layers and draws dropout masks is put back after."""
+    probe = model if is_built(model) else copy.deepcopy(model)
+    state = get_rng_state()
+    try:
+        yield probe
+    finally:
+        set_rng_state(state)
 
 
 def _samples(x: ndarray | list[ndarray]) -> int:

@@ -28,7 +28,7 @@ import functools
 import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import backend, optim
 from .._checks import boolean, integer
@@ -46,6 +46,9 @@ from ._model_checks import DataChecks
 from .callbacks import Callback, CallbackList, callback_list
 from .keras_layers.base import _snake_case, unique_name
 from .module import Module, Placement, training_mode
+
+if TYPE_CHECKING:
+    from ..distribute import Strategy
 
 __all__ = ["Model"]
 
@@ -206,7 +209,7 @@ class Model(DataChecks, Evaluation, KerasWeights, CompiledSteps, Module):
             class_weight: Mapping[int, float] | None = None, sample_weight: ArrayLike | None = None,
             initial_epoch: int = 0, steps_per_epoch: int | None = None, validation_steps: int | None = None,
             validation_batch_size: int | None = None, validation_freq: int = 1, *,
-            seed: int | None = None, distribute: Any = None) -> Any:
+            seed: int | None = None, distribute: Strategy | None = None) -> Any:
         """Train from epoch ``initial_epoch`` to ``epochs``, one :meth:`train_step` per batch; returns
         the History (also ``model.history``). The arguments, their order and defaults are Keras 3's.
 
